@@ -1,0 +1,184 @@
+//! The newspaper's nouns as the rest of the system sees them.
+
+use chrono::{DateTime, Utc};
+
+use crate::{Language, Slug};
+
+/// Where an article is in the editorial workflow. Only `Published` is visible to readers;
+/// `Unpublished` marks an article that readers once saw and that was taken down, which is why its
+/// address answers 410 Gone rather than 404.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ArticleStatus {
+    Draft,
+    InReview,
+    Scheduled,
+    Published,
+    Unpublished,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("unknown article status {0:?}")]
+pub struct UnknownStatus(pub String);
+
+impl ArticleStatus {
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Draft => "draft",
+            Self::InReview => "in_review",
+            Self::Scheduled => "scheduled",
+            Self::Published => "published",
+            Self::Unpublished => "unpublished",
+        }
+    }
+
+    pub fn parse(s: &str) -> Result<Self, UnknownStatus> {
+        Ok(match s {
+            "draft" => Self::Draft,
+            "in_review" => Self::InReview,
+            "scheduled" => Self::Scheduled,
+            "published" => Self::Published,
+            "unpublished" => Self::Unpublished,
+            other => return Err(UnknownStatus(other.to_owned())),
+        })
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Section {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub description: String,
+    /// Place in the section menu, lowest first.
+    pub position: i32,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Author {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+    pub bio: String,
+    /// A house byline ("Staff") rather than a person.
+    pub is_house: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Tag {
+    pub id: i64,
+    pub slug: Slug,
+    pub name: String,
+}
+
+/// A section as named on a card: enough to label and link it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct SectionRef {
+    pub slug: Slug,
+    pub name: String,
+}
+
+/// A byline as named on a card.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct AuthorRef {
+    pub slug: Slug,
+    pub name: String,
+}
+
+/// Everything about one article.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Article {
+    pub id: i64,
+    pub language: Language,
+    pub slug: Slug,
+    pub headline: String,
+    pub standfirst: String,
+    pub body_markdown: String,
+    /// `body_markdown` rendered and sanitised when saved, so readers never wait on Markdown.
+    pub body_html: String,
+    pub section: Section,
+    pub tags: Vec<Tag>,
+    /// Bylines in the order they are printed.
+    pub authors: Vec<Author>,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    /// Set when the article was edited after it was published; shown as "Updated …".
+    pub updated_at: Option<DateTime<Utc>>,
+    pub created_at: DateTime<Utc>,
+    pub view_total: i64,
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
+}
+
+/// The part of an article a list or a card needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleSummary {
+    pub id: i64,
+    pub slug: Slug,
+    pub headline: String,
+    pub standfirst: String,
+    pub section: SectionRef,
+    pub authors: Vec<AuthorRef>,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub view_total: i64,
+}
+
+/// What a writer supplies to create or edit an article. The store renders the body when it saves,
+/// so the stored HTML always matches the stored Markdown.
+#[derive(Debug, Clone)]
+pub struct NewArticle {
+    pub language: Language,
+    /// None: made from the headline.
+    pub slug: Option<Slug>,
+    pub headline: String,
+    pub standfirst: String,
+    pub body_markdown: String,
+    pub section_id: i64,
+    pub tag_ids: Vec<i64>,
+    pub author_ids: Vec<i64>,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub updated_at: Option<DateTime<Utc>>,
+    pub seo_title: Option<String>,
+    pub seo_description: Option<String>,
+}
+
+/// A static page such as About or Contacts.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct StaticPage {
+    pub slug: Slug,
+    pub title: String,
+    pub body_markdown: String,
+    pub body_html: String,
+}
+
+/// Longest headline accepted. Newsrooms write long headlines; none needs more than this.
+pub const MAX_HEADLINE_LEN: usize = 300;
+
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum ArticleError {
+    #[error("the headline cannot be empty")]
+    EmptyHeadline,
+    #[error("the headline can be at most {MAX_HEADLINE_LEN} characters")]
+    HeadlineTooLong,
+    #[error("an article needs at least one byline")]
+    NoAuthors,
+}
+
+impl NewArticle {
+    /// Checks the rules every article must satisfy before it is stored.
+    pub fn validate(&self) -> Result<(), ArticleError> {
+        let headline = self.headline.trim();
+        if headline.is_empty() {
+            return Err(ArticleError::EmptyHeadline);
+        }
+        if headline.chars().count() > MAX_HEADLINE_LEN {
+            return Err(ArticleError::HeadlineTooLong);
+        }
+        if self.author_ids.is_empty() {
+            return Err(ArticleError::NoAuthors);
+        }
+        Ok(())
+    }
+}

@@ -1,0 +1,256 @@
+//! Article bodies: CommonMark with tables, footnotes, pull quotes and figures, rendered to HTML
+//! that is safe to print on the public site whoever wrote it.
+//!
+//! Conventions on top of CommonMark:
+//! - a block quote whose first line is `[!pull]` is a pull quote (`<blockquote class="pullquote">`);
+//! - an image alone in its paragraph is a figure, its title (`![alt](src "caption")`) the caption;
+//! - headings are moved one level down, because the article's headline is the page's only `<h1>`.
+
+use std::collections::HashSet;
+use std::sync::LazyLock;
+
+use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
+
+const PULL_QUOTE_MARKER: &str = "[!pull]";
+/// Prefix for footnote ids, so that an author's footnote label can never collide with an id the
+/// page itself uses (`main`, `search`…).
+const FOOTNOTE_ID_PREFIX: &str = "fn-";
+
+/// Renders Markdown to sanitised HTML.
+pub fn render(markdown: &str) -> String {
+    let options = Options::ENABLE_TABLES
+        | Options::ENABLE_FOOTNOTES
+        | Options::ENABLE_STRIKETHROUGH
+        | Options::ENABLE_SMART_PUNCTUATION;
+    let events: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(markdown, options)).collect();
+    let events = rewrite(events);
+    let mut html = String::with_capacity(markdown.len() * 3 / 2);
+    pulldown_cmark::html::push_html(&mut html, events.into_iter());
+    SANITIZER.clean(&html).to_string()
+}
+
+static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
+    let mut builder = ammonia::Builder::default();
+    builder
+        .add_tag_attributes("div", &["id"])
+        .add_tag_attributes("img", &["loading"])
+        .add_allowed_classes("blockquote", &["pullquote"])
+        .add_allowed_classes("div", &["footnote-definition"])
+        .add_allowed_classes("sup", &["footnote-reference", "footnote-definition-label"])
+        .attribute_filter(|_element, attribute, value| {
+            if attribute == "id" && !value.starts_with(FOOTNOTE_ID_PREFIX) {
+                None
+            } else {
+                Some(value.into())
+            }
+        });
+    builder
+});
+
+fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+    let mut out = Vec::with_capacity(events.len());
+    let mut i = 0;
+    // Block quotes whose closing tag must be written by hand because their opening tag was.
+    let mut custom_quotes: HashSet<usize> = HashSet::new();
+    let mut quote_depth = 0usize;
+    while i < events.len() {
+        match &events[i] {
+            Event::Start(Tag::BlockQuote(_)) => {
+                quote_depth += 1;
+                if let Some(consumed) = pull_quote_start(&events[i..]) {
+                    custom_quotes.insert(quote_depth);
+                    out.push(Event::Html(CowStr::Borrowed("<blockquote class=\"pullquote\">\n")));
+                    out.push(Event::Start(Tag::Paragraph));
+                    out.extend(consumed.1);
+                    i += consumed.0;
+                    continue;
+                }
+                out.push(events[i].clone());
+            }
+            Event::End(TagEnd::BlockQuote(_)) => {
+                if custom_quotes.remove(&quote_depth) {
+                    out.push(Event::Html(CowStr::Borrowed("</blockquote>\n")));
+                } else {
+                    out.push(events[i].clone());
+                }
+                quote_depth = quote_depth.saturating_sub(1);
+            }
+            Event::Start(Tag::Paragraph) => {
+                if let Some((consumed, figure)) = lone_image_figure(&events[i..]) {
+                    out.push(Event::Html(CowStr::from(figure)));
+                    i += consumed;
+                    continue;
+                }
+                out.push(events[i].clone());
+            }
+            Event::Start(Tag::Heading {
+                level,
+                id,
+                classes,
+                attrs,
+            }) => out.push(Event::Start(Tag::Heading {
+                level: demote(*level),
+                id: id.clone(),
+                classes: classes.clone(),
+                attrs: attrs.clone(),
+            })),
+            Event::End(TagEnd::Heading(level)) => {
+                out.push(Event::End(TagEnd::Heading(demote(*level))));
+            }
+            Event::FootnoteReference(label) => out.push(Event::FootnoteReference(
+                format!("{FOOTNOTE_ID_PREFIX}{label}").into(),
+            )),
+            Event::Start(Tag::FootnoteDefinition(label)) => out.push(Event::Start(
+                Tag::FootnoteDefinition(format!("{FOOTNOTE_ID_PREFIX}{label}").into()),
+            )),
+            other => out.push(other.clone()),
+        }
+        i += 1;
+    }
+    out
+}
+
+/// At a block quote's start: if its first paragraph opens with the pull-quote marker, returns how
+/// many events were consumed (quote start, paragraph start, marker text and the line break after
+/// it) and the text that remains after the marker.
+fn pull_quote_start<'a>(events: &[Event<'a>]) -> Option<(usize, Vec<Event<'a>>)> {
+    let [_, Event::Start(Tag::Paragraph), Event::Text(text), rest @ ..] = events else {
+        return None;
+    };
+    let remainder = text.strip_prefix(PULL_QUOTE_MARKER)?.trim_start();
+    let mut consumed = 3;
+    let mut kept = Vec::new();
+    if remainder.is_empty() {
+        if matches!(rest.first(), Some(Event::SoftBreak | Event::HardBreak)) {
+            consumed += 1;
+        }
+    } else {
+        kept.push(Event::Text(remainder.to_owned().into()));
+    }
+    Some((consumed, kept))
+}
+
+/// At a paragraph's start: if the paragraph is a single image, returns the events consumed and
+/// the `<figure>` that replaces them.
+fn lone_image_figure(events: &[Event<'_>]) -> Option<(usize, String)> {
+    let Some(Event::Start(Tag::Image {
+        dest_url, title, ..
+    })) = events.get(1)
+    else {
+        return None;
+    };
+    let mut alt = String::new();
+    let mut j = 2;
+    loop {
+        match events.get(j)? {
+            Event::End(TagEnd::Image) => break,
+            Event::Text(t) | Event::Code(t) => alt.push_str(t),
+            _ => {}
+        }
+        j += 1;
+    }
+    if !matches!(events.get(j + 1), Some(Event::End(TagEnd::Paragraph))) {
+        return None;
+    }
+    let caption = if title.is_empty() {
+        String::new()
+    } else {
+        format!("<figcaption>{}</figcaption>", escape(title))
+    };
+    let figure = format!(
+        "<figure><img src=\"{}\" alt=\"{}\" loading=\"lazy\">{caption}</figure>\n",
+        escape(dest_url),
+        escape(&alt)
+    );
+    Some((j + 2, figure))
+}
+
+fn demote(level: HeadingLevel) -> HeadingLevel {
+    match level {
+        HeadingLevel::H1 => HeadingLevel::H2,
+        HeadingLevel::H2 => HeadingLevel::H3,
+        HeadingLevel::H3 => HeadingLevel::H4,
+        HeadingLevel::H4 => HeadingLevel::H5,
+        HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
+    }
+}
+
+fn escape(text: &str) -> String {
+    let mut out = String::with_capacity(text.len());
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::render;
+
+    #[test]
+    fn paragraphs_quotes_and_tables_render() {
+        let html = render("Lede.\n\n> Quoted.\n\n| a | b |\n|---|---|\n| 1 | 2 |\n");
+        assert!(html.contains("<p>Lede.</p>"));
+        assert!(html.contains("<blockquote>"));
+        assert!(html.contains("<table>"));
+        assert!(html.contains("<td>2</td>"));
+    }
+
+    #[test]
+    fn a_marked_block_quote_becomes_a_pull_quote() {
+        let html = render("> [!pull]\n> Speed in supply is everything.\n\nAfter.");
+        assert!(
+            html.contains("<blockquote class=\"pullquote\">"),
+            "{html}"
+        );
+        assert!(html.contains("<p>Speed in supply is everything.</p>"), "{html}");
+        assert!(!html.contains("[!pull]"));
+        assert_eq!(html.matches("</blockquote>").count(), 1);
+    }
+
+    #[test]
+    fn scripts_and_event_handlers_are_removed() {
+        let html = render(
+            "<script>alert(1)</script>\n\n<img src=x onerror=alert(1)>\n\n[x](javascript:alert(1))",
+        );
+        assert!(!html.contains("<script"), "{html}");
+        assert!(!html.contains("onerror"), "{html}");
+        assert!(!html.contains("javascript:"), "{html}");
+    }
+
+    #[test]
+    fn authors_cannot_set_arbitrary_ids_or_classes() {
+        let html = render("<div id=\"main\" class=\"masthead\">x</div>");
+        assert!(!html.contains("id=\"main\""), "{html}");
+        assert!(!html.contains("masthead"), "{html}");
+    }
+
+    #[test]
+    fn footnotes_link_to_prefixed_ids() {
+        let html = render("Claim.[^1]\n\n[^1]: Source.");
+        assert!(html.contains("href=\"#fn-1\""), "{html}");
+        assert!(html.contains("id=\"fn-1\""), "{html}");
+    }
+
+    #[test]
+    fn a_lone_image_becomes_a_figure_with_caption() {
+        let html = render("![Ruined bridge](/media/bridge.jpg \"The bridge at Irpin\")");
+        assert!(html.contains("<figure>"), "{html}");
+        assert!(html.contains("alt=\"Ruined bridge\""), "{html}");
+        assert!(html.contains("<figcaption>The bridge at Irpin</figcaption>"), "{html}");
+    }
+
+    #[test]
+    fn headings_start_below_the_headline() {
+        let html = render("# Background\n\n## Detail");
+        assert!(html.contains("<h2>Background</h2>"), "{html}");
+        assert!(html.contains("<h3>Detail</h3>"), "{html}");
+    }
+}

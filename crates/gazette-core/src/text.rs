@@ -1,0 +1,136 @@
+//! Small pieces of text the pages print: shortened headlines, date lines, counts, initials.
+
+use chrono::{DateTime, Datelike, Utc};
+
+use crate::Language;
+
+/// Shortens `text` to at most `max_chars` characters on a word boundary, ending with "...".
+/// Text that already fits is returned unchanged.
+pub fn shorten(text: &str, max_chars: usize) -> String {
+    const ELLIPSIS: &str = "...";
+    let text = text.trim();
+    if text.chars().count() <= max_chars {
+        return text.to_owned();
+    }
+    let budget = max_chars.saturating_sub(ELLIPSIS.len() + 1);
+    let cut = text
+        .char_indices()
+        .nth(budget)
+        .map_or(text.len(), |(index, _)| index);
+    let head = &text[..cut];
+    // Cut at the last space if there is one; a single enormous word is cut where it is.
+    let head = match head.rfind(char::is_whitespace) {
+        Some(space) if space > 0 => &head[..space],
+        _ => head,
+    };
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:–—-".contains(c));
+    format!("{head} {ELLIPSIS}")
+}
+
+const MONTHS_EN: [&str; 12] = [
+    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
+];
+const MONTHS_UK: [&str; 12] = [
+    "січ.", "лют.", "бер.", "квіт.", "трав.", "черв.", "лип.", "серп.", "вер.", "жовт.", "лист.",
+    "груд.",
+];
+
+/// The date line's date: `29 Apr, 2024` in English, `29 квіт., 2024` in Ukrainian.
+pub fn date_line(language: Language, at: DateTime<Utc>) -> String {
+    let months = match language {
+        Language::En => &MONTHS_EN,
+        Language::Uk => &MONTHS_UK,
+    };
+    let month = months[at.month0() as usize];
+    format!("{} {month}, {}", at.day(), at.year())
+}
+
+/// A count with thousands grouped: `12,345` in English, `12 345` (narrow no-break space) in
+/// Ukrainian.
+pub fn group_thousands(language: Language, n: i64) -> String {
+    let separator = match language {
+        Language::En => ",",
+        Language::Uk => "\u{202f}",
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i) % 3 == 0 {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Up to two initials for an avatar placeholder: "Olena Marchenko" → "OM".
+pub fn initials(name: &str) -> String {
+    let words: Vec<&str> = name.split_whitespace().collect();
+    let pick = |w: &&str| w.chars().next().map(|c| c.to_uppercase().collect::<String>());
+    match words.as_slice() {
+        [] => String::new(),
+        [only] => pick(only).unwrap_or_default(),
+        [first, .., last] => format!(
+            "{}{}",
+            pick(first).unwrap_or_default(),
+            pick(last).unwrap_or_default()
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use chrono::TimeZone;
+
+    #[test]
+    fn short_headlines_are_left_alone() {
+        assert_eq!(shorten("Kyiv in spring", 40), "Kyiv in spring");
+    }
+
+    #[test]
+    fn long_headlines_are_cut_on_a_word_and_end_with_dots() {
+        let headline = "The Ministry of Defence has signed a contract for the construction of a service centre";
+        let short = shorten(headline, 45);
+        assert_eq!(short, "The Ministry of Defence has signed a ...");
+        assert!(short.chars().count() <= 45);
+    }
+
+    #[test]
+    fn shortening_drops_dangling_punctuation() {
+        assert_eq!(shorten("Sanctions: defence industry, parties and banks", 34), "Sanctions: defence industry ...");
+    }
+
+    #[test]
+    fn shortening_counts_characters_not_bytes() {
+        let short = shorten("Україна та Хорватія домовилися про використання портів", 30);
+        assert!(short.chars().count() <= 30, "{short}");
+        assert!(short.ends_with("..."));
+    }
+
+    #[test]
+    fn the_date_line_reads_like_a_newspaper() {
+        let at = Utc.with_ymd_and_hms(2024, 4, 29, 10, 0, 0).unwrap();
+        assert_eq!(date_line(Language::En, at), "29 Apr, 2024");
+        assert_eq!(date_line(Language::Uk, at), "29 квіт., 2024");
+    }
+
+    #[test]
+    fn counts_are_grouped_by_thousands() {
+        assert_eq!(group_thousands(Language::En, 0), "0");
+        assert_eq!(group_thousands(Language::En, 194), "194");
+        assert_eq!(group_thousands(Language::En, 1234567), "1,234,567");
+        assert_eq!(group_thousands(Language::Uk, 12345), "12\u{202f}345");
+    }
+
+    #[test]
+    fn initials_take_the_first_and_last_names() {
+        assert_eq!(initials("Olena Marchenko"), "OM");
+        assert_eq!(initials("Jean Claude van Damme"), "JD");
+        assert_eq!(initials("Staff"), "S");
+        assert_eq!(initials("  "), "");
+    }
+}
