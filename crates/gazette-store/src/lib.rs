@@ -8,6 +8,7 @@
 //! node learn what to refresh.
 
 mod sql;
+pub mod testing;
 
 use std::path::Path;
 use std::sync::Arc;
