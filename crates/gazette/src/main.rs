@@ -1,1 +1,189 @@
-fn main() {}
+//! `gazette`: the one binary. `gazette serve` runs the whole site; the other commands prepare or
+//! maintain its data and work while a server is running on the same data.
+
+mod config;
+mod demo;
+
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use gazette_store::{DatabaseLocation, Store};
+use gazette_web::{AppState, SiteConfig, Theme};
+use tracing_subscriber::EnvFilter;
+
+use crate::config::{DEFAULT_BIND, DEFAULT_DATA_DIR, FileConfig, parse_base_url, parse_bind};
+
+/// Gazette: a news publishing platform. The public site, the newsroom, feeds and APIs in one
+/// program, on an embedded database by default or PostgreSQL for several nodes.
+#[derive(Parser)]
+#[command(version, about, long_about = None)]
+struct Cli {
+    #[command(flatten)]
+    common: CommonOptions,
+    /// What to do; `serve` when omitted.
+    #[command(subcommand)]
+    command: Option<Command>,
+}
+
+/// Options every command takes.
+#[derive(Args, Clone)]
+struct CommonOptions {
+    /// Configuration file [default: ./gazette.toml, if present]
+    #[arg(long, global = true, env = "GAZETTE_CONFIG", value_name = "FILE")]
+    config: Option<PathBuf>,
+    /// Folder for the SQLite database and uploaded media [default: ./data]
+    #[arg(long, global = true, env = "GAZETTE_DATA_DIR", value_name = "DIR")]
+    data_dir: Option<PathBuf>,
+    /// A postgres:// URL to use PostgreSQL instead of the embedded SQLite database
+    #[arg(long, global = true, env = "GAZETTE_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    database_url: Option<String>,
+}
+
+#[derive(Subcommand)]
+enum Command {
+    /// Run the site: public pages, feeds and APIs. Creates the database on first run and, unless
+    /// --no-demo is given, fills it with a demo newspaper.
+    Serve(ServeOptions),
+    /// Create the database and run migrations, without starting the server or adding content.
+    Init,
+    /// Load the demo newspaper into an empty database.
+    Demo,
+}
+
+#[derive(Args, Default)]
+struct ServeOptions {
+    /// Address to listen on [default: 127.0.0.1:8080]
+    #[arg(long, env = "GAZETTE_BIND", value_name = "IP:PORT")]
+    bind: Option<String>,
+    /// Public address of the site, for canonical and share links [default: http://<bind>]
+    #[arg(long, env = "GAZETTE_BASE_URL", value_name = "URL")]
+    base_url: Option<String>,
+    /// A theme folder (templates/ and assets/) to use instead of the built-in theme
+    #[arg(long, env = "GAZETTE_THEME", value_name = "DIR")]
+    theme: Option<PathBuf>,
+    /// Start with an empty site instead of loading the demo newspaper on first run
+    #[arg(long, env = "GAZETTE_NO_DEMO")]
+    no_demo: bool,
+}
+
+/// Marks a database that has been set up, so the demo is offered once, never again.
+const INITIALISED_KEY: &str = "site.initialised";
+
+#[tokio::main]
+async fn main() -> anyhow::Result<()> {
+    tracing_subscriber::fmt()
+        .with_env_filter(
+            EnvFilter::try_from_env("GAZETTE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+        )
+        .init();
+    let cli = Cli::parse();
+    let file = FileConfig::load(cli.common.config.as_deref())?;
+    match cli.command.unwrap_or(Command::Serve(ServeOptions::default())) {
+        Command::Serve(options) => serve(&cli.common, file, options).await,
+        Command::Init => {
+            let store = open_store(&cli.common, &file).await?;
+            println!("Database ready ({} articles).", store.article_count().await?);
+            store.close().await;
+            Ok(())
+        }
+        Command::Demo => {
+            let store = open_store(&cli.common, &file).await?;
+            let summary = demo::load(store.as_ref(), chrono::Utc::now()).await?;
+            store.set_setting(INITIALISED_KEY, "demo").await?;
+            println!(
+                "Loaded the demo newspaper: {} sections, {} authors, {} articles.",
+                summary.sections, summary.authors, summary.articles
+            );
+            store.close().await;
+            Ok(())
+        }
+    }
+}
+
+fn data_dir(common: &CommonOptions, file: &FileConfig) -> PathBuf {
+    common.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| DEFAULT_DATA_DIR.into())
+}
+
+async fn open_store(common: &CommonOptions, file: &FileConfig) -> anyhow::Result<Arc<dyn Store>> {
+    let data_dir = data_dir(common, file);
+    let url = common.database_url.clone().or_else(|| file.database_url.clone());
+    let location = DatabaseLocation::from_config(url.as_deref(), &data_dir);
+    let max = file.database_max_connections.unwrap_or(match location {
+        DatabaseLocation::Sqlite(_) => 8,
+        DatabaseLocation::Postgres(_) => 16,
+    });
+    let described = match &location {
+        DatabaseLocation::Sqlite(path) => format!("SQLite database {}", path.display()),
+        DatabaseLocation::Postgres(_) => "PostgreSQL database".to_owned(),
+    };
+    gazette_store::open(&location, max).await.with_context(|| format!("cannot open the {described}"))
+}
+
+async fn serve(common: &CommonOptions, file: FileConfig, options: ServeOptions) -> anyhow::Result<()> {
+    let bind: SocketAddr = parse_bind(options.bind.as_deref().or(file.bind.as_deref()).unwrap_or(DEFAULT_BIND))?;
+    let base_url = match options.base_url.as_deref().or(file.base_url.as_deref()) {
+        Some(url) => parse_base_url(url)?,
+        None => format!("http://{bind}"),
+    };
+    let theme = match options.theme.as_ref().or(file.theme.as_ref()) {
+        Some(dir) => Theme::from_dir(dir).with_context(|| format!("cannot load the theme in {}", dir.display()))?,
+        None => Theme::embedded().context("the built-in theme is broken")?,
+    };
+    let store = open_store(common, &file).await?;
+    if store.setting(INITIALISED_KEY).await?.is_none() {
+        let want_demo = !options.no_demo && file.demo.unwrap_or(true);
+        if want_demo && store.sections().await?.is_empty() {
+            let summary = demo::load(store.as_ref(), chrono::Utc::now()).await.context("loading the demo")?;
+            tracing::info!(articles = summary.articles, "loaded the demo newspaper");
+        }
+        store.set_setting(INITIALISED_KEY, if want_demo { "demo" } else { "empty" }).await?;
+    }
+
+    let defaults = SiteConfig::default();
+    let config = SiteConfig {
+        base_url: base_url.clone(),
+        per_page: file.per_page.unwrap_or(defaults.per_page).clamp(1, 100),
+        top_window_days: file.top_window_days.unwrap_or(defaults.top_window_days).clamp(1, 365),
+    };
+    let state = AppState::new(store.clone(), Arc::new(theme), config);
+    let app = gazette_web::router(state);
+
+    let listener = tokio::net::TcpListener::bind(bind)
+        .await
+        .with_context(|| format!("cannot listen on {bind} (is another server using it?)"))?;
+    let local = listener.local_addr()?;
+    println!("Gazette is running at http://{local}/  (data: {})  Press Ctrl-C to stop.", data_dir(common, &file).display());
+    if base_url != format!("http://{bind}") {
+        println!("Public address: {base_url}/");
+    }
+    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
+    store.close().await;
+    println!("Gazette stopped.");
+    Ok(())
+}
+
+/// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the process exits.
+async fn shutdown_signal() {
+    let ctrl_c = async {
+        let _ = tokio::signal::ctrl_c().await;
+    };
+    #[cfg(unix)]
+    let terminate = async {
+        match tokio::signal::unix::signal(tokio::signal::unix::SignalKind::terminate()) {
+            Ok(mut signal) => {
+                signal.recv().await;
+            }
+            Err(_) => std::future::pending::<()>().await,
+        }
+    };
+    #[cfg(not(unix))]
+    let terminate = std::future::pending::<()>();
+    tokio::select! {
+        () = ctrl_c => {},
+        () = terminate => {},
+    }
+    tracing::info!("shutting down: finishing requests in flight");
+}

@@ -1,0 +1,75 @@
+//! The front page: lead story, top stories, a block per section, latest and most read.
+
+use axum::extract::State;
+use axum::response::Response;
+use gazette_core::Language;
+use gazette_store::{ArticleFilter, PageRequest};
+use serde::Serialize;
+
+use super::{render, top_articles};
+use crate::AppState;
+use crate::error::AppResult;
+use crate::view::{Card, Link, SiteContext, json_ld, section_url};
+
+const SECTION_BLOCK_SIZE: u32 = 4;
+
+#[derive(Serialize)]
+struct SectionBlock {
+    section: Link,
+    articles: Vec<Card>,
+}
+
+pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
+    let site = SiteContext::load(&state, None).await?;
+    let now = state.now();
+    let lang = Language::En;
+    let newest = state.store.published(&ArticleFilter::default(), PageRequest::new(1, 15), now).await?;
+    let mut cards = Card::list(&newest.items, lang).into_iter();
+    let lead = cards.next();
+    let top_stories: Vec<Card> = cards.by_ref().take(4).collect();
+    let latest: Vec<Card> = cards.collect();
+
+    let mut section_blocks = Vec::new();
+    for section in state.store.sections().await? {
+        let filter = ArticleFilter { section_id: Some(section.id), ..Default::default() };
+        let page = state.store.published(&filter, PageRequest::new(1, SECTION_BLOCK_SIZE), now).await?;
+        if !page.items.is_empty() {
+            section_blocks.push(SectionBlock {
+                section: Link { name: section.name.clone(), url: section_url(&section.slug) },
+                articles: Card::list(&page.items, lang),
+            });
+        }
+    }
+    let most_read = Card::list(&top_articles(&state, 5).await?, lang);
+
+    let description = if site.description.is_empty() { site.tagline.clone() } else { site.description.clone() };
+    let mut meta = site.meta("", &description, "/", false);
+    if !site.tagline.is_empty() {
+        meta.title = format!("{} | {}", site.name, site.tagline);
+    }
+    let jsonld = vec![
+        json_ld(&serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "WebSite",
+            "name": site.name,
+            "url": site.absolute("/"),
+            "potentialAction": {
+                "@type": "SearchAction",
+                "target": site.absolute("/search?q={search_term_string}"),
+                "query-input": "required name=search_term_string",
+            },
+        })),
+        json_ld(&serde_json::json!({
+            "@context": "https://schema.org",
+            "@type": "NewsMediaOrganization",
+            "name": site.name,
+            "url": site.absolute("/"),
+            "logo": site.absolute(&site.favicon_url),
+        })),
+    ];
+    render(
+        &state,
+        "home.html",
+        minijinja::context! { site, meta, jsonld, lead, top_stories, section_blocks, latest, most_read },
+    )
+}

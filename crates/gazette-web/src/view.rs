@@ -1,0 +1,367 @@
+//! What templates print, built from domain values: the site chrome, page metadata, article cards,
+//! date lines and links. Templates never compute URLs or format dates themselves, so every page
+//! writes them the same way.
+
+use chrono::{DateTime, Datelike, Utc};
+use gazette_core::text::{date_line, group_thousands, initials, shorten};
+use gazette_core::{Article, ArticleSummary, Author, Language, Slug};
+use serde::Serialize;
+
+use crate::AppState;
+use crate::error::AppResult;
+
+/// Characters kept of a headline in "Top articles" before it is shortened with "...".
+pub const SHORT_HEADLINE_CHARS: usize = 60;
+
+pub fn section_url(slug: &Slug) -> String {
+    format!("/{slug}")
+}
+
+pub fn article_url(section: &Slug, slug: &Slug) -> String {
+    format!("/{section}/{slug}")
+}
+
+pub fn author_url(slug: &Slug) -> String {
+    format!("/authors/{slug}")
+}
+
+pub fn tag_url(slug: &Slug) -> String {
+    format!("/tags/{slug}")
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Link {
+    pub name: String,
+    pub url: String,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NavItem {
+    pub name: String,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct FooterPage {
+    pub title: String,
+    pub url: String,
+}
+
+/// The newspaper around every page: its name, menu and footer.
+#[derive(Debug, Clone, Serialize)]
+pub struct SiteContext {
+    pub name: String,
+    pub tagline: String,
+    pub description: String,
+    pub base_url: String,
+    pub language: &'static str,
+    pub year: i32,
+    pub css_url: String,
+    pub favicon_url: String,
+    pub nav: Vec<NavItem>,
+    pub footer_pages: Vec<FooterPage>,
+}
+
+pub const DEFAULT_SITE_NAME: &str = "Gazette";
+
+impl SiteContext {
+    /// Loads the site's name and menu; `current_section` marks that section in the menu.
+    pub async fn load(state: &AppState, current_section: Option<&str>) -> AppResult<Self> {
+        let store = &state.store;
+        let name = store.setting("site.name").await?.unwrap_or_else(|| DEFAULT_SITE_NAME.to_owned());
+        let tagline = store.setting("site.tagline").await?.unwrap_or_default();
+        let description = store.setting("site.description").await?.unwrap_or_default();
+        let nav = store
+            .sections()
+            .await?
+            .into_iter()
+            .map(|s| NavItem {
+                current: current_section == Some(s.slug.as_str()),
+                url: section_url(&s.slug),
+                name: s.name,
+            })
+            .collect();
+        let footer_pages = store
+            .pages()
+            .await?
+            .into_iter()
+            .map(|p| FooterPage { url: format!("/pages/{}", p.slug), title: p.title })
+            .collect();
+        Ok(Self { name, tagline, description, nav, footer_pages, ..Self::bare(state) })
+    }
+
+    /// The site chrome when the database cannot be asked: for error pages.
+    pub async fn load_or_default(state: &AppState, current_section: Option<&str>) -> Self {
+        match Self::load(state, current_section).await {
+            Ok(site) => site,
+            Err(_) => Self::bare(state),
+        }
+    }
+
+    fn bare(state: &AppState) -> Self {
+        Self {
+            name: DEFAULT_SITE_NAME.to_owned(),
+            tagline: String::new(),
+            description: String::new(),
+            base_url: state.config.base_url.clone(),
+            language: Language::En.code(),
+            year: state.now().year(),
+            css_url: state.theme.asset_url("style.css").to_owned(),
+            favicon_url: state.theme.asset_url("favicon.svg").to_owned(),
+            nav: Vec::new(),
+            footer_pages: Vec::new(),
+        }
+    }
+
+    pub fn absolute(&self, path: &str) -> String {
+        format!("{}{path}", self.base_url)
+    }
+
+    /// Page metadata with the site's name appended to the title.
+    pub fn meta(&self, title: &str, description: &str, path: &str, noindex: bool) -> Meta {
+        Meta {
+            title: if title.is_empty() { self.name.clone() } else { format!("{title} | {}", self.name) },
+            description: shorten(description, 300),
+            canonical: self.absolute(path),
+            prev_url: None,
+            next_url: None,
+            og_type: "website",
+            noindex,
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Meta {
+    pub title: String,
+    pub description: String,
+    pub canonical: String,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub og_type: &'static str,
+    pub noindex: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct DateView {
+    /// For `<time datetime>`.
+    pub iso: String,
+    /// `29 Apr, 2024`.
+    pub display: String,
+}
+
+impl DateView {
+    pub fn new(at: DateTime<Utc>, language: Language) -> Self {
+        Self { iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), display: date_line(language, at) }
+    }
+}
+
+/// An article as listed on home, section, tag, author and search pages.
+#[derive(Debug, Clone, Serialize)]
+pub struct Card {
+    pub url: String,
+    pub headline: String,
+    pub headline_short: String,
+    pub standfirst: String,
+    pub section: Link,
+    pub published: Option<DateView>,
+    pub authors: Vec<Link>,
+    pub views: i64,
+    pub views_display: String,
+}
+
+impl Card {
+    pub fn from_summary(a: &ArticleSummary, language: Language) -> Self {
+        Self {
+            url: article_url(&a.section.slug, &a.slug),
+            headline_short: shorten(&a.headline, SHORT_HEADLINE_CHARS),
+            headline: a.headline.clone(),
+            standfirst: a.standfirst.clone(),
+            section: Link { name: a.section.name.clone(), url: section_url(&a.section.slug) },
+            published: a.published_at.map(|t| DateView::new(t, language)),
+            authors: a.authors.iter().map(|au| Link { name: au.name.clone(), url: author_url(&au.slug) }).collect(),
+            views: a.view_total,
+            views_display: group_thousands(language, a.view_total),
+        }
+    }
+
+    pub fn list(items: &[ArticleSummary], language: Language) -> Vec<Self> {
+        items.iter().map(|a| Self::from_summary(a, language)).collect()
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct AuthorView {
+    pub name: String,
+    pub url: String,
+    pub bio: String,
+    pub initials: String,
+    pub is_house: bool,
+}
+
+impl AuthorView {
+    pub fn new(a: &Author) -> Self {
+        Self {
+            name: a.name.clone(),
+            url: author_url(&a.slug),
+            bio: a.bio.clone(),
+            initials: initials(&a.name),
+            is_house: a.is_house,
+        }
+    }
+}
+
+/// The article page's article.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleView {
+    pub headline: String,
+    pub standfirst: String,
+    pub body_html: String,
+    pub url: String,
+    pub section: Link,
+    pub published: Option<DateView>,
+    pub updated: Option<DateView>,
+    pub views: i64,
+    pub views_display: String,
+    pub authors: Vec<AuthorView>,
+    pub tags: Vec<Link>,
+}
+
+impl ArticleView {
+    pub fn new(a: &Article, site: &SiteContext) -> Self {
+        let published = a.published_at.map(|t| DateView::new(t, a.language));
+        // "Updated" only when the edit came after publication, not for a typo fixed in the minute.
+        let updated = match (a.published_at, a.updated_at) {
+            (Some(p), Some(u)) if u > p + chrono::Duration::minutes(5) => Some(DateView::new(u, a.language)),
+            _ => None,
+        };
+        Self {
+            headline: a.headline.clone(),
+            standfirst: a.standfirst.clone(),
+            body_html: a.body_html.clone(),
+            url: site.absolute(&article_url(&a.section.slug, &a.slug)),
+            section: Link { name: a.section.name.clone(), url: section_url(&a.section.slug) },
+            published,
+            updated,
+            views: a.view_total,
+            views_display: group_thousands(a.language, a.view_total),
+            authors: a.authors.iter().map(AuthorView::new).collect(),
+            tags: a.tags.iter().map(|t| Link { name: t.name.clone(), url: tag_url(&t.slug) }).collect(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct ShareLink {
+    pub network: &'static str,
+    pub label: &'static str,
+    pub url: String,
+}
+
+/// Plain share links: no third-party script, nothing loaded until the reader clicks.
+pub fn share_links(absolute_url: &str, headline: &str) -> Vec<ShareLink> {
+    let u = urlencoding::encode(absolute_url);
+    let t = urlencoding::encode(headline);
+    vec![
+        ShareLink { network: "facebook", label: "Facebook", url: format!("https://www.facebook.com/sharer/sharer.php?u={u}") },
+        ShareLink { network: "x", label: "X", url: format!("https://x.com/intent/tweet?url={u}&text={t}") },
+        ShareLink { network: "telegram", label: "Telegram", url: format!("https://t.me/share/url?url={u}&text={t}") },
+        ShareLink { network: "whatsapp", label: "WhatsApp", url: format!("https://wa.me/?text={t}%20{u}") },
+        ShareLink { network: "linkedin", label: "LinkedIn", url: format!("https://www.linkedin.com/sharing/share-offsite/?url={u}") },
+        ShareLink { network: "email", label: "E-mail", url: format!("mailto:?subject={t}&body={u}") },
+    ]
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct PageNumber {
+    pub number: Option<u32>,
+    pub url: String,
+    pub current: bool,
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct Pagination {
+    pub page: u32,
+    pub total_pages: u32,
+    pub prev_url: Option<String>,
+    pub next_url: Option<String>,
+    pub pages: Vec<PageNumber>,
+}
+
+impl Pagination {
+    /// Page links for `path`, keeping `extra_query` (e.g. `q=kyiv&`) in every link. Shows the first,
+    /// last and two pages either side of the current one, with gaps between.
+    pub fn new(path: &str, extra_query: &str, page: u32, total_pages: u32) -> Self {
+        let url = |n: u32| {
+            if n <= 1 && extra_query.is_empty() {
+                path.to_owned()
+            } else if n <= 1 {
+                format!("{path}?{}", extra_query.trim_end_matches('&'))
+            } else {
+                format!("{path}?{extra_query}page={n}")
+            }
+        };
+        let mut pages = Vec::new();
+        let mut last_shown = 0;
+        for n in 1..=total_pages {
+            let near = n.abs_diff(page) <= 2;
+            if n == 1 || n == total_pages || near {
+                if n > last_shown + 1 {
+                    pages.push(PageNumber { number: None, url: String::new(), current: false });
+                }
+                pages.push(PageNumber { number: Some(n), url: url(n), current: n == page });
+                last_shown = n;
+            }
+        }
+        Self {
+            page,
+            total_pages,
+            prev_url: (page > 1).then(|| url(page - 1)),
+            next_url: (page < total_pages).then(|| url(page + 1)),
+            pages,
+        }
+    }
+}
+
+/// JSON for a `<script type="application/ld+json">` block. `<` is escaped so that no text in it
+/// (a headline containing `</script>`) can end the block early.
+pub fn json_ld(value: &serde_json::Value) -> String {
+    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn pagination_shows_neighbours_ends_and_gaps() {
+        let p = Pagination::new("/war", "", 6, 12);
+        let numbers: Vec<Option<u32>> = p.pages.iter().map(|n| n.number).collect();
+        assert_eq!(numbers, [Some(1), None, Some(4), Some(5), Some(6), Some(7), Some(8), None, Some(12)]);
+        assert_eq!(p.prev_url.as_deref(), Some("/war?page=5"));
+        assert_eq!(p.next_url.as_deref(), Some("/war?page=7"));
+    }
+
+    #[test]
+    fn the_first_page_has_no_page_number_in_its_address() {
+        let p = Pagination::new("/search", "q=kyiv&", 2, 2);
+        assert_eq!(p.prev_url.as_deref(), Some("/search?q=kyiv"));
+        assert_eq!(p.next_url, None);
+        assert_eq!(Pagination::new("/war", "", 2, 3).prev_url.as_deref(), Some("/war"));
+    }
+
+    #[test]
+    fn json_ld_cannot_close_its_script_block() {
+        let s = json_ld(&serde_json::json!({"headline": "</script><script>alert(1)</script>"}));
+        assert!(!s.contains("</script>"), "{s}");
+    }
+
+    #[test]
+    fn share_links_encode_the_address_and_headline() {
+        let links = share_links("https://x.test/war/a?b=1", "Kyiv & Odesa");
+        let telegram = links.iter().find(|l| l.network == "telegram").unwrap();
+        assert_eq!(telegram.url, "https://t.me/share/url?url=https%3A%2F%2Fx.test%2Fwar%2Fa%3Fb%3D1&text=Kyiv%20%26%20Odesa");
+        assert_eq!(links.len(), 6);
+    }
+}
