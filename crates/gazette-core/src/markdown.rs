@@ -9,6 +9,7 @@
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use crate::text::escape_html;
 use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
 
 const PULL_QUOTE_MARKER: &str = "[!pull]";
@@ -59,7 +60,9 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 quote_depth += 1;
                 if let Some(consumed) = pull_quote_start(&events[i..]) {
                     custom_quotes.insert(quote_depth);
-                    out.push(Event::Html(CowStr::Borrowed("<blockquote class=\"pullquote\">\n")));
+                    out.push(Event::Html(CowStr::Borrowed(
+                        "<blockquote class=\"pullquote\">\n",
+                    )));
                     out.push(Event::Start(Tag::Paragraph));
                     out.extend(consumed.1);
                     i += consumed.0;
@@ -114,7 +117,13 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
 /// many events were consumed (quote start, paragraph start, marker text and the line break after
 /// it) and the text that remains after the marker.
 fn pull_quote_start<'a>(events: &[Event<'a>]) -> Option<(usize, Vec<Event<'a>>)> {
-    let [_, Event::Start(Tag::Paragraph), Event::Text(text), rest @ ..] = events else {
+    let [
+        _,
+        Event::Start(Tag::Paragraph),
+        Event::Text(text),
+        rest @ ..,
+    ] = events
+    else {
         return None;
     };
     let remainder = text.strip_prefix(PULL_QUOTE_MARKER)?.trim_start();
@@ -155,12 +164,12 @@ fn lone_image_figure(events: &[Event<'_>]) -> Option<(usize, String)> {
     let caption = if title.is_empty() {
         String::new()
     } else {
-        format!("<figcaption>{}</figcaption>", escape(title))
+        format!("<figcaption>{}</figcaption>", escape_html(title))
     };
     let figure = format!(
         "<figure><img src=\"{}\" alt=\"{}\" loading=\"lazy\">{caption}</figure>\n",
-        escape(dest_url),
-        escape(&alt)
+        escape_html(dest_url),
+        escape_html(&alt)
     );
     Some((j + 2, figure))
 }
@@ -173,21 +182,6 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
         HeadingLevel::H4 => HeadingLevel::H5,
         HeadingLevel::H5 | HeadingLevel::H6 => HeadingLevel::H6,
     }
-}
-
-fn escape(text: &str) -> String {
-    let mut out = String::with_capacity(text.len());
-    for ch in text.chars() {
-        match ch {
-            '&' => out.push_str("&amp;"),
-            '<' => out.push_str("&lt;"),
-            '>' => out.push_str("&gt;"),
-            '"' => out.push_str("&quot;"),
-            '\'' => out.push_str("&#39;"),
-            c => out.push(c),
-        }
-    }
-    out
 }
 
 #[cfg(test)]
@@ -206,11 +200,11 @@ mod tests {
     #[test]
     fn a_marked_block_quote_becomes_a_pull_quote() {
         let html = render("> [!pull]\n> Speed in supply is everything.\n\nAfter.");
+        assert!(html.contains("<blockquote class=\"pullquote\">"), "{html}");
         assert!(
-            html.contains("<blockquote class=\"pullquote\">"),
+            html.contains("<p>Speed in supply is everything.</p>"),
             "{html}"
         );
-        assert!(html.contains("<p>Speed in supply is everything.</p>"), "{html}");
         assert!(!html.contains("[!pull]"));
         assert_eq!(html.matches("</blockquote>").count(), 1);
     }
@@ -244,7 +238,10 @@ mod tests {
         let html = render("![Ruined bridge](/media/bridge.jpg \"The bridge at Irpin\")");
         assert!(html.contains("<figure>"), "{html}");
         assert!(html.contains("alt=\"Ruined bridge\""), "{html}");
-        assert!(html.contains("<figcaption>The bridge at Irpin</figcaption>"), "{html}");
+        assert!(
+            html.contains("<figcaption>The bridge at Irpin</figcaption>"),
+            "{html}"
+        );
     }
 
     #[test]

@@ -17,7 +17,9 @@ pub enum SlugError {
     Empty,
     #[error("a slug can be at most {MAX_SLUG_LEN} characters long")]
     TooLong,
-    #[error("a slug may contain only lowercase letters a-z, digits and single hyphens between them")]
+    #[error(
+        "a slug may contain only lowercase letters a-z, digits and single hyphens between them"
+    )]
     InvalidCharacters,
 }
 
@@ -33,11 +35,7 @@ impl Slug {
         let valid_chars = input
             .bytes()
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-');
-        if !valid_chars
-            || input.starts_with('-')
-            || input.ends_with('-')
-            || input.contains("--")
-        {
+        if !valid_chars || input.starts_with('-') || input.ends_with('-') || input.contains("--") {
             return Err(SlugError::InvalidCharacters);
         }
         Ok(Self(input.to_owned()))
@@ -175,7 +173,10 @@ mod tests {
     #[test]
     fn a_headline_becomes_a_hyphenated_slug() {
         let slug = Slug::from_title("Air defence holds over Kharkiv: 40 drones down!").unwrap();
-        assert_eq!(slug.as_str(), "air-defence-holds-over-kharkiv-40-drones-down");
+        assert_eq!(
+            slug.as_str(),
+            "air-defence-holds-over-kharkiv-40-drones-down"
+        );
     }
 
     #[test]
@@ -199,7 +200,16 @@ mod tests {
 
     #[test]
     fn parse_refuses_anything_a_url_would_mangle() {
-        for bad in ["", "Upper", "two--hyphens", "-lead", "trail-", "sp ace", "../etc", "ü"] {
+        for bad in [
+            "",
+            "Upper",
+            "two--hyphens",
+            "-lead",
+            "trail-",
+            "sp ace",
+            "../etc",
+            "ü",
+        ] {
             assert!(Slug::parse(bad).is_err(), "{bad:?} should be refused");
         }
         assert!(Slug::parse("kyiv-2024").is_ok());
@@ -209,6 +219,9 @@ mod tests {
     fn a_suffix_keeps_the_slug_within_the_limit() {
         let long = Slug::parse(&"a".repeat(MAX_SLUG_LEN)).unwrap();
         assert_eq!(long.with_suffix(12).as_str().len(), MAX_SLUG_LEN);
-        assert_eq!(Slug::parse("kyiv").unwrap().with_suffix(2).as_str(), "kyiv-2");
+        assert_eq!(
+            Slug::parse("kyiv").unwrap().with_suffix(2).as_str(),
+            "kyiv-2"
+        );
     }
 }

@@ -31,7 +31,17 @@ const MONTHS_EN: [&str; 12] = [
     "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
 ];
 const MONTHS_UK: [&str; 12] = [
-    "січ.", "лют.", "бер.", "квіт.", "трав.", "черв.", "лип.", "серп.", "вер.", "жовт.", "лист.",
+    "січ.",
+    "лют.",
+    "бер.",
+    "квіт.",
+    "трав.",
+    "черв.",
+    "лип.",
+    "серп.",
+    "вер.",
+    "жовт.",
+    "лист.",
     "груд.",
 ];
 
@@ -58,7 +68,7 @@ pub fn group_thousands(language: Language, n: i64) -> String {
         out.push('-');
     }
     for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i) % 3 == 0 {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
             out.push_str(separator);
         }
         out.push(digit);
@@ -66,10 +76,30 @@ pub fn group_thousands(language: Language, n: i64) -> String {
     out
 }
 
+/// Escapes text for HTML element content and quoted attribute values.
+pub fn escape_html(text: &str) -> String {
+    let mut out = String::with_capacity(text.len() + 8);
+    for ch in text.chars() {
+        match ch {
+            '&' => out.push_str("&amp;"),
+            '<' => out.push_str("&lt;"),
+            '>' => out.push_str("&gt;"),
+            '"' => out.push_str("&quot;"),
+            '\'' => out.push_str("&#39;"),
+            c => out.push(c),
+        }
+    }
+    out
+}
+
 /// Up to two initials for an avatar placeholder: "Olena Marchenko" → "OM".
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
-    let pick = |w: &&str| w.chars().next().map(|c| c.to_uppercase().collect::<String>());
+    let pick = |w: &&str| {
+        w.chars()
+            .next()
+            .map(|c| c.to_uppercase().collect::<String>())
+    };
     match words.as_slice() {
         [] => String::new(),
         [only] => pick(only).unwrap_or_default(),
@@ -101,7 +131,10 @@ mod tests {
 
     #[test]
     fn shortening_drops_dangling_punctuation() {
-        assert_eq!(shorten("Sanctions: defence industry, parties and banks", 34), "Sanctions: defence industry ...");
+        assert_eq!(
+            shorten("Sanctions: defence industry, parties and banks", 34),
+            "Sanctions: defence industry ..."
+        );
     }
 
     #[test]

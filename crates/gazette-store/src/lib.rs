@@ -14,7 +14,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use gazette_core::{Article, ArticleStatus, ArticleSummary, Author, NewArticle, Section, Slug, StaticPage, Tag};
+use gazette_core::{
+    Article, ArticleStatus, ArticleSummary, Author, NewArticle, Section, Slug, StaticPage, Tag,
+};
 
 pub use sql::{PostgresStore, SqliteStore};
 
@@ -44,7 +46,10 @@ impl StoreError {
             Self::Unavailable(_) => true,
             Self::Database(e) => matches!(
                 e,
-                sqlx::Error::Io(_) | sqlx::Error::PoolTimedOut | sqlx::Error::PoolClosed | sqlx::Error::Tls(_)
+                sqlx::Error::Io(_)
+                    | sqlx::Error::PoolTimedOut
+                    | sqlx::Error::PoolClosed
+                    | sqlx::Error::Tls(_)
             ),
             _ => false,
         }
@@ -95,7 +100,10 @@ pub struct PageRequest {
 
 impl PageRequest {
     pub fn new(page: u32, per_page: u32) -> Self {
-        Self { page: page.max(1), per_page: per_page.clamp(1, 100) }
+        Self {
+            page: page.max(1),
+            per_page: per_page.clamp(1, 100),
+        }
     }
 
     fn offset(self) -> i64 {
@@ -113,7 +121,9 @@ pub struct Page<T> {
 impl<T> Page<T> {
     pub fn total_pages(&self) -> u32 {
         let per = u64::from(self.request.per_page);
-        u32::try_from(self.total.div_ceil(per)).unwrap_or(u32::MAX).max(1)
+        u32::try_from(self.total.div_ceil(per))
+            .unwrap_or(u32::MAX)
+            .max(1)
     }
 }
 
@@ -123,7 +133,10 @@ pub enum ArticleLookup {
     /// The slug is the article's current one.
     Current(Box<Article>),
     /// The slug is an old one: readers are sent to the article's current address.
-    Renamed { section: Slug, slug: Slug },
+    Renamed {
+        section: Slug,
+        slug: Slug,
+    },
     NotFound,
 }
 
@@ -173,10 +186,16 @@ pub trait Store: Send + Sync + 'static {
 
     /// Stores a new article. The slug is taken from the article or made from its headline; a
     /// slug already used (now or in the past) by another article gets a numeric suffix.
-    async fn create_article(&self, article: NewArticle, now: DateTime<Utc>) -> StoreResult<Article>;
+    async fn create_article(&self, article: NewArticle, now: DateTime<Utc>)
+    -> StoreResult<Article>;
     /// Replaces an article's content. A changed slug keeps the old one resolving; the slug is never
     /// changed implicitly by a new headline.
-    async fn update_article(&self, id: i64, article: NewArticle, now: DateTime<Utc>) -> StoreResult<Article>;
+    async fn update_article(
+        &self,
+        id: i64,
+        article: NewArticle,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Article>;
     async fn set_article_status(
         &self,
         id: i64,
@@ -195,7 +214,12 @@ pub trait Store: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Page<ArticleSummary>>;
     /// The most read published articles over the days `since_day..` (days since the epoch).
-    async fn most_read(&self, since_day: i64, limit: u32, now: DateTime<Utc>) -> StoreResult<Vec<ArticleSummary>>;
+    async fn most_read(
+        &self,
+        since_day: i64,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ArticleSummary>>;
     async fn add_views(&self, increments: &[ViewIncrement]) -> StoreResult<()>;
     async fn article_count(&self) -> StoreResult<u64>;
 
@@ -225,16 +249,25 @@ impl DatabaseLocation {
             Some(url) if url.starts_with("postgres://") || url.starts_with("postgresql://") => {
                 Self::Postgres(url.to_owned())
             }
-            Some(url) => Self::Sqlite(url.trim_start_matches("sqlite://").trim_start_matches("sqlite:").into()),
+            Some(url) => Self::Sqlite(
+                url.trim_start_matches("sqlite://")
+                    .trim_start_matches("sqlite:")
+                    .into(),
+            ),
             None => Self::Sqlite(data_dir.join("gazette.db")),
         }
     }
 }
 
 /// Opens the database, creating it and running migrations as needed.
-pub async fn open(location: &DatabaseLocation, max_connections: u32) -> StoreResult<Arc<dyn Store>> {
+pub async fn open(
+    location: &DatabaseLocation,
+    max_connections: u32,
+) -> StoreResult<Arc<dyn Store>> {
     Ok(match location {
-        DatabaseLocation::Postgres(url) => Arc::new(PostgresStore::connect(url, max_connections).await?),
+        DatabaseLocation::Postgres(url) => {
+            Arc::new(PostgresStore::connect(url, max_connections).await?)
+        }
         DatabaseLocation::Sqlite(path) => Arc::new(SqliteStore::open(path, max_connections).await?),
     })
 }

@@ -22,8 +22,8 @@ use sqlx::sqlite::{
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::{
-    ArticleFilter, ArticleLookup, Backend, Change, NewAuthor, NewSection, Page, PageRequest,
-    Store, StoreError, StoreResult, ViewIncrement,
+    ArticleFilter, ArticleLookup, Backend, Change, NewAuthor, NewSection, Page, PageRequest, Store,
+    StoreError, StoreResult, ViewIncrement,
 };
 
 /// The embedded-database store: one SQLite file in WAL mode.
@@ -54,7 +54,10 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
-        Ok(Self { pool, write_lock: Mutex::new(()) })
+        Ok(Self {
+            pool,
+            write_lock: Mutex::new(()),
+        })
     }
 
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
@@ -111,7 +114,10 @@ struct Conditions {
 
 impl Conditions {
     fn new() -> Self {
-        Self { clauses: Vec::new(), params: Vec::new() }
+        Self {
+            clauses: Vec::new(),
+            params: Vec::new(),
+        }
     }
 
     fn add(&mut self, fragment: &str, param: Param) {
@@ -125,20 +131,33 @@ impl Conditions {
     }
 
     fn where_clause(&self) -> String {
-        if self.clauses.is_empty() { String::new() } else { format!("WHERE {}", self.clauses.join(" AND ")) }
+        if self.clauses.is_empty() {
+            String::new()
+        } else {
+            format!("WHERE {}", self.clauses.join(" AND "))
+        }
     }
 
     fn published(filter: &ArticleFilter, now: DateTime<Utc>) -> Self {
         let mut c = Self::new();
-        c.add("a.status = 'published' AND a.published_at <= ?", Param::Int(now.timestamp()));
+        c.add(
+            "a.status = 'published' AND a.published_at <= ?",
+            Param::Int(now.timestamp()),
+        );
         if let Some(id) = filter.section_id {
             c.add("a.section_id = ?", Param::Int(id));
         }
         if let Some(id) = filter.tag_id {
-            c.add("a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)", Param::Int(id));
+            c.add(
+                "a.id IN (SELECT article_id FROM article_tags WHERE tag_id = ?)",
+                Param::Int(id),
+            );
         }
         if let Some(id) = filter.author_id {
-            c.add("a.id IN (SELECT article_id FROM article_authors WHERE author_id = ?)", Param::Int(id));
+            c.add(
+                "a.id IN (SELECT article_id FROM article_authors WHERE author_id = ?)",
+                Param::Int(id),
+            );
         }
         if let Some(language) = filter.language {
             c.add("a.language = ?", Param::Text(language.code().to_owned()));
@@ -161,11 +180,14 @@ impl Conditions {
 }
 
 fn escape_like(s: &str) -> String {
-    s.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_")
+    s.replace('\\', "\\\\")
+        .replace('%', "\\%")
+        .replace('_', "\\_")
 }
 
 fn time(secs: i64) -> StoreResult<DateTime<Utc>> {
-    DateTime::from_timestamp(secs, 0).ok_or_else(|| StoreError::Invalid(format!("time {secs} out of range")))
+    DateTime::from_timestamp(secs, 0)
+        .ok_or_else(|| StoreError::Invalid(format!("time {secs} out of range")))
 }
 
 fn opt_time(secs: Option<i64>) -> StoreResult<Option<DateTime<Utc>>> {
@@ -903,6 +925,17 @@ macro_rules! sql_store {
     };
 }
 
-sql_store!(SqliteStore, sqlx::Sqlite, sqlx::SqliteConnection, sqlx::sqlite::SqliteRow, Backend::Sqlite);
-sql_store!(PostgresStore, sqlx::Postgres, sqlx::PgConnection, sqlx::postgres::PgRow, Backend::Postgres);
-
+sql_store!(
+    SqliteStore,
+    sqlx::Sqlite,
+    sqlx::SqliteConnection,
+    sqlx::sqlite::SqliteRow,
+    Backend::Sqlite
+);
+sql_store!(
+    PostgresStore,
+    sqlx::Postgres,
+    sqlx::PgConnection,
+    sqlx::postgres::PgRow,
+    Backend::Postgres
+);

@@ -42,12 +42,16 @@ fn unique_name() -> String {
 
 /// The PostgreSQL server to test against, if one is configured.
 pub fn postgres_url() -> Option<String> {
-    std::env::var(POSTGRES_URL_VAR).ok().filter(|u| !u.is_empty())
+    std::env::var(POSTGRES_URL_VAR)
+        .ok()
+        .filter(|u| !u.is_empty())
 }
 
 /// Replaces the database name in a PostgreSQL URL.
 fn with_database(url: &str, name: &str) -> String {
-    let (base, query) = url.split_once('?').map_or((url, None), |(b, q)| (b, Some(q)));
+    let (base, query) = url
+        .split_once('?')
+        .map_or((url, None), |(b, q)| (b, Some(q)));
     let authority_end = base.find("://").map_or(0, |i| i + 3);
     let base = match base[authority_end..].find('/') {
         Some(slash) => &base[..authority_end + slash],
@@ -65,7 +69,10 @@ impl TestDatabase {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
                 let store = SqliteStore::open(&path, 4).await?;
-                Ok(Self { store: Arc::new(store), cleanup: Cleanup::File(path) })
+                Ok(Self {
+                    store: Arc::new(store),
+                    cleanup: Cleanup::File(path),
+                })
             }
             Backend::Postgres => {
                 let admin_url = postgres_url().ok_or_else(|| {
@@ -73,10 +80,15 @@ impl TestDatabase {
                 })?;
                 let name = unique_name();
                 let mut admin = sqlx::PgConnection::connect(&admin_url).await?;
-                sqlx::query(&format!("CREATE DATABASE \"{name}\"")).execute(&mut admin).await?;
+                sqlx::query(&format!("CREATE DATABASE \"{name}\""))
+                    .execute(&mut admin)
+                    .await?;
                 admin.close().await?;
                 let store = PostgresStore::connect(&with_database(&admin_url, &name), 4).await?;
-                Ok(Self { store: Arc::new(store), cleanup: Cleanup::Database { admin_url, name } })
+                Ok(Self {
+                    store: Arc::new(store),
+                    cleanup: Cleanup::Database { admin_url, name },
+                })
             }
         }
     }
@@ -94,9 +106,10 @@ impl TestDatabase {
             }
             Cleanup::Database { admin_url, name } => {
                 if let Ok(mut admin) = sqlx::PgConnection::connect(&admin_url).await {
-                    let _ = sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
-                        .execute(&mut admin)
-                        .await;
+                    let _ =
+                        sqlx::query(&format!("DROP DATABASE IF EXISTS \"{name}\" WITH (FORCE)"))
+                            .execute(&mut admin)
+                            .await;
                     let _ = admin.close().await;
                 }
             }
@@ -110,8 +123,14 @@ mod tests {
 
     #[test]
     fn the_database_name_is_replaced_keeping_options() {
-        assert_eq!(with_database("postgres://u@h:5432/test", "x"), "postgres://u@h:5432/x");
-        assert_eq!(with_database("postgres://u@h/test?sslmode=disable", "x"), "postgres://u@h/x?sslmode=disable");
+        assert_eq!(
+            with_database("postgres://u@h:5432/test", "x"),
+            "postgres://u@h:5432/x"
+        );
+        assert_eq!(
+            with_database("postgres://u@h/test?sslmode=disable", "x"),
+            "postgres://u@h/x?sslmode=disable"
+        );
         assert_eq!(with_database("postgres://u@h", "x"), "postgres://u@h/x");
     }
 }

@@ -1,6 +1,8 @@
 //! The storage suite: every behaviour of the [`Store`] contract, run against SQLite always and
 //! against PostgreSQL when `GAZETTE_TEST_POSTGRES_URL` is set (as `.ci/run` does).
 
+#![allow(clippy::unwrap_used)]
+
 use std::sync::Arc;
 
 use chrono::{DateTime, Duration, TimeZone, Utc};
@@ -91,22 +93,47 @@ struct Newsroom {
 
 async fn newsroom(store: &Arc<dyn Store>) -> Newsroom {
     let war = store
-        .create_section(NewSection { slug: slug("war"), name: "War".into(), description: "The front".into(), position: 1 })
+        .create_section(NewSection {
+            slug: slug("war"),
+            name: "War".into(),
+            description: "The front".into(),
+            position: 1,
+        })
         .await
         .unwrap();
     let culture = store
-        .create_section(NewSection { slug: slug("culture"), name: "Culture".into(), description: String::new(), position: 2 })
+        .create_section(NewSection {
+            slug: slug("culture"),
+            name: "Culture".into(),
+            description: String::new(),
+            position: 2,
+        })
         .await
         .unwrap();
     let olena = store
-        .create_author(NewAuthor { slug: slug("olena-marchenko"), name: "Olena Marchenko".into(), bio: "Kharkiv".into(), is_house: false })
+        .create_author(NewAuthor {
+            slug: slug("olena-marchenko"),
+            name: "Olena Marchenko".into(),
+            bio: "Kharkiv".into(),
+            is_house: false,
+        })
         .await
         .unwrap();
     let taras = store
-        .create_author(NewAuthor { slug: slug("staff"), name: "Staff".into(), bio: String::new(), is_house: true })
+        .create_author(NewAuthor {
+            slug: slug("staff"),
+            name: "Staff".into(),
+            bio: String::new(),
+            is_house: true,
+        })
         .await
         .unwrap();
-    Newsroom { war: war.id, culture: culture.id, olena: olena.id, taras: taras.id }
+    Newsroom {
+        war: war.id,
+        culture: culture.id,
+        olena: olena.id,
+        taras: taras.id,
+    }
 }
 
 fn draft(n: &Newsroom, headline: &str) -> NewArticle {
@@ -128,7 +155,11 @@ fn draft(n: &Newsroom, headline: &str) -> NewArticle {
 }
 
 fn published(n: &Newsroom, headline: &str, when: DateTime<Utc>) -> NewArticle {
-    NewArticle { status: ArticleStatus::Published, published_at: Some(when), ..draft(n, headline) }
+    NewArticle {
+        status: ArticleStatus::Published,
+        published_at: Some(when),
+        ..draft(n, headline)
+    }
 }
 
 fn now() -> DateTime<Utc> {
@@ -143,11 +174,22 @@ fn headlines(items: &[gazette_core::ArticleSummary]) -> Vec<&str> {
 
 async fn sections_come_back_in_menu_order(store: Arc<dyn Store>) {
     store
-        .create_section(NewSection { slug: slug("business"), name: "Business".into(), description: String::new(), position: 3 })
+        .create_section(NewSection {
+            slug: slug("business"),
+            name: "Business".into(),
+            description: String::new(),
+            position: 3,
+        })
         .await
         .unwrap();
     newsroom(&store).await;
-    let names: Vec<String> = store.sections().await.unwrap().into_iter().map(|s| s.name).collect();
+    let names: Vec<String> = store
+        .sections()
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|s| s.name)
+        .collect();
     assert_eq!(names, ["War", "Culture", "Business"]);
     let war = store.section_by_slug("war").await.unwrap().unwrap();
     assert_eq!(war.description, "The front");
@@ -157,7 +199,12 @@ async fn sections_come_back_in_menu_order(store: Arc<dyn Store>) {
 async fn a_section_address_can_be_used_once(store: Arc<dyn Store>) {
     newsroom(&store).await;
     let again = store
-        .create_section(NewSection { slug: slug("war"), name: "War again".into(), description: String::new(), position: 9 })
+        .create_section(NewSection {
+            slug: slug("war"),
+            name: "War again".into(),
+            description: String::new(),
+            position: 9,
+        })
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     assert_eq!(store.sections().await.unwrap().len(), 2);
@@ -184,17 +231,34 @@ async fn an_article_keeps_everything_it_was_given(store: Arc<dyn Store>) {
     assert_eq!(loaded.created_at, at(3, 8));
     assert_eq!(loaded.seo_title.as_deref(), Some("SEO headline"));
     let tags: Vec<&str> = loaded.tags.iter().map(|t| t.name.as_str()).collect();
-    assert_eq!(tags, ["Drones", "Kharkiv"], "tags keep the order they were given");
+    assert_eq!(
+        tags,
+        ["Drones", "Kharkiv"],
+        "tags keep the order they were given"
+    );
     let bylines: Vec<&str> = loaded.authors.iter().map(|a| a.name.as_str()).collect();
-    assert_eq!(bylines, ["Staff", "Olena Marchenko"], "bylines keep the order they were given");
+    assert_eq!(
+        bylines,
+        ["Staff", "Olena Marchenko"],
+        "bylines keep the order they were given"
+    );
     assert!(loaded.body_html.contains("<blockquote>"));
 }
 
 async fn a_slug_is_made_from_the_headline_and_numbered_when_taken(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    let first = store.create_article(draft(&n, "Power cuts in Odesa"), now()).await.unwrap();
-    let second = store.create_article(draft(&n, "Power cuts in Odesa!"), now()).await.unwrap();
-    let third = store.create_article(draft(&n, "Power cuts in Odesa?"), now()).await.unwrap();
+    let first = store
+        .create_article(draft(&n, "Power cuts in Odesa"), now())
+        .await
+        .unwrap();
+    let second = store
+        .create_article(draft(&n, "Power cuts in Odesa!"), now())
+        .await
+        .unwrap();
+    let third = store
+        .create_article(draft(&n, "Power cuts in Odesa?"), now())
+        .await
+        .unwrap();
     assert_eq!(first.slug.as_str(), "power-cuts-in-odesa");
     assert_eq!(second.slug.as_str(), "power-cuts-in-odesa-2");
     assert_eq!(third.slug.as_str(), "power-cuts-in-odesa-3");
@@ -202,7 +266,10 @@ async fn a_slug_is_made_from_the_headline_and_numbered_when_taken(store: Arc<dyn
 
 async fn a_taken_slug_asked_for_explicitly_is_refused(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    store.create_article(draft(&n, "Grain corridor reopens"), now()).await.unwrap();
+    store
+        .create_article(draft(&n, "Grain corridor reopens"), now())
+        .await
+        .unwrap();
     let mut clash = draft(&n, "Something else");
     clash.slug = Some(slug("grain-corridor-reopens"));
     let result = store.create_article(clash, now()).await;
@@ -212,23 +279,45 @@ async fn a_taken_slug_asked_for_explicitly_is_refused(store: Arc<dyn Store>) {
 
 async fn correcting_a_headline_keeps_the_address(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    let created = store.create_article(published(&n, "President met the NATO chief in Kyv", at(1, 9)), at(1, 9)).await.unwrap();
+    let created = store
+        .create_article(
+            published(&n, "President met the NATO chief in Kyv", at(1, 9)),
+            at(1, 9),
+        )
+        .await
+        .unwrap();
     let mut fixed = published(&n, "President met the NATO chief in Kyiv", at(1, 9));
     fixed.slug = None;
-    let updated = store.update_article(created.id, fixed, at(1, 11)).await.unwrap();
+    let updated = store
+        .update_article(created.id, fixed, at(1, 11))
+        .await
+        .unwrap();
     assert_eq!(updated.headline, "President met the NATO chief in Kyiv");
     assert_eq!(updated.slug, created.slug);
-    assert_eq!(updated.updated_at, Some(at(1, 11)), "a published article shows when it was updated");
-    assert!(matches!(store.find_article(created.slug.as_str()).await.unwrap(), ArticleLookup::Current(_)));
+    assert_eq!(
+        updated.updated_at,
+        Some(at(1, 11)),
+        "a published article shows when it was updated"
+    );
+    assert!(matches!(
+        store.find_article(created.slug.as_str()).await.unwrap(),
+        ArticleLookup::Current(_)
+    ));
 }
 
 async fn a_changed_slug_leaves_the_old_address_resolving(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    let created = store.create_article(published(&n, "Old headline", at(1, 9)), at(1, 9)).await.unwrap();
+    let created = store
+        .create_article(published(&n, "Old headline", at(1, 9)), at(1, 9))
+        .await
+        .unwrap();
     let mut moved = published(&n, "New headline", at(1, 9));
     moved.slug = Some(slug("new-headline"));
     moved.section_id = n.culture;
-    store.update_article(created.id, moved, at(2, 9)).await.unwrap();
+    store
+        .update_article(created.id, moved, at(2, 9))
+        .await
+        .unwrap();
 
     match store.find_article("old-headline").await.unwrap() {
         ArticleLookup::Renamed { section, slug } => {
@@ -240,30 +329,69 @@ async fn a_changed_slug_leaves_the_old_address_resolving(store: Arc<dyn Store>) 
     // The old slug stays reserved: a new article cannot take it over.
     let mut squatter = draft(&n, "Anything");
     squatter.slug = Some(slug("old-headline"));
-    assert!(matches!(store.create_article(squatter, now()).await, Err(StoreError::Conflict(_))));
-    assert!(matches!(store.find_article("no-such-article").await.unwrap(), ArticleLookup::NotFound));
+    assert!(matches!(
+        store.create_article(squatter, now()).await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert!(matches!(
+        store.find_article("no-such-article").await.unwrap(),
+        ArticleLookup::NotFound
+    ));
 }
 
 async fn an_article_can_go_back_to_an_old_slug(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    let created = store.create_article(draft(&n, "First"), now()).await.unwrap();
+    let created = store
+        .create_article(draft(&n, "First"), now())
+        .await
+        .unwrap();
     let mut renamed = draft(&n, "First");
     renamed.slug = Some(slug("second"));
-    store.update_article(created.id, renamed.clone(), now()).await.unwrap();
+    store
+        .update_article(created.id, renamed.clone(), now())
+        .await
+        .unwrap();
     renamed.slug = Some(slug("first"));
-    let back = store.update_article(created.id, renamed, now()).await.unwrap();
+    let back = store
+        .update_article(created.id, renamed, now())
+        .await
+        .unwrap();
     assert_eq!(back.slug.as_str(), "first");
-    assert!(matches!(store.find_article("first").await.unwrap(), ArticleLookup::Current(_)));
-    assert!(matches!(store.find_article("second").await.unwrap(), ArticleLookup::Renamed { .. }));
+    assert!(matches!(
+        store.find_article("first").await.unwrap(),
+        ArticleLookup::Current(_)
+    ));
+    assert!(matches!(
+        store.find_article("second").await.unwrap(),
+        ArticleLookup::Renamed { .. }
+    ));
 }
 
 async fn only_published_articles_in_the_past_are_listed_newest_first(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    store.create_article(published(&n, "Older", at(1, 9)), now()).await.unwrap();
-    store.create_article(published(&n, "Newer", at(2, 9)), now()).await.unwrap();
-    store.create_article(draft(&n, "A draft"), now()).await.unwrap();
-    store.create_article(published(&n, "Embargoed until tomorrow", now() + Duration::days(1)), now()).await.unwrap();
-    let page = store.published(&ArticleFilter::default(), PageRequest::new(1, 10), now()).await.unwrap();
+    store
+        .create_article(published(&n, "Older", at(1, 9)), now())
+        .await
+        .unwrap();
+    store
+        .create_article(published(&n, "Newer", at(2, 9)), now())
+        .await
+        .unwrap();
+    store
+        .create_article(draft(&n, "A draft"), now())
+        .await
+        .unwrap();
+    store
+        .create_article(
+            published(&n, "Embargoed until tomorrow", now() + Duration::days(1)),
+            now(),
+        )
+        .await
+        .unwrap();
+    let page = store
+        .published(&ArticleFilter::default(), PageRequest::new(1, 10), now())
+        .await
+        .unwrap();
     assert_eq!(headlines(&page.items), ["Newer", "Older"]);
     assert_eq!(page.total, 2);
     assert_eq!(page.items[0].authors[0].name, "Olena Marchenko");
@@ -273,11 +401,23 @@ async fn only_published_articles_in_the_past_are_listed_newest_first(store: Arc<
 async fn lists_are_paginated_with_a_total(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
     for day in 1..=7 {
-        store.create_article(published(&n, &format!("Day {day}"), at(day, 9)), now()).await.unwrap();
+        store
+            .create_article(published(&n, &format!("Day {day}"), at(day, 9)), now())
+            .await
+            .unwrap();
     }
-    let first = store.published(&ArticleFilter::default(), PageRequest::new(1, 3), now()).await.unwrap();
-    let last = store.published(&ArticleFilter::default(), PageRequest::new(3, 3), now()).await.unwrap();
-    let beyond = store.published(&ArticleFilter::default(), PageRequest::new(9, 3), now()).await.unwrap();
+    let first = store
+        .published(&ArticleFilter::default(), PageRequest::new(1, 3), now())
+        .await
+        .unwrap();
+    let last = store
+        .published(&ArticleFilter::default(), PageRequest::new(3, 3), now())
+        .await
+        .unwrap();
+    let beyond = store
+        .published(&ArticleFilter::default(), PageRequest::new(9, 3), now())
+        .await
+        .unwrap();
     assert_eq!(headlines(&first.items), ["Day 7", "Day 6", "Day 5"]);
     assert_eq!(headlines(&last.items), ["Day 1"]);
     assert!(beyond.items.is_empty());
@@ -292,24 +432,69 @@ async fn lists_filter_by_section_tag_author_and_exclusion(store: Arc<dyn Store>)
     festival.tag_ids = vec![film.id];
     festival.author_ids = vec![n.taras];
     let festival = store.create_article(festival, now()).await.unwrap();
-    let front = store.create_article(published(&n, "Front line report", at(6, 9)), now()).await.unwrap();
-    store.create_article(published(&n, "Second front report", at(7, 9)), now()).await.unwrap();
+    let front = store
+        .create_article(published(&n, "Front line report", at(6, 9)), now())
+        .await
+        .unwrap();
+    store
+        .create_article(published(&n, "Second front report", at(7, 9)), now())
+        .await
+        .unwrap();
 
     let list = |filter: ArticleFilter| {
         let store = store.clone();
         async move {
-            let page = store.published(&filter, PageRequest::new(1, 10), now()).await.unwrap();
-            page.items.into_iter().map(|a| a.headline).collect::<Vec<_>>()
+            let page = store
+                .published(&filter, PageRequest::new(1, 10), now())
+                .await
+                .unwrap();
+            page.items
+                .into_iter()
+                .map(|a| a.headline)
+                .collect::<Vec<_>>()
         }
     };
-    assert_eq!(list(ArticleFilter { section_id: Some(n.culture), ..Default::default() }).await, ["Film festival in Odesa"]);
-    assert_eq!(list(ArticleFilter { tag_id: Some(film.id), ..Default::default() }).await, ["Film festival in Odesa"]);
-    assert_eq!(list(ArticleFilter { author_id: Some(n.taras), ..Default::default() }).await, ["Film festival in Odesa"]);
     assert_eq!(
-        list(ArticleFilter { section_id: Some(n.war), exclude_id: Some(front.id), ..Default::default() }).await,
+        list(ArticleFilter {
+            section_id: Some(n.culture),
+            ..Default::default()
+        })
+        .await,
+        ["Film festival in Odesa"]
+    );
+    assert_eq!(
+        list(ArticleFilter {
+            tag_id: Some(film.id),
+            ..Default::default()
+        })
+        .await,
+        ["Film festival in Odesa"]
+    );
+    assert_eq!(
+        list(ArticleFilter {
+            author_id: Some(n.taras),
+            ..Default::default()
+        })
+        .await,
+        ["Film festival in Odesa"]
+    );
+    assert_eq!(
+        list(ArticleFilter {
+            section_id: Some(n.war),
+            exclude_id: Some(front.id),
+            ..Default::default()
+        })
+        .await,
         ["Second front report"]
     );
-    assert_eq!(list(ArticleFilter { language: Some(Language::Uk), ..Default::default() }).await, Vec::<String>::new());
+    assert_eq!(
+        list(ArticleFilter {
+            language: Some(Language::Uk),
+            ..Default::default()
+        })
+        .await,
+        Vec::<String>::new()
+    );
     assert_ne!(festival.id, front.id);
 }
 
@@ -318,14 +503,31 @@ async fn text_search_finds_every_word_and_escapes_wildcards(store: Arc<dyn Store
     let mut a = published(&n, "Grain exports rise", at(1, 9));
     a.body_markdown = "Ports in Odesa shipped 100% more wheat.".into();
     store.create_article(a, now()).await.unwrap();
-    store.create_article(published(&n, "Grain prices fall", at(2, 9)), now()).await.unwrap();
+    store
+        .create_article(published(&n, "Grain prices fall", at(2, 9)), now())
+        .await
+        .unwrap();
     let search = |text: &str| {
         let store = store.clone();
-        let filter = ArticleFilter { text: Some(text.into()), ..Default::default() };
-        async move { store.published(&filter, PageRequest::new(1, 10), now()).await.unwrap().items.len() }
+        let filter = ArticleFilter {
+            text: Some(text.into()),
+            ..Default::default()
+        };
+        async move {
+            store
+                .published(&filter, PageRequest::new(1, 10), now())
+                .await
+                .unwrap()
+                .items
+                .len()
+        }
     };
     assert_eq!(search("grain").await, 2);
-    assert_eq!(search("GRAIN odesa").await, 1, "every word must match, in any case");
+    assert_eq!(
+        search("GRAIN odesa").await,
+        1,
+        "every word must match, in any case"
+    );
     assert_eq!(search("100%").await, 1);
     assert_eq!(search("%").await, 1, "a % is a character, not a wildcard");
     assert_eq!(search("_").await, 0, "an _ is a character, not a wildcard");
@@ -333,34 +535,90 @@ async fn text_search_finds_every_word_and_escapes_wildcards(store: Arc<dyn Store
 
 async fn most_read_sums_the_recent_days_only(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    let a = store.create_article(published(&n, "Read a lot long ago", at(1, 9)), now()).await.unwrap();
-    let b = store.create_article(published(&n, "Read this week", at(2, 9)), now()).await.unwrap();
-    let c = store.create_article(published(&n, "Read a little", at(3, 9)), now()).await.unwrap();
-    let hidden = store.create_article(draft(&n, "Draft with views"), now()).await.unwrap();
+    let a = store
+        .create_article(published(&n, "Read a lot long ago", at(1, 9)), now())
+        .await
+        .unwrap();
+    let b = store
+        .create_article(published(&n, "Read this week", at(2, 9)), now())
+        .await
+        .unwrap();
+    let c = store
+        .create_article(published(&n, "Read a little", at(3, 9)), now())
+        .await
+        .unwrap();
+    let hidden = store
+        .create_article(draft(&n, "Draft with views"), now())
+        .await
+        .unwrap();
     store
         .add_views(&[
-            ViewIncrement { article_id: a.id, day: 100, views: 1000 },
-            ViewIncrement { article_id: a.id, day: 110, views: 1 },
-            ViewIncrement { article_id: b.id, day: 108, views: 40 },
-            ViewIncrement { article_id: b.id, day: 110, views: 10 },
-            ViewIncrement { article_id: c.id, day: 110, views: 5 },
-            ViewIncrement { article_id: hidden.id, day: 110, views: 999 },
+            ViewIncrement {
+                article_id: a.id,
+                day: 100,
+                views: 1000,
+            },
+            ViewIncrement {
+                article_id: a.id,
+                day: 110,
+                views: 1,
+            },
+            ViewIncrement {
+                article_id: b.id,
+                day: 108,
+                views: 40,
+            },
+            ViewIncrement {
+                article_id: b.id,
+                day: 110,
+                views: 10,
+            },
+            ViewIncrement {
+                article_id: c.id,
+                day: 110,
+                views: 5,
+            },
+            ViewIncrement {
+                article_id: hidden.id,
+                day: 110,
+                views: 999,
+            },
         ])
         .await
         .unwrap();
     let top = store.most_read(104, 10, now()).await.unwrap();
-    assert_eq!(headlines(&top), ["Read this week", "Read a little", "Read a lot long ago"]);
+    assert_eq!(
+        headlines(&top),
+        ["Read this week", "Read a little", "Read a lot long ago"]
+    );
     assert_eq!(top[0].authors.len(), 1);
     assert_eq!(store.most_read(104, 1, now()).await.unwrap().len(), 1);
 }
 
 async fn views_add_up_across_batches(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    let a = store.create_article(published(&n, "Counted", at(1, 9)), now()).await.unwrap();
+    let a = store
+        .create_article(published(&n, "Counted", at(1, 9)), now())
+        .await
+        .unwrap();
     for _ in 0..3 {
-        store.add_views(&[ViewIncrement { article_id: a.id, day: 200, views: 7 }]).await.unwrap();
+        store
+            .add_views(&[ViewIncrement {
+                article_id: a.id,
+                day: 200,
+                views: 7,
+            }])
+            .await
+            .unwrap();
     }
-    store.add_views(&[ViewIncrement { article_id: 987_654, day: 200, views: 7 }]).await.unwrap();
+    store
+        .add_views(&[ViewIncrement {
+            article_id: 987_654,
+            day: 200,
+            views: 7,
+        }])
+        .await
+        .unwrap();
     assert_eq!(store.article(a.id).await.unwrap().unwrap().view_total, 21);
     let top = store.most_read(200, 5, now()).await.unwrap();
     assert_eq!(top[0].view_total, 21);
@@ -370,15 +628,30 @@ async fn every_change_is_written_to_the_change_log_in_order(store: Arc<dyn Store
     let n = newsroom(&store).await;
     let before = store.changes_since(0, 1000).await.unwrap();
     let last_seq = before.last().map_or(0, |c| c.seq);
-    let a = store.create_article(draft(&n, "Logged"), now()).await.unwrap();
-    store.update_article(a.id, draft(&n, "Logged again"), now()).await.unwrap();
-    store.set_article_status(a.id, ArticleStatus::Published, None, now()).await.unwrap();
+    let a = store
+        .create_article(draft(&n, "Logged"), now())
+        .await
+        .unwrap();
+    store
+        .update_article(a.id, draft(&n, "Logged again"), now())
+        .await
+        .unwrap();
+    store
+        .set_article_status(a.id, ArticleStatus::Published, None, now())
+        .await
+        .unwrap();
     let changes = store.changes_since(last_seq, 1000).await.unwrap();
-    let seen: Vec<(&str, Option<i64>, &str)> =
-        changes.iter().map(|c| (c.entity.as_str(), c.entity_id, c.action.as_str())).collect();
+    let seen: Vec<(&str, Option<i64>, &str)> = changes
+        .iter()
+        .map(|c| (c.entity.as_str(), c.entity_id, c.action.as_str()))
+        .collect();
     assert_eq!(
         seen,
-        [("article", Some(a.id), "created"), ("article", Some(a.id), "updated"), ("article", Some(a.id), "published")]
+        [
+            ("article", Some(a.id), "created"),
+            ("article", Some(a.id), "updated"),
+            ("article", Some(a.id), "published")
+        ]
     );
     assert!(changes.windows(2).all(|w| w[0].seq < w[1].seq));
     assert_eq!(changes[0].at, now());
@@ -386,11 +659,24 @@ async fn every_change_is_written_to_the_change_log_in_order(store: Arc<dyn Store
 
 async fn unpublishing_keeps_the_article_but_hides_it(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    let a = store.create_article(published(&n, "Taken down", at(1, 9)), now()).await.unwrap();
-    let down = store.set_article_status(a.id, ArticleStatus::Unpublished, None, now()).await.unwrap();
+    let a = store
+        .create_article(published(&n, "Taken down", at(1, 9)), now())
+        .await
+        .unwrap();
+    let down = store
+        .set_article_status(a.id, ArticleStatus::Unpublished, None, now())
+        .await
+        .unwrap();
     assert_eq!(down.status, ArticleStatus::Unpublished);
-    assert_eq!(down.published_at, Some(at(1, 9)), "the original publication time is kept");
-    let page = store.published(&ArticleFilter::default(), PageRequest::new(1, 10), now()).await.unwrap();
+    assert_eq!(
+        down.published_at,
+        Some(at(1, 9)),
+        "the original publication time is kept"
+    );
+    let page = store
+        .published(&ArticleFilter::default(), PageRequest::new(1, 10), now())
+        .await
+        .unwrap();
     assert!(page.items.is_empty());
     match store.find_article("taken-down").await.unwrap() {
         ArticleLookup::Current(article) => assert_eq!(article.status, ArticleStatus::Unpublished),
@@ -402,21 +688,49 @@ async fn invalid_articles_are_refused_and_store_nothing(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
     let mut no_byline = draft(&n, "No byline");
     no_byline.author_ids.clear();
-    assert!(matches!(store.create_article(no_byline, now()).await, Err(StoreError::Invalid(_))));
-    assert!(matches!(store.create_article(draft(&n, "   "), now()).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store.create_article(no_byline, now()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store.create_article(draft(&n, "   "), now()).await,
+        Err(StoreError::Invalid(_))
+    ));
     let mut nowhere = draft(&n, "Unknown section");
     nowhere.section_id = 424_242;
-    assert!(matches!(store.create_article(nowhere, now()).await, Err(StoreError::Invalid(_))));
+    assert!(matches!(
+        store.create_article(nowhere, now()).await,
+        Err(StoreError::Invalid(_))
+    ));
     let mut ghost = draft(&n, "Unknown author");
     ghost.author_ids = vec![424_242];
-    assert!(matches!(store.create_article(ghost, now()).await, Err(StoreError::Invalid(_))));
-    assert_eq!(store.article_count().await.unwrap(), 0, "a refused article leaves nothing behind");
-    let kept = store.create_article(draft(&n, "Kept"), now()).await.unwrap();
+    assert!(matches!(
+        store.create_article(ghost, now()).await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert_eq!(
+        store.article_count().await.unwrap(),
+        0,
+        "a refused article leaves nothing behind"
+    );
+    let kept = store
+        .create_article(draft(&n, "Kept"), now())
+        .await
+        .unwrap();
     let mut bad_edit = draft(&n, "Kept");
     bad_edit.author_ids = vec![424_242];
-    assert!(store.update_article(kept.id, bad_edit, now()).await.is_err());
+    assert!(
+        store
+            .update_article(kept.id, bad_edit, now())
+            .await
+            .is_err()
+    );
     let after = store.article(kept.id).await.unwrap().unwrap();
-    assert_eq!(after.authors.len(), 1, "a refused edit leaves the article as it was");
+    assert_eq!(
+        after.authors.len(),
+        1,
+        "a refused edit leaves the article as it was"
+    );
 }
 
 async fn hostile_markup_is_stored_as_written_but_rendered_safe(store: Arc<dyn Store>) {
@@ -424,16 +738,30 @@ async fn hostile_markup_is_stored_as_written_but_rendered_safe(store: Arc<dyn St
     let mut a = draft(&n, "<script>alert('headline')</script>");
     a.body_markdown = "Hi <script>alert(1)</script><img src=x onerror=alert(2)>".into();
     let a = store.create_article(a, now()).await.unwrap();
-    assert_eq!(a.headline, "<script>alert('headline')</script>", "text is kept as typed; templates escape it");
+    assert_eq!(
+        a.headline, "<script>alert('headline')</script>",
+        "text is kept as typed; templates escape it"
+    );
     assert!(a.body_markdown.contains("<script>"));
     assert!(!a.body_html.contains("<script"), "{}", a.body_html);
     assert!(!a.body_html.contains("onerror"), "{}", a.body_html);
 }
 
 async fn static_pages_are_created_and_replaced(store: Arc<dyn Store>) {
-    let page = StaticPage { slug: slug("about"), title: "About".into(), body_markdown: "We **report**.".into(), body_html: String::new() };
+    let page = StaticPage {
+        slug: slug("about"),
+        title: "About".into(),
+        body_markdown: "We **report**.".into(),
+        body_html: String::new(),
+    };
     store.put_page(&page).await.unwrap();
-    store.put_page(&StaticPage { title: "About us".into(), ..page }).await.unwrap();
+    store
+        .put_page(&StaticPage {
+            title: "About us".into(),
+            ..page
+        })
+        .await
+        .unwrap();
     let stored = store.page("about").await.unwrap().unwrap();
     assert_eq!(stored.title, "About us");
     assert!(stored.body_html.contains("<strong>report</strong>"));
@@ -443,9 +771,18 @@ async fn static_pages_are_created_and_replaced(store: Arc<dyn Store>) {
 
 async fn settings_are_saved_and_replaced(store: Arc<dyn Store>) {
     assert_eq!(store.setting("site.name").await.unwrap(), None);
-    store.set_setting("site.name", "The Dispatch").await.unwrap();
-    store.set_setting("site.name", "The Dnipro Dispatch").await.unwrap();
-    assert_eq!(store.setting("site.name").await.unwrap().as_deref(), Some("The Dnipro Dispatch"));
+    store
+        .set_setting("site.name", "The Dispatch")
+        .await
+        .unwrap();
+    store
+        .set_setting("site.name", "The Dnipro Dispatch")
+        .await
+        .unwrap();
+    assert_eq!(
+        store.setting("site.name").await.unwrap().as_deref(),
+        Some("The Dnipro Dispatch")
+    );
 }
 
 async fn tags_are_created_once_per_name(store: Arc<dyn Store>) {
@@ -459,12 +796,24 @@ async fn tags_are_created_once_per_name(store: Arc<dyn Store>) {
 
 async fn an_editor_can_publish_later_and_the_article_appears_then(store: Arc<dyn Store>) {
     let n = newsroom(&store).await;
-    let a = store.create_article(draft(&n, "Scheduled story"), now()).await.unwrap();
+    let a = store
+        .create_article(draft(&n, "Scheduled story"), now())
+        .await
+        .unwrap();
     let when = now() + Duration::hours(2);
-    store.set_article_status(a.id, ArticleStatus::Published, Some(when), now()).await.unwrap();
+    store
+        .set_article_status(a.id, ArticleStatus::Published, Some(when), now())
+        .await
+        .unwrap();
     let visible = |t| {
         let store = store.clone();
-        async move { store.published(&ArticleFilter::default(), PageRequest::new(1, 10), t).await.unwrap().total }
+        async move {
+            store
+                .published(&ArticleFilter::default(), PageRequest::new(1, 10), t)
+                .await
+                .unwrap()
+                .total
+        }
     };
     assert_eq!(visible(now()).await, 0);
     assert_eq!(visible(when).await, 1);

@@ -93,7 +93,11 @@ impl AppError {
                 "Something went wrong on our side. The problem has been logged; please try again.".to_owned(),
             ),
         };
-        ErrorPage { status: self.status().as_u16(), title, message }
+        ErrorPage {
+            status: self.status().as_u16(),
+            title,
+            message,
+        }
     }
 }
 
@@ -105,7 +109,9 @@ impl IntoResponse for AppError {
         let page = self.page();
         let mut response = (self.status(), page.message.clone()).into_response();
         if matches!(self, Self::Unavailable) {
-            response.headers_mut().insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
         }
         response.extensions_mut().insert(page);
         response
@@ -113,7 +119,11 @@ impl IntoResponse for AppError {
 }
 
 /// Replaces the body of every error response with the theme's error page.
-pub async fn render_error_pages(State(state): State<AppState>, request: Request, next: Next) -> Response {
+pub async fn render_error_pages(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let response = next.run(request).await;
     let Some(page) = response.extensions().get::<ErrorPage>().cloned() else {
         return response;
@@ -136,8 +146,13 @@ pub async fn render_error_pages(State(state): State<AppState>, request: Request,
             format!("<!doctype html><title>{0}</title><h1>{0}</h1>", page.status)
         }
     };
-    parts.headers.insert(header::CONTENT_TYPE, HeaderValue::from_static("text/html; charset=utf-8"));
-    parts.headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
+    parts.headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("text/html; charset=utf-8"),
+    );
+    parts
+        .headers
+        .insert(header::CACHE_CONTROL, HeaderValue::from_static("no-store"));
     parts.headers.remove(header::CONTENT_LENGTH);
     (parts, Html(body)).into_response()
 }

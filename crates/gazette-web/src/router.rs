@@ -29,7 +29,10 @@ pub fn router(state: AppState) -> Router {
             // A panic is a bug; the reader still gets the site's error page.
             AppError::Internal("handler panicked".into()).into_response()
         }))
-        .layer(middleware::from_fn_with_state(state.clone(), render_error_pages))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            render_error_pages,
+        ))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

@@ -29,7 +29,11 @@ pub struct SiteConfig {
 
 impl Default for SiteConfig {
     fn default() -> Self {
-        Self { base_url: "http://127.0.0.1:8080".into(), per_page: 12, top_window_days: 7 }
+        Self {
+            base_url: "http://127.0.0.1:8080".into(),
+            per_page: 12,
+            top_window_days: 7,
+        }
     }
 }
 
@@ -43,7 +47,12 @@ pub struct AppState {
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, theme: Arc<Theme>, config: SiteConfig) -> Self {
-        Self { store, theme, config: Arc::new(config), clock: system_clock() }
+        Self {
+            store,
+            theme,
+            config: Arc::new(config),
+            clock: system_clock(),
+        }
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {

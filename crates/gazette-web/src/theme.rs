@@ -16,9 +16,15 @@ static DEFAULT_THEME: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../the
 #[derive(Debug, thiserror::Error)]
 pub enum ThemeError {
     #[error("cannot read theme folder {path}: {source}")]
-    Io { path: PathBuf, source: std::io::Error },
+    Io {
+        path: PathBuf,
+        source: std::io::Error,
+    },
     #[error("template {name}: {source}")]
-    Template { name: String, source: minijinja::Error },
+    Template {
+        name: String,
+        source: minijinja::Error,
+    },
     #[error("the theme has no {0}")]
     Missing(String),
 }
@@ -39,8 +45,14 @@ pub struct Theme {
 }
 
 /// Templates every theme must provide.
-const REQUIRED_TEMPLATES: [&str; 6] =
-    ["base.html", "home.html", "article.html", "list.html", "page.html", "error.html"];
+const REQUIRED_TEMPLATES: [&str; 6] = [
+    "base.html",
+    "home.html",
+    "article.html",
+    "list.html",
+    "page.html",
+    "error.html",
+];
 
 impl Theme {
     /// The theme built into the binary.
@@ -67,7 +79,10 @@ impl Theme {
         Self::build(templates, assets)
     }
 
-    fn build(templates: HashMap<String, String>, assets: HashMap<String, Vec<u8>>) -> Result<Self, ThemeError> {
+    fn build(
+        templates: HashMap<String, String>,
+        assets: HashMap<String, Vec<u8>>,
+    ) -> Result<Self, ThemeError> {
         for required in REQUIRED_TEMPLATES {
             if !templates.contains_key(required) {
                 return Err(ThemeError::Missing(format!("templates/{required}")));
@@ -91,12 +106,26 @@ impl Theme {
                 None => format!("{name}.{short}"),
             };
             asset_urls.insert(name.clone(), format!("/assets/{hashed}"));
-            served.insert(hashed, Asset { content_type: content_type(&name), bytes });
+            served.insert(
+                hashed,
+                Asset {
+                    content_type: content_type(&name),
+                    bytes,
+                },
+            );
         }
-        Ok(Self { env, assets: served, asset_urls })
+        Ok(Self {
+            env,
+            assets: served,
+            asset_urls,
+        })
     }
 
-    pub fn render(&self, template: &str, context: minijinja::Value) -> Result<String, minijinja::Error> {
+    pub fn render(
+        &self,
+        template: &str,
+        context: minijinja::Value,
+    ) -> Result<String, minijinja::Error> {
         self.env.get_template(template)?.render(context)
     }
 
@@ -114,22 +143,17 @@ impl Theme {
 /// minijinja's HTML escaping also escapes `/`, which turns every URL into `&#x2f;` soup: valid, but
 /// larger and unreadable in page source. Text is escaped here with the five characters that
 /// matter in element content and quoted attributes; everything else goes the default way.
-fn html_formatter(out: &mut minijinja::Output<'_>, state: &minijinja::State<'_, '_>, value: &minijinja::Value) -> Result<(), minijinja::Error> {
-    if matches!(state.auto_escape(), minijinja::AutoEscape::Html) && !value.is_safe() {
-        if let Some(text) = value.as_str() {
-            let mut escaped = String::with_capacity(text.len() + 8);
-            for ch in text.chars() {
-                match ch {
-                    '&' => escaped.push_str("&amp;"),
-                    '<' => escaped.push_str("&lt;"),
-                    '>' => escaped.push_str("&gt;"),
-                    '"' => escaped.push_str("&quot;"),
-                    '\'' => escaped.push_str("&#39;"),
-                    c => escaped.push(c),
-                }
-            }
-            return out.write_str(&escaped).map_err(minijinja::Error::from);
-        }
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+        && !value.is_safe()
+        && let Some(text) = value.as_str()
+    {
+        let escaped = gazette_core::text::escape_html(text);
+        return out.write_str(&escaped).map_err(minijinja::Error::from);
     }
     minijinja::escape_formatter(out, state, value)
 }
@@ -142,7 +166,10 @@ fn collect_embedded(
     for file in dir.files() {
         let path = file.path().to_string_lossy().replace('\\', "/");
         if let Some(name) = path.strip_prefix("templates/") {
-            templates.insert(name.to_owned(), String::from_utf8_lossy(file.contents()).into_owned());
+            templates.insert(
+                name.to_owned(),
+                String::from_utf8_lossy(file.contents()).into_owned(),
+            );
         } else if let Some(name) = path.strip_prefix("assets/") {
             assets.insert(name.to_owned(), file.contents().to_vec());
         }
@@ -152,8 +179,15 @@ fn collect_embedded(
     }
 }
 
-fn read_dir_into(dir: &Path, prefix: &str, add: &mut dyn FnMut(String, Vec<u8>)) -> Result<(), ThemeError> {
-    let io = |source| ThemeError::Io { path: dir.to_owned(), source };
+fn read_dir_into(
+    dir: &Path,
+    prefix: &str,
+    add: &mut dyn FnMut(String, Vec<u8>),
+) -> Result<(), ThemeError> {
+    let io = |source| ThemeError::Io {
+        path: dir.to_owned(),
+        source,
+    };
     for entry in std::fs::read_dir(dir).map_err(io)? {
         let entry = entry.map_err(io)?;
         let name = format!("{prefix}{}", entry.file_name().to_string_lossy());
@@ -161,7 +195,10 @@ fn read_dir_into(dir: &Path, prefix: &str, add: &mut dyn FnMut(String, Vec<u8>))
         if path.is_dir() {
             read_dir_into(&path, &format!("{name}/"), add)?;
         } else {
-            let bytes = std::fs::read(&path).map_err(|source| ThemeError::Io { path: path.clone(), source })?;
+            let bytes = std::fs::read(&path).map_err(|source| ThemeError::Io {
+                path: path.clone(),
+                source,
+            })?;
             add(name, bytes);
         }
     }
@@ -190,10 +227,19 @@ mod tests {
     fn the_embedded_theme_loads_and_hashes_its_stylesheet() {
         let theme = Theme::embedded().expect("embedded theme");
         let url = theme.asset_url("style.css");
-        assert!(url.starts_with("/assets/style.") && url.ends_with(".css"), "{url}");
+        assert!(
+            url.starts_with("/assets/style.") && url.ends_with(".css"),
+            "{url}"
+        );
         let hashed = url.trim_start_matches("/assets/");
-        assert_eq!(theme.asset(hashed).map(|a| a.content_type), Some("text/css; charset=utf-8"));
-        assert!(theme.asset("style.css").is_none(), "only hashed names are served");
+        assert_eq!(
+            theme.asset(hashed).map(|a| a.content_type),
+            Some("text/css; charset=utf-8")
+        );
+        assert!(
+            theme.asset("style.css").is_none(),
+            "only hashed names are served"
+        );
     }
 
     #[test]

@@ -69,7 +69,10 @@ impl SiteContext {
     /// Loads the site's name and menu; `current_section` marks that section in the menu.
     pub async fn load(state: &AppState, current_section: Option<&str>) -> AppResult<Self> {
         let store = &state.store;
-        let name = store.setting("site.name").await?.unwrap_or_else(|| DEFAULT_SITE_NAME.to_owned());
+        let name = store
+            .setting("site.name")
+            .await?
+            .unwrap_or_else(|| DEFAULT_SITE_NAME.to_owned());
         let tagline = store.setting("site.tagline").await?.unwrap_or_default();
         let description = store.setting("site.description").await?.unwrap_or_default();
         let nav = store
@@ -86,9 +89,19 @@ impl SiteContext {
             .pages()
             .await?
             .into_iter()
-            .map(|p| FooterPage { url: format!("/pages/{}", p.slug), title: p.title })
+            .map(|p| FooterPage {
+                url: format!("/pages/{}", p.slug),
+                title: p.title,
+            })
             .collect();
-        Ok(Self { name, tagline, description, nav, footer_pages, ..Self::bare(state) })
+        Ok(Self {
+            name,
+            tagline,
+            description,
+            nav,
+            footer_pages,
+            ..Self::bare(state)
+        })
     }
 
     /// The site chrome when the database cannot be asked: for error pages.
@@ -121,7 +134,11 @@ impl SiteContext {
     /// Page metadata with the site's name appended to the title.
     pub fn meta(&self, title: &str, description: &str, path: &str, noindex: bool) -> Meta {
         Meta {
-            title: if title.is_empty() { self.name.clone() } else { format!("{title} | {}", self.name) },
+            title: if title.is_empty() {
+                self.name.clone()
+            } else {
+                format!("{title} | {}", self.name)
+            },
             description: shorten(description, 300),
             canonical: self.absolute(path),
             prev_url: None,
@@ -153,7 +170,10 @@ pub struct DateView {
 
 impl DateView {
     pub fn new(at: DateTime<Utc>, language: Language) -> Self {
-        Self { iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true), display: date_line(language, at) }
+        Self {
+            iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
+            display: date_line(language, at),
+        }
     }
 }
 
@@ -178,16 +198,29 @@ impl Card {
             headline_short: shorten(&a.headline, SHORT_HEADLINE_CHARS),
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),
-            section: Link { name: a.section.name.clone(), url: section_url(&a.section.slug) },
+            section: Link {
+                name: a.section.name.clone(),
+                url: section_url(&a.section.slug),
+            },
             published: a.published_at.map(|t| DateView::new(t, language)),
-            authors: a.authors.iter().map(|au| Link { name: au.name.clone(), url: author_url(&au.slug) }).collect(),
+            authors: a
+                .authors
+                .iter()
+                .map(|au| Link {
+                    name: au.name.clone(),
+                    url: author_url(&au.slug),
+                })
+                .collect(),
             views: a.view_total,
             views_display: group_thousands(language, a.view_total),
         }
     }
 
     pub fn list(items: &[ArticleSummary], language: Language) -> Vec<Self> {
-        items.iter().map(|a| Self::from_summary(a, language)).collect()
+        items
+            .iter()
+            .map(|a| Self::from_summary(a, language))
+            .collect()
     }
 }
 
@@ -233,7 +266,9 @@ impl ArticleView {
         let published = a.published_at.map(|t| DateView::new(t, a.language));
         // "Updated" only when the edit came after publication, not for a typo fixed in the minute.
         let updated = match (a.published_at, a.updated_at) {
-            (Some(p), Some(u)) if u > p + chrono::Duration::minutes(5) => Some(DateView::new(u, a.language)),
+            (Some(p), Some(u)) if u > p + chrono::Duration::minutes(5) => {
+                Some(DateView::new(u, a.language))
+            }
             _ => None,
         };
         Self {
@@ -241,13 +276,23 @@ impl ArticleView {
             standfirst: a.standfirst.clone(),
             body_html: a.body_html.clone(),
             url: site.absolute(&article_url(&a.section.slug, &a.slug)),
-            section: Link { name: a.section.name.clone(), url: section_url(&a.section.slug) },
+            section: Link {
+                name: a.section.name.clone(),
+                url: section_url(&a.section.slug),
+            },
             published,
             updated,
             views: a.view_total,
             views_display: group_thousands(a.language, a.view_total),
             authors: a.authors.iter().map(AuthorView::new).collect(),
-            tags: a.tags.iter().map(|t| Link { name: t.name.clone(), url: tag_url(&t.slug) }).collect(),
+            tags: a
+                .tags
+                .iter()
+                .map(|t| Link {
+                    name: t.name.clone(),
+                    url: tag_url(&t.slug),
+                })
+                .collect(),
         }
     }
 }
@@ -264,12 +309,36 @@ pub fn share_links(absolute_url: &str, headline: &str) -> Vec<ShareLink> {
     let u = urlencoding::encode(absolute_url);
     let t = urlencoding::encode(headline);
     vec![
-        ShareLink { network: "facebook", label: "Facebook", url: format!("https://www.facebook.com/sharer/sharer.php?u={u}") },
-        ShareLink { network: "x", label: "X", url: format!("https://x.com/intent/tweet?url={u}&text={t}") },
-        ShareLink { network: "telegram", label: "Telegram", url: format!("https://t.me/share/url?url={u}&text={t}") },
-        ShareLink { network: "whatsapp", label: "WhatsApp", url: format!("https://wa.me/?text={t}%20{u}") },
-        ShareLink { network: "linkedin", label: "LinkedIn", url: format!("https://www.linkedin.com/sharing/share-offsite/?url={u}") },
-        ShareLink { network: "email", label: "E-mail", url: format!("mailto:?subject={t}&body={u}") },
+        ShareLink {
+            network: "facebook",
+            label: "Facebook",
+            url: format!("https://www.facebook.com/sharer/sharer.php?u={u}"),
+        },
+        ShareLink {
+            network: "x",
+            label: "X",
+            url: format!("https://x.com/intent/tweet?url={u}&text={t}"),
+        },
+        ShareLink {
+            network: "telegram",
+            label: "Telegram",
+            url: format!("https://t.me/share/url?url={u}&text={t}"),
+        },
+        ShareLink {
+            network: "whatsapp",
+            label: "WhatsApp",
+            url: format!("https://wa.me/?text={t}%20{u}"),
+        },
+        ShareLink {
+            network: "linkedin",
+            label: "LinkedIn",
+            url: format!("https://www.linkedin.com/sharing/share-offsite/?url={u}"),
+        },
+        ShareLink {
+            network: "email",
+            label: "E-mail",
+            url: format!("mailto:?subject={t}&body={u}"),
+        },
     ]
 }
 
@@ -308,9 +377,17 @@ impl Pagination {
             let near = n.abs_diff(page) <= 2;
             if n == 1 || n == total_pages || near {
                 if n > last_shown + 1 {
-                    pages.push(PageNumber { number: None, url: String::new(), current: false });
+                    pages.push(PageNumber {
+                        number: None,
+                        url: String::new(),
+                        current: false,
+                    });
                 }
-                pages.push(PageNumber { number: Some(n), url: url(n), current: n == page });
+                pages.push(PageNumber {
+                    number: Some(n),
+                    url: url(n),
+                    current: n == page,
+                });
                 last_shown = n;
             }
         }
@@ -327,7 +404,11 @@ impl Pagination {
 /// JSON for a `<script type="application/ld+json">` block. `<` is escaped so that no text in it
 /// (a headline containing `</script>`) can end the block early.
 pub fn json_ld(value: &serde_json::Value) -> String {
-    value.to_string().replace('<', "\\u003c").replace('>', "\\u003e").replace('&', "\\u0026")
+    value
+        .to_string()
+        .replace('<', "\\u003c")
+        .replace('>', "\\u003e")
+        .replace('&', "\\u0026")
 }
 
 #[cfg(test)]
@@ -338,7 +419,20 @@ mod tests {
     fn pagination_shows_neighbours_ends_and_gaps() {
         let p = Pagination::new("/war", "", 6, 12);
         let numbers: Vec<Option<u32>> = p.pages.iter().map(|n| n.number).collect();
-        assert_eq!(numbers, [Some(1), None, Some(4), Some(5), Some(6), Some(7), Some(8), None, Some(12)]);
+        assert_eq!(
+            numbers,
+            [
+                Some(1),
+                None,
+                Some(4),
+                Some(5),
+                Some(6),
+                Some(7),
+                Some(8),
+                None,
+                Some(12)
+            ]
+        );
         assert_eq!(p.prev_url.as_deref(), Some("/war?page=5"));
         assert_eq!(p.next_url.as_deref(), Some("/war?page=7"));
     }
@@ -348,7 +442,10 @@ mod tests {
         let p = Pagination::new("/search", "q=kyiv&", 2, 2);
         assert_eq!(p.prev_url.as_deref(), Some("/search?q=kyiv"));
         assert_eq!(p.next_url, None);
-        assert_eq!(Pagination::new("/war", "", 2, 3).prev_url.as_deref(), Some("/war"));
+        assert_eq!(
+            Pagination::new("/war", "", 2, 3).prev_url.as_deref(),
+            Some("/war")
+        );
     }
 
     #[test]
@@ -361,7 +458,10 @@ mod tests {
     fn share_links_encode_the_address_and_headline() {
         let links = share_links("https://x.test/war/a?b=1", "Kyiv & Odesa");
         let telegram = links.iter().find(|l| l.network == "telegram").unwrap();
-        assert_eq!(telegram.url, "https://t.me/share/url?url=https%3A%2F%2Fx.test%2Fwar%2Fa%3Fb%3D1&text=Kyiv%20%26%20Odesa");
+        assert_eq!(
+            telegram.url,
+            "https://t.me/share/url?url=https%3A%2F%2Fx.test%2Fwar%2Fa%3Fb%3D1&text=Kyiv%20%26%20Odesa"
+        );
         assert_eq!(links.len(), 6);
     }
 }

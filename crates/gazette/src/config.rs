@@ -33,7 +33,8 @@ impl FileConfig {
             None => (PathBuf::from("gazette.toml"), false),
         };
         match std::fs::read_to_string(&path) {
-            Ok(text) => toml::from_str(&text).with_context(|| format!("{} is not valid configuration", path.display())),
+            Ok(text) => toml::from_str(&text)
+                .with_context(|| format!("{} is not valid configuration", path.display())),
             Err(e) if e.kind() == std::io::ErrorKind::NotFound && !required => Ok(Self::default()),
             Err(e) => Err(e).with_context(|| format!("cannot read {}", path.display())),
         }
@@ -42,7 +43,9 @@ impl FileConfig {
 
 /// Parses a bind address, with a message that says what is expected.
 pub fn parse_bind(s: &str) -> anyhow::Result<SocketAddr> {
-    s.parse().with_context(|| format!("{s:?} is not an address to listen on; expected IP:PORT such as 127.0.0.1:8080"))
+    s.parse().with_context(|| {
+        format!("{s:?} is not an address to listen on; expected IP:PORT such as 127.0.0.1:8080")
+    })
 }
 
 /// A base URL without its trailing slash, checked to be absolute.
@@ -66,7 +69,10 @@ mod tests {
 
     #[test]
     fn base_urls_lose_their_trailing_slash_and_must_be_absolute() {
-        assert_eq!(parse_base_url("https://news.example.com/").unwrap(), "https://news.example.com");
+        assert_eq!(
+            parse_base_url("https://news.example.com/").unwrap(),
+            "https://news.example.com"
+        );
         assert!(parse_base_url("news.example.com").is_err());
     }
 

@@ -91,8 +91,12 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
     }
     let site: SiteFile = toml::from_str(SITE).context("demo/site.toml")?;
     store.set_setting("site.name", &site.site.name).await?;
-    store.set_setting("site.tagline", &site.site.tagline).await?;
-    store.set_setting("site.description", &site.site.description).await?;
+    store
+        .set_setting("site.tagline", &site.site.tagline)
+        .await?;
+    store
+        .set_setting("site.description", &site.site.description)
+        .await?;
 
     let mut sections = HashMap::new();
     for (position, s) in site.section.iter().enumerate() {
@@ -109,7 +113,12 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
     let mut authors = HashMap::new();
     for a in &site.author {
         let created = store
-            .create_author(NewAuthor { slug: Slug::parse(&a.slug)?, name: a.name.clone(), bio: a.bio.clone(), is_house: a.house })
+            .create_author(NewAuthor {
+                slug: Slug::parse(&a.slug)?,
+                name: a.name.clone(),
+                bio: a.bio.clone(),
+                is_house: a.house,
+            })
             .await?;
         authors.insert(a.slug.clone(), created.id);
     }
@@ -136,13 +145,21 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
     let mut tags = HashMap::new();
     let mut views = Vec::new();
     for entry in &entries {
-        let section_id = *sections
-            .get(&entry.section)
-            .with_context(|| format!("unknown section {:?} in {:?}", entry.section, entry.headline))?;
+        let section_id = *sections.get(&entry.section).with_context(|| {
+            format!(
+                "unknown section {:?} in {:?}",
+                entry.section, entry.headline
+            )
+        })?;
         let author_ids = entry
             .authors
             .iter()
-            .map(|slug| authors.get(slug).copied().with_context(|| format!("unknown author {slug:?}")))
+            .map(|slug| {
+                authors
+                    .get(slug)
+                    .copied()
+                    .with_context(|| format!("unknown author {slug:?}"))
+            })
             .collect::<anyhow::Result<Vec<_>>>()?;
         let mut tag_ids = Vec::new();
         for name in &entry.tags {
@@ -175,29 +192,53 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
                 published_at,
             )
             .await?;
-        views.extend(readership(article.id, article.slug.as_str(), entry.popularity, published_at, today));
+        views.extend(readership(
+            article.id,
+            article.slug.as_str(),
+            entry.popularity,
+            published_at,
+            today,
+        ));
     }
     store.add_views(&views).await?;
-    Ok(DemoSummary { sections: sections.len(), authors: authors.len(), articles: entries.len() })
+    Ok(DemoSummary {
+        sections: sections.len(),
+        authors: authors.len(),
+        articles: entries.len(),
+    })
 }
 
 /// `days_ago` days before `now` at `hour` o'clock UTC, never in the future.
 fn publication_time(now: DateTime<Utc>, days_ago: i64, hour: i64) -> DateTime<Utc> {
     let day_start = now.timestamp().div_euclid(86_400) * 86_400;
     let at = day_start - days_ago * 86_400 + hour.clamp(0, 23) * 3600 + 17 * 60;
-    DateTime::from_timestamp(at, 0).unwrap_or(now).min(now - Duration::minutes(20))
+    DateTime::from_timestamp(at, 0)
+        .unwrap_or(now)
+        .min(now - Duration::minutes(20))
 }
 
 /// Daily reads for a demo article: a spike on publication that fades over two weeks, scaled by
 /// its popularity, with a little variation taken from its slug so no two articles tie.
-fn readership(article_id: i64, slug: &str, popularity: i64, published_at: DateTime<Utc>, today: i64) -> Vec<ViewIncrement> {
-    let jitter = slug.bytes().fold(7_i64, |h, b| (h * 31 + i64::from(b)) % 997);
+fn readership(
+    article_id: i64,
+    slug: &str,
+    popularity: i64,
+    published_at: DateTime<Utc>,
+    today: i64,
+) -> Vec<ViewIncrement> {
+    let jitter = slug
+        .bytes()
+        .fold(7_i64, |h, b| (h * 31 + i64::from(b)) % 997);
     let first_day = published_at.timestamp().div_euclid(86_400);
     let peak = popularity.clamp(1, 100) * 40 + jitter;
     (0..14)
         .map(|age| (first_day + age, age))
         .filter(|(day, _)| *day <= today)
-        .map(|(day, age)| ViewIncrement { article_id, day, views: (peak >> age.min(12)).max(1) + (jitter % 5) })
+        .map(|(day, age)| ViewIncrement {
+            article_id,
+            day,
+            views: (peak >> age.min(12)).max(1) + (jitter % 5),
+        })
         .collect()
 }
 
@@ -217,7 +258,11 @@ mod tests {
             let parsed: ArticleFile = toml::from_str(file).unwrap();
             for a in parsed.article {
                 assert!(sections.contains(&a.section.as_str()), "{}", a.section);
-                assert!(a.authors.iter().all(|s| authors.contains(&s.as_str())), "{:?}", a.authors);
+                assert!(
+                    a.authors.iter().all(|s| authors.contains(&s.as_str())),
+                    "{:?}",
+                    a.authors
+                );
                 count += 1;
             }
         }
@@ -228,6 +273,9 @@ mod tests {
     fn demo_articles_are_never_published_in_the_future() {
         let now = DateTime::from_timestamp(1_700_000_000, 0).unwrap();
         assert!(publication_time(now, 0, 23) < now);
-        assert_eq!(publication_time(now, 3, 10).timestamp() % 86_400, 10 * 3600 + 17 * 60);
+        assert_eq!(
+            publication_time(now, 3, 10).timestamp() % 86_400,
+            10 * 3600 + 17 * 60
+        );
     }
 }

@@ -38,7 +38,13 @@ struct CommonOptions {
     #[arg(long, global = true, env = "GAZETTE_DATA_DIR", value_name = "DIR")]
     data_dir: Option<PathBuf>,
     /// A postgres:// URL to use PostgreSQL instead of the embedded SQLite database
-    #[arg(long, global = true, env = "GAZETTE_DATABASE_URL", value_name = "URL", hide_env_values = true)]
+    #[arg(
+        long,
+        global = true,
+        env = "GAZETTE_DATABASE_URL",
+        value_name = "URL",
+        hide_env_values = true
+    )]
     database_url: Option<String>,
 }
 
@@ -76,16 +82,23 @@ const INITIALISED_KEY: &str = "site.initialised";
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()
         .with_env_filter(
-            EnvFilter::try_from_env("GAZETTE_LOG").unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
+            EnvFilter::try_from_env("GAZETTE_LOG")
+                .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
         .init();
     let cli = Cli::parse();
     let file = FileConfig::load(cli.common.config.as_deref())?;
-    match cli.command.unwrap_or(Command::Serve(ServeOptions::default())) {
+    match cli
+        .command
+        .unwrap_or(Command::Serve(ServeOptions::default()))
+    {
         Command::Serve(options) => serve(&cli.common, file, options).await,
         Command::Init => {
             let store = open_store(&cli.common, &file).await?;
-            println!("Database ready ({} articles).", store.article_count().await?);
+            println!(
+                "Database ready ({} articles).",
+                store.article_count().await?
+            );
             store.close().await;
             Ok(())
         }
@@ -104,12 +117,19 @@ async fn main() -> anyhow::Result<()> {
 }
 
 fn data_dir(common: &CommonOptions, file: &FileConfig) -> PathBuf {
-    common.data_dir.clone().or_else(|| file.data_dir.clone()).unwrap_or_else(|| DEFAULT_DATA_DIR.into())
+    common
+        .data_dir
+        .clone()
+        .or_else(|| file.data_dir.clone())
+        .unwrap_or_else(|| DEFAULT_DATA_DIR.into())
 }
 
 async fn open_store(common: &CommonOptions, file: &FileConfig) -> anyhow::Result<Arc<dyn Store>> {
     let data_dir = data_dir(common, file);
-    let url = common.database_url.clone().or_else(|| file.database_url.clone());
+    let url = common
+        .database_url
+        .clone()
+        .or_else(|| file.database_url.clone());
     let location = DatabaseLocation::from_config(url.as_deref(), &data_dir);
     let max = file.database_max_connections.unwrap_or(match location {
         DatabaseLocation::Sqlite(_) => 8,
@@ -119,34 +139,54 @@ async fn open_store(common: &CommonOptions, file: &FileConfig) -> anyhow::Result
         DatabaseLocation::Sqlite(path) => format!("SQLite database {}", path.display()),
         DatabaseLocation::Postgres(_) => "PostgreSQL database".to_owned(),
     };
-    gazette_store::open(&location, max).await.with_context(|| format!("cannot open the {described}"))
+    gazette_store::open(&location, max)
+        .await
+        .with_context(|| format!("cannot open the {described}"))
 }
 
-async fn serve(common: &CommonOptions, file: FileConfig, options: ServeOptions) -> anyhow::Result<()> {
-    let bind: SocketAddr = parse_bind(options.bind.as_deref().or(file.bind.as_deref()).unwrap_or(DEFAULT_BIND))?;
+async fn serve(
+    common: &CommonOptions,
+    file: FileConfig,
+    options: ServeOptions,
+) -> anyhow::Result<()> {
+    let bind: SocketAddr = parse_bind(
+        options
+            .bind
+            .as_deref()
+            .or(file.bind.as_deref())
+            .unwrap_or(DEFAULT_BIND),
+    )?;
     let base_url = match options.base_url.as_deref().or(file.base_url.as_deref()) {
         Some(url) => parse_base_url(url)?,
         None => format!("http://{bind}"),
     };
     let theme = match options.theme.as_ref().or(file.theme.as_ref()) {
-        Some(dir) => Theme::from_dir(dir).with_context(|| format!("cannot load the theme in {}", dir.display()))?,
+        Some(dir) => Theme::from_dir(dir)
+            .with_context(|| format!("cannot load the theme in {}", dir.display()))?,
         None => Theme::embedded().context("the built-in theme is broken")?,
     };
     let store = open_store(common, &file).await?;
     if store.setting(INITIALISED_KEY).await?.is_none() {
         let want_demo = !options.no_demo && file.demo.unwrap_or(true);
         if want_demo && store.sections().await?.is_empty() {
-            let summary = demo::load(store.as_ref(), chrono::Utc::now()).await.context("loading the demo")?;
+            let summary = demo::load(store.as_ref(), chrono::Utc::now())
+                .await
+                .context("loading the demo")?;
             tracing::info!(articles = summary.articles, "loaded the demo newspaper");
         }
-        store.set_setting(INITIALISED_KEY, if want_demo { "demo" } else { "empty" }).await?;
+        store
+            .set_setting(INITIALISED_KEY, if want_demo { "demo" } else { "empty" })
+            .await?;
     }
 
     let defaults = SiteConfig::default();
     let config = SiteConfig {
         base_url: base_url.clone(),
         per_page: file.per_page.unwrap_or(defaults.per_page).clamp(1, 100),
-        top_window_days: file.top_window_days.unwrap_or(defaults.top_window_days).clamp(1, 365),
+        top_window_days: file
+            .top_window_days
+            .unwrap_or(defaults.top_window_days)
+            .clamp(1, 365),
     };
     let state = AppState::new(store.clone(), Arc::new(theme), config);
     let app = gazette_web::router(state);
@@ -155,11 +195,17 @@ async fn serve(common: &CommonOptions, file: FileConfig, options: ServeOptions) 
         .await
         .with_context(|| format!("cannot listen on {bind} (is another server using it?)"))?;
     let local = listener.local_addr()?;
-    println!("Gazette is running at http://{local}/  (data: {})  Press Ctrl-C to stop.", data_dir(common, &file).display());
+    println!(
+        "Gazette is running at http://{local}/  (data: {})  Press Ctrl-C to stop.",
+        data_dir(common, &file).display()
+    );
     if base_url != format!("http://{bind}") {
         println!("Public address: {base_url}/");
     }
-    axum::serve(listener, app).with_graceful_shutdown(shutdown_signal()).await.context("server failed")?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(shutdown_signal())
+        .await
+        .context("server failed")?;
     store.close().await;
     println!("Gazette stopped.");
     Ok(())

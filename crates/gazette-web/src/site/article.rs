@@ -8,7 +8,9 @@ use gazette_store::{ArticleFilter, ArticleLookup, PageRequest};
 use super::{render, top_articles};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::view::{ArticleView, Card, Link, SiteContext, article_url, json_ld, share_links, section_url};
+use crate::view::{
+    ArticleView, Card, Link, SiteContext, article_url, json_ld, section_url, share_links,
+};
 
 const RELATED_COUNT: u32 = 4;
 const TOP_COUNT: u32 = 5;
@@ -32,25 +34,46 @@ pub async fn article(
     }
     if article.section.slug.as_str() != section {
         // The article moved section, or the link had the wrong one: one canonical address.
-        return Ok(Redirect::permanent(&article_url(&article.section.slug, &article.slug)).into_response());
+        return Ok(
+            Redirect::permanent(&article_url(&article.section.slug, &article.slug)).into_response(),
+        );
     }
     render_article(&state, &article).await
 }
 
 async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
     let site = SiteContext::load(state, Some(a.section.slug.as_str())).await?;
-    let related_filter =
-        ArticleFilter { section_id: Some(a.section.id), exclude_id: Some(a.id), ..Default::default() };
-    let related = state.store.published(&related_filter, PageRequest::new(1, RELATED_COUNT), state.now()).await?;
+    let related_filter = ArticleFilter {
+        section_id: Some(a.section.id),
+        exclude_id: Some(a.id),
+        ..Default::default()
+    };
+    let related = state
+        .store
+        .published(
+            &related_filter,
+            PageRequest::new(1, RELATED_COUNT),
+            state.now(),
+        )
+        .await?;
     let related = Card::list(&related.items, a.language);
     let top_articles = Card::list(&top_articles(state, TOP_COUNT).await?, a.language);
 
     let article = ArticleView::new(a, &site);
     let path = article_url(&a.section.slug, &a.slug);
     let breadcrumb = vec![
-        Link { name: "Home".into(), url: "/".into() },
-        Link { name: a.section.name.clone(), url: section_url(&a.section.slug) },
-        Link { name: a.headline.clone(), url: path.clone() },
+        Link {
+            name: "Home".into(),
+            url: "/".into(),
+        },
+        Link {
+            name: a.section.name.clone(),
+            url: section_url(&a.section.slug),
+        },
+        Link {
+            name: a.headline.clone(),
+            url: path.clone(),
+        },
     ];
     let share = share_links(&article.url, &a.headline);
 

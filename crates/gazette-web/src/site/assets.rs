@@ -7,11 +7,20 @@ use axum::response::{IntoResponse, Response};
 use crate::AppState;
 use crate::error::AppError;
 
-pub async fn asset(State(state): State<AppState>, Path(name): Path<String>) -> Result<Response, AppError> {
+pub async fn asset(
+    State(state): State<AppState>,
+    Path(name): Path<String>,
+) -> Result<Response, AppError> {
     let asset = state.theme.asset(&name).ok_or(AppError::NotFound)?;
     let mut response = asset.bytes.clone().into_response();
     let headers = response.headers_mut();
-    headers.insert(header::CONTENT_TYPE, HeaderValue::from_static(asset.content_type));
-    headers.insert(header::CACHE_CONTROL, HeaderValue::from_static("public, max-age=31536000, immutable"));
+    headers.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static(asset.content_type),
+    );
+    headers.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("public, max-age=31536000, immutable"),
+    );
     Ok(response)
 }

@@ -10,7 +10,11 @@ use crate::AppState;
 
 pub async fn healthz(State(state): State<AppState>) -> Response {
     match state.store.ping().await {
-        Ok(()) => (StatusCode::OK, Json(serde_json::json!({"status": "ok", "database": "ok"}))).into_response(),
+        Ok(()) => (
+            StatusCode::OK,
+            Json(serde_json::json!({"status": "ok", "database": "ok"})),
+        )
+            .into_response(),
         Err(e) => {
             tracing::warn!(error = %e, "health check: database unreachable");
             (

@@ -23,7 +23,10 @@ pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
     let site = SiteContext::load(&state, None).await?;
     let now = state.now();
     let lang = Language::En;
-    let newest = state.store.published(&ArticleFilter::default(), PageRequest::new(1, 15), now).await?;
+    let newest = state
+        .store
+        .published(&ArticleFilter::default(), PageRequest::new(1, 15), now)
+        .await?;
     let mut cards = Card::list(&newest.items, lang).into_iter();
     let lead = cards.next();
     let top_stories: Vec<Card> = cards.by_ref().take(4).collect();
@@ -31,18 +34,31 @@ pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
 
     let mut section_blocks = Vec::new();
     for section in state.store.sections().await? {
-        let filter = ArticleFilter { section_id: Some(section.id), ..Default::default() };
-        let page = state.store.published(&filter, PageRequest::new(1, SECTION_BLOCK_SIZE), now).await?;
+        let filter = ArticleFilter {
+            section_id: Some(section.id),
+            ..Default::default()
+        };
+        let page = state
+            .store
+            .published(&filter, PageRequest::new(1, SECTION_BLOCK_SIZE), now)
+            .await?;
         if !page.items.is_empty() {
             section_blocks.push(SectionBlock {
-                section: Link { name: section.name.clone(), url: section_url(&section.slug) },
+                section: Link {
+                    name: section.name.clone(),
+                    url: section_url(&section.slug),
+                },
                 articles: Card::list(&page.items, lang),
             });
         }
     }
     let most_read = Card::list(&top_articles(&state, 5).await?, lang);
 
-    let description = if site.description.is_empty() { site.tagline.clone() } else { site.description.clone() };
+    let description = if site.description.is_empty() {
+        site.tagline.clone()
+    } else {
+        site.description.clone()
+    };
     let mut meta = site.meta("", &description, "/", false);
     if !site.tagline.is_empty() {
         meta.title = format!("{} | {}", site.name, site.tagline);

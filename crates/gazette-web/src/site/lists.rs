@@ -37,9 +37,16 @@ async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppRes
     let request = PageRequest::new(page, state.config.per_page);
     let result = if listing.query.as_deref() == Some("") {
         // A search with no words: the form and no results, not a list of everything.
-        gazette_store::Page { items: Vec::new(), total: 0, request }
+        gazette_store::Page {
+            items: Vec::new(),
+            total: 0,
+            request,
+        }
     } else {
-        state.store.published(&listing.filter, request, state.now()).await?
+        state
+            .store
+            .published(&listing.filter, request, state.now())
+            .await?
     };
     if page > 1 && result.items.is_empty() {
         return Err(AppError::NotFound);
@@ -61,9 +68,17 @@ async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppRes
     let canonical = if page > 1 {
         format!("{}?{extra_query}page={page}", listing.path)
     } else {
-        pagination.pages.first().map_or(listing.path.clone(), |p| p.url.clone())
+        pagination
+            .pages
+            .first()
+            .map_or(listing.path.clone(), |p| p.url.clone())
     };
-    let mut meta = site.meta(&title, &listing.heading.description, &canonical, listing.noindex);
+    let mut meta = site.meta(
+        &title,
+        &listing.heading.description,
+        &canonical,
+        listing.noindex,
+    );
     meta.prev_url = pagination.prev_url.as_ref().map(|u| site.absolute(u));
     meta.next_url = pagination.next_url.as_ref().map(|u| site.absolute(u));
 
@@ -90,12 +105,23 @@ pub async fn section(
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {
     let page = page.number()?;
-    let section = state.store.section_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let section = state
+        .store
+        .section_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let listing = Listing {
-        heading: Heading { kind: "section", title: section.name.clone(), description: section.description.clone() },
+        heading: Heading {
+            kind: "section",
+            title: section.name.clone(),
+            description: section.description.clone(),
+        },
         path: format!("/{}", section.slug),
         current_section: Some(section.slug.to_string()),
-        filter: ArticleFilter { section_id: Some(section.id), ..Default::default() },
+        filter: ArticleFilter {
+            section_id: Some(section.id),
+            ..Default::default()
+        },
         author: None,
         query: None,
         noindex: false,
@@ -109,7 +135,11 @@ pub async fn tag(
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {
     let page = page.number()?;
-    let tag = state.store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+    let tag = state
+        .store
+        .tag_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
     let listing = Listing {
         heading: Heading {
             kind: "tag",
@@ -118,7 +148,10 @@ pub async fn tag(
         },
         path: format!("/tags/{}", tag.slug),
         current_section: None,
-        filter: ArticleFilter { tag_id: Some(tag.id), ..Default::default() },
+        filter: ArticleFilter {
+            tag_id: Some(tag.id),
+            ..Default::default()
+        },
         author: None,
         query: None,
         noindex: false,
@@ -132,14 +165,28 @@ pub async fn author(
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {
     let page = page.number()?;
-    let author = state.store.author_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
-    let description =
-        if author.bio.is_empty() { format!("Articles by {}.", author.name) } else { author.bio.clone() };
+    let author = state
+        .store
+        .author_by_slug(&slug)
+        .await?
+        .ok_or(AppError::NotFound)?;
+    let description = if author.bio.is_empty() {
+        format!("Articles by {}.", author.name)
+    } else {
+        author.bio.clone()
+    };
     let listing = Listing {
-        heading: Heading { kind: "author", title: author.name.clone(), description },
+        heading: Heading {
+            kind: "author",
+            title: author.name.clone(),
+            description,
+        },
         path: format!("/authors/{}", author.slug),
         current_section: None,
-        filter: ArticleFilter { author_id: Some(author.id), ..Default::default() },
+        filter: ArticleFilter {
+            author_id: Some(author.id),
+            ..Default::default()
+        },
         author: Some(AuthorView::new(&author)),
         query: None,
         noindex: false,
@@ -154,13 +201,33 @@ pub struct SearchParams {
     page: PageParam,
 }
 
-pub async fn search(State(state): State<AppState>, Query(params): Query<SearchParams>) -> AppResult<Response> {
+pub async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> AppResult<Response> {
     let page = params.page.number()?;
-    let query: String = params.q.unwrap_or_default().trim().chars().take(MAX_QUERY_CHARS).collect();
-    let title = if query.is_empty() { "Search".to_owned() } else { format!("Search: {query}") };
-    let filter = ArticleFilter { text: Some(query.clone()), ..Default::default() };
+    let query: String = params
+        .q
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .take(MAX_QUERY_CHARS)
+        .collect();
+    let title = if query.is_empty() {
+        "Search".to_owned()
+    } else {
+        format!("Search: {query}")
+    };
+    let filter = ArticleFilter {
+        text: Some(query.clone()),
+        ..Default::default()
+    };
     let listing = Listing {
-        heading: Heading { kind: "search", title, description: "Search the archive.".into() },
+        heading: Heading {
+            kind: "search",
+            title,
+            description: "Search the archive.".into(),
+        },
         path: "/search".into(),
         current_section: None,
         filter,

@@ -17,13 +17,17 @@ use crate::error::{AppError, AppResult};
 
 /// Public pages may be cached briefly by browsers and CDNs, and served stale while the origin
 /// revalidates or is down.
-const PUBLIC_CACHE_CONTROL: &str = "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400";
+const PUBLIC_CACHE_CONTROL: &str =
+    "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400";
 
 /// Renders a template into a public, cacheable HTML response.
 pub fn render(state: &AppState, template: &str, context: minijinja::Value) -> AppResult<Response> {
     let html = state.theme.render(template, context)?;
     let mut response = Html(html).into_response();
-    response.headers_mut().insert(header::CACHE_CONTROL, HeaderValue::from_static(PUBLIC_CACHE_CONTROL));
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static(PUBLIC_CACHE_CONTROL),
+    );
     Ok(response)
 }
 
@@ -39,7 +43,7 @@ impl PageParam {
         match self.page.as_deref().map(str::trim) {
             None | Some("") => Ok(1),
             Some(raw) => match raw.parse::<u32>() {
-                Ok(n) if n >= 1 && n <= 100_000 => Ok(n),
+                Ok(n) if (1..=100_000).contains(&n) => Ok(n),
                 _ => Err(AppError::BadRequest(format!(
                     "\u{201c}{}\u{201d} is not a page number. Pages are numbered from 1.",
                     raw.chars().take(20).collect::<String>()

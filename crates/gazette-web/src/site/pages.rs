@@ -19,9 +19,21 @@ pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> Ap
     let page = state.store.page(&slug).await?.ok_or(AppError::NotFound)?;
     let site = SiteContext::load(&state, None).await?;
     let description = gazette_core::text::shorten(&plain_text(&page.body_html), 160);
-    let meta = site.meta(&page.title, &description, &format!("/pages/{}", page.slug), false);
-    let page = PageView { title: page.title, body_html: page.body_html };
-    render(&state, "page.html", minijinja::context! { site, meta, page, jsonld => Vec::<String>::new() })
+    let meta = site.meta(
+        &page.title,
+        &description,
+        &format!("/pages/{}", page.slug),
+        false,
+    );
+    let page = PageView {
+        title: page.title,
+        body_html: page.body_html,
+    };
+    render(
+        &state,
+        "page.html",
+        minijinja::context! { site, meta, page, jsonld => Vec::<String>::new() },
+    )
 }
 
 /// The text of sanitised HTML, for a meta description.

@@ -1,0 +1,165 @@
+//! The binary as a newcomer runs it: `gazette serve` on an empty data folder creates the database,
+//! loads the demo newspaper, prints its address, serves pages, and stops cleanly on Ctrl-C.
+
+#![allow(clippy::unwrap_used)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+struct Server {
+    child: Child,
+    address: String,
+    stdout: BufReader<std::process::ChildStdout>,
+}
+
+fn start(data_dir: &std::path::Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .env_remove("GAZETTE_DATABASE_URL")
+        .env("GAZETTE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gazette starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let mut line = String::new();
+    stdout.read_line(&mut line).unwrap();
+    let address = line
+        .split_whitespace()
+        .find(|w| w.starts_with("http://"))
+        .unwrap_or_else(|| panic!("no address in {line:?}"))
+        .trim_end_matches('/')
+        .trim_start_matches("http://")
+        .to_owned();
+    Server {
+        child,
+        address,
+        stdout,
+    }
+}
+
+/// A plain HTTP/1.1 GET: status code and body.
+fn get(address: &str, path: &str) -> (u16, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let body = response
+        .split_once("\r\n\r\n")
+        .map(|(_, b)| b.to_owned())
+        .unwrap_or_default();
+    (status, body)
+}
+
+fn interrupt(server: &mut Server) -> String {
+    let status = Command::new("kill")
+        .args(["-INT", &server.child.id().to_string()])
+        .status()
+        .unwrap();
+    assert!(status.success());
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "gazette exits cleanly on Ctrl-C: {exit:?}");
+    let mut rest = String::new();
+    server.stdout.read_to_string(&mut rest).unwrap();
+    rest
+}
+
+#[test]
+fn a_first_run_creates_the_database_and_serves_the_demo_newspaper() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = start(data.path(), &[]);
+    assert!(data.path().join("gazette.db").exists());
+
+    let (status, home) = get(&server.address, "/");
+    assert_eq!(status, 200);
+    assert!(home.contains("The Dnipro Dispatch"));
+    for section in [
+        "War",
+        "Diplomacy",
+        "Business",
+        "Politics",
+        "Society",
+        "Culture",
+    ] {
+        assert!(
+            home.contains(&format!(">{section}<")),
+            "section {section} in the menu"
+        );
+    }
+    let (status, war) = get(&server.address, "/war");
+    assert_eq!(status, 200);
+    let first_article = war
+        .split("href=\"/war/")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("an article link on the War page");
+    let (status, article) = get(&server.address, &format!("/war/{first_article}"));
+    assert_eq!(status, 200);
+    assert!(article.contains("Share this article"));
+    assert!(article.contains("Top articles"));
+    assert_eq!(get(&server.address, "/healthz").0, 200);
+
+    let rest = interrupt(&mut server);
+    assert!(rest.contains("Gazette stopped."), "{rest}");
+
+    // A second run on the same data keeps what is there and does not load the demo again.
+    let mut again = start(data.path(), &[]);
+    let (_, war_again) = get(&again.address, "/war");
+    assert_eq!(
+        war_again.matches("href=\"/war/").count(),
+        war.matches("href=\"/war/").count()
+    );
+    interrupt(&mut again);
+}
+
+#[test]
+fn no_demo_starts_an_empty_site() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = start(data.path(), &["--no-demo"]);
+    let (status, home) = get(&server.address, "/");
+    assert_eq!(status, 200);
+    assert!(!home.contains("The Dnipro Dispatch"));
+    assert_eq!(get(&server.address, "/war").0, 404);
+    interrupt(&mut server);
+}
+
+#[test]
+fn a_bad_option_is_explained_not_a_crash() {
+    let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["serve", "--bind", "localhost"])
+        .output()
+        .unwrap();
+    assert!(!output.status.success());
+    let stderr = String::from_utf8_lossy(&output.stderr);
+    assert!(stderr.contains("IP:PORT"), "{stderr}");
+    assert!(!stderr.contains("panicked"), "{stderr}");
+}
+
+#[test]
+fn every_command_explains_itself() {
+    for args in [
+        &["--help"][..],
+        &["serve", "--help"],
+        &["init", "--help"],
+        &["demo", "--help"],
+    ] {
+        let output = Command::new(env!("CARGO_BIN_EXE_gazette"))
+            .args(args)
+            .output()
+            .unwrap();
+        assert!(output.status.success(), "{args:?}");
+        let text = String::from_utf8_lossy(&output.stdout);
+        assert!(text.contains("Usage:"), "{args:?}: {text}");
+    }
+}
