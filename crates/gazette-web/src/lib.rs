@@ -6,8 +6,11 @@
 //! - [`view`] turns domain values into what templates print (cards, date lines, links);
 //! - [`theme`] loads templates and assets, embedded or from a folder;
 //! - [`error`] is the error type and the themed error pages;
-//! - [`security`] sets the headers every response carries.
+//! - [`security`] sets the headers every response carries;
+//! - [`changes`] follows the change log, and [`background`] starts the tasks that use it.
 
+pub mod background;
+pub mod changes;
 pub mod error;
 pub mod router;
 pub mod security;

@@ -6,6 +6,7 @@ use chrono::{DateTime, Utc};
 use gazette_store::Store;
 
 use crate::Theme;
+use crate::changes::ChangeFeed;
 
 /// Where "now" comes from. Tests set it to a fixed time so that what is published, embargoed or
 /// "in the last 7 days" does not depend on when they run.
@@ -43,6 +44,8 @@ pub struct AppState {
     pub theme: Arc<Theme>,
     pub config: Arc<SiteConfig>,
     pub clock: Clock,
+    /// The change log as this node follows it; consumers subscribe to it.
+    pub changes: ChangeFeed,
 }
 
 impl AppState {
@@ -52,6 +55,7 @@ impl AppState {
             theme,
             config: Arc::new(config),
             clock: system_clock(),
+            changes: ChangeFeed::new(0),
         }
     }
 

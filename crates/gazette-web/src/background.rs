@@ -1,0 +1,13 @@
+//! The node's background work, started once by `gazette serve`: following the change log, and
+//! the consumers that keep derived data (caches, indexes) in step with it.
+
+use crate::AppState;
+
+/// Starts every background task. Each runs until the process ends; each survives a database
+/// outage by retrying.
+pub async fn spawn_all(state: &AppState) {
+    if let Err(e) = state.changes.poke(state.store.as_ref()).await {
+        tracing::warn!(error = %e, "cannot read the change log at start; the poller will retry");
+    }
+    tokio::spawn(state.changes.clone().run_poller(state.store.clone()));
+}
