@@ -229,6 +229,8 @@ pub trait Store: Send + Sync + 'static {
 
     /// Change-log entries after `seq`, oldest first.
     async fn changes_since(&self, seq: i64, limit: u32) -> StoreResult<Vec<Change>>;
+    /// The newest change-log sequence number (0 when the log is empty).
+    async fn latest_change_seq(&self) -> StoreResult<i64>;
 
     /// Waits for in-flight work and closes the connections.
     async fn close(&self);

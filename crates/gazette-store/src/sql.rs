@@ -918,6 +918,14 @@ macro_rules! sql_store {
                     .collect()
             }
 
+            async fn latest_change_seq(&self) -> StoreResult<i64> {
+                let seq: Option<i64> = sqlx::query("SELECT MAX(seq) FROM changes")
+                    .fetch_one(&self.pool)
+                    .await?
+                    .try_get(0)?;
+                Ok(seq.unwrap_or(0))
+            }
+
             async fn close(&self) {
                 self.pool.close().await;
             }
