@@ -189,6 +189,7 @@ async fn serve(
             .clamp(1, 365),
     };
     let state = AppState::new(store.clone(), Arc::new(theme), config);
+    gazette_web::background::spawn_all(&state).await;
     let app = gazette_web::router(state);
 
     let listener = tokio::net::TcpListener::bind(bind)
