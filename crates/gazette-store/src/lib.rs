@@ -7,6 +7,7 @@
 //! change log (`changes`) in the same transaction, which is how caches and search indexes on every
 //! node learn what to refresh.
 
+mod discovery;
 mod sql;
 pub mod testing;
 
@@ -18,6 +19,10 @@ use gazette_core::{
     Article, ArticleStatus, ArticleSummary, Author, NewArticle, Section, Slug, StaticPage, Tag,
 };
 
+pub use discovery::{
+    MAX_SYNONYM_CHARS, MAX_SYNONYM_TERMS, PublishedLink, SitemapChunk, SynonymGroup,
+    clean_synonym_terms,
+};
 pub use sql::{PostgresStore, SqliteStore};
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -226,6 +231,53 @@ pub trait Store: Send + Sync + 'static {
     async fn put_page(&self, page: &StaticPage) -> StoreResult<()>;
     async fn page(&self, slug: &str) -> StoreResult<Option<StaticPage>>;
     async fn pages(&self) -> StoreResult<Vec<StaticPage>>;
+
+    /// Published articles with ids after `after_id`, in id order, complete with bylines and tags,
+    /// embargoed ones included (their publication time says when readers may see them): what a
+    /// search index is rebuilt from, one batch at a time.
+    async fn published_articles_after(&self, after_id: i64, limit: u32)
+    -> StoreResult<Vec<Article>>;
+    /// The articles among `ids` that readers can see at `now`, as cards, in the order of `ids`.
+    async fn published_summaries_by_ids(
+        &self,
+        ids: &[i64],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ArticleSummary>>;
+    /// The newest published articles matching `filter` (its `text` is ignored), complete with
+    /// bodies, bylines and tags: what a feed carries.
+    async fn published_articles(
+        &self,
+        filter: &ArticleFilter,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<Article>>;
+    /// The article sitemap cut into files of `chunk` addresses, oldest articles first: each file's
+    /// size and newest `lastmod`.
+    async fn sitemap_chunks(&self, chunk: u32, now: DateTime<Utc>)
+    -> StoreResult<Vec<SitemapChunk>>;
+    /// Published articles oldest first, from `offset`: one sitemap file.
+    async fn sitemap_links(
+        &self,
+        offset: u64,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<PublishedLink>>;
+    /// Articles published between `since` and `now`, newest first: the news sitemap.
+    async fn recent_links(
+        &self,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+        limit: u32,
+    ) -> StoreResult<Vec<PublishedLink>>;
+    /// The search synonym list, oldest group first.
+    async fn synonym_groups(&self) -> StoreResult<Vec<SynonymGroup>>;
+    /// Adds a group of spellings search treats as one word (cleaned by [`clean_synonym_terms`]).
+    async fn add_synonym_group(
+        &self,
+        terms: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<SynonymGroup>;
+    async fn delete_synonym_group(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
 
     /// Change-log entries after `seq`, oldest first.
     async fn changes_since(&self, seq: i64, limit: u32) -> StoreResult<Vec<Change>>;

@@ -25,6 +25,7 @@ use crate::{
     ArticleFilter, ArticleLookup, Backend, Change, NewAuthor, NewSection, Page, PageRequest, Store,
     StoreError, StoreResult, ViewIncrement,
 };
+use crate::{PublishedLink, SitemapChunk, SynonymGroup, clean_synonym_terms};
 
 /// The embedded-database store: one SQLite file in WAL mode.
 pub struct SqliteStore {
@@ -446,6 +447,104 @@ macro_rules! sql_store {
                     };
                 }
                 query
+            }
+        }
+
+        // Discovery (search index, sitemaps, feeds).
+        impl $store {
+            /// Loads complete articles with three queries whatever their number, in the order of
+            /// `ids`.
+            async fn load_articles(conn: &mut $conn, ids: &[i64]) -> StoreResult<Vec<Article>> {
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let placeholders = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                let mut by_id: std::collections::HashMap<i64, Article> = std::collections::HashMap::new();
+                let sql = format!(
+                    "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+                     WHERE a.id IN ({placeholders})"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&mut *conn).await? {
+                    let language: String = row.try_get("language")?;
+                    let status: String = row.try_get("status")?;
+                    let article = Article {
+                        id: row.try_get("id")?,
+                        language: Language::parse(&language).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                        slug: stored_slug(row.try_get("slug")?)?,
+                        headline: row.try_get("headline")?,
+                        standfirst: row.try_get("standfirst")?,
+                        body_markdown: row.try_get("body_markdown")?,
+                        body_html: row.try_get("body_html")?,
+                        section: Self::section_from_row(&row, "section_")?,
+                        tags: Vec::new(),
+                        authors: Vec::new(),
+                        status: status_of(&status)?,
+                        published_at: opt_time(row.try_get("published_at")?)?,
+                        updated_at: opt_time(row.try_get("updated_at")?)?,
+                        created_at: time(row.try_get("created_at")?)?,
+                        view_total: row.try_get("view_total")?,
+                        seo_title: row.try_get("seo_title")?,
+                        seo_description: row.try_get("seo_description")?,
+                    };
+                    by_id.insert(article.id, article);
+                }
+                let sql = format!(
+                    "SELECT aa.article_id, au.id, au.slug, au.name, au.bio, au.is_house FROM article_authors aa \
+                     JOIN authors au ON au.id = aa.author_id WHERE aa.article_id IN ({placeholders}) \
+                     ORDER BY aa.article_id, aa.position"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&mut *conn).await? {
+                    let article_id: i64 = row.try_get("article_id")?;
+                    if let Some(article) = by_id.get_mut(&article_id) {
+                        article.authors.push(Self::author_from_row(&row)?);
+                    }
+                }
+                let sql = format!(
+                    "SELECT at.article_id, t.id, t.slug, t.name FROM article_tags at JOIN tags t ON t.id = at.tag_id \
+                     WHERE at.article_id IN ({placeholders}) ORDER BY at.article_id, at.position"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                for row in query.fetch_all(&mut *conn).await? {
+                    let article_id: i64 = row.try_get("article_id")?;
+                    if let Some(article) = by_id.get_mut(&article_id) {
+                        article.tags.push(Self::tag_from_row(&row)?);
+                    }
+                }
+                Ok(ids.iter().filter_map(|id| by_id.remove(id)).collect())
+            }
+
+            fn link_from_row(row: &$row) -> StoreResult<PublishedLink> {
+                let language: String = row.try_get("language")?;
+                let published_at = time(row.try_get("published_at")?)?;
+                let updated_at = opt_time(row.try_get("updated_at")?)?;
+                Ok(PublishedLink {
+                    id: row.try_get("id")?,
+                    section: stored_slug(row.try_get("section_slug")?)?,
+                    slug: stored_slug(row.try_get("slug")?)?,
+                    headline: row.try_get("headline")?,
+                    language: Language::parse(&language).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                    published_at,
+                    lastmod: updated_at.map_or(published_at, |u| u.max(published_at)),
+                })
+            }
+
+            fn synonym_group_from_row(row: &$row) -> StoreResult<SynonymGroup> {
+                let terms: String = row.try_get("terms")?;
+                Ok(SynonymGroup {
+                    id: row.try_get("id")?,
+                    terms: terms.split(',').map(str::to_owned).collect(),
+                })
             }
         }
 
@@ -897,6 +996,168 @@ macro_rules! sql_store {
                     .iter()
                     .map(Self::page_from_row)
                     .collect()
+            }
+
+            async fn published_articles_after(&self, after_id: i64, limit: u32) -> StoreResult<Vec<Article>> {
+                let mut conn = self.pool.acquire().await?;
+                let ids: Vec<i64> = sqlx::query(
+                    "SELECT id FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
+                )
+                .bind(after_id)
+                .bind(i64::from(limit.clamp(1, 1000)))
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(|row| row.try_get(0))
+                .collect::<Result<_, _>>()?;
+                Self::load_articles(&mut conn, &ids).await
+            }
+
+            async fn published_summaries_by_ids(&self, ids: &[i64], now: DateTime<Utc>) -> StoreResult<Vec<ArticleSummary>> {
+                let ids = &ids[..ids.len().min(1000)];
+                if ids.is_empty() {
+                    return Ok(Vec::new());
+                }
+                let placeholders = (2..=ids.len() + 1).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+                     WHERE a.status = 'published' AND a.published_at <= $1 AND a.id IN ({placeholders})"
+                );
+                let mut query = sqlx::query(&sql).bind(now.timestamp());
+                for id in ids {
+                    query = query.bind(*id);
+                }
+                let mut conn = self.pool.acquire().await?;
+                let rows = query.fetch_all(&mut *conn).await?;
+                let mut by_id = std::collections::HashMap::new();
+                for row in &rows {
+                    let summary = Self::summary_from_row(row)?;
+                    by_id.insert(summary.id, summary);
+                }
+                let items: Vec<ArticleSummary> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
+                Self::with_bylines(&mut conn, items).await
+            }
+
+            async fn published_articles(&self, filter: &ArticleFilter, limit: u32, now: DateTime<Utc>) -> StoreResult<Vec<Article>> {
+                let filter = ArticleFilter { text: None, ..filter.clone() };
+                let conditions = Conditions::published(&filter, now);
+                let sql = format!(
+                    "SELECT a.id FROM articles a {} ORDER BY a.published_at DESC, a.id DESC LIMIT {}",
+                    conditions.where_clause(),
+                    conditions.next_placeholder(1),
+                );
+                let mut conn = self.pool.acquire().await?;
+                let ids: Vec<i64> = Self::bind_params(sqlx::query(&sql), &conditions.params)
+                    .bind(i64::from(limit.clamp(1, 1000)))
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .iter()
+                    .map(|row| row.try_get(0))
+                    .collect::<Result<_, _>>()?;
+                Self::load_articles(&mut conn, &ids).await
+            }
+
+            async fn sitemap_chunks(&self, chunk: u32, now: DateTime<Utc>) -> StoreResult<Vec<SitemapChunk>> {
+                let rows = sqlx::query(
+                    "SELECT grp, COUNT(*) AS n, MAX(lastmod) AS lastmod FROM ( \
+                       SELECT (ROW_NUMBER() OVER (ORDER BY published_at, id) - 1) / $2 AS grp, \
+                              CASE WHEN updated_at > published_at THEN updated_at ELSE published_at END AS lastmod \
+                       FROM articles WHERE status = 'published' AND published_at <= $1 \
+                     ) numbered GROUP BY grp ORDER BY grp",
+                )
+                .bind(now.timestamp())
+                .bind(i64::from(chunk.max(1)))
+                .fetch_all(&self.pool)
+                .await?;
+                rows.iter()
+                    .map(|row| {
+                        let n: i64 = row.try_get("n")?;
+                        Ok(SitemapChunk {
+                            count: u64::try_from(n).unwrap_or(0),
+                            lastmod: time(row.try_get("lastmod")?)?,
+                        })
+                    })
+                    .collect()
+            }
+
+            async fn sitemap_links(&self, offset: u64, limit: u32, now: DateTime<Utc>) -> StoreResult<Vec<PublishedLink>> {
+                sqlx::query(
+                    "SELECT a.id, a.slug, a.headline, a.language, a.published_at, a.updated_at, s.slug AS section_slug \
+                     FROM articles a JOIN sections s ON s.id = a.section_id \
+                     WHERE a.status = 'published' AND a.published_at <= $1 \
+                     ORDER BY a.published_at, a.id LIMIT $2 OFFSET $3",
+                )
+                .bind(now.timestamp())
+                .bind(i64::from(limit.max(1)))
+                .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(Self::link_from_row)
+                .collect()
+            }
+
+            async fn recent_links(&self, since: DateTime<Utc>, now: DateTime<Utc>, limit: u32) -> StoreResult<Vec<PublishedLink>> {
+                sqlx::query(
+                    "SELECT a.id, a.slug, a.headline, a.language, a.published_at, a.updated_at, s.slug AS section_slug \
+                     FROM articles a JOIN sections s ON s.id = a.section_id \
+                     WHERE a.status = 'published' AND a.published_at <= $1 AND a.published_at >= $2 \
+                     ORDER BY a.published_at DESC, a.id DESC LIMIT $3",
+                )
+                .bind(now.timestamp())
+                .bind(since.timestamp())
+                .bind(i64::from(limit.max(1)))
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(Self::link_from_row)
+                .collect()
+            }
+
+            async fn synonym_groups(&self) -> StoreResult<Vec<SynonymGroup>> {
+                sqlx::query("SELECT id, terms FROM search_synonyms ORDER BY id")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(Self::synonym_group_from_row)
+                    .collect()
+            }
+
+            async fn add_synonym_group(&self, terms: &[String], now: DateTime<Utc>) -> StoreResult<SynonymGroup> {
+                let terms = clean_synonym_terms(terms).map_err(StoreError::Invalid)?;
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query("INSERT INTO search_synonyms (terms) VALUES ($1) RETURNING id, terms")
+                    .bind(terms.join(","))
+                    .fetch_one(&mut *tx)
+                    .await
+                    .map_err(|e| {
+                        if is_unique_violation(&e) {
+                            StoreError::Conflict("that synonym group".into())
+                        } else {
+                            e.into()
+                        }
+                    })?;
+                let group = Self::synonym_group_from_row(&row)?;
+                Self::record_change(&mut tx, "synonyms", Some(group.id), "created", now).await?;
+                tx.commit().await?;
+                Ok(group)
+            }
+
+            async fn delete_synonym_group(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let deleted = sqlx::query("DELETE FROM search_synonyms WHERE id = $1")
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if deleted == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::record_change(&mut tx, "synonyms", Some(id), "deleted", now).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn changes_since(&self, seq: i64, limit: u32) -> StoreResult<Vec<Change>> {

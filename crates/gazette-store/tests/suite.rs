@@ -72,6 +72,12 @@ storage_tests!(
     settings_are_saved_and_replaced,
     tags_are_created_once_per_name,
     an_editor_can_publish_later_and_the_article_appears_then,
+    search_rebuilds_read_every_published_article_complete_in_id_order,
+    search_hits_are_loaded_in_rank_order_without_what_readers_cannot_see,
+    feeds_get_complete_articles_newest_first,
+    sitemaps_are_cut_into_files_with_their_newest_update_time,
+    the_news_sitemap_lists_the_last_hours_newest_first,
+    the_synonym_list_starts_with_defaults_and_editors_change_it,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -817,4 +823,224 @@ async fn an_editor_can_publish_later_and_the_article_appears_then(store: Arc<dyn
     };
     assert_eq!(visible(now()).await, 0);
     assert_eq!(visible(when).await, 1);
+}
+
+// ---------------------------------------------------------------- discovery
+
+async fn search_rebuilds_read_every_published_article_complete_in_id_order(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    let tag = store.ensure_tag("Kharkiv").await.unwrap();
+    let mut first = published(&n, "First", at(1, 9));
+    first.tag_ids = vec![tag.id];
+    first.author_ids = vec![n.olena, n.taras];
+    let first = store.create_article(first, now()).await.unwrap();
+    store
+        .create_article(draft(&n, "Draft"), now())
+        .await
+        .unwrap();
+    // Embargoed articles are included: the index hides them until their time.
+    let later = store
+        .create_article(published(&n, "Embargoed", at(31, 18)), now())
+        .await
+        .unwrap();
+    let all = store.published_articles_after(0, 10).await.unwrap();
+    assert_eq!(
+        all.iter().map(|a| a.headline.as_str()).collect::<Vec<_>>(),
+        ["First", "Embargoed"]
+    );
+    assert_eq!(all[0].tags[0].name, "Kharkiv");
+    assert_eq!(all[0].authors.len(), 2);
+    assert!(all[0].body_html.contains("<blockquote>"));
+    let rest = store.published_articles_after(first.id, 10).await.unwrap();
+    assert_eq!(rest.iter().map(|a| a.id).collect::<Vec<_>>(), [later.id]);
+    assert!(
+        store
+            .published_articles_after(later.id, 10)
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn search_hits_are_loaded_in_rank_order_without_what_readers_cannot_see(
+    store: Arc<dyn Store>,
+) {
+    let n = newsroom(&store).await;
+    let a = store
+        .create_article(published(&n, "Alpha", at(1, 9)), now())
+        .await
+        .unwrap();
+    let b = store
+        .create_article(published(&n, "Bravo", at(2, 9)), now())
+        .await
+        .unwrap();
+    let hidden = store
+        .create_article(published(&n, "Taken down", at(3, 9)), now())
+        .await
+        .unwrap();
+    store
+        .set_article_status(hidden.id, ArticleStatus::Unpublished, None, now())
+        .await
+        .unwrap();
+    let found = store
+        .published_summaries_by_ids(&[b.id, hidden.id, a.id, 999_999], now())
+        .await
+        .unwrap();
+    assert_eq!(headlines(&found), ["Bravo", "Alpha"]);
+    assert_eq!(found[0].authors[0].name, "Olena Marchenko");
+    assert!(
+        store
+            .published_summaries_by_ids(&[], now())
+            .await
+            .unwrap()
+            .is_empty()
+    );
+}
+
+async fn feeds_get_complete_articles_newest_first(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    for day in 1..=4 {
+        let mut article = published(&n, &format!("Day {day}"), at(day, 9));
+        if day == 4 {
+            article.section_id = n.culture;
+        }
+        store.create_article(article, now()).await.unwrap();
+    }
+    let war = ArticleFilter {
+        section_id: Some(n.war),
+        ..Default::default()
+    };
+    let items = store.published_articles(&war, 2, now()).await.unwrap();
+    assert_eq!(
+        items
+            .iter()
+            .map(|a| a.headline.as_str())
+            .collect::<Vec<_>>(),
+        ["Day 3", "Day 2"]
+    );
+    assert!(items[0].body_html.contains("Body of Day 3"));
+    assert_eq!(items[0].authors[0].name, "Olena Marchenko");
+}
+
+async fn sitemaps_are_cut_into_files_with_their_newest_update_time(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    for day in 1..=5 {
+        store
+            .create_article(published(&n, &format!("Day {day}"), at(day, 9)), now())
+            .await
+            .unwrap();
+    }
+    store
+        .create_article(draft(&n, "Unseen"), now())
+        .await
+        .unwrap();
+    // Day 2 was corrected on day 20: its file's lastmod moves.
+    let day2 = store.published_articles_after(0, 10).await.unwrap()[1].clone();
+    let mut fix = published(&n, "Day 2", at(2, 9));
+    fix.updated_at = Some(at(20, 8));
+    store.update_article(day2.id, fix, now()).await.unwrap();
+
+    let chunks = store.sitemap_chunks(2, now()).await.unwrap();
+    assert_eq!(
+        chunks.iter().map(|c| c.count).collect::<Vec<_>>(),
+        [2, 2, 1]
+    );
+    assert_eq!(chunks[0].lastmod, at(20, 8));
+    assert_eq!(chunks[1].lastmod, at(4, 9));
+    let second = store.sitemap_links(2, 2, now()).await.unwrap();
+    assert_eq!(
+        second
+            .iter()
+            .map(|l| l.headline.as_str())
+            .collect::<Vec<_>>(),
+        ["Day 3", "Day 4"]
+    );
+    assert_eq!(second[0].section.as_str(), "war");
+    assert_eq!(second[0].slug.as_str(), "day-3");
+    assert_eq!(second[0].lastmod, at(3, 9));
+    assert!(store.sitemap_chunks(2, at(1, 0)).await.unwrap().is_empty());
+}
+
+async fn the_news_sitemap_lists_the_last_hours_newest_first(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    for (headline, day) in [("Old", 20), ("Yesterday", 30), ("Today", 31)] {
+        store
+            .create_article(published(&n, headline, at(day, 9)), now())
+            .await
+            .unwrap();
+    }
+    let recent = store
+        .recent_links(now() - Duration::hours(48), now(), 100)
+        .await
+        .unwrap();
+    assert_eq!(
+        recent
+            .iter()
+            .map(|l| l.headline.as_str())
+            .collect::<Vec<_>>(),
+        ["Today", "Yesterday"]
+    );
+    assert_eq!(recent[0].published_at, at(31, 9));
+    assert_eq!(recent[0].language, Language::En);
+}
+
+async fn the_synonym_list_starts_with_defaults_and_editors_change_it(store: Arc<dyn Store>) {
+    let defaults = store.synonym_groups().await.unwrap();
+    assert!(
+        defaults
+            .iter()
+            .any(|g| g.terms.contains(&"kyiv".to_owned()) && g.terms.contains(&"kiev".to_owned()))
+    );
+    assert!(
+        defaults
+            .iter()
+            .any(|g| g.terms.contains(&"zelenskyy".to_owned()))
+    );
+    let before = store.latest_change_seq().await.unwrap();
+
+    let group = store
+        .add_synonym_group(
+            &[" Cherkasy".into(), "CHERKASSY".into(), "Черкаси".into()],
+            now(),
+        )
+        .await
+        .unwrap();
+    assert_eq!(group.terms, ["cherkasy", "cherkassy", "черкаси"]);
+    assert!(store.synonym_groups().await.unwrap().contains(&group));
+    assert!(matches!(
+        store
+            .add_synonym_group(&["cherkasy".into(), "cherkasy".into()], now())
+            .await,
+        Err(StoreError::Invalid(_))
+    ));
+    assert!(matches!(
+        store
+            .add_synonym_group(
+                &["cherkasy".into(), "cherkassy".into(), "черкаси".into()],
+                now()
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+
+    store.delete_synonym_group(group.id, now()).await.unwrap();
+    assert!(!store.synonym_groups().await.unwrap().contains(&group));
+    assert!(matches!(
+        store.delete_synonym_group(group.id, now()).await,
+        Err(StoreError::NotFound)
+    ));
+    let logged: Vec<(String, String)> = store
+        .changes_since(before, 10)
+        .await
+        .unwrap()
+        .into_iter()
+        .map(|c| (c.entity, c.action))
+        .collect();
+    assert_eq!(
+        logged,
+        [
+            ("synonyms".to_owned(), "created".to_owned()),
+            ("synonyms".to_owned(), "deleted".to_owned())
+        ]
+    );
 }
