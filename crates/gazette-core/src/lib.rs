@@ -6,6 +6,7 @@
 pub mod article;
 pub mod language;
 pub mod markdown;
+pub mod newsroom;
 pub mod slug;
 pub mod text;
 

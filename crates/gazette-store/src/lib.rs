@@ -8,6 +8,7 @@
 //! node learn what to refresh.
 
 mod discovery;
+mod newsroom;
 mod sql;
 pub mod testing;
 
@@ -15,6 +16,9 @@ use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
+use gazette_core::newsroom::{
+    AuditEntry, Correction, CorrectionKind, Email, Revision, Session, User,
+};
 use gazette_core::{
     Article, ArticleStatus, ArticleSummary, Author, NewArticle, Section, Slug, StaticPage, Tag,
 };
@@ -22,6 +26,11 @@ use gazette_core::{
 pub use discovery::{
     MAX_SYNONYM_CHARS, MAX_SYNONYM_TERMS, PublishedLink, SitemapChunk, SynonymGroup,
     clean_synonym_terms,
+};
+pub use newsroom::{
+    Actor, ArticleWorkflow, AuditFilter, DueWork, FailedLogins, ListedCorrection, NewAuditEntry,
+    NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
+    UserChange,
 };
 pub use sql::{PostgresStore, SqliteStore};
 
@@ -35,6 +44,9 @@ pub enum StoreError {
     Invalid(String),
     #[error("{0} already exists")]
     Conflict(String),
+    /// Someone else changed the thing first; the caller's change was not applied.
+    #[error("{0}")]
+    Stale(String),
     /// The database could not be reached or refused the work: readers get cached pages or a 503.
     #[error("database unavailable: {0}")]
     Unavailable(String),
@@ -193,6 +205,13 @@ pub trait Store: Send + Sync + 'static {
     /// slug already used (now or in the past) by another article gets a numeric suffix.
     async fn create_article(&self, article: NewArticle, now: DateTime<Utc>)
     -> StoreResult<Article>;
+    /// Stores many new articles in one transaction: all of them, or none if any is refused.
+    /// For imports and generated sites, where one transaction per article would be slow.
+    async fn import_articles(
+        &self,
+        articles: &[NewArticle],
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<i64>>;
     /// Replaces an article's content. A changed slug keeps the old one resolving; the slug is never
     /// changed implicitly by a new headline.
     async fn update_article(
@@ -235,8 +254,11 @@ pub trait Store: Send + Sync + 'static {
     /// Published articles with ids after `after_id`, in id order, complete with bylines and tags,
     /// embargoed ones included (their publication time says when readers may see them): what a
     /// search index is rebuilt from, one batch at a time.
-    async fn published_articles_after(&self, after_id: i64, limit: u32)
-    -> StoreResult<Vec<Article>>;
+    async fn published_articles_after(
+        &self,
+        after_id: i64,
+        limit: u32,
+    ) -> StoreResult<Vec<Article>>;
     /// The articles among `ids` that readers can see at `now`, as cards, in the order of `ids`.
     async fn published_summaries_by_ids(
         &self,
@@ -253,8 +275,11 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Vec<Article>>;
     /// The article sitemap cut into files of `chunk` addresses, oldest articles first: each file's
     /// size and newest `lastmod`.
-    async fn sitemap_chunks(&self, chunk: u32, now: DateTime<Utc>)
-    -> StoreResult<Vec<SitemapChunk>>;
+    async fn sitemap_chunks(
+        &self,
+        chunk: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<SitemapChunk>>;
     /// Published articles oldest first, from `offset`: one sitemap file.
     async fn sitemap_links(
         &self,
@@ -283,6 +308,130 @@ pub trait Store: Send + Sync + 'static {
     async fn changes_since(&self, seq: i64, limit: u32) -> StoreResult<Vec<Change>>;
     /// The newest change-log sequence number (0 when the log is empty).
     async fn latest_change_seq(&self) -> StoreResult<i64>;
+
+    // ------------------------------------------------------------ newsroom: people
+
+    /// Adds a person; an e-mail address already in use is a `Conflict`.
+    async fn create_user(&self, user: NewUser, now: DateTime<Utc>) -> StoreResult<User>;
+    async fn users(&self) -> StoreResult<Vec<User>>;
+    async fn user(&self, id: i64) -> StoreResult<Option<User>>;
+    /// The person with this address and their password hash, for signing in.
+    async fn user_credentials(&self, email: &Email) -> StoreResult<Option<(User, String)>>;
+    /// Changes name, role, byline or the disabled flag. Disabling signs the person out everywhere.
+    /// Refused when it would leave no enabled admin.
+    async fn update_user(&self, id: i64, change: UserChange) -> StoreResult<User>;
+    /// Replaces the password hash and signs the person out everywhere.
+    async fn set_user_password(&self, id: i64, password_hash: &str) -> StoreResult<()>;
+
+    async fn create_session(&self, session: NewSession, now: DateTime<Utc>) -> StoreResult<()>;
+    /// The live session with this token hash and its (enabled) person.
+    async fn session(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<(Session, User)>>;
+    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Signs a person out everywhere; returns how many sessions ended.
+    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64>;
+
+    async fn record_login_attempt(
+        &self,
+        email: &str,
+        address: &str,
+        success: bool,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Failed sign-ins since `since` for this address and from this network address, each
+    /// counted since that account's or address's last success.
+    async fn failed_logins(
+        &self,
+        email: &str,
+        address: &str,
+        since: DateTime<Utc>,
+    ) -> StoreResult<FailedLogins>;
+
+    async fn audit(&self, entry: NewAuditEntry, now: DateTime<Utc>) -> StoreResult<()>;
+    /// The audit log, newest first.
+    async fn audit_log(
+        &self,
+        filter: &AuditFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<AuditEntry>>;
+
+    // ------------------------------------------------------------ newsroom: articles
+
+    /// Articles in every status, for the newsroom's list.
+    async fn newsroom_articles(
+        &self,
+        filter: &NewsroomFilter,
+        page: PageRequest,
+    ) -> StoreResult<Page<NewsroomArticle>>;
+    async fn article_workflow(&self, id: i64) -> StoreResult<Option<ArticleWorkflow>>;
+    /// Creates a draft owned by `actor`, with its first revision, in one transaction.
+    async fn newsroom_create_article(
+        &self,
+        article: NewArticle,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Article>;
+    /// Saves an article and records the save as a revision, in one transaction. Refused with
+    /// `Conflict` when someone other than `actor` saved a revision newer than `base_revision`.
+    async fn newsroom_save_article(
+        &self,
+        id: i64,
+        article: NewArticle,
+        base_revision: Option<i64>,
+        actor: &Actor,
+        note: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(Article, i64)>;
+    /// Moves an article through the workflow if it is still in `change.expected`.
+    async fn change_article_status(
+        &self,
+        id: i64,
+        change: StatusChange,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Article>;
+    /// Publishes scheduled articles whose time has come and takes down those whose takedown time
+    /// has come. Each article moves exactly once however many nodes run this at the same time.
+    async fn run_due_work(&self, now: DateTime<Utc>) -> StoreResult<DueWork>;
+    /// An article's revisions, newest first.
+    async fn revisions(&self, article_id: i64) -> StoreResult<Vec<Revision>>;
+    async fn revision(&self, id: i64) -> StoreResult<Option<Revision>>;
+    /// Notes that `user_id` has the article open, and returns the others seen since `since`.
+    async fn mark_editing(
+        &self,
+        article_id: i64,
+        user_id: i64,
+        since: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<OtherEditor>>;
+    /// Appends a correction or update to an article and marks it updated now.
+    async fn add_correction(
+        &self,
+        article_id: i64,
+        kind: CorrectionKind,
+        text: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Correction>;
+    /// An article's corrections and updates, oldest first.
+    async fn corrections(&self, article_id: i64) -> StoreResult<Vec<Correction>>;
+    /// Corrections (not updates) to articles readers can see, newest first.
+    async fn published_corrections(
+        &self,
+        page: PageRequest,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Page<ListedCorrection>>;
+
+    // ------------------------------------------------------------ newsroom: sections and tags
+
+    async fn update_section(&self, id: i64, section: NewSection) -> StoreResult<Section>;
+    /// Every tag with the number of articles carrying it, by name.
+    async fn tags_with_counts(&self) -> StoreResult<Vec<(Tag, u64)>>;
+    async fn rename_tag(&self, id: i64, name: &str) -> StoreResult<Tag>;
+    /// Removes a tag from every article and deletes it.
+    async fn delete_tag(&self, id: i64) -> StoreResult<()>;
 
     /// Waits for in-flight work and closes the connections.
     async fn close(&self);

@@ -10,6 +10,9 @@ use std::path::Path;
 use std::time::Duration;
 
 use chrono::{DateTime, Utc};
+use gazette_core::newsroom::{
+    AuditEntry, Correction, CorrectionKind, Email, Revision, Role, Session, User,
+};
 use gazette_core::{
     Article, ArticleStatus, ArticleSummary, Author, AuthorRef, Language, NewArticle, Section,
     SectionRef, Slug, StaticPage, Tag, markdown,
@@ -21,6 +24,11 @@ use sqlx::sqlite::{
 };
 use tokio::sync::{Mutex, MutexGuard};
 
+use crate::newsroom::{
+    Actor, ArticleWorkflow, AuditFilter, DueWork, FailedLogins, ListedCorrection, NewAuditEntry,
+    NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
+    UserChange,
+};
 use crate::{
     ArticleFilter, ArticleLookup, Backend, Change, NewAuthor, NewSection, Page, PageRequest, Store,
     StoreError, StoreResult, ViewIncrement,
@@ -96,6 +104,11 @@ const ARTICLE_COLUMNS: &str = "a.id, a.language, a.slug, a.headline, a.standfirs
      a.view_total, a.seo_title, a.seo_description, \
      s.id AS section_id, s.slug AS section_slug, s.name AS section_name, \
      s.description AS section_description, s.position AS section_position";
+
+const USER_COLUMNS: &str = "id, email, name, role, disabled, author_id, created_at";
+
+const REVISION_INSERT_COLUMNS: &str = "article_id, created_at, user_id, user_name, note, language, \
+     slug, headline, standfirst, body_markdown, section_id, tag_ids, author_ids, seo_title, seo_description";
 
 const SLUG_TAKEN: &str = "SELECT article_id FROM article_slug_history WHERE slug = $1 \
      UNION ALL SELECT id FROM articles WHERE slug = $1";
@@ -209,6 +222,16 @@ fn empty_to_none(s: Option<String>) -> Option<String> {
 
 fn status_of(s: &str) -> StoreResult<ArticleStatus> {
     ArticleStatus::parse(s).map_err(|e| StoreError::Invalid(e.to_string()))
+}
+
+fn join_ids(ids: impl Iterator<Item = i64>) -> String {
+    ids.map(|id| id.to_string()).collect::<Vec<_>>().join(",")
+}
+
+fn split_ids(s: &str) -> Vec<i64> {
+    s.split(',')
+        .filter_map(|id| id.trim().parse().ok())
+        .collect()
 }
 
 fn is_unique_violation(e: &sqlx::Error) -> bool {
@@ -434,6 +457,193 @@ macro_rules! sql_store {
                     item.authors = bylines.remove(&item.id).unwrap_or_default();
                 }
                 Ok(items)
+            }
+
+            /// Inserts an article row with its bylines and tags; returns its id.
+            async fn insert_article(conn: &mut $conn, article: &NewArticle, body_html: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+                let slug = Self::free_slug(&mut *conn, article).await?;
+                let id: i64 = sqlx::query(
+                    "INSERT INTO articles (language, slug, headline, standfirst, body_markdown, body_html, \
+                     section_id, status, published_at, updated_at, created_at, modified_at, seo_title, seo_description) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id",
+                )
+                .bind(article.language.code())
+                .bind(slug.as_str())
+                .bind(clean_text(&article.headline))
+                .bind(clean_text(&article.standfirst))
+                .bind(&article.body_markdown)
+                .bind(body_html)
+                .bind(article.section_id)
+                .bind(article.status.as_str())
+                .bind(article.published_at.map(|t| t.timestamp()))
+                .bind(article.updated_at.map(|t| t.timestamp()))
+                .bind(now.timestamp())
+                .bind(empty_to_none(article.seo_title.clone()))
+                .bind(empty_to_none(article.seo_description.clone()))
+                .fetch_one(&mut *conn)
+                .await
+                .map_err(|e| Self::reference_error(e, "section"))?
+                .try_get(0)?;
+                Self::write_bylines_and_tags(&mut *conn, id, article).await?;
+                Ok(id)
+            }
+
+            /// Replaces an article's content, keeping every slug it had resolving.
+            async fn apply_update(conn: &mut $conn, id: i64, article: &NewArticle, body_html: &str, now: DateTime<Utc>) -> StoreResult<()> {
+                let current = Self::load_article(&mut *conn, id).await?.ok_or(StoreError::NotFound)?;
+                let slug = match &article.slug {
+                    Some(new_slug) if *new_slug != current.slug => {
+                        match Self::slug_owner(&mut *conn, new_slug.as_str()).await? {
+                            Some(owner) if owner != id => {
+                                return Err(StoreError::Conflict(format!("an article with the address {new_slug}")));
+                            }
+                            // Moving back to one of its own old slugs: it is current again.
+                            _ => {
+                                sqlx::query("DELETE FROM article_slug_history WHERE slug = $1")
+                                    .bind(new_slug.as_str())
+                                    .execute(&mut *conn)
+                                    .await?;
+                            }
+                        }
+                        sqlx::query("INSERT INTO article_slug_history (slug, article_id) VALUES ($1, $2)")
+                            .bind(current.slug.as_str())
+                            .bind(id)
+                            .execute(&mut *conn)
+                            .await?;
+                        new_slug.clone()
+                    }
+                    _ => current.slug.clone(),
+                };
+                let updated_at = match current.status {
+                    ArticleStatus::Published => Some(article.updated_at.unwrap_or(now)),
+                    _ => article.updated_at,
+                };
+                sqlx::query(
+                    "UPDATE articles SET language = $1, slug = $2, headline = $3, standfirst = $4, \
+                     body_markdown = $5, body_html = $6, section_id = $7, updated_at = $8, modified_at = $9, \
+                     seo_title = $10, seo_description = $11 WHERE id = $12",
+                )
+                .bind(article.language.code())
+                .bind(slug.as_str())
+                .bind(clean_text(&article.headline))
+                .bind(clean_text(&article.standfirst))
+                .bind(&article.body_markdown)
+                .bind(body_html)
+                .bind(article.section_id)
+                .bind(updated_at.map(|t| t.timestamp()))
+                .bind(now.timestamp())
+                .bind(empty_to_none(article.seo_title.clone()))
+                .bind(empty_to_none(article.seo_description.clone()))
+                .bind(id)
+                .execute(&mut *conn)
+                .await
+                .map_err(|e| Self::reference_error(e, "section"))?;
+                Self::write_bylines_and_tags(&mut *conn, id, article).await?;
+                Ok(())
+            }
+
+            fn user_from_row(row: &$row) -> StoreResult<User> {
+                let email: String = row.try_get("email")?;
+                let role: String = row.try_get("role")?;
+                Ok(User {
+                    id: row.try_get("id")?,
+                    email: Email::parse(&email).map_err(|e| StoreError::Invalid(format!("stored e-mail: {e}")))?,
+                    name: row.try_get("name")?,
+                    role: Role::parse(&role).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                    disabled: row.try_get("disabled")?,
+                    author_id: row.try_get("author_id")?,
+                    created_at: time(row.try_get("created_at")?)?,
+                })
+            }
+
+            fn revision_from_row(row: &$row) -> StoreResult<Revision> {
+                let language: String = row.try_get("language")?;
+                Ok(Revision {
+                    id: row.try_get("id")?,
+                    article_id: row.try_get("article_id")?,
+                    created_at: time(row.try_get("created_at")?)?,
+                    user_id: row.try_get("user_id")?,
+                    user_name: row.try_get("user_name")?,
+                    note: row.try_get("note")?,
+                    language: Language::parse(&language).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                    slug: row.try_get("slug")?,
+                    headline: row.try_get("headline")?,
+                    standfirst: row.try_get("standfirst")?,
+                    body_markdown: row.try_get("body_markdown")?,
+                    section_id: row.try_get("section_id")?,
+                    tag_ids: split_ids(&row.try_get::<String, _>("tag_ids")?),
+                    author_ids: split_ids(&row.try_get::<String, _>("author_ids")?),
+                    seo_title: row.try_get("seo_title")?,
+                    seo_description: row.try_get("seo_description")?,
+                })
+            }
+
+            fn correction_from_row(row: &$row) -> StoreResult<Correction> {
+                let kind: String = row.try_get("kind")?;
+                Ok(Correction {
+                    id: row.try_get("id")?,
+                    article_id: row.try_get("article_id")?,
+                    kind: CorrectionKind::parse(&kind)
+                        .ok_or_else(|| StoreError::Invalid(format!("stored note kind {kind:?}")))?,
+                    text: row.try_get("body")?,
+                    created_at: time(row.try_get("created_at")?)?,
+                })
+            }
+
+            /// Records the article as it now is as a new revision; returns the revision's id.
+            async fn write_revision(conn: &mut $conn, id: i64, actor: &Actor, note: &str, now: DateTime<Utc>) -> StoreResult<i64> {
+                let a = Self::load_article(&mut *conn, id).await?.ok_or(StoreError::NotFound)?;
+                let tag_ids = join_ids(a.tags.iter().map(|t| t.id));
+                let author_ids = join_ids(a.authors.iter().map(|au| au.id));
+                Ok(sqlx::query(&format!(
+                    "INSERT INTO revisions ({REVISION_INSERT_COLUMNS}) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
+                ))
+                .bind(id)
+                .bind(now.timestamp())
+                .bind(actor.user_id)
+                .bind(&actor.name)
+                .bind(note)
+                .bind(a.language.code())
+                .bind(a.slug.as_str())
+                .bind(&a.headline)
+                .bind(&a.standfirst)
+                .bind(&a.body_markdown)
+                .bind(a.section.id)
+                .bind(tag_ids)
+                .bind(author_ids)
+                .bind(&a.seo_title)
+                .bind(&a.seo_description)
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?)
+            }
+
+            async fn audit_in(conn: &mut $conn, entry: &NewAuditEntry, now: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query(
+                    "INSERT INTO audit_log (at, user_id, actor, action, entity, entity_id, detail, address) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8)",
+                )
+                .bind(now.timestamp())
+                .bind(entry.actor.user_id)
+                .bind(&entry.actor.name)
+                .bind(&entry.action)
+                .bind(&entry.entity)
+                .bind(entry.entity_id)
+                .bind(&entry.detail)
+                .bind(&entry.actor.address)
+                .execute(&mut *conn)
+                .await?;
+                Ok(())
+            }
+
+            /// Enabled admins other than `except`.
+            async fn other_admins(conn: &mut $conn, except: i64) -> StoreResult<i64> {
+                Ok(sqlx::query("SELECT COUNT(*) FROM users WHERE role = 'admin' AND disabled = FALSE AND id <> $1")
+                    .bind(except)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?)
             }
 
             fn bind_params<'q>(
@@ -718,34 +928,28 @@ macro_rules! sql_store {
                 let body_html = markdown::render(&article.body_markdown);
                 let _guard = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                let slug = Self::free_slug(&mut tx, &article).await?;
-                let id: i64 = sqlx::query(
-                    "INSERT INTO articles (language, slug, headline, standfirst, body_markdown, body_html, \
-                     section_id, status, published_at, updated_at, created_at, modified_at, seo_title, seo_description) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id",
-                )
-                .bind(article.language.code())
-                .bind(slug.as_str())
-                .bind(clean_text(&article.headline))
-                .bind(clean_text(&article.standfirst))
-                .bind(&article.body_markdown)
-                .bind(&body_html)
-                .bind(article.section_id)
-                .bind(article.status.as_str())
-                .bind(article.published_at.map(|t| t.timestamp()))
-                .bind(article.updated_at.map(|t| t.timestamp()))
-                .bind(now.timestamp())
-                .bind(empty_to_none(article.seo_title.clone()))
-                .bind(empty_to_none(article.seo_description.clone()))
-                .fetch_one(&mut *tx)
-                .await
-                .map_err(|e| Self::reference_error(e, "section"))?
-                .try_get(0)?;
-                Self::write_bylines_and_tags(&mut tx, id, &article).await?;
+                let id = Self::insert_article(&mut tx, &article, &body_html, now).await?;
                 Self::record_change(&mut tx, "article", Some(id), "created", now).await?;
                 let created = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
                 tx.commit().await?;
                 Ok(created)
+            }
+
+            async fn import_articles(&self, articles: &[NewArticle], now: DateTime<Utc>) -> StoreResult<Vec<i64>> {
+                for article in articles {
+                    article.validate().map_err(|e| StoreError::Invalid(format!("{:?}: {e}", article.headline)))?;
+                }
+                let rendered: Vec<String> = articles.iter().map(|a| markdown::render(&a.body_markdown)).collect();
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let mut ids = Vec::with_capacity(articles.len());
+                for (article, body_html) in articles.iter().zip(&rendered) {
+                    let id = Self::insert_article(&mut tx, article, body_html, now).await?;
+                    Self::record_change(&mut tx, "article", Some(id), "created", now).await?;
+                    ids.push(id);
+                }
+                tx.commit().await?;
+                Ok(ids)
             }
 
             async fn update_article(&self, id: i64, article: NewArticle, now: DateTime<Utc>) -> StoreResult<Article> {
@@ -753,55 +957,7 @@ macro_rules! sql_store {
                 let body_html = markdown::render(&article.body_markdown);
                 let _guard = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
-                let current = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
-                let slug = match &article.slug {
-                    Some(new_slug) if *new_slug != current.slug => {
-                        match Self::slug_owner(&mut tx, new_slug.as_str()).await? {
-                            Some(owner) if owner != id => {
-                                return Err(StoreError::Conflict(format!("an article with the address {new_slug}")));
-                            }
-                            // Moving back to one of its own old slugs: it is current again.
-                            _ => {
-                                sqlx::query("DELETE FROM article_slug_history WHERE slug = $1")
-                                    .bind(new_slug.as_str())
-                                    .execute(&mut *tx)
-                                    .await?;
-                            }
-                        }
-                        sqlx::query("INSERT INTO article_slug_history (slug, article_id) VALUES ($1, $2)")
-                            .bind(current.slug.as_str())
-                            .bind(id)
-                            .execute(&mut *tx)
-                            .await?;
-                        new_slug.clone()
-                    }
-                    _ => current.slug.clone(),
-                };
-                let updated_at = match current.status {
-                    ArticleStatus::Published => Some(article.updated_at.unwrap_or(now)),
-                    _ => article.updated_at,
-                };
-                sqlx::query(
-                    "UPDATE articles SET language = $1, slug = $2, headline = $3, standfirst = $4, \
-                     body_markdown = $5, body_html = $6, section_id = $7, updated_at = $8, modified_at = $9, \
-                     seo_title = $10, seo_description = $11 WHERE id = $12",
-                )
-                .bind(article.language.code())
-                .bind(slug.as_str())
-                .bind(clean_text(&article.headline))
-                .bind(clean_text(&article.standfirst))
-                .bind(&article.body_markdown)
-                .bind(&body_html)
-                .bind(article.section_id)
-                .bind(updated_at.map(|t| t.timestamp()))
-                .bind(now.timestamp())
-                .bind(empty_to_none(article.seo_title.clone()))
-                .bind(empty_to_none(article.seo_description.clone()))
-                .bind(id)
-                .execute(&mut *tx)
-                .await
-                .map_err(|e| Self::reference_error(e, "section"))?;
-                Self::write_bylines_and_tags(&mut tx, id, &article).await?;
+                Self::apply_update(&mut tx, id, &article, &body_html, now).await?;
                 Self::record_change(&mut tx, "article", Some(id), "updated", now).await?;
                 let updated = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
                 tx.commit().await?;
@@ -1185,6 +1341,725 @@ macro_rules! sql_store {
                     .await?
                     .try_get(0)?;
                 Ok(seq.unwrap_or(0))
+            }
+
+            // -------------------------------------------------------- newsroom: people
+
+            async fn create_user(&self, user: NewUser, now: DateTime<Utc>) -> StoreResult<User> {
+                let name = clean_text(&user.name);
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("a person needs a name".into()));
+                }
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query(&format!(
+                    "INSERT INTO users (email, name, role, password_hash, disabled, author_id, created_at) \
+                     VALUES ($1, $2, $3, $4, FALSE, $5, $6) RETURNING {USER_COLUMNS}"
+                ))
+                .bind(user.email.as_str())
+                .bind(&name)
+                .bind(user.role.as_str())
+                .bind(&user.password_hash)
+                .bind(user.author_id)
+                .bind(now.timestamp())
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StoreError::Conflict(format!("a person with the e-mail address {}", user.email))
+                    } else {
+                        Self::reference_error(e, "author")
+                    }
+                })?;
+                let created = Self::user_from_row(&row)?;
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn users(&self) -> StoreResult<Vec<User>> {
+                sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users ORDER BY name, id"))
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(Self::user_from_row)
+                    .collect()
+            }
+
+            async fn user(&self, id: i64) -> StoreResult<Option<User>> {
+                sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|row| Self::user_from_row(&row))
+                    .transpose()
+            }
+
+            async fn user_credentials(&self, email: &Email) -> StoreResult<Option<(User, String)>> {
+                let Some(row) = sqlx::query(&format!("SELECT {USER_COLUMNS}, password_hash FROM users WHERE email = $1"))
+                    .bind(email.as_str())
+                    .fetch_optional(&self.pool)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                Ok(Some((Self::user_from_row(&row)?, row.try_get("password_hash")?)))
+            }
+
+            async fn update_user(&self, id: i64, change: UserChange) -> StoreResult<User> {
+                let name = clean_text(&change.name);
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("a person needs a name".into()));
+                }
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let current = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .map(|row| Self::user_from_row(&row))
+                    .transpose()?
+                    .ok_or(StoreError::NotFound)?;
+                let stops_being_admin = current.role == Role::Admin
+                    && !current.disabled
+                    && (change.role != Role::Admin || change.disabled);
+                if stops_being_admin && Self::other_admins(&mut tx, id).await? == 0 {
+                    return Err(StoreError::Invalid(
+                        "this is the only admin: make someone else an admin first".into(),
+                    ));
+                }
+                let row = sqlx::query(&format!(
+                    "UPDATE users SET name = $1, role = $2, disabled = $3, author_id = $4 WHERE id = $5 \
+                     RETURNING {USER_COLUMNS}"
+                ))
+                .bind(&name)
+                .bind(change.role.as_str())
+                .bind(change.disabled)
+                .bind(change.author_id)
+                .bind(id)
+                .fetch_one(&mut *tx)
+                .await
+                .map_err(|e| Self::reference_error(e, "author"))?;
+                if change.disabled {
+                    sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                }
+                let updated = Self::user_from_row(&row)?;
+                tx.commit().await?;
+                Ok(updated)
+            }
+
+            async fn set_user_password(&self, id: i64, password_hash: &str) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
+                    .bind(password_hash)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                sqlx::query("DELETE FROM sessions WHERE user_id = $1").bind(id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn create_session(&self, session: NewSession, now: DateTime<Utc>) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                // Expired sessions are swept here rather than by a job: sign-ins are rare enough.
+                sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.timestamp()).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO sessions (token_hash, user_id, csrf_token, created_at, expires_at, address, user_agent) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&session.token_hash)
+                .bind(session.user_id)
+                .bind(&session.csrf_token)
+                .bind(now.timestamp())
+                .bind(session.expires_at.timestamp())
+                .bind(&session.address)
+                .bind(session.user_agent.chars().take(300).collect::<String>())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| Self::reference_error(e, "person"))?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(Session, User)>> {
+                let Some(row) = sqlx::query(
+                    "SELECT s.csrf_token, s.created_at AS session_created_at, s.expires_at, \
+                     u.id, u.email, u.name, u.role, u.disabled, u.author_id, u.created_at \
+                     FROM sessions s JOIN users u ON u.id = s.user_id \
+                     WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE",
+                )
+                .bind(token_hash)
+                .bind(now.timestamp())
+                .fetch_optional(&self.pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let user = Self::user_from_row(&row)?;
+                let session = Session {
+                    user_id: user.id,
+                    csrf_token: row.try_get("csrf_token")?,
+                    created_at: time(row.try_get("session_created_at")?)?,
+                    expires_at: time(row.try_get("expires_at")?)?,
+                };
+                Ok(Some((session, user)))
+            }
+
+            async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                sqlx::query("DELETE FROM sessions WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+                Ok(())
+            }
+
+            async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64> {
+                let _guard = self.write_guard().await;
+                Ok(sqlx::query("DELETE FROM sessions WHERE user_id = $1")
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected())
+            }
+
+            async fn record_login_attempt(&self, email: &str, address: &str, success: bool, now: DateTime<Utc>) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                // A day of attempts is all rate limiting looks at; the audit log keeps the history.
+                sqlx::query("DELETE FROM login_attempts WHERE at < $1")
+                    .bind(now.timestamp() - 86_400)
+                    .execute(&mut *tx)
+                    .await?;
+                sqlx::query("INSERT INTO login_attempts (email, address, success, at) VALUES ($1, $2, $3, $4)")
+                    .bind(email.chars().take(254).collect::<String>())
+                    .bind(address)
+                    .bind(success)
+                    .bind(now.timestamp())
+                    .execute(&mut *tx)
+                    .await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn failed_logins(&self, email: &str, address: &str, since: DateTime<Utc>) -> StoreResult<FailedLogins> {
+                let for_email: i64 = sqlx::query(
+                    "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND success = FALSE AND at >= $2 \
+                     AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE email = $1 AND success = TRUE), 0)",
+                )
+                .bind(email)
+                .bind(since.timestamp())
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
+                // Not reset by a success: one valid account must not unlock guessing at others.
+                let from_address: i64 = sqlx::query(
+                    "SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND success = FALSE AND at >= $2",
+                )
+                .bind(address)
+                .bind(since.timestamp())
+                .fetch_one(&self.pool)
+                .await?
+                .try_get(0)?;
+                Ok(FailedLogins {
+                    for_email: u32::try_from(for_email).unwrap_or(u32::MAX),
+                    from_address: u32::try_from(from_address).unwrap_or(u32::MAX),
+                })
+            }
+
+            async fn audit(&self, entry: NewAuditEntry, now: DateTime<Utc>) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut conn = self.pool.acquire().await?;
+                Self::audit_in(&mut conn, &entry, now).await
+            }
+
+            async fn audit_log(&self, filter: &AuditFilter, page: PageRequest) -> StoreResult<Page<AuditEntry>> {
+                let mut c = Conditions::new();
+                if let Some(id) = filter.user_id {
+                    c.add("user_id = ?", Param::Int(id));
+                }
+                if let Some(action) = filter.action.as_deref().filter(|a| !a.is_empty()) {
+                    c.add("action = ?", Param::Text(action.to_owned()));
+                }
+                if let Some(entity) = filter.entity.as_deref().filter(|e| !e.is_empty()) {
+                    c.add("entity = ?", Param::Text(entity.to_owned()));
+                }
+                let where_clause = c.where_clause();
+                let mut conn = self.pool.acquire().await?;
+                let count_sql = format!("SELECT COUNT(*) FROM audit_log {where_clause}");
+                let total: i64 = Self::bind_params(sqlx::query(&count_sql), &c.params)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?;
+                let sql = format!(
+                    "SELECT id, at, user_id, actor, action, entity, entity_id, detail, address FROM audit_log \
+                     {where_clause} ORDER BY id DESC LIMIT {} OFFSET {}",
+                    c.next_placeholder(1),
+                    c.next_placeholder(2)
+                );
+                let items = Self::bind_params(sqlx::query(&sql), &c.params)
+                    .bind(i64::from(page.per_page))
+                    .bind(page.offset())
+                    .fetch_all(&mut *conn)
+                    .await?
+                    .iter()
+                    .map(|row| {
+                        Ok(AuditEntry {
+                            id: row.try_get("id")?,
+                            at: time(row.try_get("at")?)?,
+                            user_id: row.try_get("user_id")?,
+                            actor: row.try_get("actor")?,
+                            action: row.try_get("action")?,
+                            entity: row.try_get("entity")?,
+                            entity_id: row.try_get("entity_id")?,
+                            detail: row.try_get("detail")?,
+                            address: row.try_get("address")?,
+                        })
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?;
+                Ok(Page { items, total: u64::try_from(total).unwrap_or(0), request: page })
+            }
+
+            // -------------------------------------------------------- newsroom: articles
+
+            async fn newsroom_articles(&self, filter: &NewsroomFilter, page: PageRequest) -> StoreResult<Page<NewsroomArticle>> {
+                let mut c = Conditions::new();
+                if let Some(status) = filter.status {
+                    c.add("a.status = ?", Param::Text(status.as_str().to_owned()));
+                }
+                if let Some(id) = filter.section_id {
+                    c.add("a.section_id = ?", Param::Int(id));
+                }
+                if let Some(id) = filter.author_id {
+                    c.add("a.id IN (SELECT article_id FROM article_authors WHERE author_id = ?)", Param::Int(id));
+                }
+                if let Some(language) = filter.language {
+                    c.add("a.language = ?", Param::Text(language.code().to_owned()));
+                }
+                if let Some(text) = &filter.text {
+                    for word in text.split_whitespace().take(8) {
+                        let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
+                        c.add(
+                            "(LOWER(a.headline) LIKE ? ESCAPE '\\' OR LOWER(a.standfirst) LIKE ? ESCAPE '\\' \
+                             OR LOWER(a.body_markdown) LIKE ? ESCAPE '\\')",
+                            Param::Text(pattern),
+                        );
+                    }
+                }
+                let order = match filter.sort {
+                    NewsroomSort::Modified => "a.modified_at DESC, a.id DESC",
+                    NewsroomSort::Published => "(a.published_at IS NULL), a.published_at DESC, a.id DESC",
+                    NewsroomSort::Headline => "LOWER(a.headline), a.id",
+                };
+                let where_clause = c.where_clause();
+                let mut conn = self.pool.acquire().await?;
+                let total: i64 = Self::bind_params(sqlx::query(&format!("SELECT COUNT(*) FROM articles a {where_clause}")), &c.params)
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?;
+                let sql = format!(
+                    "SELECT {SUMMARY_COLUMNS}, a.status, a.language, a.modified_at FROM articles a \
+                     JOIN sections s ON s.id = a.section_id {where_clause} ORDER BY {order} LIMIT {} OFFSET {}",
+                    c.next_placeholder(1),
+                    c.next_placeholder(2)
+                );
+                let rows = Self::bind_params(sqlx::query(&sql), &c.params)
+                    .bind(i64::from(page.per_page))
+                    .bind(page.offset())
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let summaries = rows.iter().map(Self::summary_from_row).collect::<StoreResult<Vec<_>>>()?;
+                let summaries = Self::with_bylines(&mut conn, summaries).await?;
+                let items = summaries
+                    .into_iter()
+                    .zip(rows.iter())
+                    .map(|(summary, row)| {
+                        let status: String = row.try_get("status")?;
+                        let language: String = row.try_get("language")?;
+                        Ok(NewsroomArticle {
+                            summary,
+                            status: status_of(&status)?,
+                            language: Language::parse(&language).map_err(|e| StoreError::Invalid(e.to_string()))?,
+                            modified_at: time(row.try_get("modified_at")?)?,
+                        })
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?;
+                Ok(Page { items, total: u64::try_from(total).unwrap_or(0), request: page })
+            }
+
+            async fn article_workflow(&self, id: i64) -> StoreResult<Option<ArticleWorkflow>> {
+                let Some(row) = sqlx::query(
+                    "SELECT owner_user_id, embargo_until, takedown_at, \
+                     (SELECT MAX(r.id) FROM revisions r WHERE r.article_id = $1) AS latest_revision \
+                     FROM articles WHERE id = $1",
+                )
+                .bind(id)
+                .fetch_optional(&self.pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                Ok(Some(ArticleWorkflow {
+                    owner_user_id: row.try_get("owner_user_id")?,
+                    embargo_until: opt_time(row.try_get("embargo_until")?)?,
+                    takedown_at: opt_time(row.try_get("takedown_at")?)?,
+                    latest_revision: row.try_get("latest_revision")?,
+                }))
+            }
+
+            async fn newsroom_create_article(&self, article: NewArticle, actor: &Actor, now: DateTime<Utc>) -> StoreResult<Article> {
+                article.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let body_html = markdown::render(&article.body_markdown);
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let id = Self::insert_article(&mut tx, &article, &body_html, now).await?;
+                sqlx::query("UPDATE articles SET owner_user_id = $1 WHERE id = $2")
+                    .bind(actor.user_id)
+                    .bind(id)
+                    .execute(&mut *tx)
+                    .await?;
+                Self::write_revision(&mut tx, id, actor, "created", now).await?;
+                Self::record_change(&mut tx, "article", Some(id), "created", now).await?;
+                let created = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                tx.commit().await?;
+                Ok(created)
+            }
+
+            async fn newsroom_save_article(
+                &self,
+                id: i64,
+                article: NewArticle,
+                base_revision: Option<i64>,
+                actor: &Actor,
+                note: &str,
+                now: DateTime<Utc>,
+            ) -> StoreResult<(Article, i64)> {
+                article.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
+                let body_html = markdown::render(&article.body_markdown);
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                // Checked inside the write transaction, so two saves cannot both pass it.
+                let newer = sqlx::query(
+                    "SELECT id, user_name, created_at FROM revisions WHERE article_id = $1 AND id > $2 \
+                     AND (user_id IS NULL OR user_id <> $3) ORDER BY id DESC LIMIT 1",
+                )
+                .bind(id)
+                .bind(base_revision.unwrap_or(0))
+                .bind(actor.user_id.unwrap_or(0))
+                .fetch_optional(&mut *tx)
+                .await?;
+                if let Some(row) = newer {
+                    let name: String = row.try_get("user_name")?;
+                    let at = time(row.try_get("created_at")?)?;
+                    return Err(StoreError::Stale(format!(
+                        "{name} saved this article at {} UTC, after you opened it",
+                        at.format("%H:%M:%S on %-d %b %Y")
+                    )));
+                }
+                Self::apply_update(&mut tx, id, &article, &body_html, now).await?;
+                let revision = Self::write_revision(&mut tx, id, actor, note, now).await?;
+                Self::record_change(&mut tx, "article", Some(id), "updated", now).await?;
+                let saved = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                tx.commit().await?;
+                Ok((saved, revision))
+            }
+
+            async fn change_article_status(&self, id: i64, change: StatusChange, now: DateTime<Utc>) -> StoreResult<Article> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let changed = sqlx::query(
+                    "UPDATE articles SET status = $1, published_at = $2, embargo_until = $3, takedown_at = $4, \
+                     modified_at = $5 WHERE id = $6 AND status = $7",
+                )
+                .bind(change.status.as_str())
+                .bind(change.published_at.map(|t| t.timestamp()))
+                .bind(change.embargo_until.map(|t| t.timestamp()))
+                .bind(change.takedown_at.map(|t| t.timestamp()))
+                .bind(now.timestamp())
+                .bind(id)
+                .bind(change.expected.as_str())
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    return match Self::load_article(&mut tx, id).await? {
+                        None => Err(StoreError::NotFound),
+                        Some(a) => Err(StoreError::Stale(format!(
+                            "the article is now {} (someone changed it meanwhile)",
+                            a.status.as_str().replace('_', " ")
+                        ))),
+                    };
+                }
+                Self::record_change(&mut tx, "article", Some(id), change.status.as_str(), now).await?;
+                let article = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
+                tx.commit().await?;
+                Ok(article)
+            }
+
+            async fn run_due_work(&self, now: DateTime<Utc>) -> StoreResult<DueWork> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                // The status in the WHERE clause is the lease: on PostgreSQL a second node's UPDATE
+                // waits for the first to commit and then finds the row no longer scheduled; SQLite has
+                // one writer. So every article moves exactly once.
+                let published = sqlx::query(
+                    "UPDATE articles SET status = 'published', modified_at = $1 WHERE status = 'scheduled' \
+                     AND published_at <= $1 AND (embargo_until IS NULL OR embargo_until <= $1) RETURNING id",
+                )
+                .bind(now.timestamp())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|row| row.try_get::<i64, _>(0))
+                .collect::<Result<Vec<_>, _>>()?;
+                let taken_down = sqlx::query(
+                    "UPDATE articles SET status = 'unpublished', takedown_at = NULL, modified_at = $1 \
+                     WHERE status = 'published' AND takedown_at IS NOT NULL AND takedown_at <= $1 RETURNING id",
+                )
+                .bind(now.timestamp())
+                .fetch_all(&mut *tx)
+                .await?
+                .iter()
+                .map(|row| row.try_get::<i64, _>(0))
+                .collect::<Result<Vec<_>, _>>()?;
+                for (ids, action) in [(&published, "publish"), (&taken_down, "unpublish")] {
+                    for id in ids {
+                        let status = if action == "publish" { "published" } else { "unpublished" };
+                        Self::record_change(&mut tx, "article", Some(*id), status, now).await?;
+                        let entry = NewAuditEntry {
+                            actor: Actor::scheduler(),
+                            action: action.into(),
+                            entity: "article".into(),
+                            entity_id: Some(*id),
+                            detail: "on schedule".into(),
+                        };
+                        Self::audit_in(&mut tx, &entry, now).await?;
+                    }
+                }
+                tx.commit().await?;
+                Ok(DueWork { published, taken_down })
+            }
+
+            async fn revisions(&self, article_id: i64) -> StoreResult<Vec<Revision>> {
+                sqlx::query(&format!("SELECT id, {REVISION_INSERT_COLUMNS} FROM revisions WHERE article_id = $1 ORDER BY id DESC"))
+                    .bind(article_id)
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(Self::revision_from_row)
+                    .collect()
+            }
+
+            async fn revision(&self, id: i64) -> StoreResult<Option<Revision>> {
+                sqlx::query(&format!("SELECT id, {REVISION_INSERT_COLUMNS} FROM revisions WHERE id = $1"))
+                    .bind(id)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|row| Self::revision_from_row(&row))
+                    .transpose()
+            }
+
+            async fn mark_editing(&self, article_id: i64, user_id: i64, since: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Vec<OtherEditor>> {
+                {
+                    let _guard = self.write_guard().await;
+                    sqlx::query(
+                        "INSERT INTO article_editors (article_id, user_id, seen_at) VALUES ($1, $2, $3) \
+                         ON CONFLICT (article_id, user_id) DO UPDATE SET seen_at = excluded.seen_at",
+                    )
+                    .bind(article_id)
+                    .bind(user_id)
+                    .bind(now.timestamp())
+                    .execute(&self.pool)
+                    .await
+                    .map_err(|e| Self::reference_error(e, "article"))?;
+                }
+                sqlx::query(
+                    "SELECT e.user_id, u.name, e.seen_at FROM article_editors e JOIN users u ON u.id = e.user_id \
+                     WHERE e.article_id = $1 AND e.user_id <> $2 AND e.seen_at >= $3 ORDER BY e.seen_at DESC",
+                )
+                .bind(article_id)
+                .bind(user_id)
+                .bind(since.timestamp())
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| {
+                    Ok(OtherEditor {
+                        user_id: row.try_get("user_id")?,
+                        name: row.try_get("name")?,
+                        seen_at: time(row.try_get("seen_at")?)?,
+                    })
+                })
+                .collect()
+            }
+
+            async fn add_correction(&self, article_id: i64, kind: CorrectionKind, text: &str, actor: &Actor, now: DateTime<Utc>) -> StoreResult<Correction> {
+                let text = clean_text(text);
+                if text.is_empty() {
+                    return Err(StoreError::Invalid("a note needs some text".into()));
+                }
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let touched = sqlx::query("UPDATE articles SET updated_at = $1, modified_at = $1 WHERE id = $2")
+                    .bind(now.timestamp())
+                    .bind(article_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if touched == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                let row = sqlx::query(
+                    "INSERT INTO corrections (article_id, kind, body, created_at, user_id) VALUES ($1, $2, $3, $4, $5) \
+                     RETURNING id, article_id, kind, body, created_at",
+                )
+                .bind(article_id)
+                .bind(kind.as_str())
+                .bind(&text)
+                .bind(now.timestamp())
+                .bind(actor.user_id)
+                .fetch_one(&mut *tx)
+                .await?;
+                let correction = Self::correction_from_row(&row)?;
+                Self::record_change(&mut tx, "article", Some(article_id), "corrected", now).await?;
+                tx.commit().await?;
+                Ok(correction)
+            }
+
+            async fn corrections(&self, article_id: i64) -> StoreResult<Vec<Correction>> {
+                sqlx::query(
+                    "SELECT id, article_id, kind, body, created_at FROM corrections WHERE article_id = $1 \
+                     ORDER BY created_at, id",
+                )
+                .bind(article_id)
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(Self::correction_from_row)
+                .collect()
+            }
+
+            async fn published_corrections(&self, page: PageRequest, now: DateTime<Utc>) -> StoreResult<Page<ListedCorrection>> {
+                let visible = "FROM corrections c JOIN articles a ON a.id = c.article_id JOIN sections s ON s.id = a.section_id \
+                     WHERE c.kind = 'correction' AND a.status = 'published' AND a.published_at <= $1";
+                let mut conn = self.pool.acquire().await?;
+                let total: i64 = sqlx::query(&format!("SELECT COUNT(*) {visible}"))
+                    .bind(now.timestamp())
+                    .fetch_one(&mut *conn)
+                    .await?
+                    .try_get(0)?;
+                let rows = sqlx::query(&format!(
+                    "SELECT {SUMMARY_COLUMNS}, c.id AS correction_id, c.kind, c.body, c.created_at AS correction_at \
+                     {visible} ORDER BY c.created_at DESC, c.id DESC LIMIT $2 OFFSET $3"
+                ))
+                .bind(now.timestamp())
+                .bind(i64::from(page.per_page))
+                .bind(page.offset())
+                .fetch_all(&mut *conn)
+                .await?;
+                let summaries = rows.iter().map(Self::summary_from_row).collect::<StoreResult<Vec<_>>>()?;
+                let summaries = Self::with_bylines(&mut conn, summaries).await?;
+                let items = summaries
+                    .into_iter()
+                    .zip(rows.iter())
+                    .map(|(article, row)| {
+                        Ok(ListedCorrection {
+                            correction: Correction {
+                                id: row.try_get("correction_id")?,
+                                article_id: article.id,
+                                kind: CorrectionKind::Correction,
+                                text: row.try_get("body")?,
+                                created_at: time(row.try_get("correction_at")?)?,
+                            },
+                            article,
+                        })
+                    })
+                    .collect::<StoreResult<Vec<_>>>()?;
+                Ok(Page { items, total: u64::try_from(total).unwrap_or(0), request: page })
+            }
+
+            // -------------------------------------------------------- newsroom: sections and tags
+
+            async fn update_section(&self, id: i64, section: NewSection) -> StoreResult<Section> {
+                let name = clean_text(&section.name);
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("a section needs a name".into()));
+                }
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query(
+                    "UPDATE sections SET slug = $1, name = $2, description = $3, position = $4 WHERE id = $5 \
+                     RETURNING id, slug, name, description, position",
+                )
+                .bind(section.slug.as_str())
+                .bind(&name)
+                .bind(clean_text(&section.description))
+                .bind(section.position)
+                .bind(id)
+                .fetch_optional(&mut *tx)
+                .await
+                .map_err(|e| {
+                    if is_unique_violation(&e) {
+                        StoreError::Conflict(format!("a section with the address {}", section.slug))
+                    } else {
+                        e.into()
+                    }
+                })?
+                .ok_or(StoreError::NotFound)?;
+                let updated = Self::section_from_row(&row, "")?;
+                Self::record_change(&mut tx, "section", Some(id), "updated", Utc::now()).await?;
+                tx.commit().await?;
+                Ok(updated)
+            }
+
+            async fn tags_with_counts(&self) -> StoreResult<Vec<(Tag, u64)>> {
+                sqlx::query(
+                    "SELECT t.id, t.slug, t.name, COUNT(at.article_id) AS articles FROM tags t \
+                     LEFT JOIN article_tags at ON at.tag_id = t.id GROUP BY t.id, t.slug, t.name ORDER BY LOWER(t.name), t.id",
+                )
+                .fetch_all(&self.pool)
+                .await?
+                .iter()
+                .map(|row| {
+                    let n: i64 = row.try_get("articles")?;
+                    Ok((Self::tag_from_row(row)?, u64::try_from(n).unwrap_or(0)))
+                })
+                .collect()
+            }
+
+            async fn rename_tag(&self, id: i64, name: &str) -> StoreResult<Tag> {
+                let name = clean_text(name);
+                if name.is_empty() {
+                    return Err(StoreError::Invalid("a tag needs a name".into()));
+                }
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let row = sqlx::query("UPDATE tags SET name = $1 WHERE id = $2 RETURNING id, slug, name")
+                    .bind(&name)
+                    .bind(id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                    .ok_or(StoreError::NotFound)?;
+                let tag = Self::tag_from_row(&row)?;
+                Self::record_change(&mut tx, "tag", Some(id), "updated", Utc::now()).await?;
+                tx.commit().await?;
+                Ok(tag)
+            }
+
+            async fn delete_tag(&self, id: i64) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM article_tags WHERE tag_id = $1").bind(id).execute(&mut *tx).await?;
+                let deleted = sqlx::query("DELETE FROM tags WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
+                if deleted == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::record_change(&mut tx, "tag", Some(id), "deleted", Utc::now()).await?;
+                tx.commit().await?;
+                Ok(())
             }
 
             async fn close(&self) {

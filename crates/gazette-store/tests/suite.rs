@@ -78,6 +78,7 @@ storage_tests!(
     sitemaps_are_cut_into_files_with_their_newest_update_time,
     the_news_sitemap_lists_the_last_hours_newest_first,
     the_synonym_list_starts_with_defaults_and_editors_change_it,
+    an_import_stores_every_article_or_none,
 );
 
 // ---------------------------------------------------------------- fixtures
@@ -823,6 +824,33 @@ async fn an_editor_can_publish_later_and_the_article_appears_then(store: Arc<dyn
     };
     assert_eq!(visible(now()).await, 0);
     assert_eq!(visible(when).await, 1);
+}
+
+async fn an_import_stores_every_article_or_none(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    let batch: Vec<NewArticle> = (1..=50)
+        .map(|i| published(&n, &format!("Imported {i}"), at(1, 9)))
+        .collect();
+    let ids = store.import_articles(&batch, now()).await.unwrap();
+    assert_eq!(ids.len(), 50);
+    assert_eq!(store.article_count().await.unwrap(), 50);
+    let page = store
+        .published(&ArticleFilter::default(), PageRequest::new(1, 100), now())
+        .await
+        .unwrap();
+    assert_eq!(page.total, 50);
+    assert!(page.items.iter().all(|a| a.authors.len() == 1));
+
+    let mut bad_batch: Vec<NewArticle> = (1..=3)
+        .map(|i| published(&n, &format!("Second batch {i}"), at(1, 9)))
+        .collect();
+    bad_batch[2].author_ids.clear();
+    assert!(store.import_articles(&bad_batch, now()).await.is_err());
+    assert_eq!(
+        store.article_count().await.unwrap(),
+        50,
+        "a refused import leaves nothing behind"
+    );
 }
 
 // ---------------------------------------------------------------- discovery

@@ -27,7 +27,9 @@ pub struct ChangeFeed {
 impl ChangeFeed {
     /// A feed starting at `seq` (usually the newest sequence number when the node starts).
     pub fn new(seq: i64) -> Self {
-        Self { latest: Arc::new(watch::Sender::new(seq)) }
+        Self {
+            latest: Arc::new(watch::Sender::new(seq)),
+        }
     }
 
     /// A receiver that wakes whenever the newest sequence number moves.

@@ -7,17 +7,26 @@
 //! - [`theme`] loads templates and assets, embedded or from a folder;
 //! - [`error`] is the error type and the themed error pages;
 //! - [`security`] sets the headers every response carries;
-//! - [`changes`] follows the change log, and [`background`] starts the tasks that use it.
+//! - [`changes`] follows the change log, and [`background`] starts the tasks that use it;
+//! - [`cache`] keeps rendered pages in memory; [`views`] counts reads; [`top`] ranks them;
+//! - [`search`] keeps the search index in step with the change log; [`feeds`] serves RSS, Atom,
+//!   JSON Feed, sitemaps and robots.txt.
 
 pub mod background;
+pub mod cache;
 pub mod changes;
 pub mod error;
+pub mod feeds;
+pub mod newsroom;
 pub mod router;
+pub mod search;
 pub mod security;
 pub mod site;
 pub mod state;
 pub mod theme;
+pub mod top;
 pub mod view;
+pub mod views;
 
 pub use router::router;
 pub use state::{AppState, Clock, SiteConfig};

@@ -3,22 +3,35 @@
 use axum::Router;
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::routing::get;
+use axum::routing::{get, post};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
+use crate::cache::serve_cached;
 use crate::error::{AppError, not_found, render_error_pages};
+use crate::feeds;
 use crate::security::security_headers;
 use crate::site::{article, assets, health, home, lists, pages};
+use crate::views;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
         .route("/", get(home::home))
         .route("/healthz", get(health::healthz))
+        .nest("/newsroom", crate::newsroom::router())
         .route("/assets/{name}", get(assets::asset))
-        .route("/search", get(lists::search))
+        .route("/search", get(crate::site::search::search))
+        .route("/robots.txt", get(feeds::robots))
+        .route("/sitemap.xml", get(feeds::sitemap_index))
+        .route("/sitemaps/pages.xml", get(feeds::sitemap_pages))
+        .route("/sitemaps/news.xml", get(feeds::news_sitemap))
+        .route("/sitemaps/articles/{file}", get(feeds::sitemap_articles))
+        .route("/feeds/{file}", get(feeds::site_feed))
+        .route("/feeds/{kind}/{slug}/{file}", get(feeds::list_feed))
+        .route("/corrections", get(crate::site::corrections::page))
+        .route("/views/{id}", post(views::beacon).get(views::pixel))
         .route("/tags/{slug}", get(lists::tag))
         .route("/authors/{slug}", get(lists::author))
         .route("/pages/{slug}", get(pages::page))
@@ -33,6 +46,7 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             render_error_pages,
         ))
+        .layer(middleware::from_fn_with_state(state.clone(), serve_cached))
         .layer(middleware::from_fn(security_headers))
         .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())

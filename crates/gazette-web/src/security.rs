@@ -1,16 +1,30 @@
 //! Headers every response carries, against script injection, clickjacking, MIME sniffing and
 //! leaking readers' paths to other sites.
 
+use std::sync::LazyLock;
+
 use axum::extract::Request;
+use base64::Engine;
+use sha2::{Digest, Sha256};
+
+use crate::views::BEACON_SCRIPT;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;
 
-/// No inline script and no third-party origin. JSON-LD blocks are data, not script, and are not
-/// affected. Scripts added later must come from the site itself or be allowed by hash here.
-pub const CONTENT_SECURITY_POLICY: &str = "default-src 'self'; script-src 'self'; style-src 'self'; \
-     img-src 'self' data:; font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; \
-     form-action 'self'; frame-ancestors 'none'";
+/// No third-party origin, and no inline script except the view beacon, allowed by its hash. JSON-LD
+/// blocks are data, not script, and are not affected.
+pub static CONTENT_SECURITY_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
+    let hash =
+        base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BEACON_SCRIPT.as_bytes()));
+    let policy = format!(
+        "default-src 'self'; script-src 'self' 'sha256-{hash}'; style-src 'self'; img-src 'self' data:; \
+         font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         frame-ancestors 'none'"
+    );
+    HeaderValue::from_str(&policy)
+        .unwrap_or_else(|_| HeaderValue::from_static("default-src 'self'"))
+});
 
 const PERMISSIONS_POLICY: &str =
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()";
@@ -18,12 +32,14 @@ const PERMISSIONS_POLICY: &str =
 pub async fn security_headers(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    headers
+        .entry(header::CONTENT_SECURITY_POLICY)
+        .or_insert_with(|| CONTENT_SECURITY_POLICY.clone());
     let mut set = |name: HeaderName, value: &'static str| {
         headers
             .entry(name)
             .or_insert(HeaderValue::from_static(value));
     };
-    set(header::CONTENT_SECURITY_POLICY, CONTENT_SECURITY_POLICY);
     set(header::X_CONTENT_TYPE_OPTIONS, "nosniff");
     set(header::X_FRAME_OPTIONS, "DENY");
     set(header::REFERRER_POLICY, "strict-origin-when-cross-origin");

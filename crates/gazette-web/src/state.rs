@@ -6,7 +6,11 @@ use chrono::{DateTime, Utc};
 use gazette_store::Store;
 
 use crate::Theme;
+use crate::cache::{CacheConfig, PageCache};
 use crate::changes::ChangeFeed;
+use crate::top::TopArticles;
+use crate::view::ChromeCache;
+use crate::views::ViewCounter;
 
 /// Where "now" comes from. Tests set it to a fixed time so that what is published, embargoed or
 /// "in the last 7 days" does not depend on when they run.
@@ -26,6 +30,10 @@ pub struct SiteConfig {
     pub per_page: u32,
     /// How many days "Top articles" and "Most read" look back.
     pub top_window_days: i64,
+    /// The page cache's size, freshness and HTTP caching headers.
+    pub cache: CacheConfig,
+    /// Take the reader's address from `X-Forwarded-For` (only behind a trusted proxy).
+    pub trust_forwarded_for: bool,
 }
 
 impl Default for SiteConfig {
@@ -34,6 +42,8 @@ impl Default for SiteConfig {
             base_url: "http://127.0.0.1:8080".into(),
             per_page: 12,
             top_window_days: 7,
+            cache: CacheConfig::default(),
+            trust_forwarded_for: false,
         }
     }
 }
@@ -46,21 +56,50 @@ pub struct AppState {
     pub clock: Clock,
     /// The change log as this node follows it; consumers subscribe to it.
     pub changes: ChangeFeed,
+    /// Rendered public pages.
+    pub pages: Arc<PageCache>,
+    /// The site's name, menu and footer, reloaded when the change log moves.
+    pub chrome: Arc<ChromeCache>,
+    pub views: Arc<ViewCounter>,
+    pub top: Arc<TopArticles>,
+    /// The full-text index, when this node keeps one (`gazette serve` does).
+    pub search: Option<Arc<gazette_search::SearchIndex>>,
+    /// What feeds carry.
+    pub feeds: crate::feeds::FeedOptions,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, theme: Arc<Theme>, config: SiteConfig) -> Self {
+        let pages = Arc::new(PageCache::new(config.cache.clone()));
+        let views = Arc::new(ViewCounter::new(config.trust_forwarded_for));
         Self {
             store,
             theme,
             config: Arc::new(config),
             clock: system_clock(),
             changes: ChangeFeed::new(0),
+            pages,
+            chrome: Arc::new(ChromeCache::default()),
+            views,
+            top: Arc::new(TopArticles::default()),
+            search: None,
+            feeds: crate::feeds::FeedOptions::default(),
         }
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {
         self.clock = clock;
+        self
+    }
+
+    /// Answers `/search` from this index (followed from the change log by the background tasks).
+    pub fn with_search(mut self, index: Arc<gazette_search::SearchIndex>) -> Self {
+        self.search = Some(index);
+        self
+    }
+
+    pub fn with_feed_options(mut self, feeds: crate::feeds::FeedOptions) -> Self {
+        self.feeds = feeds;
         self
     }
 

@@ -65,9 +65,38 @@ pub struct SiteContext {
 
 pub const DEFAULT_SITE_NAME: &str = "Gazette";
 
+/// The site chrome as last loaded, with the change-log position it reflects. Any change reloads
+/// it on the next request, so renders after a change never show an old menu, and renders between
+/// changes skip five queries.
+#[derive(Default)]
+pub struct ChromeCache {
+    loaded: std::sync::RwLock<Option<(i64, std::sync::Arc<SiteContext>)>>,
+}
+
 impl SiteContext {
-    /// Loads the site's name and menu; `current_section` marks that section in the menu.
+    /// The site's name and menu; `current_section` marks that section in the menu.
     pub async fn load(state: &AppState, current_section: Option<&str>) -> AppResult<Self> {
+        let seq = state.changes.latest();
+        let cached = state.chrome.loaded.read().ok().and_then(|c| c.clone());
+        let base = match cached {
+            Some((at, site)) if at == seq => site,
+            _ => {
+                let site = std::sync::Arc::new(Self::load_from_store(state).await?);
+                if let Ok(mut slot) = state.chrome.loaded.write() {
+                    *slot = Some((seq, site.clone()));
+                }
+                site
+            }
+        };
+        let mut site = (*base).clone();
+        for item in &mut site.nav {
+            item.current = current_section.is_some_and(|s| item.url.strip_prefix('/') == Some(s));
+        }
+        site.year = state.now().year();
+        Ok(site)
+    }
+
+    async fn load_from_store(state: &AppState) -> AppResult<Self> {
         let store = &state.store;
         let name = store
             .setting("site.name")
@@ -80,7 +109,7 @@ impl SiteContext {
             .await?
             .into_iter()
             .map(|s| NavItem {
-                current: current_section == Some(s.slug.as_str()),
+                current: false,
                 url: section_url(&s.slug),
                 name: s.name,
             })
@@ -145,6 +174,8 @@ impl SiteContext {
             next_url: None,
             og_type: "website",
             noindex,
+            feeds: crate::feeds::feed_links("/feeds", &self.name),
+            article: None,
         }
     }
 }
@@ -158,6 +189,22 @@ pub struct Meta {
     pub next_url: Option<String>,
     pub og_type: &'static str,
     pub noindex: bool,
+    /// Feeds announced with `<link rel="alternate">`: the site's, then the section's, tag's or
+    /// author's on their pages.
+    pub feeds: Vec<crate::feeds::FeedLink>,
+    /// OpenGraph `article:*` properties, on article pages.
+    pub article: Option<ArticleMeta>,
+}
+
+/// What OpenGraph and Twitter cards say about an article beyond its title and description.
+#[derive(Debug, Clone, Serialize)]
+pub struct ArticleMeta {
+    pub published_time: Option<String>,
+    pub modified_time: Option<String>,
+    pub section: String,
+    pub tags: Vec<String>,
+    /// Absolute addresses of the authors' pages.
+    pub authors: Vec<String>,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -248,6 +295,7 @@ impl AuthorView {
 /// The article page's article.
 #[derive(Debug, Clone, Serialize)]
 pub struct ArticleView {
+    pub id: i64,
     pub headline: String,
     pub standfirst: String,
     pub body_html: String,
@@ -272,6 +320,7 @@ impl ArticleView {
             _ => None,
         };
         Self {
+            id: a.id,
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),
             body_html: a.body_html.clone(),

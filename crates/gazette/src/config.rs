@@ -23,6 +23,18 @@ pub struct FileConfig {
     pub demo: Option<bool>,
     pub per_page: Option<u32>,
     pub top_window_days: Option<i64>,
+    /// Keep rendered pages in memory (on by default).
+    pub cache: Option<bool>,
+    /// Memory for cached pages, in megabytes.
+    pub cache_max_mb: Option<u64>,
+    /// Seconds a cached page is served before it is rendered again.
+    pub cache_fresh_seconds: Option<u64>,
+    /// The Cache-Control header of public pages.
+    pub cache_control: Option<String>,
+    /// A command run with the surrogate keys to purge on every change (for a CDN).
+    pub purge_command: Option<String>,
+    /// Take readers' addresses from X-Forwarded-For (only behind a trusted proxy).
+    pub trust_forwarded_for: Option<bool>,
 }
 
 impl FileConfig {

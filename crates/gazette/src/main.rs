@@ -3,14 +3,18 @@
 
 mod config;
 mod demo;
+mod generate;
+mod users;
 
 use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
+use std::time::Duration;
 
 use anyhow::Context;
 use clap::{Args, Parser, Subcommand};
 use gazette_store::{DatabaseLocation, Store};
+use gazette_web::cache::CacheConfig;
 use gazette_web::{AppState, SiteConfig, Theme};
 use tracing_subscriber::EnvFilter;
 
@@ -57,6 +61,15 @@ enum Command {
     Init,
     /// Load the demo newspaper into an empty database.
     Demo,
+    /// Manage newsroom accounts: add, list, set-role, disable, reset-password.
+    #[command(subcommand)]
+    User(users::UserCommand),
+    /// Add many synthetic published articles (for benchmarks and load tests).
+    Generate {
+        /// How many articles to add
+        #[arg(long, default_value_t = 1000)]
+        articles: usize,
+    },
 }
 
 #[derive(Args, Default)]
@@ -73,6 +86,9 @@ struct ServeOptions {
     /// Start with an empty site instead of loading the demo newspaper on first run
     #[arg(long, env = "GAZETTE_NO_DEMO")]
     no_demo: bool,
+    /// Render every page on every request (for measuring; the page cache is on by default)
+    #[arg(long, env = "GAZETTE_NO_CACHE")]
+    no_cache: bool,
 }
 
 /// Marks a database that has been set up, so the demo is offered once, never again.
@@ -101,6 +117,23 @@ async fn main() -> anyhow::Result<()> {
             );
             store.close().await;
             Ok(())
+        }
+        Command::Generate { articles } => {
+            let store = open_store(&cli.common, &file).await?;
+            if store.sections().await?.is_empty() {
+                demo::load(store.as_ref(), chrono::Utc::now()).await?;
+                store.set_setting(INITIALISED_KEY, "demo").await?;
+            }
+            println!("Generating {articles} articles...");
+            generate::generate(store.as_ref(), articles, chrono::Utc::now()).await?;
+            store.close().await;
+            Ok(())
+        }
+        Command::User(command) => {
+            let store = open_store(&cli.common, &file).await?;
+            let result = users::run(store.as_ref(), command).await;
+            store.close().await;
+            result
         }
         Command::Demo => {
             let store = open_store(&cli.common, &file).await?;
@@ -187,10 +220,25 @@ async fn serve(
             .top_window_days
             .unwrap_or(defaults.top_window_days)
             .clamp(1, 365),
+        cache: CacheConfig {
+            enabled: !options.no_cache && file.cache.unwrap_or(true),
+            max_bytes: file
+                .cache_max_mb
+                .map_or(defaults.cache.max_bytes, |mb| mb.max(1) * 1024 * 1024),
+            fresh_for: file
+                .cache_fresh_seconds
+                .map_or(defaults.cache.fresh_for, Duration::from_secs),
+            cache_control: file
+                .cache_control
+                .clone()
+                .unwrap_or(defaults.cache.cache_control.clone()),
+            purge_command: file.purge_command.clone(),
+        },
+        trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
     };
     let state = AppState::new(store.clone(), Arc::new(theme), config);
     gazette_web::background::spawn_all(&state).await;
-    let app = gazette_web::router(state);
+    let app = gazette_web::router(state.clone());
 
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -203,10 +251,17 @@ async fn serve(
     if base_url != format!("http://{bind}") {
         println!("Public address: {base_url}/");
     }
+    let app = app.into_make_service_with_connect_info::<SocketAddr>();
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await
         .context("server failed")?;
+    // Views counted since the last flush would otherwise be lost with the process.
+    match state.views.flush(store.as_ref()).await {
+        Ok(n) if n > 0 => tracing::info!(views = n, "saved view counts"),
+        Ok(_) => {}
+        Err(e) => tracing::error!(error = %e, "could not save the last view counts"),
+    }
     store.close().await;
     println!("Gazette stopped.");
     Ok(())

@@ -5,15 +5,17 @@ use axum::response::{IntoResponse, Redirect, Response};
 use gazette_core::{Article, ArticleStatus};
 use gazette_store::{ArticleFilter, ArticleLookup, PageRequest};
 
-use super::{render, top_articles};
+use super::{keys_for, render, top_articles};
 use crate::AppState;
+use crate::cache::{article_key, section_key};
 use crate::error::{AppError, AppResult};
 use crate::view::{
     ArticleView, Card, Link, SiteContext, article_url, json_ld, section_url, share_links,
 };
+use crate::views::BEACON_SCRIPT;
 
 const RELATED_COUNT: u32 = 4;
-const TOP_COUNT: u32 = 5;
+const TOP_COUNT: usize = 5;
 
 pub async fn article(
     State(state): State<AppState>,
@@ -56,9 +58,16 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
             state.now(),
         )
         .await?;
+    let top = top_articles(state, TOP_COUNT);
+    let keys = keys_for(
+        &[&related.items, &top],
+        &[article_key(a.id), section_key(a.section.id)],
+    );
     let related = Card::list(&related.items, a.language);
-    let top_articles = Card::list(&top_articles(state, TOP_COUNT).await?, a.language);
+    let top_articles = Card::list(&top, a.language);
+    let beacon = minijinja::context! { script => BEACON_SCRIPT, pixel_url => format!("/views/{}.gif", a.id) };
 
+    let corrections = super::corrections::notes(state, a).await?;
     let article = ArticleView::new(a, &site);
     let path = article_url(&a.section.slug, &a.slug);
     let breadcrumb = vec![
@@ -81,6 +90,24 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
     let description = a.seo_description.as_deref().unwrap_or(&a.standfirst);
     let mut meta = site.meta(title, description, &path, false);
     meta.og_type = "article";
+    meta.article = Some(crate::view::ArticleMeta {
+        published_time: article.published.as_ref().map(|d| d.iso.clone()),
+        modified_time: a
+            .updated_at
+            .or(a.published_at)
+            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        section: a.section.name.clone(),
+        tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+        authors: a
+            .authors
+            .iter()
+            .map(|au| site.absolute(&crate::view::author_url(&au.slug)))
+            .collect(),
+    });
+    meta.feeds.extend(crate::feeds::feed_links(
+        &format!("/feeds/sections/{}", a.section.slug),
+        &a.section.name,
+    ));
 
     let jsonld = vec![
         json_ld(&serde_json::json!({
@@ -91,7 +118,7 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
             "url": article.url,
             "mainEntityOfPage": article.url,
             "datePublished": article.published.as_ref().map(|d| &d.iso),
-            "dateModified": a.updated_at.or(a.published_at).map(|t| t.to_rfc3339()),
+            "dateModified": a.updated_at.or(a.published_at).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
             "articleSection": a.section.name,
             "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
             "inLanguage": a.language.code(),
@@ -106,6 +133,12 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
                 "name": site.name,
                 "logo": { "@type": "ImageObject", "url": site.absolute(&site.favicon_url) },
             },
+            // Corrections the newsroom appended, as schema.org asks for them.
+            "correction": corrections.iter().filter(|c| c.kind == "correction").map(|c| serde_json::json!({
+                "@type": "CorrectionComment",
+                "text": c.text,
+                "datePublished": c.date.iso,
+            })).collect::<Vec<_>>(),
         })),
         json_ld(&serde_json::json!({
             "@context": "https://schema.org",
@@ -122,6 +155,7 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
     render(
         state,
         "article.html",
-        minijinja::context! { site, meta, jsonld, article, breadcrumb, share, top_articles, related },
+        minijinja::context! { site, meta, jsonld, article, breadcrumb, share, top_articles, related, beacon, corrections },
+        keys,
     )
 }

@@ -6,8 +6,9 @@ use gazette_core::Language;
 use gazette_store::{ArticleFilter, PageRequest};
 use serde::Serialize;
 
-use super::{render, top_articles};
+use super::{keys_for, render, top_articles};
 use crate::AppState;
+use crate::cache::HOME_KEY;
 use crate::error::AppResult;
 use crate::view::{Card, Link, SiteContext, json_ld, section_url};
 
@@ -27,6 +28,7 @@ pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
         .store
         .published(&ArticleFilter::default(), PageRequest::new(1, 15), now)
         .await?;
+    let mut shown: Vec<gazette_core::ArticleSummary> = newest.items.clone();
     let mut cards = Card::list(&newest.items, lang).into_iter();
     let lead = cards.next();
     let top_stories: Vec<Card> = cards.by_ref().take(4).collect();
@@ -50,9 +52,12 @@ pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
                 },
                 articles: Card::list(&page.items, lang),
             });
+            shown.extend(page.items);
         }
     }
-    let most_read = Card::list(&top_articles(&state, 5).await?, lang);
+    let top = top_articles(&state, 5);
+    let keys = keys_for(&[&shown, &top], &[HOME_KEY.to_owned()]);
+    let most_read = Card::list(&top, lang);
 
     let description = if site.description.is_empty() {
         site.tagline.clone()
@@ -87,5 +92,6 @@ pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
         &state,
         "home.html",
         minijinja::context! { site, meta, jsonld, lead, top_stories, section_blocks, latest, most_read },
+        keys,
     )
 }

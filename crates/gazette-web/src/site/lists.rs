@@ -1,18 +1,16 @@
-//! Paginated lists: section, tag and author pages, and search results.
+//! Paginated lists: section, tag and author pages (search results are in [`super::search`]).
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use gazette_core::Language;
 use gazette_store::{ArticleFilter, PageRequest};
-use serde::{Deserialize, Serialize};
+use serde::Serialize;
 
-use super::{PageParam, render};
+use super::{PageParam, keys_for, render};
 use crate::AppState;
+use crate::cache::{author_key, section_key, tag_key};
 use crate::error::{AppError, AppResult};
 use crate::view::{AuthorView, Card, Pagination, SiteContext};
-
-/// Longest search query accepted; longer text is cut, not refused.
-const MAX_QUERY_CHARS: usize = 200;
 
 #[derive(Serialize)]
 struct Heading {
@@ -30,6 +28,8 @@ struct Listing {
     author: Option<AuthorView>,
     query: Option<String>,
     noindex: bool,
+    /// The surrogate key of the thing listed; None for pages that are not cached.
+    key: Option<String>,
 }
 
 async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppResult<Response> {
@@ -81,14 +81,35 @@ async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppRes
     );
     meta.prev_url = pagination.prev_url.as_ref().map(|u| site.absolute(u));
     meta.next_url = pagination.next_url.as_ref().map(|u| site.absolute(u));
+    let feed_path = match listing.heading.kind {
+        "section" => Some(format!("/feeds/sections{}", listing.path)),
+        "tag" | "author" => Some(format!("/feeds{}", listing.path)),
+        _ => None,
+    };
+    if let Some(path) = feed_path {
+        meta.feeds
+            .extend(crate::feeds::feed_links(&path, &listing.heading.title));
+    }
+    let jsonld = vec![crate::view::json_ld(&serde_json::json!({
+        "@context": "https://schema.org",
+        "@type": "BreadcrumbList",
+        "itemListElement": [
+            { "@type": "ListItem", "position": 1, "name": "Home", "item": site.absolute("/") },
+            { "@type": "ListItem", "position": 2, "name": listing.heading.title, "item": site.absolute(&listing.path) },
+        ],
+    }))];
 
+    let keys = match &listing.key {
+        Some(key) => keys_for(&[&result.items], std::slice::from_ref(key)),
+        None => crate::cache::SurrogateKeys::new(),
+    };
     render(
         state,
         "list.html",
         minijinja::context! {
             site,
             meta,
-            jsonld => Vec::<String>::new(),
+            jsonld,
             heading => listing.heading,
             author => listing.author,
             query => listing.query,
@@ -96,6 +117,7 @@ async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppRes
             articles,
             pagination,
         },
+        keys,
     )
 }
 
@@ -125,6 +147,7 @@ pub async fn section(
         author: None,
         query: None,
         noindex: false,
+        key: Some(section_key(section.id)),
     };
     render_listing(&state, listing, page).await
 }
@@ -155,6 +178,7 @@ pub async fn tag(
         author: None,
         query: None,
         noindex: false,
+        key: Some(tag_key(tag.id)),
     };
     render_listing(&state, listing, page).await
 }
@@ -190,50 +214,7 @@ pub async fn author(
         author: Some(AuthorView::new(&author)),
         query: None,
         noindex: false,
-    };
-    render_listing(&state, listing, page).await
-}
-
-#[derive(Debug, Deserialize)]
-pub struct SearchParams {
-    q: Option<String>,
-    #[serde(flatten)]
-    page: PageParam,
-}
-
-pub async fn search(
-    State(state): State<AppState>,
-    Query(params): Query<SearchParams>,
-) -> AppResult<Response> {
-    let page = params.page.number()?;
-    let query: String = params
-        .q
-        .unwrap_or_default()
-        .trim()
-        .chars()
-        .take(MAX_QUERY_CHARS)
-        .collect();
-    let title = if query.is_empty() {
-        "Search".to_owned()
-    } else {
-        format!("Search: {query}")
-    };
-    let filter = ArticleFilter {
-        text: Some(query.clone()),
-        ..Default::default()
-    };
-    let listing = Listing {
-        heading: Heading {
-            kind: "search",
-            title,
-            description: "Search the archive.".into(),
-        },
-        path: "/search".into(),
-        current_section: None,
-        filter,
-        author: None,
-        query: Some(query),
-        noindex: true,
+        key: Some(author_key(author.id)),
     };
     render_listing(&state, listing, page).await
 }

@@ -2,10 +2,12 @@
 
 pub mod article;
 pub mod assets;
+pub mod corrections;
 pub mod health;
 pub mod home;
 pub mod lists;
 pub mod pages;
+pub mod search;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -13,22 +15,43 @@ use gazette_core::ArticleSummary;
 use serde::Deserialize;
 
 use crate::AppState;
+use crate::cache::{SurrogateKeys, article_key};
 use crate::error::{AppError, AppResult};
 
-/// Public pages may be cached briefly by browsers and CDNs, and served stale while the origin
-/// revalidates or is down.
-const PUBLIC_CACHE_CONTROL: &str =
-    "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400";
-
-/// Renders a template into a public, cacheable HTML response.
-pub fn render(state: &AppState, template: &str, context: minijinja::Value) -> AppResult<Response> {
+/// Renders a template into a public response. The surrogate keys name what the page shows: the
+/// page cache stores it under them, and CDNs may cache it for as long as `Cache-Control` says.
+pub fn render(
+    state: &AppState,
+    template: &str,
+    context: minijinja::Value,
+    keys: SurrogateKeys,
+) -> AppResult<Response> {
     let html = state.theme.render(template, context)?;
     let mut response = Html(html).into_response();
-    response.headers_mut().insert(
-        header::CACHE_CONTROL,
-        HeaderValue::from_static(PUBLIC_CACHE_CONTROL),
-    );
+    let headers = response.headers_mut();
+    headers.insert(header::CACHE_CONTROL, state.pages.cache_control().clone());
+    // A page without keys (search results) is not cached: nothing could invalidate it.
+    if !keys.0.is_empty() {
+        if let Ok(value) = HeaderValue::from_str(&keys.0.join(" ")) {
+            headers.insert("surrogate-key", value);
+        }
+        response.extensions_mut().insert(keys);
+    }
     Ok(response)
+}
+
+/// Surrogate keys for a page showing these cards, plus `extra`.
+pub fn keys_for(cards: &[&[ArticleSummary]], extra: &[String]) -> SurrogateKeys {
+    let mut keys = SurrogateKeys::new();
+    for key in extra {
+        keys.add(key.clone());
+    }
+    for list in cards {
+        for article in *list {
+            keys.add(article_key(article.id));
+        }
+    }
+    keys
 }
 
 /// `?page=N` on list pages.
@@ -58,9 +81,7 @@ pub fn day_number(at: chrono::DateTime<chrono::Utc>) -> i64 {
     at.timestamp().div_euclid(86_400)
 }
 
-/// "Top articles": the most read over the configured window.
-pub async fn top_articles(state: &AppState, limit: u32) -> AppResult<Vec<ArticleSummary>> {
-    let now = state.now();
-    let since = day_number(now) - state.config.top_window_days + 1;
-    Ok(state.store.most_read(since, limit, now).await?)
+/// "Top articles": the most read over the configured window, as last computed in the background.
+pub fn top_articles(state: &AppState, limit: usize) -> Vec<ArticleSummary> {
+    state.top.get().iter().take(limit).cloned().collect()
 }

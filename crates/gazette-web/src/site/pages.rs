@@ -25,6 +25,8 @@ pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> Ap
         &format!("/pages/{}", page.slug),
         false,
     );
+    let mut keys = crate::cache::SurrogateKeys::new();
+    keys.add(format!("page-{}", page.slug));
     let page = PageView {
         title: page.title,
         body_html: page.body_html,
@@ -33,6 +35,7 @@ pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> Ap
         &state,
         "page.html",
         minijinja::context! { site, meta, page, jsonld => Vec::<String>::new() },
+        keys,
     )
 }
 

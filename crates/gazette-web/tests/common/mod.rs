@@ -18,6 +18,8 @@ use http_body_util::BodyExt;
 use scraper::{Html, Selector};
 use tower::ServiceExt;
 
+pub mod newsroom;
+
 pub const BASE_URL: &str = "https://news.test";
 
 /// "Now" in every test: 31 March 2025, noon UTC.
@@ -31,8 +33,13 @@ pub fn days_ago(days: i64) -> DateTime<Utc> {
 
 pub struct TestApp {
     pub store: Arc<dyn Store>,
+    pub state: AppState,
+    /// Seconds the clock has been moved past [`now`]; see [`TestApp::advance_clock`].
+    clock_offset: Arc<std::sync::atomic::AtomicI64>,
     router: Router,
     db: TestDatabase,
+    /// The node's search index, built in a folder of its own.
+    _search_dir: tempfile::TempDir,
     pub war: i64,
     pub culture: i64,
     pub olena: i64,
@@ -97,18 +104,27 @@ impl TestResponse {
 impl TestApp {
     /// A site with two sections (War, Culture) and two bylines, and no articles.
     pub async fn init() -> Self {
-        Self::with_config(SiteConfig {
+        Self::with_config(Self::config()).await
+    }
+
+    /// The configuration tests start from: 3 articles per page, addresses from X-Forwarded-For.
+    pub fn config() -> SiteConfig {
+        SiteConfig {
             base_url: BASE_URL.into(),
             per_page: 3,
             top_window_days: 7,
-        })
-        .await
+            trust_forwarded_for: true,
+            ..SiteConfig::default()
+        }
     }
 
     pub async fn with_config(config: SiteConfig) -> Self {
-        let db = TestDatabase::new(Backend::Sqlite)
-            .await
-            .expect("test database");
+        Self::on(backend_from_env(), config).await
+    }
+
+    /// A fresh site on the given database.
+    pub async fn on(backend: Backend, config: SiteConfig) -> Self {
+        let db = TestDatabase::new(backend).await.expect("test database");
         let store = db.store.clone();
         store
             .set_setting("site.name", "The Test Dispatch")
@@ -155,12 +171,32 @@ impl TestApp {
             .await
             .unwrap();
         let theme = Arc::new(Theme::embedded().expect("theme"));
-        let state = AppState::new(store.clone(), theme, config).with_clock(Arc::new(now));
-        let router = gazette_web::router(state);
+        let clock_offset = Arc::new(std::sync::atomic::AtomicI64::new(0));
+        let offset = clock_offset.clone();
+        let state = AppState::new(store.clone(), theme, config).with_clock(Arc::new(move || {
+            now() + chrono::Duration::seconds(offset.load(std::sync::atomic::Ordering::SeqCst))
+        }));
+        let search_dir = tempfile::tempdir().expect("search index folder");
+        let index =
+            Arc::new(gazette_search::SearchIndex::open(search_dir.path()).expect("search index"));
+        index
+            .rebuild(store.as_ref(), |_, _| {})
+            .await
+            .expect("search index built");
+        // Small sitemap files, so that a handful of articles already fills several.
+        let feeds = gazette_web::feeds::FeedOptions {
+            sitemap_urls_per_file: 3,
+            ..Default::default()
+        };
+        let state = state.with_search(index).with_feed_options(feeds);
+        let router = gazette_web::router(state.clone());
         Self {
             store,
+            state,
             router,
+            clock_offset,
             db,
+            _search_dir: search_dir,
             war: war.id,
             culture: culture.id,
             olena: olena.id,
@@ -168,12 +204,31 @@ impl TestApp {
         }
     }
 
+    /// Moves the app's clock `seconds` further on (it starts at [`now`]).
+    pub fn advance_clock(&self, seconds: i64) {
+        self.clock_offset
+            .fetch_add(seconds, std::sync::atomic::Ordering::SeqCst);
+    }
+
     pub async fn get(&self, path: &str) -> TestResponse {
         self.request(Request::get(path).body(Body::empty()).unwrap())
             .await
     }
 
+    /// Brings the node's derived data up to date, as its background tasks would within a second:
+    /// the change feed, the page cache's invalidations, the top articles. Errors (a database
+    /// closed on purpose) are ignored, as the background tasks would retry them.
+    pub async fn settle(&self) {
+        let _ = self.state.changes.poke(self.store.as_ref()).await;
+        let _ = self.state.pages.sync(self.store.as_ref()).await;
+        let _ = self.state.top.refresh(&self.state).await;
+        if let Some(index) = &self.state.search {
+            let _ = gazette_web::search::catch_up(self.store.as_ref(), index).await;
+        }
+    }
+
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
+        self.settle().await;
         let response = self
             .router
             .clone()
@@ -193,6 +248,24 @@ impl TestApp {
             headers,
             body: String::from_utf8_lossy(&bytes).into_owned(),
         }
+    }
+
+    /// The raw body bytes of a response, for compressed bodies.
+    pub async fn raw(&self, request: Request<Body>) -> Vec<u8> {
+        self.settle().await;
+        let response = self
+            .router
+            .clone()
+            .oneshot(request)
+            .await
+            .expect("router answers");
+        response
+            .into_body()
+            .collect()
+            .await
+            .expect("body")
+            .to_bytes()
+            .to_vec()
     }
 
     pub fn article(&self, headline: &str) -> NewArticle {
@@ -239,6 +312,14 @@ impl TestApp {
 
     pub async fn finish(self) {
         self.db.finish().await;
+    }
+}
+
+/// SQLite unless `GAZETTE_TEST_BACKEND=postgres` (with `GAZETTE_TEST_POSTGRES_URL` set).
+pub fn backend_from_env() -> Backend {
+    match std::env::var("GAZETTE_TEST_BACKEND").as_deref() {
+        Ok("postgres") => Backend::Postgres,
+        _ => Backend::Sqlite,
     }
 }
 

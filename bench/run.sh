@@ -1,0 +1,154 @@
+#!/usr/bin/env bash
+# The speed benchmark: Gazette against nginx serving the same article page as a static file, on
+# this machine, in the same run. Builds in release mode, generates a site with ARTICLES articles
+# (100,000 by default), then runs wrk (2 threads, 32 connections) with the server pinned to CPU 0
+# and wrk to CPU 1. Prints requests/s and p50/p99 latency per scenario and the Gazette/nginx ratio,
+# and writes the table to bench/results/latest.md.
+#
+#   bench/run.sh                 # full run, about 10 minutes after the build
+#   ARTICLES=10000 DURATION=5s bench/run.sh   # a quicker look
+#
+# Only 127.0.0.1 is used; every server started here is stopped on exit.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+ARTICLES="${ARTICLES:-100000}"
+DURATION="${DURATION:-10s}"
+WORK="${BENCH_DIR:-/tmp/gazette-bench}"
+GAZETTE_PORT=18080
+NGINX_PORT=18081
+export CARGO_TARGET_DIR="${CARGO_TARGET_DIR:-/var/cache/gazette-target}"
+BIN="$CARGO_TARGET_DIR/release/gazette"
+
+need() { command -v "$1" >/dev/null 2>&1; }
+if ! need wrk || ! need nginx || ! need taskset; then
+    echo "Installing wrk and nginx from Debian's packages..."
+    apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light util-linux >/dev/null
+fi
+
+echo "==> release build"
+cargo build --release --locked -p gazette
+
+PIDS=()
+cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
+trap cleanup EXIT
+
+mkdir -p "$WORK"
+DATA="$WORK/data-$ARTICLES"
+if [ ! -f "$DATA/.generated" ]; then
+    echo "==> generating a site with $ARTICLES articles in $DATA"
+    rm -rf "$DATA"
+    start=$(date +%s)
+    "$BIN" generate --data-dir "$DATA" --articles "$ARTICLES"
+    echo "generated in $(( $(date +%s) - start )) s"
+    touch "$DATA/.generated"
+fi
+
+start_gazette() {
+    taskset -c 0 "$BIN" serve --data-dir "$DATA" --bind "127.0.0.1:$GAZETTE_PORT" "$@" >"$WORK/gazette.log" 2>&1 &
+    GAZETTE_PID=$!
+    PIDS+=("$GAZETTE_PID")
+    for _ in $(seq 1 100); do
+        curl -sf "http://127.0.0.1:$GAZETTE_PORT/healthz" >/dev/null && return 0
+        sleep 0.1
+    done
+    echo "gazette did not start:"; cat "$WORK/gazette.log"; exit 1
+}
+stop_gazette() { kill -INT "$GAZETTE_PID"; wait "$GAZETTE_PID" 2>/dev/null || true; }
+
+start_gazette
+BASE="http://127.0.0.1:$GAZETTE_PORT"
+ARTICLE_PATH=$(curl -sf "$BASE/war" | grep -o 'href="/war/[^"]*"' | head -n1 | cut -d'"' -f2)
+SEARCH_PATH="/search?q=kharkiv+drones"
+ARTICLE_ID=$(curl -sf "$BASE$ARTICLE_PATH" | grep -o 'data-article="[0-9]*"' | head -n1 | grep -o '[0-9]*')
+echo "article: $ARTICLE_PATH (id $ARTICLE_ID)"
+
+# nginx serves the very bytes Gazette serves for that page.
+NGINX_ROOT="$WORK/nginx"
+mkdir -p "$NGINX_ROOT/www" "$NGINX_ROOT/tmp"
+curl -sf "$BASE$ARTICLE_PATH" -o "$NGINX_ROOT/www/article.html"
+cat >"$NGINX_ROOT/nginx.conf" <<CONF
+worker_processes 1;
+pid $NGINX_ROOT/nginx.pid;
+error_log $NGINX_ROOT/error.log;
+events { worker_connections 1024; }
+http {
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path $NGINX_ROOT/tmp; proxy_temp_path $NGINX_ROOT/tmp;
+    fastcgi_temp_path $NGINX_ROOT/tmp; uwsgi_temp_path $NGINX_ROOT/tmp; scgi_temp_path $NGINX_ROOT/tmp;
+    types { text/html html; }
+    server {
+        listen 127.0.0.1:$NGINX_PORT;
+        root $NGINX_ROOT/www;
+    }
+}
+CONF
+taskset -c 0 nginx -c "$NGINX_ROOT/nginx.conf" -g 'daemon off;' &
+PIDS+=($!)
+sleep 0.5
+curl -sf "http://127.0.0.1:$NGINX_PORT/article.html" >/dev/null
+
+cat >"$WORK/beacon.lua" <<'LUA'
+-- Every request a different reader (address), so each one is counted.
+counter = 0
+request = function()
+    counter = counter + 1
+    local headers = { ["User-Agent"] = "Mozilla/5.0 (X11; Linux x86_64) Chrome/156.0 Safari/537.36",
+                      ["X-Forwarded-For"] = "10." .. (counter % 250) .. "." .. (math.floor(counter / 250) % 250) .. ".1" }
+    return wrk.format("POST", wrk.path, headers, "")
+end
+LUA
+
+RESULTS=()
+measure() { # name url [extra wrk args...]
+    local name="$1" url="$2"; shift 2
+    curl -sf -o /dev/null "$url" -X "$( [ "${1:-}" = "-s" ] && echo POST || echo GET)" || true
+    local out
+    out=$(taskset -c 1 wrk -t2 -c32 -d"$DURATION" --latency "$@" "$url")
+    local rps p50 p99 errors
+    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    p50=$(echo "$out" | awk '$1=="50%" {print $2}')
+    p99=$(echo "$out" | awk '$1=="99%" {print $2}')
+    errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
+    printf '%-34s %12s req/s   p50 %-9s p99 %-9s %s\n' "$name" "$rps" "$p50" "$p99" "$errors"
+    RESULTS+=("| $name | $rps | $p50 | $p99 |")
+    eval "RPS_$(echo "$name" | tr -c 'a-zA-Z0-9' '_')=$rps"
+}
+
+echo "==> wrk -t2 -c32 -d$DURATION (server on CPU 0, wrk on CPU 1)"
+measure "nginx: static article page" "http://127.0.0.1:$NGINX_PORT/article.html"
+NGINX_RPS=$(echo "${RESULTS[-1]}" | awk -F'|' '{print $3}' | tr -d ' ')
+measure "gazette: cached article page" "$BASE$ARTICLE_PATH"
+GAZETTE_RPS=$(echo "${RESULTS[-1]}" | awk -F'|' '{print $3}' | tr -d ' ')
+measure "gazette: home page (cached)" "$BASE/"
+measure "gazette: search query" "$BASE$SEARCH_PATH"
+measure "gazette: view beacon" "$BASE/views/$ARTICLE_ID" -s "$WORK/beacon.lua"
+RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$GAZETTE_PID/status")
+stop_gazette
+
+start_gazette --no-cache
+measure "gazette: article render, no cache" "$BASE$ARTICLE_PATH"
+stop_gazette
+
+RATIO=$(awk -v g="$GAZETTE_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%.2f", g / n }')
+echo
+echo "cached article page: Gazette/nginx = ${RATIO}x"
+echo "resident memory after the cached runs: $((RSS_KB / 1024)) MB ($ARTICLES articles)"
+
+mkdir -p bench/results
+{
+    echo "# Benchmark run $(date -u +%Y-%m-%dT%H:%MZ)"
+    echo
+    echo "Machine: $(nproc) cores, $(awk '/MemTotal/ {printf "%.0f GiB", $2/1048576}' /proc/meminfo), $(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | sed 's/^ //')."
+    echo "Site: $ARTICLES generated articles plus the demo, SQLite. wrk -t2 -c32 -d$DURATION; server on CPU 0, wrk on CPU 1."
+    echo
+    echo "| scenario | requests/s | p50 | p99 |"
+    echo "|---|---|---|---|"
+    printf '%s\n' "${RESULTS[@]}"
+    echo
+    echo "Cached article page, Gazette/nginx: **${RATIO}x**. Resident memory: $((RSS_KB / 1024)) MB."
+} > bench/results/latest.md
+echo "written to bench/results/latest.md"

@@ -1,0 +1,155 @@
+//! What the newsroom stores and asks for besides the articles themselves: people, sessions,
+//! sign-in attempts, the audit log, the newsroom's article list, workflow times, revisions and
+//! corrections. The domain types live in [`gazette_core::newsroom`]; these are the shapes of the
+//! questions and answers.
+
+use chrono::{DateTime, Utc};
+use gazette_core::newsroom::{Correction, Email, Role};
+use gazette_core::{ArticleStatus, ArticleSummary, Language};
+
+/// A person to add. The password arrives already hashed: the store never sees it.
+#[derive(Debug, Clone)]
+pub struct NewUser {
+    pub email: Email,
+    pub name: String,
+    pub role: Role,
+    pub password_hash: String,
+    pub author_id: Option<i64>,
+}
+
+/// What an admin may change about a person.
+#[derive(Debug, Clone)]
+pub struct UserChange {
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub author_id: Option<i64>,
+}
+
+#[derive(Debug, Clone)]
+pub struct NewSession {
+    /// SHA-256 of the cookie's token, hex.
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub expires_at: DateTime<Utc>,
+    pub address: String,
+    pub user_agent: String,
+}
+
+/// Who did something, as the audit log and revisions record it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Actor {
+    pub user_id: Option<i64>,
+    pub name: String,
+    pub address: String,
+}
+
+impl Actor {
+    /// The background job that publishes and takes down on schedule.
+    pub fn scheduler() -> Self {
+        Self {
+            user_id: None,
+            name: "Scheduler".into(),
+            address: String::new(),
+        }
+    }
+}
+
+#[derive(Debug, Clone)]
+pub struct NewAuditEntry {
+    pub actor: Actor,
+    pub action: String,
+    pub entity: String,
+    pub entity_id: Option<i64>,
+    pub detail: String,
+}
+
+/// Which audit entries to list. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct AuditFilter {
+    pub user_id: Option<i64>,
+    pub action: Option<String>,
+    pub entity: Option<String>,
+}
+
+/// Failed sign-ins within a window, counted both ways.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FailedLogins {
+    pub for_email: u32,
+    pub from_address: u32,
+}
+
+/// How the newsroom's article list is ordered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum NewsroomSort {
+    /// Most recently saved first.
+    #[default]
+    Modified,
+    /// Newest publication time first (unpublished work last).
+    Published,
+    Headline,
+}
+
+/// Which articles the newsroom lists: every status. Empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct NewsroomFilter {
+    pub status: Option<ArticleStatus>,
+    pub section_id: Option<i64>,
+    pub author_id: Option<i64>,
+    pub language: Option<Language>,
+    pub text: Option<String>,
+    pub sort: NewsroomSort,
+}
+
+/// One line of the newsroom's article list.
+#[derive(Debug, Clone)]
+pub struct NewsroomArticle {
+    pub summary: ArticleSummary,
+    pub status: ArticleStatus,
+    pub language: Language,
+    pub modified_at: DateTime<Utc>,
+}
+
+/// The workflow facts about an article that readers never see.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ArticleWorkflow {
+    pub owner_user_id: Option<i64>,
+    pub embargo_until: Option<DateTime<Utc>>,
+    pub takedown_at: Option<DateTime<Utc>>,
+    /// The newest revision; a save based on an older one by someone else is refused.
+    pub latest_revision: Option<i64>,
+}
+
+/// A move through the workflow, checked by the caller against the rules and applied only if the
+/// article is still in `expected`.
+#[derive(Debug, Clone)]
+pub struct StatusChange {
+    pub expected: ArticleStatus,
+    pub status: ArticleStatus,
+    pub published_at: Option<DateTime<Utc>>,
+    pub embargo_until: Option<DateTime<Utc>>,
+    pub takedown_at: Option<DateTime<Utc>>,
+}
+
+/// What the scheduler did in one run.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct DueWork {
+    pub published: Vec<i64>,
+    pub taken_down: Vec<i64>,
+}
+
+/// A correction as listed on the public corrections page.
+#[derive(Debug, Clone)]
+pub struct ListedCorrection {
+    pub correction: Correction,
+    pub article: ArticleSummary,
+}
+
+/// Someone else with the article open in the editor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct OtherEditor {
+    pub user_id: i64,
+    pub name: String,
+    pub seen_at: DateTime<Utc>,
+}

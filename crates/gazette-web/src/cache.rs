@@ -1,0 +1,649 @@
+//! The page cache: rendered public pages kept in memory, pre-compressed (brotli, gzip, identity)
+//! with an ETag, so that a hit costs no database query and no template rendering.
+//!
+//! - Pages opt in: a handler attaches [`SurrogateKeys`] to its response (`article-12`,
+//!   `section-3`, `home`…). Those keys drive invalidation here and CDN purges outside
+//!   (`Surrogate-Key` and `Cache-Tag` headers).
+//! - Invalidation follows the change log ([`PageCache::sync`]): a changed article removes every
+//!   page that shows it and every list it now belongs in; any other change (sections, settings,
+//!   pages) clears everything, since it can show on every page.
+//! - A page is fresh for `fresh_for` (view counts and "Top articles" may be that stale). After that
+//!   the first reader re-renders it while the others still get the stale copy; if rendering fails
+//!   because the database is down, the stale copy keeps being served.
+//! - Concurrent misses for one page render it once (quick_cache's placeholder guard).
+//! - Memory is bounded by the total size of the stored bodies; quick_cache evicts the entries least
+//!   likely to be asked for again (S3-FIFO: one-hit wonders go first).
+
+use std::collections::{HashMap, HashSet};
+use std::io::Write;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use axum::body::{Body, Bytes};
+use axum::extract::{Request, State};
+use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
+use axum::middleware::Next;
+use axum::response::{IntoResponse, Response};
+use gazette_store::Store;
+use sha2::{Digest, Sha256};
+use tokio::sync::Mutex;
+
+use crate::AppState;
+use crate::changes::Cursor;
+
+/// Keys naming what a page shows, for invalidation and CDN purges.
+#[derive(Debug, Clone, Default)]
+pub struct SurrogateKeys(pub Vec<String>);
+
+impl SurrogateKeys {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn add(&mut self, key: impl Into<String>) {
+        let key = key.into();
+        if !self.0.contains(&key) {
+            self.0.push(key);
+        }
+    }
+}
+
+pub fn article_key(id: i64) -> String {
+    format!("article-{id}")
+}
+pub fn section_key(id: i64) -> String {
+    format!("section-{id}")
+}
+pub fn tag_key(id: i64) -> String {
+    format!("tag-{id}")
+}
+pub fn author_key(id: i64) -> String {
+    format!("author-{id}")
+}
+pub const HOME_KEY: &str = "home";
+/// Every page: the menu, footer and site name appear everywhere.
+pub const SITE_KEY: &str = "site";
+
+#[derive(Debug, Clone)]
+pub struct CacheConfig {
+    pub enabled: bool,
+    /// Upper bound on the bytes of stored bodies (all three encodings).
+    pub max_bytes: u64,
+    /// How long a page is served without re-rendering.
+    pub fresh_for: Duration,
+    /// The `Cache-Control` header sent with public pages.
+    pub cache_control: String,
+    /// A command run with the purged keys as arguments on every invalidation, for a CDN.
+    pub purge_command: Option<String>,
+}
+
+impl Default for CacheConfig {
+    fn default() -> Self {
+        Self {
+            enabled: true,
+            max_bytes: 256 * 1024 * 1024,
+            fresh_for: Duration::from_secs(60),
+            cache_control: "public, max-age=60, stale-while-revalidate=300, stale-if-error=86400"
+                .into(),
+            purge_command: None,
+        }
+    }
+}
+
+/// A rendered page, ready to send in any encoding.
+pub struct CachedPage {
+    content_type: HeaderValue,
+    identity: Bytes,
+    gzip: Bytes,
+    brotli: Bytes,
+    etag: HeaderValue,
+    last_modified: HeaderValue,
+    surrogate_key: HeaderValue,
+    cache_tag: HeaderValue,
+    keys: Vec<String>,
+    rendered_at: Instant,
+    refreshing: AtomicBool,
+}
+
+impl CachedPage {
+    fn build(content_type: HeaderValue, body: Bytes, keys: Vec<String>) -> Option<Self> {
+        let digest = Sha256::digest(&body);
+        let etag: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let gzip = {
+            let mut encoder = flate2::write::GzEncoder::new(
+                Vec::with_capacity(body.len() / 3),
+                flate2::Compression::new(6),
+            );
+            encoder.write_all(&body).ok()?;
+            encoder.finish().ok()?
+        };
+        let brotli = {
+            let mut out = Vec::with_capacity(body.len() / 3);
+            let params = brotli::enc::BrotliEncoderParams {
+                quality: 6,
+                lgwin: 20,
+                ..Default::default()
+            };
+            brotli::BrotliCompress(&mut body.as_ref(), &mut out, &params).ok()?;
+            out
+        };
+        Some(Self {
+            content_type,
+            gzip: Bytes::from(gzip),
+            brotli: Bytes::from(brotli),
+            etag: HeaderValue::from_str(&format!("\"{etag}\"")).ok()?,
+            last_modified: HeaderValue::from_str(&httpdate(std::time::SystemTime::now())).ok()?,
+            surrogate_key: HeaderValue::from_str(&keys.join(" ")).ok()?,
+            cache_tag: HeaderValue::from_str(&keys.join(",")).ok()?,
+            identity: body,
+            keys,
+            rendered_at: Instant::now(),
+            refreshing: AtomicBool::new(false),
+        })
+    }
+
+    fn weight(&self) -> u64 {
+        (self.identity.len() + self.gzip.len() + self.brotli.len() + 512) as u64
+    }
+
+    /// The page in the best encoding the request accepts, or 304 when the client has it.
+    fn respond(
+        &self,
+        request_headers: &HeaderMap,
+        method: &Method,
+        cache_control: &HeaderValue,
+    ) -> Response {
+        let mut response = if etag_matches(request_headers, &self.etag) {
+            StatusCode::NOT_MODIFIED.into_response()
+        } else {
+            let (body, encoding) = match preferred_encoding(request_headers) {
+                Encoding::Brotli => (self.brotli.clone(), Some("br")),
+                Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
+                Encoding::Identity => (self.identity.clone(), None),
+            };
+            let len = body.len();
+            let mut response = if *method == Method::HEAD {
+                Response::new(Body::empty())
+            } else {
+                Response::new(Body::from(body))
+            };
+            let headers = response.headers_mut();
+            headers.insert(header::CONTENT_TYPE, self.content_type.clone());
+            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
+            if let Some(encoding) = encoding {
+                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            }
+            response
+        };
+        let headers = response.headers_mut();
+        headers.insert(header::ETAG, self.etag.clone());
+        headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
+        headers.insert(header::CACHE_CONTROL, cache_control.clone());
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        headers.insert("surrogate-key", self.surrogate_key.clone());
+        headers.insert("cache-tag", self.cache_tag.clone());
+        response
+    }
+}
+
+#[derive(Clone)]
+struct PageWeighter;
+
+impl quick_cache::Weighter<String, Arc<CachedPage>> for PageWeighter {
+    fn weight(&self, _key: &String, page: &Arc<CachedPage>) -> u64 {
+        page.weight()
+    }
+}
+
+type Entries = quick_cache::sync::Cache<String, Arc<CachedPage>, PageWeighter>;
+
+pub struct PageCache {
+    config: CacheConfig,
+    cache_control: HeaderValue,
+    entries: Entries,
+    /// Which cached pages carry each key. Entries evicted by size stay listed until their key is
+    /// next purged or the index is pruned: removing a missing page is harmless.
+    index: std::sync::Mutex<HashMap<String, HashSet<String>>>,
+    /// The change-log position this cache has applied; one sync at a time.
+    cursor: Mutex<Option<Cursor>>,
+    /// Pages rendered and stored, for tests and monitoring.
+    renders: std::sync::atomic::AtomicU64,
+}
+
+impl PageCache {
+    pub fn new(config: CacheConfig) -> Self {
+        let cache_control = HeaderValue::from_str(&config.cache_control)
+            .unwrap_or_else(|_| HeaderValue::from_static("public, max-age=60"));
+        // Sized for pages of ~40 KB in all three encodings.
+        let estimated_items = (config.max_bytes / 40_000).max(16) as usize;
+        let entries =
+            Entries::with_weighter(estimated_items, config.max_bytes.max(1), PageWeighter);
+        Self {
+            config,
+            cache_control,
+            entries,
+            index: Default::default(),
+            cursor: Mutex::new(None),
+            renders: Default::default(),
+        }
+    }
+
+    pub fn enabled(&self) -> bool {
+        self.config.enabled
+    }
+
+    pub fn cache_control(&self) -> &HeaderValue {
+        &self.cache_control
+    }
+
+    pub fn len(&self) -> usize {
+        self.entries.len()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.entries.is_empty()
+    }
+
+    /// How many pages have been rendered into the cache since start.
+    pub fn renders(&self) -> u64 {
+        self.renders.load(Ordering::Relaxed)
+    }
+
+    /// Bytes held by cached bodies.
+    pub fn weight(&self) -> u64 {
+        self.entries.weight()
+    }
+
+    fn remember(&self, path: &str, keys: &[String]) {
+        let Ok(mut index) = self.index.lock() else {
+            return;
+        };
+        for key in keys {
+            index
+                .entry(key.clone())
+                .or_default()
+                .insert(path.to_owned());
+        }
+        // Keep the index from outgrowing the cache by much.
+        let listed: usize = index.values().map(HashSet::len).sum();
+        if listed > 64 * (self.entries.len() + 64) {
+            index.retain(|_, paths| {
+                paths.retain(|p| self.entries.peek(p).is_some());
+                !paths.is_empty()
+            });
+        }
+    }
+
+    /// Removes every page carrying any of `keys`; `site` removes everything.
+    pub fn purge(&self, keys: &[String]) {
+        if keys.iter().any(|k| k == SITE_KEY) {
+            self.entries.clear();
+            if let Ok(mut index) = self.index.lock() {
+                index.clear();
+            }
+        } else {
+            let paths: Vec<String> = match self.index.lock() {
+                Ok(mut index) => keys
+                    .iter()
+                    .filter_map(|k| index.remove(k))
+                    .flatten()
+                    .collect(),
+                Err(_) => Vec::new(),
+            };
+            for path in paths {
+                self.entries.remove(&path);
+            }
+        }
+        if let Some(command) = &self.config.purge_command {
+            run_purge_command(command, keys);
+        }
+    }
+
+    /// Applies every change-log entry this cache has not seen yet. Called by the background
+    /// follower when the log moves, and by tests to settle deterministically.
+    pub async fn sync(&self, store: &dyn Store) -> gazette_store::StoreResult<()> {
+        let mut cursor = self.cursor.lock().await;
+        let cursor = match cursor.as_mut() {
+            Some(cursor) => cursor,
+            None => cursor.insert(Cursor::at(store.latest_change_seq().await?)),
+        };
+        loop {
+            let batch = cursor.next_batch(store).await?;
+            if batch.is_empty() {
+                return Ok(());
+            }
+            let mut keys = SurrogateKeys::new();
+            for change in &batch {
+                match (change.entity.as_str(), change.entity_id) {
+                    ("article", Some(id)) => {
+                        keys.add(article_key(id));
+                        // Lists the article belongs in now, which may not show it yet.
+                        if let Some(article) = store.article(id).await? {
+                            keys.add(HOME_KEY);
+                            keys.add(section_key(article.section.id));
+                            for tag in &article.tags {
+                                keys.add(tag_key(tag.id));
+                            }
+                            for author in &article.authors {
+                                keys.add(author_key(author.id));
+                            }
+                        }
+                    }
+                    // Tags are created on the fly with articles; a new tag shows on no page yet.
+                    ("tag", _) if change.action == "created" => {}
+                    _ => keys.add(SITE_KEY),
+                }
+            }
+            if !keys.0.is_empty() {
+                tracing::debug!(keys = ?keys.0, "purging pages");
+                self.purge(&keys.0);
+            }
+        }
+    }
+}
+
+fn run_purge_command(command: &str, keys: &[String]) {
+    let mut parts = command.split_whitespace();
+    let Some(program) = parts.next() else { return };
+    let spawned = tokio::process::Command::new(program)
+        .args(parts)
+        .args(keys)
+        .stdin(std::process::Stdio::null())
+        .kill_on_drop(false)
+        .spawn();
+    match spawned {
+        Ok(mut child) => {
+            tokio::spawn(async move {
+                match child.wait().await {
+                    Ok(status) if !status.success() => {
+                        tracing::warn!(%status, "purge command failed")
+                    }
+                    Err(e) => tracing::warn!(error = %e, "purge command failed"),
+                    Ok(_) => {}
+                }
+            });
+        }
+        Err(e) => tracing::warn!(error = %e, command, "cannot run the purge command"),
+    }
+}
+
+/// Follows the change log for the cache until the process ends.
+pub async fn follow_changes(state: AppState) {
+    let mut wake = state.changes.subscribe();
+    loop {
+        if let Err(e) = state.pages.sync(state.store.as_ref()).await {
+            tracing::warn!(error = %e, "page cache cannot read the change log; retrying");
+            tokio::time::sleep(Duration::from_secs(1)).await;
+            continue;
+        }
+        if wake.changed().await.is_err() {
+            return;
+        }
+    }
+}
+
+/// Paths never cached: per-visitor, private or already in memory.
+fn cacheable_path(path: &str) -> bool {
+    !(path.starts_with("/newsroom")
+        || path.starts_with("/api/")
+        || path.starts_with("/views/")
+        || path.starts_with("/assets/")
+        || path == "/healthz")
+}
+
+/// The middleware: answers from the cache, or renders once and stores the result.
+pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let cache = &state.pages;
+    let method = request.method().clone();
+    if !cache.enabled()
+        || !(method == Method::GET || method == Method::HEAD)
+        || !cacheable_path(request.uri().path())
+    {
+        return next.run(request).await;
+    }
+    let key = request.uri().path_and_query().map_or_else(
+        || request.uri().path().to_owned(),
+        |pq| pq.as_str().to_owned(),
+    );
+    let request_headers = request.headers().clone();
+
+    if let Some(page) = cache.entries.get(&key) {
+        let fresh = page.rendered_at.elapsed() < cache.config.fresh_for;
+        // Stale: the first reader re-renders, everyone else keeps getting the stale copy.
+        if fresh || page.refreshing.swap(true, Ordering::AcqRel) {
+            return page.respond(&request_headers, &method, &cache.cache_control);
+        }
+        let response = next.run(request).await;
+        return match store_response(cache, &key, response).await {
+            Stored::Page(new_page) => {
+                new_page.respond(&request_headers, &method, &cache.cache_control)
+            }
+            Stored::NotCacheable(response) if response.status().is_server_error() => {
+                // stale-if-error: the database may be down; the old page is better than none.
+                page.refreshing.store(false, Ordering::Release);
+                page.respond(&request_headers, &method, &cache.cache_control)
+            }
+            Stored::NotCacheable(response) => {
+                cache.entries.remove(&key);
+                response
+            }
+        };
+    }
+
+    match cache.entries.get_value_or_guard_async(&key).await {
+        Ok(page) => page.respond(&request_headers, &method, &cache.cache_control),
+        Err(guard) => {
+            let response = next.run(request).await;
+            match into_page(cache, response).await {
+                Ok(page) => {
+                    let _ = guard.insert(page.clone());
+                    cache.remember(&key, &page.keys);
+                    page.respond(&request_headers, &method, &cache.cache_control)
+                }
+                // Dropping the guard lets the next waiter render it.
+                Err(response) => response,
+            }
+        }
+    }
+}
+
+enum Stored {
+    Page(Arc<CachedPage>),
+    NotCacheable(Response),
+}
+
+async fn store_response(cache: &PageCache, key: &str, response: Response) -> Stored {
+    match into_page(cache, response).await {
+        Ok(page) => {
+            cache.entries.insert(key.to_owned(), page.clone());
+            cache.remember(key, &page.keys);
+            Stored::Page(page)
+        }
+        Err(response) => Stored::NotCacheable(response),
+    }
+}
+
+/// A 200 response that named its surrogate keys becomes a cached page; anything else is passed on.
+async fn into_page(cache: &PageCache, response: Response) -> Result<Arc<CachedPage>, Response> {
+    let cacheable = response.status() == StatusCode::OK
+        && response.extensions().get::<SurrogateKeys>().is_some()
+        && !response.headers().contains_key(header::CONTENT_ENCODING)
+        && !response.headers().contains_key(header::SET_COOKIE);
+    if !cacheable {
+        return Err(response);
+    }
+    let (parts, body) = response.into_parts();
+    let keys = parts
+        .extensions
+        .get::<SurrogateKeys>()
+        .map(|k| k.0.clone())
+        .unwrap_or_default();
+    let content_type = parts
+        .headers
+        .get(header::CONTENT_TYPE)
+        .cloned()
+        .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
+    // Pages are small; a body that fails to read was never going to be served either.
+    let bytes = match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
+        Ok(bytes) => bytes,
+        Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
+    };
+    // Compression takes a millisecond or two: off the request threads.
+    let (ct, body) = (content_type.clone(), bytes.clone());
+    let built = tokio::task::spawn_blocking(move || CachedPage::build(ct, body, keys))
+        .await
+        .ok()
+        .flatten();
+    match built {
+        Some(page) => {
+            cache.renders.fetch_add(1, Ordering::Relaxed);
+            Ok(Arc::new(page))
+        }
+        None => {
+            let mut response = Response::from_parts(parts, Body::from(bytes));
+            response
+                .headers_mut()
+                .insert(header::CONTENT_TYPE, content_type);
+            Err(response)
+        }
+    }
+}
+
+enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+fn preferred_encoding(headers: &HeaderMap) -> Encoding {
+    let Some(accept) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Encoding::Identity;
+    };
+    let mut brotli = false;
+    let mut gzip = false;
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        let refused = parts.any(|p| {
+            let p = p.trim();
+            p.strip_prefix("q=")
+                .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+        });
+        if refused {
+            continue;
+        }
+        match name {
+            "br" => brotli = true,
+            "gzip" | "x-gzip" => gzip = true,
+            "*" => {
+                brotli = true;
+                gzip = true;
+            }
+            _ => {}
+        }
+    }
+    if brotli {
+        Encoding::Brotli
+    } else if gzip {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+fn etag_matches(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let Some(wanted) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let ours = etag.to_str().unwrap_or("");
+    wanted
+        .split(',')
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == ours)
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate).
+pub fn httpdate(at: std::time::SystemTime) -> String {
+    let at: chrono::DateTime<chrono::Utc> = at.into();
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(accept: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn brotli_is_preferred_then_gzip_and_refusals_are_respected() {
+        assert!(matches!(
+            preferred_encoding(&headers("gzip, deflate, br")),
+            Encoding::Brotli
+        ));
+        assert!(matches!(
+            preferred_encoding(&headers("gzip")),
+            Encoding::Gzip
+        ));
+        assert!(matches!(
+            preferred_encoding(&headers("br;q=0, gzip;q=0.5")),
+            Encoding::Gzip
+        ));
+        assert!(matches!(
+            preferred_encoding(&headers("identity")),
+            Encoding::Identity
+        ));
+        assert!(matches!(
+            preferred_encoding(&HeaderMap::new()),
+            Encoding::Identity
+        ));
+    }
+
+    #[test]
+    fn a_cached_page_decompresses_to_the_same_bytes() {
+        let body = Bytes::from("<p>Kyiv</p>".repeat(200));
+        let page = CachedPage::build(
+            HeaderValue::from_static("text/html"),
+            body.clone(),
+            vec!["home".into()],
+        )
+        .unwrap();
+        let mut gunzipped = Vec::new();
+        std::io::Read::read_to_end(
+            &mut flate2::read::GzDecoder::new(page.gzip.as_ref()),
+            &mut gunzipped,
+        )
+        .unwrap();
+        assert_eq!(gunzipped, body);
+        let mut unbrotlied = Vec::new();
+        brotli::BrotliDecompress(&mut page.brotli.as_ref(), &mut unbrotlied).unwrap();
+        assert_eq!(unbrotlied, body);
+        assert!(page.brotli.len() < body.len() / 5);
+    }
+
+    #[test]
+    fn if_none_match_accepts_lists_and_weak_tags() {
+        let etag = HeaderValue::from_static("\"abc\"");
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"x\", W/\"abc\""),
+        );
+        assert!(etag_matches(&h, &etag));
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"x\""));
+        assert!(!etag_matches(&h, &etag));
+    }
+}

@@ -1,0 +1,193 @@
+//! The sitemap index and its files, the Google News sitemap and `robots.txt`.
+//!
+//! Articles are listed oldest first and cut into files of at most
+//! [`FeedOptions::sitemap_urls_per_file`](super::FeedOptions) addresses, so a file's contents
+//! only change when an article in it is updated or removed, and crawlers can skip the rest by
+//! their `lastmod`.
+
+use axum::extract::{Path, State};
+use axum::http::HeaderMap;
+use axum::response::Response;
+use chrono::{DateTime, Duration, SecondsFormat, Utc};
+
+use super::conditional;
+use super::xml::element;
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::view::{SiteContext, article_url, author_url, section_url};
+
+const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
+const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+const XML: &str = "application/xml; charset=utf-8";
+/// Google News reads articles from the last two days, at most 1,000 of them.
+const NEWS_WINDOW_HOURS: i64 = 48;
+const NEWS_MAX: u32 = 1000;
+
+fn w3c(at: DateTime<Utc>) -> String {
+    at.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+fn url_entry(out: &mut String, loc: &str, lastmod: Option<DateTime<Utc>>) {
+    out.push_str("<url>\n");
+    element(out, "loc", loc);
+    if let Some(at) = lastmod {
+        element(out, "lastmod", &w3c(at));
+    }
+    out.push_str("</url>\n");
+}
+
+/// `/sitemap.xml`: the pages file, one file per 50,000 articles, and the news sitemap.
+pub async fn sitemap_index(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let now = state.now();
+    let chunks = state
+        .store
+        .sitemap_chunks(state.feeds.sitemap_urls_per_file, now)
+        .await?;
+    let newest = chunks.iter().map(|c| c.lastmod).max();
+    let base = &state.config.base_url;
+    let mut out = String::with_capacity(512 + chunks.len() * 160);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<sitemapindex xmlns=\"{SITEMAP_NS}\">\n"));
+    let mut entry = |loc: String, lastmod: Option<DateTime<Utc>>| {
+        out.push_str("<sitemap>\n");
+        element(&mut out, "loc", &loc);
+        if let Some(at) = lastmod {
+            element(&mut out, "lastmod", &w3c(at));
+        }
+        out.push_str("</sitemap>\n");
+    };
+    entry(format!("{base}/sitemaps/pages.xml"), newest);
+    for (i, chunk) in chunks.iter().enumerate() {
+        entry(
+            format!("{base}/sitemaps/articles/{}.xml", i + 1),
+            Some(chunk.lastmod),
+        );
+    }
+    entry(format!("{base}/sitemaps/news.xml"), newest);
+    out.push_str("</sitemapindex>\n");
+    Ok(conditional(&headers, XML, out, newest))
+}
+
+/// `/sitemaps/pages.xml`: the front page, sections, authors and static pages.
+pub async fn sitemap_pages(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let now = state.now();
+    let site = SiteContext::load(&state, None).await?;
+    let newest = state
+        .store
+        .sitemap_chunks(state.feeds.sitemap_urls_per_file, now)
+        .await?
+        .iter()
+        .map(|c| c.lastmod)
+        .max();
+    let mut out = String::with_capacity(4096);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<urlset xmlns=\"{SITEMAP_NS}\">\n"));
+    url_entry(&mut out, &site.absolute("/"), newest);
+    for section in state.store.sections().await? {
+        url_entry(&mut out, &site.absolute(&section_url(&section.slug)), None);
+    }
+    for author in state.store.authors().await? {
+        url_entry(&mut out, &site.absolute(&author_url(&author.slug)), None);
+    }
+    for page in state.store.pages().await? {
+        url_entry(
+            &mut out,
+            &site.absolute(&format!("/pages/{}", page.slug)),
+            None,
+        );
+    }
+    out.push_str("</urlset>\n");
+    Ok(conditional(&headers, XML, out, newest))
+}
+
+/// `/sitemaps/articles/{n}.xml`: the n-th file of article addresses.
+pub async fn sitemap_articles(
+    State(state): State<AppState>,
+    Path(file): Path<String>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let number: u64 = file
+        .strip_suffix(".xml")
+        .and_then(|n| n.parse().ok())
+        .filter(|n| *n >= 1)
+        .ok_or(AppError::NotFound)?;
+    let per_file = state.feeds.sitemap_urls_per_file;
+    let offset = (number - 1).saturating_mul(u64::from(per_file));
+    let links = state
+        .store
+        .sitemap_links(offset, per_file, state.now())
+        .await?;
+    if links.is_empty() {
+        return Err(AppError::NotFound);
+    }
+    let base = &state.config.base_url;
+    let mut out = String::with_capacity(256 + links.len() * 160);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!("<urlset xmlns=\"{SITEMAP_NS}\">\n"));
+    for link in &links {
+        let loc = format!("{base}{}", article_url(&link.section, &link.slug));
+        url_entry(&mut out, &loc, Some(link.lastmod));
+    }
+    out.push_str("</urlset>\n");
+    let newest = links.iter().map(|l| l.lastmod).max();
+    Ok(conditional(&headers, XML, out, newest))
+}
+
+/// `/sitemaps/news.xml`: articles from the last 48 hours, for Google News.
+pub async fn news_sitemap(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
+    let now = state.now();
+    let site = SiteContext::load(&state, None).await?;
+    let links = state
+        .store
+        .recent_links(now - Duration::hours(NEWS_WINDOW_HOURS), now, NEWS_MAX)
+        .await?;
+    let mut out = String::with_capacity(512 + links.len() * 400);
+    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
+    out.push_str(&format!(
+        "<urlset xmlns=\"{SITEMAP_NS}\" xmlns:news=\"{NEWS_NS}\">\n"
+    ));
+    for link in &links {
+        out.push_str("<url>\n");
+        element(
+            &mut out,
+            "loc",
+            &site.absolute(&article_url(&link.section, &link.slug)),
+        );
+        element(&mut out, "lastmod", &w3c(link.lastmod));
+        out.push_str("<news:news>\n<news:publication>\n");
+        element(&mut out, "news:name", &site.name);
+        element(&mut out, "news:language", link.language.code());
+        out.push_str("</news:publication>\n");
+        element(&mut out, "news:publication_date", &w3c(link.published_at));
+        element(&mut out, "news:title", &link.headline);
+        out.push_str("</news:news>\n</url>\n");
+    }
+    out.push_str("</urlset>\n");
+    let newest = links.iter().map(|l| l.lastmod).max();
+    Ok(conditional(&headers, XML, out, newest))
+}
+
+/// `/robots.txt`: everything public may be crawled except search results and the newsroom; the
+/// sitemaps say where the articles are.
+pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+    let base = &state.config.base_url;
+    let body = format!(
+        "User-agent: *\n\
+         Disallow: /newsroom/\n\
+         Disallow: /search\n\
+         Disallow: /views/\n\
+         \n\
+         Sitemap: {base}/sitemap.xml\n\
+         Sitemap: {base}/sitemaps/news.xml\n"
+    );
+    conditional(&headers, "text/plain; charset=utf-8", body, None)
+}

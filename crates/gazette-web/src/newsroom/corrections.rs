@@ -1,0 +1,47 @@
+//! Corrections and updates appended to a published article.
+
+use axum::extract::{Path, State};
+use axum::response::Response;
+use gazette_core::ArticleStatus;
+use gazette_core::newsroom::{ArticleAction, CorrectionKind, parse_note};
+
+use super::articles::authorised;
+use super::auth::PostForm;
+use super::{NewsroomError, NewsroomResult, audit, changed, see_other};
+use crate::AppState;
+
+pub async fn add(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    let PostForm { user, form } = post;
+    let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
+    let (article, _) = authorised(&state, &user, id, ArticleAction::Correct).await?;
+    if article.status != ArticleStatus::Published {
+        return Err(NewsroomError::Conflict(
+            "Corrections and updates are for published articles; edit a draft directly.".into(),
+        ));
+    }
+    let kind = CorrectionKind::parse(&form.text("kind"))
+        .ok_or_else(|| NewsroomError::BadRequest("Choose Correction or Update.".into()))?;
+    let text = parse_note(form.get("text").unwrap_or(""))
+        .map_err(|m| NewsroomError::BadRequest(format!("{}.", super::capitalise(&m))))?;
+    let note = state
+        .store
+        .add_correction(id, kind, &text, &user.actor(), state.now())
+        .await?;
+    audit(
+        &state,
+        &user.actor(),
+        kind.as_str(),
+        "article",
+        Some(id),
+        format!("note {}", note.id),
+    )
+    .await;
+    changed(&state).await;
+    Ok(see_other(&format!(
+        "/newsroom/articles/{id}?notice=corrected"
+    )))
+}

@@ -1,0 +1,481 @@
+//! The newsroom at `/newsroom`: where journalists and editors sign in, write, review, schedule and
+//! publish. Server-rendered pages that work without JavaScript; two small scripts (autosave and
+//! the unsaved-changes warning) are served as files, since the CSP forbids inline script.
+//!
+//! Every state-changing request is a POST carrying the session's CSRF token ([`auth::PostForm`]
+//! checks it before a handler runs), and every handler asks [`gazette_core::newsroom`] whether the
+//! signed-in person may do what they ask — the UI hiding a button is never the protection.
+//!
+//! Templates and assets live in `crates/gazette-web/newsroom/` and are embedded: the newsroom is
+//! not part of the public theme and cannot be overridden by it.
+
+pub mod articles;
+pub mod audit;
+pub mod auth;
+pub mod corrections;
+pub mod people;
+pub mod revisions;
+pub mod scheduler;
+pub mod sections;
+pub mod settings;
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use axum::Router;
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use chrono::{DateTime, NaiveDateTime, Utc};
+use gazette_store::{Actor, NewAuditEntry, StoreError};
+use include_dir::{Dir, include_dir};
+use minijinja::Environment;
+use sha2::{Digest, Sha256};
+
+use crate::AppState;
+use auth::CurrentUser;
+
+static FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/newsroom");
+
+pub fn router() -> Router<AppState> {
+    Router::new()
+        .route("/", get(articles::list))
+        .route("/login", get(auth::login_page).post(auth::login))
+        .route("/logout", post(auth::logout))
+        .route("/account", get(auth::account))
+        .route("/account/password", post(auth::change_password))
+        .route(
+            "/account/sign-out-everywhere",
+            post(auth::sign_out_everywhere),
+        )
+        .route("/assets/{name}", get(asset))
+        .route("/preview", post(articles::live_preview))
+        .route("/articles", post(articles::create))
+        .route("/articles/new", get(articles::new_article))
+        .route("/articles/{id}", get(articles::edit).post(articles::save))
+        .route("/articles/{id}/autosave", post(articles::autosave))
+        .route("/articles/{id}/workflow", post(articles::workflow))
+        .route("/articles/{id}/corrections", post(corrections::add))
+        .route("/articles/{id}/revisions", get(revisions::list))
+        .route("/articles/{id}/diff", get(revisions::diff))
+        .route(
+            "/articles/{id}/revisions/{revision}/restore",
+            post(revisions::restore),
+        )
+        .route("/sections", get(sections::list).post(sections::create))
+        .route("/sections/{id}", post(sections::update))
+        .route("/tags", get(sections::tags))
+        .route("/tags/{id}", post(sections::rename_tag))
+        .route("/tags/{id}/delete", post(sections::delete_tag))
+        .route("/users", get(people::list).post(people::create))
+        .route("/users/{id}", post(people::update))
+        .route("/users/{id}/password", post(people::reset_password))
+        .route("/users/{id}/sign-out", post(people::sign_out))
+        .route("/settings", get(settings::page).post(settings::save))
+        .route("/audit", get(audit::list))
+}
+
+// ---------------------------------------------------------------- templates and assets
+
+struct Files {
+    env: Environment<'static>,
+    /// By hashed name.
+    assets: HashMap<String, (&'static [u8], &'static str)>,
+    /// `/newsroom/assets/<hashed>` by file name.
+    urls: HashMap<String, String>,
+}
+
+fn files() -> &'static Files {
+    static FILES_ONCE: OnceLock<Files> = OnceLock::new();
+    FILES_ONCE.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_formatter(html_formatter);
+        let mut assets = HashMap::new();
+        let mut urls = HashMap::new();
+        let mut all = Vec::new();
+        collect(&FILES, &mut all);
+        for file in all {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(name) = path.strip_prefix("templates/") {
+                let source = String::from_utf8_lossy(file.contents()).into_owned();
+                if let Err(e) = env.add_template_owned(name.to_owned(), source) {
+                    // Embedded templates are checked by the tests; a broken one is a build bug.
+                    tracing::error!(template = name, error = %e, "newsroom template does not parse");
+                }
+            } else if let Some(name) = path.strip_prefix("assets/") {
+                let hash = Sha256::digest(file.contents());
+                let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+                let hashed = match name.rsplit_once('.') {
+                    Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
+                    None => format!("{name}.{short}"),
+                };
+                let content_type = match name.rsplit_once('.').map(|(_, e)| e) {
+                    Some("css") => "text/css; charset=utf-8",
+                    Some("js") => "text/javascript; charset=utf-8",
+                    Some("svg") => "image/svg+xml",
+                    _ => "application/octet-stream",
+                };
+                urls.insert(name.to_owned(), format!("/newsroom/assets/{hashed}"));
+                assets.insert(hashed, (file.contents(), content_type));
+            }
+        }
+        Files { env, assets, urls }
+    })
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<'static>>) {
+    out.extend(dir.files());
+    for sub in dir.dirs() {
+        collect(sub, out);
+    }
+}
+
+/// Escapes the five characters that matter in HTML text and quoted attributes (minijinja's own
+/// escaping also turns every `/` into an entity).
+fn html_formatter(
+    out: &mut minijinja::Output<'_>,
+    state: &minijinja::State<'_, '_>,
+    value: &minijinja::Value,
+) -> Result<(), minijinja::Error> {
+    if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
+        && !value.is_safe()
+        && let Some(text) = value.as_str()
+    {
+        let escaped = gazette_core::text::escape_html(text);
+        return out.write_str(&escaped).map_err(minijinja::Error::from);
+    }
+    minijinja::escape_formatter(out, state, value)
+}
+
+pub fn asset_url(name: &str) -> String {
+    files().urls.get(name).cloned().unwrap_or_default()
+}
+
+async fn asset(Path(name): Path<String>) -> Response {
+    match files().assets.get(&name) {
+        Some((bytes, content_type)) => (
+            [
+                (header::CONTENT_TYPE, *content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => NewsroomError::NotFound.into_response(),
+    }
+}
+
+/// Renders a newsroom page. Pages are private: never stored by browsers' shared caches or CDNs.
+pub fn render(template: &str, context: minijinja::Value) -> Result<Response, NewsroomError> {
+    let html = files()
+        .env
+        .get_template(template)
+        .and_then(|t| t.render(context))
+        .map_err(|e| NewsroomError::Internal(format!("template {template}: {e:#}")))?;
+    Ok(private(Html(html).into_response()))
+}
+
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, private"),
+    );
+    response
+}
+
+/// What every page's layout needs: who is signed in, the token for its forms, the assets.
+pub fn layout(user: Option<&CurrentUser>, title: &str) -> minijinja::Value {
+    minijinja::context! {
+        title => title,
+        css => asset_url("newsroom.css"),
+        js => asset_url("newsroom.js"),
+        me => user.map(|u| minijinja::context! {
+            id => u.user.id,
+            name => u.user.name.clone(),
+            email => u.user.email.as_str(),
+            role => u.user.role.as_str(),
+            role_label => u.user.role.label(),
+            is_editor => u.user.role >= gazette_core::newsroom::Role::Editor,
+            is_admin => u.user.role == gazette_core::newsroom::Role::Admin,
+        }),
+        csrf => user.map(|u| u.csrf.clone()).unwrap_or_default(),
+    }
+}
+
+/// A 303 to another newsroom page, with an optional notice shown there.
+pub fn see_other(path: &str) -> Response {
+    private(Redirect::to(path).into_response())
+}
+
+// ---------------------------------------------------------------- errors
+
+/// The newsroom's errors: each becomes a newsroom page with a clear message and the right status
+/// (or, for the few JSON endpoints, a JSON body — see [`JsonError`]).
+#[derive(Debug, thiserror::Error)]
+pub enum NewsroomError {
+    /// Not signed in: sent to the sign-in page, then back to `next`.
+    #[error("sign in to continue")]
+    Unauthenticated { next: String },
+    #[error("{0}")]
+    Forbidden(String),
+    #[error("{0}")]
+    BadRequest(String),
+    /// Someone else changed the thing first, or it already exists.
+    #[error("{0}")]
+    Conflict(String),
+    #[error("not found")]
+    NotFound,
+    #[error("{0}")]
+    TooManyRequests(String),
+    #[error("temporarily unavailable")]
+    Unavailable,
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+pub type NewsroomResult<T> = Result<T, NewsroomError>;
+
+impl From<StoreError> for NewsroomError {
+    fn from(e: StoreError) -> Self {
+        match e {
+            StoreError::NotFound => Self::NotFound,
+            StoreError::Invalid(msg) => Self::BadRequest(capitalise(&msg)),
+            StoreError::Conflict(msg) => {
+                Self::Conflict(format!("{} already exists.", capitalise(&msg)))
+            }
+            StoreError::Stale(msg) => Self::Conflict(capitalise(&msg)),
+            e if e.is_unavailable() => Self::Unavailable,
+            e => Self::Internal(e.to_string()),
+        }
+    }
+}
+
+fn capitalise(s: &str) -> String {
+    let mut chars = s.chars();
+    match chars.next() {
+        Some(first) => first.to_uppercase().chain(chars).collect(),
+        None => String::new(),
+    }
+}
+
+impl NewsroomError {
+    pub fn status(&self) -> StatusCode {
+        match self {
+            Self::Unauthenticated { .. } => StatusCode::SEE_OTHER,
+            Self::Forbidden(_) => StatusCode::FORBIDDEN,
+            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
+            Self::Conflict(_) => StatusCode::CONFLICT,
+            Self::NotFound => StatusCode::NOT_FOUND,
+            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
+        }
+    }
+
+    pub fn message(&self) -> String {
+        match self {
+            Self::NotFound => "There is nothing at this address in the newsroom.".into(),
+            Self::Unavailable => {
+                "The database cannot be reached. Try again in a minute; nothing was changed.".into()
+            }
+            Self::Internal(_) => {
+                "Something went wrong on our side. It has been logged; nothing was changed.".into()
+            }
+            other => other.to_string(),
+        }
+    }
+
+    fn title(&self) -> &'static str {
+        match self {
+            Self::Unauthenticated { .. } => "Sign in",
+            Self::Forbidden(_) => "Not allowed",
+            Self::BadRequest(_) => "That did not work",
+            Self::Conflict(_) => "Changed by someone else",
+            Self::NotFound => "Not found",
+            Self::TooManyRequests(_) => "Too many attempts",
+            Self::Unavailable => "Temporarily unavailable",
+            Self::Internal(_) => "Something went wrong",
+        }
+    }
+}
+
+impl IntoResponse for NewsroomError {
+    fn into_response(self) -> Response {
+        if let Self::Unauthenticated { next } = &self {
+            let target = format!("/newsroom/login?next={}", urlencoding::encode(next));
+            return see_other(&target);
+        }
+        if let Self::Internal(detail) = &self {
+            tracing::error!(%detail, "newsroom request failed");
+        }
+        let status = self.status();
+        let mut context = layout(None, self.title());
+        context = minijinja::context! { ..context, ..minijinja::context! {
+            status => status.as_u16(),
+            message => self.message(),
+        }};
+        let mut response = match render("error.html", context) {
+            Ok(page) => page,
+            Err(_) => private(
+                Html(format!(
+                    "<!doctype html><title>{0}</title><h1>{0}</h1>",
+                    status
+                ))
+                .into_response(),
+            ),
+        };
+        *response.status_mut() = status;
+        if matches!(self, Self::Unavailable) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        response
+    }
+}
+
+/// The same errors as a JSON body, for the endpoints scripts call.
+#[derive(Debug)]
+pub struct JsonError(pub NewsroomError);
+
+impl From<NewsroomError> for JsonError {
+    fn from(e: NewsroomError) -> Self {
+        Self(e)
+    }
+}
+
+impl IntoResponse for JsonError {
+    fn into_response(self) -> Response {
+        if let NewsroomError::Internal(detail) = &self.0 {
+            tracing::error!(%detail, "newsroom request failed");
+        }
+        let status = match self.0 {
+            NewsroomError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            ref e => e.status(),
+        };
+        private(
+            (
+                status,
+                axum::Json(serde_json::json!({ "error": self.0.message() })),
+            )
+                .into_response(),
+        )
+    }
+}
+
+// ---------------------------------------------------------------- forms
+
+/// A submitted form as name/value pairs, so that repeated names (several bylines) survive.
+#[derive(Debug, Default, Clone)]
+pub struct FormData(pub Vec<(String, String)>);
+
+impl FormData {
+    pub fn get(&self, name: &str) -> Option<&str> {
+        self.0
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+    }
+
+    /// The trimmed value, or an empty string.
+    pub fn text(&self, name: &str) -> String {
+        self.get(name).unwrap_or("").trim().to_owned()
+    }
+
+    pub fn all(&self, name: &str) -> Vec<&str> {
+        self.0
+            .iter()
+            .filter(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
+            .collect()
+    }
+
+    pub fn optional_id(&self, name: &str) -> NewsroomResult<Option<i64>> {
+        match self.get(name).map(str::trim) {
+            None | Some("") => Ok(None),
+            Some(raw) => raw
+                .parse()
+                .map(Some)
+                .map_err(|_| NewsroomError::BadRequest(format!("{name}: {raw:?} is not a number"))),
+        }
+    }
+
+    /// A `datetime-local` value, read as UTC.
+    pub fn time(&self, name: &str, label: &str) -> NewsroomResult<Option<DateTime<Utc>>> {
+        parse_time(self.get(name).unwrap_or(""), label)
+    }
+}
+
+/// Reads `2025-03-31T12:00` (or with seconds, or a space) as a UTC time; empty is none.
+pub fn parse_time(raw: &str, label: &str) -> NewsroomResult<Option<DateTime<Utc>>> {
+    let raw = raw.trim();
+    if raw.is_empty() {
+        return Ok(None);
+    }
+    for format in [
+        "%Y-%m-%dT%H:%M",
+        "%Y-%m-%dT%H:%M:%S",
+        "%Y-%m-%d %H:%M",
+        "%Y-%m-%d %H:%M:%S",
+    ] {
+        if let Ok(t) = NaiveDateTime::parse_from_str(raw, format) {
+            return Ok(Some(t.and_utc()));
+        }
+    }
+    Err(NewsroomError::BadRequest(format!(
+        "{label}: {:?} is not a date and time like 2025-03-31T14:30 (UTC)",
+        raw.chars().take(40).collect::<String>()
+    )))
+}
+
+/// How a time is shown in the newsroom: always UTC, always with the zone, so nobody guesses.
+pub fn show_time(t: DateTime<Utc>) -> String {
+    t.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
+/// The value a `datetime-local` input shows.
+pub fn input_time(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// `?page=N`, forgiving: the newsroom's lists fall back to page 1 on nonsense.
+pub fn page_number(raw: Option<&str>) -> u32 {
+    raw.and_then(|p| p.trim().parse().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1)
+}
+
+// ---------------------------------------------------------------- audit
+
+/// Writes one audit entry for what `user` just did. An audit failure is logged, not shown: the
+/// action itself has already been saved.
+pub async fn audit(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: impl Into<String>,
+) {
+    let entry = NewAuditEntry {
+        actor: actor.clone(),
+        action: action.into(),
+        entity: entity.into(),
+        entity_id,
+        detail: detail.into(),
+    };
+    if let Err(e) = state.store.audit(entry, state.now()).await {
+        tracing::error!(error = %e, action, entity, "cannot write the audit log");
+    }
+}
+
+/// After a content change: this node's caches react at once, others within a poll.
+pub async fn changed(state: &AppState) {
+    if let Err(e) = state.changes.poke(state.store.as_ref()).await {
+        tracing::warn!(error = %e, "cannot read the change log after a write");
+    }
+}

@@ -1,0 +1,281 @@
+//! People: admins add them, change roles and bylines, disable accounts, reset passwords and sign
+//! people out everywhere.
+
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::Response;
+use gazette_core::Slug;
+use gazette_core::newsroom::{Email, Permission, Role, hash_password, parse_name};
+use gazette_store::{NewAuthor, NewUser, StoreError, UserChange};
+use serde::Deserialize;
+
+use super::audit::require;
+use super::auth::{CurrentUser, PostForm};
+use super::{
+    FormData, NewsroomError, NewsroomResult, audit, capitalise, layout, render, see_other,
+    show_time,
+};
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+async fn page(
+    state: &AppState,
+    user: &CurrentUser,
+    notice: Option<&str>,
+    error: Option<String>,
+    status: StatusCode,
+) -> NewsroomResult<Response> {
+    require(user, Permission::ManageUsers, "manage people")?;
+    let users = state.store.users().await?;
+    let authors = state.store.authors().await?;
+    let notice = match notice {
+        Some("created") => Some("Account created. Give them their password in person or by phone."),
+        Some("saved") => Some("Saved."),
+        Some("password") => Some("Password reset; they were signed out everywhere."),
+        Some("signed_out") => Some("Signed out everywhere."),
+        _ => None,
+    };
+    let mut response = render(
+        "users.html",
+        minijinja::context! {
+            ..layout(Some(user), "People"),
+            ..minijinja::context! {
+                users => users.iter().map(|u| minijinja::context! {
+                    id => u.id, email => u.email.as_str(), name => u.name.clone(), role => u.role.as_str(),
+                    disabled => u.disabled, author_id => u.author_id.map(|a| a.to_string()).unwrap_or_default(),
+                    created => show_time(u.created_at),
+                }).collect::<Vec<_>>(),
+                roles => Role::ALL.iter().map(|r| minijinja::context! { value => r.as_str(), label => r.label() }).collect::<Vec<_>>(),
+                authors => authors.iter().map(|a| minijinja::context! { id => a.id.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
+                notice,
+                error,
+            }
+        },
+    )?;
+    *response.status_mut() = status;
+    Ok(response)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<NoticeQuery>,
+) -> NewsroomResult<Response> {
+    page(&state, &user, query.notice.as_deref(), None, StatusCode::OK).await
+}
+
+fn role_of(form: &FormData) -> NewsroomResult<Role> {
+    Role::parse(&form.text("role"))
+        .map_err(|e| NewsroomError::BadRequest(format!("{}.", capitalise(&e.to_string()))))
+}
+
+fn bad(e: impl ToString) -> NewsroomError {
+    NewsroomError::BadRequest(format!("{}.", capitalise(&e.to_string())))
+}
+
+/// The byline chosen in the form: an existing one, a new one in the person's name, or none.
+async fn byline(state: &AppState, form: &FormData, name: &str) -> NewsroomResult<Option<i64>> {
+    match form.text("author").as_str() {
+        "" => Ok(None),
+        "new" => {
+            let slug = Slug::from_title(name).map_err(bad)?;
+            let mut candidate = slug.clone();
+            for n in 2..100 {
+                match state
+                    .store
+                    .create_author(NewAuthor {
+                        slug: candidate.clone(),
+                        name: name.to_owned(),
+                        bio: String::new(),
+                        is_house: false,
+                    })
+                    .await
+                {
+                    Ok(author) => return Ok(Some(author.id)),
+                    Err(StoreError::Conflict(_)) => candidate = slug.with_suffix(n),
+                    Err(e) => return Err(e.into()),
+                }
+            }
+            Err(NewsroomError::Conflict(
+                "Could not find a free address for the byline.".into(),
+            ))
+        }
+        id => id
+            .parse()
+            .map(Some)
+            .map_err(|_| NewsroomError::BadRequest("Choose a byline from the list.".into())),
+    }
+}
+
+pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+    let PostForm { user, form } = post;
+    require(&user, Permission::ManageUsers, "manage people")?;
+    let result = async {
+        let email = Email::parse(&form.text("email")).map_err(bad)?;
+        let name = parse_name(&form.text("name")).map_err(bad)?;
+        let role = role_of(&form)?;
+        let password_hash = hash_password(form.get("password").unwrap_or("")).map_err(bad)?;
+        let author_id = byline(&state, &form, &name).await?;
+        Ok::<_, NewsroomError>(
+            state
+                .store
+                .create_user(
+                    NewUser {
+                        email,
+                        name,
+                        role,
+                        password_hash,
+                        author_id,
+                    },
+                    state.now(),
+                )
+                .await?,
+        )
+    }
+    .await;
+    match result {
+        Ok(created) => {
+            audit(
+                &state,
+                &user.actor(),
+                "create",
+                "user",
+                Some(created.id),
+                format!("{} as {}", created.email, created.role),
+            )
+            .await;
+            Ok(see_other("/newsroom/users?notice=created"))
+        }
+        Err(e @ (NewsroomError::BadRequest(_) | NewsroomError::Conflict(_))) => {
+            let status = e.status();
+            page(&state, &user, None, Some(e.message()), status).await
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn id_of(raw: &str) -> NewsroomResult<i64> {
+    raw.parse().map_err(|_| NewsroomError::NotFound)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    let PostForm { user, form } = post;
+    require(&user, Permission::ManageUsers, "manage people")?;
+    let id = id_of(&id)?;
+    let before = state.store.user(id).await?.ok_or(NewsroomError::NotFound)?;
+    let name = parse_name(&form.text("name")).map_err(bad)?;
+    let change = UserChange {
+        author_id: byline(&state, &form, &name).await?,
+        name,
+        role: role_of(&form)?,
+        disabled: form.get("disabled").is_some(),
+    };
+    let after = match state.store.update_user(id, change).await {
+        Ok(after) => after,
+        Err(StoreError::Invalid(msg)) => {
+            return page(
+                &state,
+                &user,
+                None,
+                Some(format!("{}.", capitalise(&msg))),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let mut changes = Vec::new();
+    if before.role != after.role {
+        changes.push(format!("role {} → {}", before.role, after.role));
+    }
+    if before.disabled != after.disabled {
+        changes.push(if after.disabled {
+            "disabled".to_owned()
+        } else {
+            "enabled".to_owned()
+        });
+    }
+    if before.name != after.name {
+        changes.push(format!("name {} → {}", before.name, after.name));
+    }
+    if before.author_id != after.author_id {
+        changes.push("byline changed".to_owned());
+    }
+    let action = if before.role != after.role {
+        "role_change"
+    } else {
+        "edit"
+    };
+    audit(
+        &state,
+        &user.actor(),
+        action,
+        "user",
+        Some(id),
+        changes.join("; "),
+    )
+    .await;
+    Ok(see_other("/newsroom/users?notice=saved"))
+}
+
+pub async fn reset_password(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    let PostForm { user, form } = post;
+    require(&user, Permission::ManageUsers, "manage people")?;
+    let id = id_of(&id)?;
+    let hash = match hash_password(form.get("password").unwrap_or("")) {
+        Ok(hash) => hash,
+        Err(e) => {
+            return page(
+                &state,
+                &user,
+                None,
+                Some(bad(e).message()),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+    };
+    state.store.set_user_password(id, &hash).await?;
+    audit(
+        &state,
+        &user.actor(),
+        "reset_password",
+        "user",
+        Some(id),
+        "",
+    )
+    .await;
+    Ok(see_other("/newsroom/users?notice=password"))
+}
+
+pub async fn sign_out(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    require(&post.user, Permission::ManageUsers, "manage people")?;
+    let id = id_of(&id)?;
+    let ended = state.store.delete_user_sessions(id).await?;
+    audit(
+        &state,
+        &post.user.actor(),
+        "logout_everywhere",
+        "user",
+        Some(id),
+        format!("{ended} sessions ended"),
+    )
+    .await;
+    Ok(see_other("/newsroom/users?notice=signed_out"))
+}

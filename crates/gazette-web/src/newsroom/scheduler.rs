@@ -1,0 +1,42 @@
+//! The scheduler: publishes scheduled articles when their time comes and takes articles down at
+//! their takedown time, on every node, without anyone present. The store moves each article
+//! exactly once however many nodes run this at the same moment (see `Store::run_due_work`).
+
+use std::time::Duration;
+
+use crate::AppState;
+
+/// How often due work is looked for: the most an article is late.
+pub const TICK: Duration = Duration::from_secs(1);
+
+/// One pass: does whatever is due at the state's "now". Tests call this with a moved clock.
+pub async fn run_once(state: &AppState) -> gazette_store::StoreResult<gazette_store::DueWork> {
+    let done = state.store.run_due_work(state.now()).await?;
+    if !done.published.is_empty() || !done.taken_down.is_empty() {
+        tracing::info!(published = ?done.published, taken_down = ?done.taken_down, "scheduled work done");
+        super::changed(state).await;
+    }
+    Ok(done)
+}
+
+/// Runs until the process ends; a database outage is retried quietly.
+pub async fn run(state: AppState) {
+    let mut interval = tokio::time::interval(TICK);
+    interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    let mut failing = false;
+    loop {
+        interval.tick().await;
+        match run_once(&state).await {
+            Ok(_) if failing => {
+                tracing::info!("scheduler: database reachable again");
+                failing = false;
+            }
+            Ok(_) => {}
+            Err(e) if !failing => {
+                tracing::warn!(error = %e, "scheduler: cannot run due work; will retry");
+                failing = true;
+            }
+            Err(_) => {}
+        }
+    }
+}

@@ -1,0 +1,182 @@
+//! Sections (name, address, place in the menu, description) and tags, for editors and admins.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use gazette_core::Slug;
+use gazette_core::newsroom::Permission;
+use gazette_store::NewSection;
+use serde::Deserialize;
+
+use super::audit::require;
+use super::auth::{CurrentUser, PostForm};
+use super::{FormData, NewsroomError, NewsroomResult, audit, changed, layout, render, see_other};
+use crate::AppState;
+
+#[derive(Debug, Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "created" => Some("Section created."),
+        "saved" => Some("Saved."),
+        "renamed" => Some("Tag renamed; its address is unchanged."),
+        "deleted" => Some("Tag deleted and removed from its articles."),
+        _ => None,
+    }
+}
+
+fn id_of(raw: &str) -> NewsroomResult<i64> {
+    raw.parse().map_err(|_| NewsroomError::NotFound)
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<NoticeQuery>,
+) -> NewsroomResult<Response> {
+    require(&user, Permission::ManageSections, "manage sections")?;
+    let sections = state.store.sections().await?;
+    render(
+        "sections.html",
+        minijinja::context! {
+            ..layout(Some(&user), "Sections"),
+            ..minijinja::context! {
+                sections => sections.iter().map(|s| minijinja::context! {
+                    id => s.id, slug => s.slug.as_str(), name => s.name.clone(),
+                    description => s.description.clone(), position => s.position,
+                }).collect::<Vec<_>>(),
+                notice => notice(query.notice.as_deref()),
+            }
+        },
+    )
+}
+
+fn section_from(form: &FormData) -> NewsroomResult<NewSection> {
+    let name = form.text("name");
+    if name.is_empty() {
+        return Err(NewsroomError::BadRequest("A section needs a name.".into()));
+    }
+    let slug = match form.text("slug") {
+        s if s.is_empty() => Slug::from_title(&name),
+        s => Slug::parse(&s),
+    }
+    .map_err(|e| NewsroomError::BadRequest(format!("The section's address: {e}.")))?;
+    let position = match form.text("position") {
+        p if p.is_empty() => 0,
+        p => p.parse().map_err(|_| {
+            NewsroomError::BadRequest("The menu position must be a whole number.".into())
+        })?,
+    };
+    Ok(NewSection {
+        slug,
+        name,
+        description: form.text("description"),
+        position,
+    })
+}
+
+pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+    require(&post.user, Permission::ManageSections, "manage sections")?;
+    let section = state
+        .store
+        .create_section(section_from(&post.form)?)
+        .await?;
+    audit(
+        &state,
+        &post.user.actor(),
+        "create",
+        "section",
+        Some(section.id),
+        section.name.clone(),
+    )
+    .await;
+    changed(&state).await;
+    Ok(see_other("/newsroom/sections?notice=created"))
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    require(&post.user, Permission::ManageSections, "manage sections")?;
+    let id = id_of(&id)?;
+    let section = state
+        .store
+        .update_section(id, section_from(&post.form)?)
+        .await?;
+    audit(
+        &state,
+        &post.user.actor(),
+        "edit",
+        "section",
+        Some(id),
+        section.name.clone(),
+    )
+    .await;
+    changed(&state).await;
+    Ok(see_other("/newsroom/sections?notice=saved"))
+}
+
+pub async fn tags(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<NoticeQuery>,
+) -> NewsroomResult<Response> {
+    require(&user, Permission::ManageTags, "manage tags")?;
+    let tags = state.store.tags_with_counts().await?;
+    render(
+        "tags.html",
+        minijinja::context! {
+            ..layout(Some(&user), "Tags"),
+            ..minijinja::context! {
+                tags => tags.iter().map(|(t, n)| minijinja::context! {
+                    id => t.id, slug => t.slug.as_str(), name => t.name.clone(), articles => n,
+                }).collect::<Vec<_>>(),
+                notice => notice(query.notice.as_deref()),
+            }
+        },
+    )
+}
+
+pub async fn rename_tag(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    require(&post.user, Permission::ManageTags, "manage tags")?;
+    let id = id_of(&id)?;
+    let name = post.form.text("name");
+    if name.chars().count() > 60 {
+        return Err(NewsroomError::BadRequest(
+            "A tag can be at most 60 characters.".into(),
+        ));
+    }
+    let tag = state.store.rename_tag(id, &name).await?;
+    audit(
+        &state,
+        &post.user.actor(),
+        "edit",
+        "tag",
+        Some(id),
+        tag.name.clone(),
+    )
+    .await;
+    changed(&state).await;
+    Ok(see_other("/newsroom/tags?notice=renamed"))
+}
+
+pub async fn delete_tag(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    require(&post.user, Permission::ManageTags, "manage tags")?;
+    let id = id_of(&id)?;
+    state.store.delete_tag(id).await?;
+    audit(&state, &post.user.actor(), "delete", "tag", Some(id), "").await;
+    changed(&state).await;
+    Ok(see_other("/newsroom/tags?notice=deleted"))
+}

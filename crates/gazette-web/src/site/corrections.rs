@@ -1,0 +1,85 @@
+//! Corrections: the notes at the end of an article, and the public page listing every correction.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use gazette_core::Article;
+use gazette_store::PageRequest;
+use serde::Serialize;
+
+use super::{PageParam, render};
+use crate::AppState;
+use crate::cache::SurrogateKeys;
+use crate::error::AppResult;
+use crate::view::{Card, DateView, SiteContext};
+
+#[derive(Debug, Clone, Serialize)]
+pub struct NoteView {
+    /// `correction` or `update`.
+    pub kind: &'static str,
+    pub label: &'static str,
+    pub text: String,
+    pub date: DateView,
+}
+
+/// An article's corrections and updates, oldest first, as its page prints them.
+pub async fn notes(state: &AppState, a: &Article) -> AppResult<Vec<NoteView>> {
+    Ok(state
+        .store
+        .corrections(a.id)
+        .await?
+        .into_iter()
+        .map(|c| NoteView {
+            kind: c.kind.as_str(),
+            label: c.kind.label(),
+            text: c.text,
+            date: DateView::new(c.created_at, a.language),
+        })
+        .collect())
+}
+
+#[derive(Serialize)]
+struct ListedView {
+    article: Card,
+    text: String,
+    date: DateView,
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    Query(param): Query<PageParam>,
+) -> AppResult<Response> {
+    let number = param.number()?;
+    let site = SiteContext::load(&state, None).await?;
+    let listed = state
+        .store
+        .published_corrections(PageRequest::new(number, state.config.per_page), state.now())
+        .await?;
+    let total_pages = listed.total_pages();
+    let items: Vec<ListedView> = listed
+        .items
+        .iter()
+        .map(|l| ListedView {
+            article: Card::from_summary(&l.article, gazette_core::Language::En),
+            text: l.correction.text.clone(),
+            date: DateView::new(l.correction.created_at, gazette_core::Language::En),
+        })
+        .collect();
+    let meta = site.meta(
+        "Corrections",
+        "Every correction we have made to a published article, newest first.",
+        "/corrections",
+        false,
+    );
+    // Not cached: a correction to any article changes this page.
+    render(
+        &state,
+        "corrections.html",
+        minijinja::context! {
+            site, meta, items, jsonld => Vec::<String>::new(),
+            page => number, total_pages,
+            prev_url => (number > 1).then(|| format!("/corrections?page={}", number - 1)),
+            next_url => (number < total_pages).then(|| format!("/corrections?page={}", number + 1)),
+        },
+        SurrogateKeys::new(),
+    )
+}

@@ -1,0 +1,390 @@
+//! `/search`: the archive searched through this node's tantivy index, with filters (section,
+//! author, language, dates), two orders (best match, newest) and highlighted snippets.
+//!
+//! Every hit is loaded from the database before it is shown, so an article unpublished a moment
+//! ago never appears even if the index has not caught up yet. While the index is being built (the
+//! first start, or after an upgrade) the page falls back to a plain database search.
+
+use axum::extract::{Query, State};
+use axum::response::Response;
+use chrono::{DateTime, NaiveDate, Utc};
+use gazette_core::{ArticleSummary, Language};
+use gazette_search::{SearchOrder, SearchQuery};
+use gazette_store::{ArticleFilter, PageRequest};
+use serde::{Deserialize, Serialize};
+
+use super::{PageParam, render};
+use crate::AppState;
+use crate::error::{AppError, AppResult};
+use crate::view::{Card, Link, Pagination, SiteContext};
+
+/// Longest search query used; longer text is cut, not refused.
+const MAX_QUERY_CHARS: usize = 200;
+/// Results can be paged through this far; past it, the reader should narrow the search.
+const MAX_RESULTS: usize = 10_000;
+
+#[derive(Debug, Deserialize)]
+pub struct SearchParams {
+    q: Option<String>,
+    section: Option<String>,
+    author: Option<String>,
+    lang: Option<String>,
+    from: Option<String>,
+    to: Option<String>,
+    sort: Option<String>,
+    #[serde(flatten)]
+    page: PageParam,
+}
+
+/// The filters as the form shows them, echoed back so the reader sees what was applied.
+#[derive(Debug, Default, Serialize)]
+struct Filters {
+    section: String,
+    author: String,
+    lang: String,
+    from: String,
+    to: String,
+    sort: String,
+    /// True when anything besides the words narrows the search.
+    active: bool,
+}
+
+#[derive(Debug, Serialize)]
+struct Choice {
+    value: String,
+    name: String,
+}
+
+#[derive(Debug, Serialize)]
+struct ResultView {
+    #[serde(flatten)]
+    card: Card,
+    /// The headline with matched words in `<mark>`, everything else escaped.
+    headline_html: String,
+    /// A passage of the text around the words found, marked and escaped like the headline.
+    snippet_html: String,
+}
+
+fn bad_request(message: String) -> AppError {
+    AppError::BadRequest(message)
+}
+
+fn quoted(raw: &str) -> String {
+    format!(
+        "\u{201c}{}\u{201d}",
+        raw.chars().take(40).collect::<String>()
+    )
+}
+
+fn non_empty(value: &Option<String>) -> Option<&str> {
+    value.as_deref().map(str::trim).filter(|v| !v.is_empty())
+}
+
+fn parse_date(raw: &str, field: &str) -> AppResult<NaiveDate> {
+    NaiveDate::parse_from_str(raw, "%Y-%m-%d")
+        .ok()
+        .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
+        .ok_or_else(|| {
+            bad_request(format!(
+                "{} is not a {field} date. Dates are written like 2025-03-31.",
+                quoted(raw)
+            ))
+        })
+}
+
+fn start_of(day: NaiveDate) -> DateTime<Utc> {
+    day.and_hms_opt(0, 0, 0).unwrap_or_default().and_utc()
+}
+
+pub async fn search(
+    State(state): State<AppState>,
+    Query(params): Query<SearchParams>,
+) -> AppResult<Response> {
+    let page = params.page.number()?;
+    let text: String = params
+        .q
+        .as_deref()
+        .unwrap_or_default()
+        .trim()
+        .chars()
+        .filter(|c| !c.is_control())
+        .take(MAX_QUERY_CHARS)
+        .collect();
+
+    let mut filters = Filters::default();
+    let mut query = SearchQuery {
+        text: text.clone(),
+        limit: state.config.per_page as usize,
+        ..Default::default()
+    };
+    let sections = state.store.sections().await?;
+    if let Some(slug) = non_empty(&params.section) {
+        let section = sections
+            .iter()
+            .find(|s| s.slug.as_str() == slug)
+            .ok_or_else(|| bad_request(format!("There is no section {}.", quoted(slug))))?;
+        query.section_id = Some(section.id);
+        filters.section = section.slug.to_string();
+    }
+    if let Some(slug) = non_empty(&params.author) {
+        let author = state
+            .store
+            .author_by_slug(slug)
+            .await?
+            .ok_or_else(|| bad_request(format!("There is no author {}.", quoted(slug))))?;
+        query.author_id = Some(author.id);
+        filters.author = author.slug.to_string();
+    }
+    if let Some(code) = non_empty(&params.lang) {
+        let language = Language::parse(code).map_err(|_| {
+            bad_request(format!(
+                "{} is not a language of this site. Choose English (en) or Ukrainian (uk).",
+                quoted(code)
+            ))
+        })?;
+        query.language = Some(language);
+        filters.lang = language.code().to_owned();
+    }
+    let from = non_empty(&params.from)
+        .map(|d| parse_date(d, "start"))
+        .transpose()?;
+    let to = non_empty(&params.to)
+        .map(|d| parse_date(d, "end"))
+        .transpose()?;
+    if let (Some(from), Some(to)) = (from, to) {
+        if from > to {
+            return Err(bad_request(
+                "The start date is after the end date. Swap them and search again.".into(),
+            ));
+        }
+    }
+    if let Some(from) = from {
+        query.from = Some(start_of(from));
+        filters.from = from.to_string();
+    }
+    if let Some(to) = to {
+        // The end date is inclusive: everything published that day counts.
+        query.until = to.succ_opt().map(start_of);
+        filters.to = to.to_string();
+    }
+    query.order = match non_empty(&params.sort) {
+        None | Some("relevance") => SearchOrder::Relevance,
+        Some("newest") => {
+            filters.sort = "newest".into();
+            SearchOrder::Newest
+        }
+        Some(other) => {
+            return Err(bad_request(format!(
+                "{} is not a way to sort results. Choose relevance or newest.",
+                quoted(other)
+            )));
+        }
+    };
+    filters.active = query.section_id.is_some()
+        || query.author_id.is_some()
+        || query.language.is_some()
+        || from.is_some()
+        || to.is_some();
+
+    let per_page = state.config.per_page as usize;
+    let offset = (page as usize - 1).saturating_mul(per_page);
+    if offset >= MAX_RESULTS {
+        return Err(bad_request(format!(
+            "Search results can be paged through up to page {}. Add words or filters to narrow the search.",
+            MAX_RESULTS / per_page.max(1)
+        )));
+    }
+    query.offset = offset;
+
+    let (results, total) = if text.is_empty() {
+        (Vec::new(), 0)
+    } else {
+        run_search(&state, query).await?
+    };
+    if page > 1 && results.is_empty() {
+        return Err(AppError::NotFound);
+    }
+
+    let site = SiteContext::load(&state, None).await?;
+    let extra_query = filter_query(&text, &filters);
+    let total_pages = u32::try_from(total.min(MAX_RESULTS).div_ceil(per_page.max(1)))
+        .unwrap_or(u32::MAX)
+        .max(1);
+    let pagination = Pagination::new("/search", &extra_query, page, total_pages);
+    let title = match (text.is_empty(), page) {
+        (true, _) => "Search".to_owned(),
+        (false, 1) => format!("Search: {text}"),
+        (false, n) => format!("Search: {text} (page {n})"),
+    };
+    let canonical = if page > 1 {
+        format!("/search?{extra_query}page={page}")
+    } else if extra_query.is_empty() {
+        "/search".to_owned()
+    } else {
+        format!("/search?{}", extra_query.trim_end_matches('&'))
+    };
+    let mut meta = site.meta(&title, "Search the archive.", &canonical, true);
+    meta.prev_url = pagination.prev_url.as_ref().map(|u| site.absolute(u));
+    meta.next_url = pagination.next_url.as_ref().map(|u| site.absolute(u));
+
+    let section_options: Vec<Choice> = sections
+        .iter()
+        .map(|s| Choice {
+            value: s.slug.to_string(),
+            name: s.name.clone(),
+        })
+        .collect();
+    let author_options: Vec<Choice> = state
+        .store
+        .authors()
+        .await?
+        .into_iter()
+        .map(|a| Choice {
+            value: a.slug.to_string(),
+            name: a.name,
+        })
+        .collect();
+    let language_options: Vec<Choice> = Language::ALL
+        .iter()
+        .map(|l| Choice {
+            value: l.code().to_owned(),
+            name: language_name(*l).to_owned(),
+        })
+        .collect();
+    let unfiltered_url = if text.is_empty() {
+        "/search".to_owned()
+    } else {
+        format!("/search?q={}", urlencoding::encode(&text))
+    };
+    let breadcrumb = vec![
+        Link {
+            name: "Home".into(),
+            url: "/".into(),
+        },
+        Link {
+            name: "Search".into(),
+            url: "/search".into(),
+        },
+    ];
+
+    render(
+        &state,
+        "search.html",
+        minijinja::context! {
+            site,
+            meta,
+            jsonld => Vec::<String>::new(),
+            breadcrumb,
+            query => text,
+            filters,
+            section_options,
+            author_options,
+            language_options,
+            unfiltered_url,
+            total,
+            results,
+            pagination,
+        },
+        crate::cache::SurrogateKeys::new(),
+    )
+}
+
+fn language_name(language: Language) -> &'static str {
+    match language {
+        Language::En => "English",
+        Language::Uk => "Ukrainian",
+    }
+}
+
+/// The query string every result page link keeps, ending in `&` when not empty.
+fn filter_query(text: &str, f: &Filters) -> String {
+    let mut out = String::new();
+    for (name, value) in [
+        ("q", text),
+        ("section", f.section.as_str()),
+        ("author", f.author.as_str()),
+        ("lang", f.lang.as_str()),
+        ("from", f.from.as_str()),
+        ("to", f.to.as_str()),
+        ("sort", f.sort.as_str()),
+    ] {
+        if !value.is_empty() {
+            out.push_str(name);
+            out.push('=');
+            out.push_str(&urlencoding::encode(value));
+            out.push('&');
+        }
+    }
+    out
+}
+
+/// Asks the index, or the database while there is no usable index.
+async fn run_search(state: &AppState, query: SearchQuery) -> AppResult<(Vec<ResultView>, usize)> {
+    let now = state.now();
+    let Some(index) = state.search.clone().filter(|i| !i.needs_rebuild()) else {
+        return database_search(state, &query).await;
+    };
+    let (hits, total) = {
+        let asked = query.clone();
+        let results = tokio::task::spawn_blocking(move || index.search(&asked, now))
+            .await
+            .map_err(|e| AppError::Internal(format!("search task: {e}")))?;
+        match results {
+            Ok(r) => (r.hits, r.total),
+            Err(e) => {
+                tracing::error!(error = %e, "search index failed; answering from the database");
+                return database_search(state, &query).await;
+            }
+        }
+    };
+    let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
+    let summaries = state.store.published_summaries_by_ids(&ids, now).await?;
+    let mut by_id: std::collections::HashMap<i64, ArticleSummary> =
+        summaries.into_iter().map(|s| (s.id, s)).collect();
+    let results = hits
+        .into_iter()
+        .filter_map(|hit| {
+            let summary = by_id.remove(&hit.id)?;
+            Some(ResultView {
+                card: Card::from_summary(&summary, Language::En),
+                headline_html: hit.headline_html,
+                snippet_html: hit.snippet_html,
+            })
+        })
+        .collect();
+    Ok((results, total))
+}
+
+/// Every word in the headline, standfirst or body, newest first: slower and plainer than the
+/// index, but right, for the minutes while the index is built.
+async fn database_search(
+    state: &AppState,
+    query: &SearchQuery,
+) -> AppResult<(Vec<ResultView>, usize)> {
+    let filter = ArticleFilter {
+        section_id: query.section_id,
+        author_id: query.author_id,
+        language: query.language,
+        text: Some(query.text.clone()),
+        ..Default::default()
+    };
+    let per_page = u32::try_from(query.limit).unwrap_or(12).max(1);
+    let page = u32::try_from(query.offset / query.limit.max(1) + 1).unwrap_or(1);
+    let found = state
+        .store
+        .published(&filter, PageRequest::new(page, per_page), state.now())
+        .await?;
+    let results = found
+        .items
+        .iter()
+        .map(|summary| {
+            let card = Card::from_summary(summary, Language::En);
+            ResultView {
+                headline_html: gazette_core::text::escape_html(&card.headline),
+                snippet_html: gazette_core::text::escape_html(&card.standfirst),
+                card,
+            }
+        })
+        .collect();
+    Ok((results, usize::try_from(found.total).unwrap_or(usize::MAX)))
+}
