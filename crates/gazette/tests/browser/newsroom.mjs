@@ -1,0 +1,81 @@
+// The newsroom in a real headless Chromium: a contributor writes an article with a quote and
+// submits it, an editor publishes it, and the public page shows every part of the article.
+import { chromium } from "playwright-core";
+import assert from "node:assert/strict";
+
+const base = process.env.GAZETTE_URL;
+const password = process.env.GAZETTE_PASSWORD;
+const browser = await chromium.launch({
+  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
+  args: ["--no-sandbox", "--disable-dev-shm-usage"],
+});
+const failures = [];
+async function step(name, fn) {
+  try { await fn(); console.log(`ok: ${name}`); }
+  catch (e) { failures.push(name); console.log(`FAILED: ${name}\n${e.stack}`); }
+}
+
+async function signIn(page, email) {
+  await page.goto(`${base}/newsroom/login`);
+  await page.fill("#email", email);
+  await page.fill("#password", password);
+  await page.click("button[type=submit]");
+  await page.waitForURL(`${base}/newsroom`);
+}
+
+const headline = "Volunteers rebuild the Kharkiv library";
+let articleUrl = "";
+const writer = await browser.newContext();
+const page = await writer.newPage();
+await step("a contributor signs in, writes an article with a quote and submits it", async () => {
+  await signIn(page, "writer@dispatch.test");
+  await page.click("text=New article");
+  await page.fill("#headline", headline);
+  await page.fill("#standfirst", "Two hundred people turned up with brooms and books.");
+  await page.fill("#body", "The shelves were empty in March.\n\n> \"Books are how a city remembers,\" said the librarian.\n\nBy noon the first room was open.");
+  await page.fill("#tags", "Kharkiv, Libraries");
+  await page.click("button[value=save]");
+  await page.waitForURL(/\/newsroom\/articles\/\d+\?notice=created/);
+  articleUrl = page.url().split("?")[0];
+  assert.match(await page.textContent(".notice"), /Draft created/);
+  assert.match(await page.innerHTML("#preview"), /<blockquote>/);
+  await page.click("button[value=submit]");
+  await page.waitForURL(/notice=submit/);
+  assert.equal((await page.textContent(".head .status")).trim(), "In review");
+  assert.equal(await page.locator("button[value=publish]").count(), 0, "a contributor is not offered Publish");
+});
+
+const editor = await browser.newContext();
+const desk = await editor.newPage();
+await step("an editor signs in and publishes it", async () => {
+  await signIn(desk, "editor@dispatch.test");
+  await desk.goto(`${base}/newsroom?status=in_review`);
+  await desk.click(`text=${headline}`);
+  await desk.click("button[value=publish]");
+  await desk.waitForURL(/notice=publish/);
+  assert.equal((await desk.textContent(".head .status")).trim(), "Published");
+});
+
+await step("the public page shows the article with every part", async () => {
+  const reader = await (await browser.newContext()).newPage();
+  const response = await reader.goto(`${base}/`);
+  assert.equal(response.status(), 200);
+  await desk.goto(articleUrl);
+  const link = await desk.getAttribute("text=View on the site", "href");
+  const r = await reader.goto(`${base}${link}`);
+  assert.equal(r.status(), 200);
+  assert.equal((await reader.textContent("h1")).trim(), headline);
+  assert.match(await reader.textContent(".breadcrumb"), /Home/);
+  assert.match(await reader.textContent(".label"), /\S/);
+  assert.match(await reader.textContent(".dateline"), /writer/i);
+  assert.match(await reader.textContent(".standfirst"), /brooms and books/);
+  assert.match(await reader.textContent(".article__body blockquote"), /Books are how a city remembers/);
+  assert.match(await reader.textContent(".tags"), /Libraries/);
+  assert.match(await reader.textContent(".share"), /Share this article/);
+  assert.match(await reader.textContent(".authors"), /More articles/);
+  await reader.screenshot({ path: process.env.SCREENSHOT || "/tmp/gazette-article.png", fullPage: true });
+});
+
+await browser.close();
+console.log(failures.length ? `browser test: ${failures.length} of 3 steps failed` : "browser test: all 3 steps passed");
+process.exit(failures.length ? 1 : 0);
