@@ -4,6 +4,7 @@
 mod config;
 mod demo;
 mod generate;
+mod reindex;
 mod users;
 
 use std::net::SocketAddr;
@@ -64,6 +65,9 @@ enum Command {
     /// Manage newsroom accounts: add, list, set-role, disable, reset-password.
     #[command(subcommand)]
     User(users::UserCommand),
+    /// Rebuild the search index from the database, showing progress. Stop `gazette serve` on the
+    /// same data folder first; a server rebuilds a missing or outdated index by itself.
+    Reindex,
     /// Add many synthetic published articles (for benchmarks and load tests).
     Generate {
         /// How many articles to add
@@ -128,6 +132,13 @@ async fn main() -> anyhow::Result<()> {
             generate::generate(store.as_ref(), articles, chrono::Utc::now()).await?;
             store.close().await;
             Ok(())
+        }
+        Command::Reindex => {
+            let store = open_store(&cli.common, &file).await?;
+            let dir = reindex::index_dir(&data_dir(&cli.common, &file));
+            let result = reindex::run(store.as_ref(), &dir).await;
+            store.close().await;
+            result
         }
         Command::User(command) => {
             let store = open_store(&cli.common, &file).await?;
@@ -236,7 +247,22 @@ async fn serve(
         },
         trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
     };
-    let state = AppState::new(store.clone(), Arc::new(theme), config);
+    let search_dir = reindex::index_dir(&data_dir(common, &file));
+    let search = Arc::new(reindex::open(&search_dir)?);
+    let feed_content = match file.feed_content.as_deref() {
+        None => gazette_web::feeds::FeedContent::default(),
+        Some(value) => gazette_web::feeds::FeedContent::parse(value).with_context(|| {
+            format!(
+                "feed_content = {value:?} in the configuration: expected \"full\" or \"summary\""
+            )
+        })?,
+    };
+    let state = AppState::new(store.clone(), Arc::new(theme), config)
+        .with_search(search)
+        .with_feed_options(gazette_web::feeds::FeedOptions {
+            content: feed_content,
+            ..Default::default()
+        });
     gazette_web::background::spawn_all(&state).await;
     let app = gazette_web::router(state.clone());
 

@@ -381,10 +381,8 @@ pub(crate) fn conditional(
     if let Ok(v) = HeaderValue::from_str(&etag) {
         h.insert(header::ETAG, v);
     }
-    if let Some(modified) = last_modified {
-        if let Ok(v) = HeaderValue::from_str(&http_date(modified)) {
-            h.insert(header::LAST_MODIFIED, v);
-        }
+    if let Some(v) = last_modified.and_then(|m| HeaderValue::from_str(&http_date(m)).ok()) {
+        h.insert(header::LAST_MODIFIED, v);
     }
     response
 }

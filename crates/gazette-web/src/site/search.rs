@@ -151,12 +151,10 @@ pub async fn search(
     let to = non_empty(&params.to)
         .map(|d| parse_date(d, "end"))
         .transpose()?;
-    if let (Some(from), Some(to)) = (from, to) {
-        if from > to {
-            return Err(bad_request(
-                "The start date is after the end date. Swap them and search again.".into(),
-            ));
-        }
+    if from.zip(to).is_some_and(|(from, to)| from > to) {
+        return Err(bad_request(
+            "The start date is after the end date. Swap them and search again.".into(),
+        ));
     }
     if let Some(from) = from {
         query.from = Some(start_of(from));

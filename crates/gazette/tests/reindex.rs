@@ -1,0 +1,41 @@
+//! `gazette reindex` as an operator runs it.
+
+#![allow(clippy::unwrap_used)]
+
+use std::process::Command;
+
+fn gazette(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("GAZETTE_DATABASE_URL")
+        .env("GAZETTE_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
+#[test]
+fn reindex_builds_the_search_index_of_every_published_article() {
+    let data = tempfile::tempdir().unwrap();
+    assert!(gazette(data.path(), &["demo"]).status.success());
+    let out = gazette(data.path(), &["reindex"]);
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(stdout.contains("Indexed 65 published articles"), "{stdout}");
+    assert!(data.path().join("search").join("meta.json").exists());
+    // Running it again replaces the index rather than adding to it.
+    let again = gazette(data.path(), &["reindex"]);
+    assert!(String::from_utf8_lossy(&again.stdout).contains("Indexed 65 published articles"));
+}
+
+#[test]
+fn reindex_is_listed_in_the_help() {
+    let data = tempfile::tempdir().unwrap();
+    let out = gazette(data.path(), &["--help"]);
+    assert!(String::from_utf8_lossy(&out.stdout).contains("reindex"));
+}
