@@ -21,6 +21,9 @@ use tantivy::tokenizer::{Token, TokenStream, Tokenizer};
 
 /// The name the analyser is registered under in the index.
 pub const TOKENIZER_NAME: &str = "gazette";
+/// The same analysis without stemming: the words as written, for typo tolerance (a misspelt word
+/// often stems differently from the word meant, so typos are matched before stemming).
+pub const WORDS_TOKENIZER_NAME: &str = "gazette_words";
 
 /// Words longer than this are not words (base64, URLs run together): they are left out.
 const MAX_WORD_CHARS: usize = 40;
@@ -46,6 +49,11 @@ pub struct Term {
 
 /// Splits `text` into words and turns each into its term.
 pub fn analyze(text: &str) -> Vec<Term> {
+    analyze_with(text, true)
+}
+
+/// Like [`analyze`], stemming only when `stem` is true.
+pub fn analyze_with(text: &str, stem: bool) -> Vec<Term> {
     let mut terms = Vec::new();
     let mut chars = text.char_indices().peekable();
     while let Some((start, c)) = chars.next() {
@@ -74,7 +82,7 @@ pub fn analyze(text: &str) -> Vec<Term> {
                 break;
             }
         }
-        if let Some(term) = normalize_word(&text[start..end]) {
+        if let Some(term) = normalize_word_with(&text[start..end], stem) {
             terms.push(Term {
                 from: start,
                 to: end,
@@ -87,6 +95,10 @@ pub fn analyze(text: &str) -> Vec<Term> {
 
 /// The term for one word, or None for a word too long to be one.
 pub fn normalize_word(word: &str) -> Option<String> {
+    normalize_word_with(word, true)
+}
+
+fn normalize_word_with(word: &str, stem: bool) -> Option<String> {
     if word.chars().count() > MAX_WORD_CHARS {
         return None;
     }
@@ -111,7 +123,7 @@ pub fn normalize_word(word: &str) -> Option<String> {
     if folded.is_empty() {
         return None;
     }
-    if has_digit {
+    if has_digit || !stem {
         return Some(folded);
     }
     let stemmer = if cyrillic { &*RUSSIAN } else { &*ENGLISH };
@@ -119,8 +131,10 @@ pub fn normalize_word(word: &str) -> Option<String> {
 }
 
 /// The analyser as a tantivy tokenizer.
-#[derive(Clone, Default)]
-pub struct GazetteTokenizer;
+#[derive(Clone)]
+pub struct GazetteTokenizer {
+    pub stem: bool,
+}
 
 pub struct GazetteTokenStream {
     tokens: std::vec::IntoIter<Token>,
@@ -131,7 +145,7 @@ impl Tokenizer for GazetteTokenizer {
     type TokenStream<'a> = GazetteTokenStream;
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteTokenStream {
-        let tokens: Vec<Token> = analyze(text)
+        let tokens: Vec<Token> = analyze_with(text, self.stem)
             .into_iter()
             .enumerate()
             .map(|(position, term)| Token {

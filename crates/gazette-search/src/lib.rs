@@ -35,11 +35,13 @@ use tantivy::schema::{
 use tantivy::snippet::SnippetGenerator;
 use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, SegmentReader};
 
-use crate::analysis::{GazetteTokenizer, TOKENIZER_NAME, analyze};
+use crate::analysis::{
+    GazetteTokenizer, TOKENIZER_NAME, WORDS_TOKENIZER_NAME, analyze, analyze_with,
+};
 pub use crate::synonyms::Synonyms;
 
 /// Bump whenever the schema or the analyser changes: an index of another version is rebuilt.
-pub const SCHEMA_VERSION: u32 = 1;
+pub const SCHEMA_VERSION: u32 = 2;
 
 /// Memory the writer may use before it writes a segment to disk.
 const WRITER_HEAP_BYTES: usize = 64 * 1024 * 1024;
@@ -128,6 +130,8 @@ struct Fields {
     standfirst: Field,
     body: Field,
     tags: Field,
+    /// Every word of headline, standfirst and body unstemmed: what typos are matched against.
+    words: Field,
     section: Field,
     author: Field,
     language: Field,
@@ -155,6 +159,14 @@ impl Fields {
             standfirst: b.add_text_field("standfirst", text(true)),
             body: b.add_text_field("body", text(true)),
             tags: b.add_text_field("tags", text(false)),
+            words: b.add_text_field(
+                "words",
+                TextOptions::default().set_indexing_options(
+                    TextFieldIndexing::default()
+                        .set_tokenizer(WORDS_TOKENIZER_NAME)
+                        .set_index_option(IndexRecordOption::Basic),
+                ),
+            ),
             section: b.add_i64_field("section", INDEXED),
             author: b.add_i64_field("author", INDEXED),
             language: b.add_text_field("language", STRING),
@@ -214,7 +226,10 @@ impl SearchIndex {
         };
         index
             .tokenizers()
-            .register(TOKENIZER_NAME, GazetteTokenizer);
+            .register(TOKENIZER_NAME, GazetteTokenizer { stem: true });
+        index
+            .tokenizers()
+            .register(WORDS_TOKENIZER_NAME, GazetteTokenizer { stem: false });
         let writer: IndexWriter = index
             .writer_with_num_threads(1, WRITER_HEAP_BYTES)
             .map_err(|e| match e {
@@ -426,7 +441,11 @@ impl SearchIndex {
         doc.add_i64(f.id, a.id);
         doc.add_text(f.headline, &a.headline);
         doc.add_text(f.standfirst, &a.standfirst);
-        doc.add_text(f.body, plain_text(&a.body_html));
+        let body = plain_text(&a.body_html);
+        doc.add_text(f.words, &a.headline);
+        doc.add_text(f.words, &a.standfirst);
+        doc.add_text(f.words, &body);
+        doc.add_text(f.body, body);
         for tag in &a.tags {
             doc.add_text(f.tags, &tag.name);
         }
@@ -584,11 +603,15 @@ impl SearchIndex {
             for term in analysed {
                 let mut spellings = vec![vec![term.text.clone()]];
                 spellings.extend(synonyms.alternatives(&term.text).iter().cloned());
-                let word_chars = part[term.from..term.to].chars().count();
-                let fuzzy = (word_chars >= FUZZY_MIN_CHARS
-                    && !term.text.chars().any(char::is_numeric))
-                .then_some(term.text.as_str());
-                words.push(self.any_field(&spellings, fuzzy, searcher)?);
+                let written = &part[term.from..term.to];
+                let unstemmed = analyze_with(written, false)
+                    .into_iter()
+                    .next()
+                    .map(|t| t.text);
+                let fuzzy = unstemmed.filter(|w| {
+                    w.chars().count() >= FUZZY_MIN_CHARS && !w.chars().any(char::is_numeric)
+                });
+                words.push(self.any_field(&spellings, fuzzy.as_deref(), searcher)?);
             }
             if words.len() >= MAX_QUERY_WORDS {
                 break;
@@ -631,16 +654,14 @@ impl SearchIndex {
         // A word that is in the index as written is taken as meant: matching its one-letter
         // neighbours too would bury "grain" under "train" and "brain".
         if let Some(word) = fuzzy.filter(|_| !found_as_written) {
-            for (field, boost) in self.fields.search_fields() {
-                let term = tantivy::Term::from_field_text(field, word);
-                alternatives.push((
-                    Occur::Should,
-                    Box::new(BoostQuery::new(
-                        Box::new(FuzzyTermQuery::new(term, 1, true)),
-                        boost * FUZZY_BOOST,
-                    )),
-                ));
-            }
+            let term = tantivy::Term::from_field_text(self.fields.words, word);
+            alternatives.push((
+                Occur::Should,
+                Box::new(BoostQuery::new(
+                    Box::new(FuzzyTermQuery::new(term, 1, true)),
+                    FUZZY_BOOST,
+                )),
+            ));
         }
         Ok(Box::new(BooleanQuery::new(alternatives)))
     }
