@@ -41,6 +41,9 @@ if [ ! -f "$DATA/.generated" ]; then
     start=$(date +%s)
     "$BIN" generate --data-dir "$DATA" --articles "$ARTICLES"
     echo "generated in $(( $(date +%s) - start )) s"
+    start=$(date +%s)
+    "$BIN" reindex --data-dir "$DATA"
+    echo "search index built in $(( $(date +%s) - start )) s"
     touch "$DATA/.generated"
 fi
 

@@ -9,6 +9,7 @@ pub mod markdown;
 pub mod newsroom;
 pub mod slug;
 pub mod text;
+pub mod two_factor;
 
 pub use article::{
     Article, ArticleStatus, ArticleSummary, Author, AuthorRef, NewArticle, Section, SectionRef,

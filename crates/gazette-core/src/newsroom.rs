@@ -193,6 +193,8 @@ pub struct User {
     /// The byline printed on this person's articles, if they write.
     pub author_id: Option<i64>,
     pub created_at: DateTime<Utc>,
+    /// Signs in with a code from an authenticator app after the password.
+    pub two_factor: bool,
 }
 
 /// A signed-in browser. The cookie carries a secret token; only its hash is stored.

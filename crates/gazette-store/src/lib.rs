@@ -32,6 +32,7 @@ pub use newsroom::{
     NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
     UserChange,
 };
+pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
 pub use sql::{PostgresStore, SqliteStore};
 
 pub type StoreResult<T> = Result<T, StoreError>;
@@ -237,6 +238,14 @@ pub trait Store: Send + Sync + 'static {
         page: PageRequest,
         now: DateTime<Utc>,
     ) -> StoreResult<Page<ArticleSummary>>;
+    /// The newest published articles matching `filter`, without counting them all: for blocks
+    /// that show a few articles and no page numbers (home page, related articles).
+    async fn latest(
+        &self,
+        filter: &ArticleFilter,
+        limit: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ArticleSummary>>;
     /// The most read published articles over the days `since_day..` (days since the epoch).
     async fn most_read(
         &self,
@@ -357,6 +366,55 @@ pub trait Store: Send + Sync + 'static {
         filter: &AuditFilter,
         page: PageRequest,
     ) -> StoreResult<Page<AuditEntry>>;
+
+    // ------------------------------------------------------------ newsroom: two-factor sign-in
+
+    /// A person's two-factor state; `None` when there is no such person.
+    async fn two_factor(&self, user_id: i64) -> StoreResult<Option<TwoFactorState>>;
+    /// Keeps a new secret as the one being set up (replacing any earlier unconfirmed one).
+    async fn begin_two_factor(&self, user_id: i64, secret: &str) -> StoreResult<()>;
+    /// Turns two-factor on with the secret being set up, confirmed by a code of `step`, and
+    /// replaces the recovery codes. `Stale` when `secret` is no longer the one being set up.
+    async fn enable_two_factor(
+        &self,
+        user_id: i64,
+        secret: &str,
+        step: i64,
+        recovery_code_hashes: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Turns two-factor off: forgets the secrets, the recovery codes and any sign-in waiting for a
+    /// code. Returns whether it was on.
+    async fn disable_two_factor(&self, user_id: i64) -> StoreResult<bool>;
+    /// Records that a code of `step` was used; false (and nothing changes) when a code of this
+    /// step or a later one was already accepted, so each code works once even on several nodes.
+    async fn accept_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;
+    /// Replaces every recovery code with new ones (given as hashes).
+    async fn replace_recovery_codes(
+        &self,
+        user_id: i64,
+        hashes: &[String],
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// Uses up the unused recovery code with this hash; false when there is none.
+    async fn use_recovery_code(
+        &self,
+        user_id: i64,
+        hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    async fn create_login_challenge(
+        &self,
+        challenge: NewLoginChallenge,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The unexpired sign-in waiting for a code with this token hash.
+    async fn login_challenge(
+        &self,
+        token_hash: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<LoginChallenge>>;
+    async fn delete_login_challenge(&self, token_hash: &str) -> StoreResult<()>;
 
     // ------------------------------------------------------------ newsroom: articles
 

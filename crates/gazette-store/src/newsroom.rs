@@ -153,3 +153,41 @@ pub struct OtherEditor {
     pub name: String,
     pub seen_at: DateTime<Utc>,
 }
+
+/// A person's two-factor sign-in as stored.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct TwoFactorState {
+    /// True once an authenticator app was confirmed with a code.
+    pub enabled: bool,
+    /// The confirmed secret, base32.
+    pub secret: Option<String>,
+    /// A secret being set up, not yet confirmed.
+    pub pending: Option<String>,
+    /// The step of the last code accepted; only later ones are accepted.
+    pub last_step: Option<i64>,
+    pub since: Option<DateTime<Utc>>,
+    /// Recovery codes not used yet.
+    pub recovery_codes_left: u32,
+}
+
+/// A sign-in whose password was right, waiting for its second step.
+#[derive(Debug, Clone)]
+pub struct NewLoginChallenge {
+    /// SHA-256 of the cookie's token, hex.
+    pub token_hash: String,
+    pub user_id: i64,
+    pub csrf_token: String,
+    /// Where to go once signed in.
+    pub next: String,
+    pub address: String,
+    pub expires_at: DateTime<Utc>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginChallenge {
+    pub user_id: i64,
+    pub csrf_token: String,
+    pub next: String,
+    pub address: String,
+    pub expires_at: DateTime<Utc>,
+}

@@ -29,6 +29,7 @@ use crate::newsroom::{
     NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
     UserChange,
 };
+use crate::newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
 use crate::{
     ArticleFilter, ArticleLookup, Backend, Change, NewAuthor, NewSection, Page, PageRequest, Store,
     StoreError, StoreResult, ViewIncrement,
@@ -105,7 +106,7 @@ const ARTICLE_COLUMNS: &str = "a.id, a.language, a.slug, a.headline, a.standfirs
      s.id AS section_id, s.slug AS section_slug, s.name AS section_name, \
      s.description AS section_description, s.position AS section_position";
 
-const USER_COLUMNS: &str = "id, email, name, role, disabled, author_id, created_at";
+const USER_COLUMNS: &str = "id, email, name, role, disabled, author_id, created_at, two_factor";
 
 const REVISION_INSERT_COLUMNS: &str = "article_id, created_at, user_id, user_name, note, language, \
      slug, headline, standfirst, body_markdown, section_id, tag_ids, author_ids, seo_title, seo_description";
@@ -553,6 +554,7 @@ macro_rules! sql_store {
                     disabled: row.try_get("disabled")?,
                     author_id: row.try_get("author_id")?,
                     created_at: time(row.try_get("created_at")?)?,
+                    two_factor: row.try_get("two_factor")?,
                 })
             }
 
@@ -634,6 +636,20 @@ macro_rules! sql_store {
                 .bind(&entry.actor.address)
                 .execute(&mut *conn)
                 .await?;
+                Ok(())
+            }
+
+            async fn write_recovery_codes(conn: &mut $conn, user_id: i64, hashes: &[String], now: DateTime<Utc>) -> StoreResult<()> {
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *conn).await?;
+                for hash in hashes {
+                    sqlx::query("INSERT INTO recovery_codes (user_id, code_hash, created_at) VALUES ($1, $2, $3)")
+                        .bind(user_id)
+                        .bind(hash)
+                        .bind(now.timestamp())
+                        .execute(&mut *conn)
+                        .await
+                        .map_err(|e| Self::reference_error(e, "person"))?;
+                }
                 Ok(())
             }
 
@@ -1055,6 +1071,23 @@ macro_rules! sql_store {
                 let items = rows.iter().map(Self::summary_from_row).collect::<StoreResult<Vec<_>>>()?;
                 let items = Self::with_bylines(&mut conn, items).await?;
                 Ok(Page { items, total: u64::try_from(total).unwrap_or(0), request: page })
+            }
+
+            async fn latest(&self, filter: &ArticleFilter, limit: u32, now: DateTime<Utc>) -> StoreResult<Vec<ArticleSummary>> {
+                let conditions = Conditions::published(filter, now);
+                let sql = format!(
+                    "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+                     {} ORDER BY a.published_at DESC, a.id DESC LIMIT {}",
+                    conditions.where_clause(),
+                    conditions.next_placeholder(1),
+                );
+                let mut conn = self.pool.acquire().await?;
+                let rows = Self::bind_params(sqlx::query(&sql), &conditions.params)
+                    .bind(i64::from(limit))
+                    .fetch_all(&mut *conn)
+                    .await?;
+                let items = rows.iter().map(Self::summary_from_row).collect::<StoreResult<Vec<_>>>()?;
+                Self::with_bylines(&mut conn, items).await
             }
 
             async fn most_read(&self, since_day: i64, limit: u32, now: DateTime<Utc>) -> StoreResult<Vec<ArticleSummary>> {
@@ -1490,7 +1523,7 @@ macro_rules! sql_store {
             async fn session(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<(Session, User)>> {
                 let Some(row) = sqlx::query(
                     "SELECT s.csrf_token, s.created_at AS session_created_at, s.expires_at, \
-                     u.id, u.email, u.name, u.role, u.disabled, u.author_id, u.created_at \
+                     u.id, u.email, u.name, u.role, u.disabled, u.author_id, u.created_at, u.two_factor \
                      FROM sessions s JOIN users u ON u.id = s.user_id \
                      WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE",
                 )
@@ -1621,6 +1654,187 @@ macro_rules! sql_store {
                     })
                     .collect::<StoreResult<Vec<_>>>()?;
                 Ok(Page { items, total: u64::try_from(total).unwrap_or(0), request: page })
+            }
+
+            // -------------------------------------------------------- newsroom: two-factor
+
+            async fn two_factor(&self, user_id: i64) -> StoreResult<Option<TwoFactorState>> {
+                let Some(row) = sqlx::query(
+                    "SELECT two_factor, totp_secret, totp_pending, totp_last_step, two_factor_since, \
+                     (SELECT COUNT(*) FROM recovery_codes r WHERE r.user_id = users.id AND r.used_at IS NULL) AS codes_left \
+                     FROM users WHERE id = $1",
+                )
+                .bind(user_id)
+                .fetch_optional(&self.pool)
+                .await?
+                else {
+                    return Ok(None);
+                };
+                let codes_left: i64 = row.try_get("codes_left")?;
+                Ok(Some(TwoFactorState {
+                    enabled: row.try_get("two_factor")?,
+                    secret: row.try_get("totp_secret")?,
+                    pending: row.try_get("totp_pending")?,
+                    last_step: row.try_get("totp_last_step")?,
+                    since: opt_time(row.try_get("two_factor_since")?)?,
+                    recovery_codes_left: u32::try_from(codes_left).unwrap_or(0),
+                }))
+            }
+
+            async fn begin_two_factor(&self, user_id: i64, secret: &str) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let changed = sqlx::query("UPDATE users SET totp_pending = $1 WHERE id = $2")
+                    .bind(secret)
+                    .bind(user_id)
+                    .execute(&self.pool)
+                    .await?
+                    .rows_affected();
+                if changed == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Ok(())
+            }
+
+            async fn enable_two_factor(
+                &self,
+                user_id: i64,
+                secret: &str,
+                step: i64,
+                recovery_code_hashes: &[String],
+                now: DateTime<Utc>,
+            ) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let changed = sqlx::query(
+                    "UPDATE users SET two_factor = TRUE, totp_secret = totp_pending, totp_pending = NULL, \
+                     totp_last_step = $1, two_factor_since = $2 WHERE id = $3 AND totp_pending = $4",
+                )
+                .bind(step)
+                .bind(now.timestamp())
+                .bind(user_id)
+                .bind(secret)
+                .execute(&mut *tx)
+                .await?
+                .rows_affected();
+                if changed == 0 {
+                    return Err(StoreError::Stale(
+                        "two-factor set-up was started again (in another tab?); use the newest code shown".into(),
+                    ));
+                }
+                Self::write_recovery_codes(&mut tx, user_id, recovery_code_hashes, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn disable_two_factor(&self, user_id: i64) -> StoreResult<bool> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let Some(row) = sqlx::query("SELECT two_factor FROM users WHERE id = $1")
+                    .bind(user_id)
+                    .fetch_optional(&mut *tx)
+                    .await?
+                else {
+                    return Err(StoreError::NotFound);
+                };
+                let was_on: bool = row.try_get("two_factor")?;
+                sqlx::query(
+                    "UPDATE users SET two_factor = FALSE, totp_secret = NULL, totp_pending = NULL, \
+                     totp_last_step = NULL, two_factor_since = NULL WHERE id = $1",
+                )
+                .bind(user_id)
+                .execute(&mut *tx)
+                .await?;
+                sqlx::query("DELETE FROM recovery_codes WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+                sqlx::query("DELETE FROM login_challenges WHERE user_id = $1").bind(user_id).execute(&mut *tx).await?;
+                tx.commit().await?;
+                Ok(was_on)
+            }
+
+            async fn accept_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool> {
+                let _guard = self.write_guard().await;
+                Ok(sqlx::query(
+                    "UPDATE users SET totp_last_step = $1 WHERE id = $2 AND two_factor = TRUE \
+                     AND (totp_last_step IS NULL OR totp_last_step < $1)",
+                )
+                .bind(step)
+                .bind(user_id)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                    == 1)
+            }
+
+            async fn replace_recovery_codes(&self, user_id: i64, hashes: &[String], now: DateTime<Utc>) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                Self::write_recovery_codes(&mut tx, user_id, hashes, now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn use_recovery_code(&self, user_id: i64, hash: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+                let _guard = self.write_guard().await;
+                // One statement: two sign-ins racing with the same code cannot both use it.
+                Ok(sqlx::query(
+                    "UPDATE recovery_codes SET used_at = $1 WHERE user_id = $2 AND code_hash = $3 AND used_at IS NULL",
+                )
+                .bind(now.timestamp())
+                .bind(user_id)
+                .bind(hash)
+                .execute(&self.pool)
+                .await?
+                .rows_affected()
+                    >= 1)
+            }
+
+            async fn create_login_challenge(&self, challenge: NewLoginChallenge, now: DateTime<Utc>) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                sqlx::query("DELETE FROM login_challenges WHERE expires_at <= $1").bind(now.timestamp()).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO login_challenges (token_hash, user_id, csrf_token, next, address, created_at, expires_at) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7)",
+                )
+                .bind(&challenge.token_hash)
+                .bind(challenge.user_id)
+                .bind(&challenge.csrf_token)
+                .bind(&challenge.next)
+                .bind(&challenge.address)
+                .bind(now.timestamp())
+                .bind(challenge.expires_at.timestamp())
+                .execute(&mut *tx)
+                .await
+                .map_err(|e| Self::reference_error(e, "person"))?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn login_challenge(&self, token_hash: &str, now: DateTime<Utc>) -> StoreResult<Option<LoginChallenge>> {
+                sqlx::query(
+                    "SELECT c.user_id, c.csrf_token, c.next, c.address, c.expires_at FROM login_challenges c \
+                     JOIN users u ON u.id = c.user_id \
+                     WHERE c.token_hash = $1 AND c.expires_at > $2 AND u.disabled = FALSE",
+                )
+                .bind(token_hash)
+                .bind(now.timestamp())
+                .fetch_optional(&self.pool)
+                .await?
+                .map(|row| {
+                    Ok(LoginChallenge {
+                        user_id: row.try_get("user_id")?,
+                        csrf_token: row.try_get("csrf_token")?,
+                        next: row.try_get("next")?,
+                        address: row.try_get("address")?,
+                        expires_at: time(row.try_get("expires_at")?)?,
+                    })
+                })
+                .transpose()
+            }
+
+            async fn delete_login_challenge(&self, token_hash: &str) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                sqlx::query("DELETE FROM login_challenges WHERE token_hash = $1").bind(token_hash).execute(&self.pool).await?;
+                Ok(())
             }
 
             // -------------------------------------------------------- newsroom: articles

@@ -79,7 +79,23 @@ storage_tests!(
     the_news_sitemap_lists_the_last_hours_newest_first,
     the_synonym_list_starts_with_defaults_and_editors_change_it,
     an_import_stores_every_article_or_none,
+    latest_lists_the_newest_without_counting,
+    people_are_added_changed_and_one_admin_always_remains,
+    sessions_expire_end_and_need_an_enabled_person,
+    failed_sign_ins_are_counted_per_account_and_per_address,
+    the_audit_log_is_newest_first_filtered_and_paged,
+    every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused,
+    editors_see_who_else_has_an_article_open,
+    corrections_are_kept_in_order_and_listed_for_readers,
+    status_changes_apply_only_from_the_status_expected,
+    scheduled_articles_are_published_once_even_by_several_nodes,
+    two_factor_is_confirmed_then_each_code_works_once,
 );
+
+// The newsroom's tests live in their own file.
+#[path = "suite/newsroom.rs"]
+mod newsroom_store;
+use newsroom_store::*;
 
 // ---------------------------------------------------------------- fixtures
 
@@ -1071,4 +1087,36 @@ async fn the_synonym_list_starts_with_defaults_and_editors_change_it(store: Arc<
             ("synonyms".to_owned(), "deleted".to_owned())
         ]
     );
+}
+
+async fn latest_lists_the_newest_without_counting(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    for day in 1..=5 {
+        store
+            .create_article(published(&n, &format!("Day {day}"), at(day, 9)), now())
+            .await
+            .unwrap();
+    }
+    store
+        .create_article(draft(&n, "Draft"), now())
+        .await
+        .unwrap();
+    let latest = store
+        .latest(&ArticleFilter::default(), 3, now())
+        .await
+        .unwrap();
+    assert_eq!(headlines(&latest), ["Day 5", "Day 4", "Day 3"]);
+    assert_eq!(latest[0].authors[0].name, "Olena Marchenko");
+    let culture = store
+        .latest(
+            &ArticleFilter {
+                section_id: Some(n.culture),
+                ..Default::default()
+            },
+            3,
+            now(),
+        )
+        .await
+        .unwrap();
+    assert!(culture.is_empty());
 }

@@ -91,25 +91,37 @@ impl Default for CacheConfig {
     }
 }
 
-/// A rendered page, ready to send in any encoding.
+/// A rendered page, ready to send in any encoding, with every response header prepared when it
+/// was stored: a hit only clones a header map and a reference-counted body.
 pub struct CachedPage {
-    content_type: HeaderValue,
-    identity: Bytes,
-    gzip: Bytes,
-    brotli: Bytes,
+    identity: Variant,
+    gzip: Variant,
+    brotli: Variant,
+    /// For `304 Not Modified`: the same headers without a body or its length.
+    not_modified: HeaderMap,
     etag: HeaderValue,
-    last_modified: HeaderValue,
-    surrogate_key: HeaderValue,
-    cache_tag: HeaderValue,
     keys: Vec<String>,
     rendered_at: Instant,
     refreshing: AtomicBool,
 }
 
+struct Variant {
+    body: Bytes,
+    headers: HeaderMap,
+}
+
 impl CachedPage {
-    fn build(content_type: HeaderValue, body: Bytes, keys: Vec<String>) -> Option<Self> {
+    /// `headers` are the rendered response's (content type, security headers…); the cache adds its
+    /// own validators and CDN headers.
+    fn build(
+        mut headers: HeaderMap,
+        body: Bytes,
+        keys: Vec<String>,
+        cache_control: &HeaderValue,
+    ) -> Option<Self> {
         let digest = Sha256::digest(&body);
         let etag: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let etag = HeaderValue::from_str(&format!("\"{etag}\"")).ok()?;
         let gzip = {
             let mut encoder = flate2::write::GzEncoder::new(
                 Vec::with_capacity(body.len() / 3),
@@ -128,15 +140,42 @@ impl CachedPage {
             brotli::BrotliCompress(&mut body.as_ref(), &mut out, &params).ok()?;
             out
         };
+        for name in [
+            header::CONTENT_LENGTH,
+            header::CONTENT_ENCODING,
+            header::TRANSFER_ENCODING,
+            header::DATE,
+        ] {
+            headers.remove(name);
+        }
+        headers.insert(header::ETAG, etag.clone());
+        headers.insert(
+            header::LAST_MODIFIED,
+            HeaderValue::from_str(&httpdate(std::time::SystemTime::now())).ok()?,
+        );
+        headers.insert(header::CACHE_CONTROL, cache_control.clone());
+        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
+        headers.insert(
+            "surrogate-key",
+            HeaderValue::from_str(&keys.join(" ")).ok()?,
+        );
+        headers.insert("cache-tag", HeaderValue::from_str(&keys.join(",")).ok()?);
+        let variant = |body: Bytes, encoding: Option<&'static str>| {
+            let mut h = headers.clone();
+            h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
+            if let Some(encoding) = encoding {
+                h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
+            }
+            Variant { body, headers: h }
+        };
+        let mut not_modified = headers.clone();
+        not_modified.remove(header::CONTENT_TYPE);
         Some(Self {
-            content_type,
-            gzip: Bytes::from(gzip),
-            brotli: Bytes::from(brotli),
-            etag: HeaderValue::from_str(&format!("\"{etag}\"")).ok()?,
-            last_modified: HeaderValue::from_str(&httpdate(std::time::SystemTime::now())).ok()?,
-            surrogate_key: HeaderValue::from_str(&keys.join(" ")).ok()?,
-            cache_tag: HeaderValue::from_str(&keys.join(",")).ok()?,
-            identity: body,
+            gzip: variant(Bytes::from(gzip), Some("gzip")),
+            brotli: variant(Bytes::from(brotli), Some("br")),
+            identity: variant(body, None),
+            not_modified,
+            etag,
             keys,
             rendered_at: Instant::now(),
             refreshing: AtomicBool::new(false),
@@ -144,45 +183,29 @@ impl CachedPage {
     }
 
     fn weight(&self) -> u64 {
-        (self.identity.len() + self.gzip.len() + self.brotli.len() + 512) as u64
+        (self.identity.body.len() + self.gzip.body.len() + self.brotli.body.len() + 2048) as u64
     }
 
     /// The page in the best encoding the request accepts, or 304 when the client has it.
-    fn respond(
-        &self,
-        request_headers: &HeaderMap,
-        method: &Method,
-        cache_control: &HeaderValue,
-    ) -> Response {
-        let mut response = if etag_matches(request_headers, &self.etag) {
-            StatusCode::NOT_MODIFIED.into_response()
-        } else {
-            let (body, encoding) = match preferred_encoding(request_headers) {
-                Encoding::Brotli => (self.brotli.clone(), Some("br")),
-                Encoding::Gzip => (self.gzip.clone(), Some("gzip")),
-                Encoding::Identity => (self.identity.clone(), None),
-            };
-            let len = body.len();
-            let mut response = if *method == Method::HEAD {
-                Response::new(Body::empty())
-            } else {
-                Response::new(Body::from(body))
-            };
-            let headers = response.headers_mut();
-            headers.insert(header::CONTENT_TYPE, self.content_type.clone());
-            headers.insert(header::CONTENT_LENGTH, HeaderValue::from(len));
-            if let Some(encoding) = encoding {
-                headers.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
-            }
-            response
+    fn respond(&self, request_headers: &HeaderMap, method: &Method) -> Response {
+        if etag_matches(request_headers, &self.etag) {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            *response.headers_mut() = self.not_modified.clone();
+            return response;
+        }
+        let variant = match preferred_encoding(request_headers) {
+            Encoding::Brotli => &self.brotli,
+            Encoding::Gzip => &self.gzip,
+            Encoding::Identity => &self.identity,
         };
-        let headers = response.headers_mut();
-        headers.insert(header::ETAG, self.etag.clone());
-        headers.insert(header::LAST_MODIFIED, self.last_modified.clone());
-        headers.insert(header::CACHE_CONTROL, cache_control.clone());
-        headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));
-        headers.insert("surrogate-key", self.surrogate_key.clone());
-        headers.insert("cache-tag", self.cache_tag.clone());
+        let body = if *method == Method::HEAD {
+            Body::empty()
+        } else {
+            Body::from(variant.body.clone())
+        };
+        let mut response = Response::new(body);
+        *response.headers_mut() = variant.headers.clone();
         response
     }
 }
@@ -275,6 +298,11 @@ impl PageCache {
         }
     }
 
+    fn store(&self, key: &str, page: Arc<CachedPage>) {
+        self.remember(key, &page.keys);
+        self.entries.insert(key.to_owned(), page);
+    }
+
     /// Removes every page carrying any of `keys`; `site` removes everything.
     pub fn purge(&self, keys: &[String]) {
         if keys.iter().any(|k| k == SITE_KEY) {
@@ -318,8 +346,13 @@ impl PageCache {
                 match (change.entity.as_str(), change.entity_id) {
                     ("article", Some(id)) => {
                         keys.add(article_key(id));
-                        // Lists the article belongs in now, which may not show it yet.
-                        if let Some(article) = store.article(id).await? {
+                        // Lists a published article belongs in now, which may not show it yet.
+                        // (Pages that showed it before carry its own key.)
+                        if let Some(article) = store
+                            .article(id)
+                            .await?
+                            .filter(|a| a.status == gazette_core::ArticleStatus::Published)
+                        {
                             keys.add(HOME_KEY);
                             keys.add(section_key(article.section.id));
                             for tag in &article.tags {
@@ -330,8 +363,10 @@ impl PageCache {
                             }
                         }
                     }
-                    // Tags are created on the fly with articles; a new tag shows on no page yet.
-                    ("tag", _) if change.action == "created" => {}
+                    // A new tag or byline shows on no page until an article uses it (which is an
+                    // article change); search synonyms show on no cached page.
+                    ("tag" | "author", _) if change.action == "created" => {}
+                    ("synonyms", _) => {}
                     _ => keys.add(SITE_KEY),
                 }
             }
@@ -392,39 +427,44 @@ fn cacheable_path(path: &str) -> bool {
         || path == "/healthz")
 }
 
-/// The middleware: answers from the cache, or renders once and stores the result.
-pub async fn serve_cached(State(state): State<AppState>, request: Request, next: Next) -> Response {
-    let cache = &state.pages;
-    let method = request.method().clone();
+/// The middleware, outermost but for compression: answers hits before any other layer runs, and
+/// on a miss renders once (through the whole stack) and stores the result.
+pub async fn serve_cached(
+    State(cache): State<Arc<PageCache>>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let method = request.method();
     if !cache.enabled()
         || !(method == Method::GET || method == Method::HEAD)
         || !cacheable_path(request.uri().path())
     {
         return next.run(request).await;
     }
-    let key = request.uri().path_and_query().map_or_else(
-        || request.uri().path().to_owned(),
-        |pq| pq.as_str().to_owned(),
-    );
-    let request_headers = request.headers().clone();
+    let key = match request.uri().path_and_query() {
+        Some(pq) => pq.as_str().to_owned(),
+        None => request.uri().path().to_owned(),
+    };
 
     if let Some(page) = cache.entries.get(&key) {
         let fresh = page.rendered_at.elapsed() < cache.config.fresh_for;
         // Stale: the first reader re-renders, everyone else keeps getting the stale copy.
         if fresh || page.refreshing.swap(true, Ordering::AcqRel) {
-            return page.respond(&request_headers, &method, &cache.cache_control);
+            return page.respond(request.headers(), request.method());
         }
+        let (method, request_headers) = (request.method().clone(), request.headers().clone());
         let response = next.run(request).await;
-        return match store_response(cache, &key, response).await {
-            Stored::Page(new_page) => {
-                new_page.respond(&request_headers, &method, &cache.cache_control)
+        return match into_page(&cache, response).await {
+            Ok(new_page) => {
+                cache.store(&key, new_page.clone());
+                new_page.respond(&request_headers, &method)
             }
-            Stored::NotCacheable(response) if response.status().is_server_error() => {
+            Err(response) if response.status().is_server_error() => {
                 // stale-if-error: the database may be down; the old page is better than none.
                 page.refreshing.store(false, Ordering::Release);
-                page.respond(&request_headers, &method, &cache.cache_control)
+                page.respond(&request_headers, &method)
             }
-            Stored::NotCacheable(response) => {
+            Err(response) => {
                 cache.entries.remove(&key);
                 response
             }
@@ -432,35 +472,20 @@ pub async fn serve_cached(State(state): State<AppState>, request: Request, next:
     }
 
     match cache.entries.get_value_or_guard_async(&key).await {
-        Ok(page) => page.respond(&request_headers, &method, &cache.cache_control),
+        Ok(page) => page.respond(request.headers(), request.method()),
         Err(guard) => {
+            let (method, request_headers) = (request.method().clone(), request.headers().clone());
             let response = next.run(request).await;
-            match into_page(cache, response).await {
+            match into_page(&cache, response).await {
                 Ok(page) => {
                     let _ = guard.insert(page.clone());
                     cache.remember(&key, &page.keys);
-                    page.respond(&request_headers, &method, &cache.cache_control)
+                    page.respond(&request_headers, &method)
                 }
                 // Dropping the guard lets the next waiter render it.
                 Err(response) => response,
             }
         }
-    }
-}
-
-enum Stored {
-    Page(Arc<CachedPage>),
-    NotCacheable(Response),
-}
-
-async fn store_response(cache: &PageCache, key: &str, response: Response) -> Stored {
-    match into_page(cache, response).await {
-        Ok(page) => {
-            cache.entries.insert(key.to_owned(), page.clone());
-            cache.remember(key, &page.keys);
-            Stored::Page(page)
-        }
-        Err(response) => Stored::NotCacheable(response),
     }
 }
 
@@ -479,34 +504,28 @@ async fn into_page(cache: &PageCache, response: Response) -> Result<Arc<CachedPa
         .get::<SurrogateKeys>()
         .map(|k| k.0.clone())
         .unwrap_or_default();
-    let content_type = parts
-        .headers
-        .get(header::CONTENT_TYPE)
-        .cloned()
-        .unwrap_or(HeaderValue::from_static("text/html; charset=utf-8"));
     // Pages are small; a body that fails to read was never going to be served either.
     let bytes = match axum::body::to_bytes(body, 16 * 1024 * 1024).await {
         Ok(bytes) => bytes,
         Err(_) => return Err(StatusCode::INTERNAL_SERVER_ERROR.into_response()),
     };
     // Compression takes a millisecond or two: off the request threads.
-    let (ct, body) = (content_type.clone(), bytes.clone());
-    let built = tokio::task::spawn_blocking(move || CachedPage::build(ct, body, keys))
-        .await
-        .ok()
-        .flatten();
+    let (headers, body, cache_control) = (
+        parts.headers.clone(),
+        bytes.clone(),
+        cache.cache_control.clone(),
+    );
+    let built =
+        tokio::task::spawn_blocking(move || CachedPage::build(headers, body, keys, &cache_control))
+            .await
+            .ok()
+            .flatten();
     match built {
         Some(page) => {
             cache.renders.fetch_add(1, Ordering::Relaxed);
             Ok(Arc::new(page))
         }
-        None => {
-            let mut response = Response::from_parts(parts, Body::from(bytes));
-            response
-                .headers_mut()
-                .insert(header::CONTENT_TYPE, content_type);
-            Err(response)
-        }
+        None => Err(Response::from_parts(parts, Body::from(bytes))),
     }
 }
 
@@ -616,22 +635,23 @@ mod tests {
     fn a_cached_page_decompresses_to_the_same_bytes() {
         let body = Bytes::from("<p>Kyiv</p>".repeat(200));
         let page = CachedPage::build(
-            HeaderValue::from_static("text/html"),
+            HeaderMap::new(),
             body.clone(),
             vec!["home".into()],
+            &HeaderValue::from_static("public"),
         )
         .unwrap();
         let mut gunzipped = Vec::new();
         std::io::Read::read_to_end(
-            &mut flate2::read::GzDecoder::new(page.gzip.as_ref()),
+            &mut flate2::read::GzDecoder::new(page.gzip.body.as_ref()),
             &mut gunzipped,
         )
         .unwrap();
         assert_eq!(gunzipped, body);
         let mut unbrotlied = Vec::new();
-        brotli::BrotliDecompress(&mut page.brotli.as_ref(), &mut unbrotlied).unwrap();
+        brotli::BrotliDecompress(&mut page.brotli.body.as_ref(), &mut unbrotlied).unwrap();
         assert_eq!(unbrotlied, body);
-        assert!(page.brotli.len() < body.len() / 5);
+        assert!(page.brotli.body.len() < body.len() / 5);
     }
 
     #[test]

@@ -46,9 +46,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             render_error_pages,
         ))
-        .layer(middleware::from_fn_with_state(state.clone(), serve_cached))
         .layer(middleware::from_fn(security_headers))
-        .layer(CompressionLayer::new())
         .layer(TraceLayer::new_for_http())
+        // The page cache answers hits before any layer above runs; pages it stores already
+        // carry the security headers. Compression is outermost so that pages the cache does
+        // not keep are compressed too (cached pages come compressed and are passed through).
+        .layer(middleware::from_fn_with_state(
+            state.pages.clone(),
+            serve_cached,
+        ))
+        .layer(CompressionLayer::new())
         .with_state(state)
 }

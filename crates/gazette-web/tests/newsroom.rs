@@ -887,3 +887,115 @@ async fn nonsense_addresses_and_forms_get_clear_pages_not_errors() {
     assert!(!body.is_empty());
     app.finish().await;
 }
+
+// ---------------------------------------------------------------- editor: presence and shortcuts
+
+#[tokio::test]
+async fn the_who_else_is_editing_notice_is_refreshed_while_the_article_is_open() {
+    let app = TestApp::init().await;
+    let anna = app.signed_in("anna@news.test", Role::Editor).await;
+    let bohdan = app.signed_in("bohdan@news.test", Role::Editor).await;
+    let id = draft(&app, &anna, "Shared story").await;
+    let page = app.get_as(&anna, &format!("/newsroom/articles/{id}")).await;
+    assert_eq!(page.count("#presence[hidden]"), 1, "nobody else yet");
+    let endpoint = page.attrs("#presence", "data-presence").remove(0);
+    assert_eq!(endpoint, format!("/newsroom/articles/{id}/presence"));
+
+    let alone = app.post_as(&anna, &endpoint, &[]).await;
+    assert_eq!(alone.status, 200);
+    let alone: serde_json::Value = serde_json::from_str(&alone.body).unwrap();
+    assert_eq!(alone["others"], serde_json::json!([]));
+    assert_eq!(alone["message"], "");
+
+    // Bohdan opens it; Anna's next poll names him.
+    app.get_as(&bohdan, &format!("/newsroom/articles/{id}"))
+        .await;
+    app.advance_clock(25);
+    let polled = app.post_as(&anna, &endpoint, &[]).await;
+    let polled: serde_json::Value = serde_json::from_str(&polled.body).unwrap();
+    assert_eq!(polled["others"], serde_json::json!(["bohdan"]));
+    assert!(
+        polled["message"]
+            .as_str()
+            .unwrap()
+            .starts_with("Also editing: bohdan")
+    );
+
+    // Anna's polls keep her listed for Bohdan while she has the page open.
+    app.advance_clock(9 * 60);
+    app.post_as(&anna, &endpoint, &[]).await;
+    app.advance_clock(5 * 60);
+    let for_bohdan = app.post_as(&bohdan, &endpoint, &[]).await;
+    let for_bohdan: serde_json::Value = serde_json::from_str(&for_bohdan.body).unwrap();
+    assert_eq!(for_bohdan["others"], serde_json::json!(["anna"]));
+    let later = app.post_as(&anna, &endpoint, &[]).await;
+    let later: serde_json::Value = serde_json::from_str(&later.body).unwrap();
+    assert_eq!(
+        later["others"],
+        serde_json::json!(["bohdan"]),
+        "he just polled"
+    );
+    // Once Bohdan closes the page (his polls stop), he drops out of Anna's notice.
+    app.advance_clock(11 * 60);
+    let gone = app.post_as(&anna, &endpoint, &[]).await;
+    let gone: serde_json::Value = serde_json::from_str(&gone.body).unwrap();
+    assert_eq!(gone["others"], serde_json::json!([]));
+
+    let forged = app
+        .post_raw(
+            Some(&anna.cookie),
+            &anna.address,
+            &endpoint,
+            &[("csrf", "forged")],
+        )
+        .await;
+    assert_eq!(forged.status, 403);
+    let missing = app
+        .post_as(&anna, "/newsroom/articles/999999/presence", &[])
+        .await;
+    assert_eq!(missing.status, 404);
+    let nonsense = app
+        .post_as(&anna, "/newsroom/articles/abc/presence", &[])
+        .await;
+    assert_eq!(nonsense.status, 404);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_editor_lists_its_keyboard_shortcuts_and_the_script_handles_them() {
+    let app = TestApp::init().await;
+    let contributor = app.signed_in("con@news.test", Role::Contributor).await;
+    let editor = app.signed_in("ed@news.test", Role::Editor).await;
+    let id = draft(&app, &contributor, "Shortcut story").await;
+
+    let theirs = app
+        .get_as(&contributor, &format!("/newsroom/articles/{id}"))
+        .await;
+    let listed = theirs.texts(".shortcuts dd");
+    assert_eq!(
+        listed,
+        ["Save", "Refresh the preview"],
+        "no publishing for contributors"
+    );
+    let editors = app
+        .get_as(&editor, &format!("/newsroom/articles/{id}"))
+        .await;
+    let listed = editors.texts(".shortcuts dt");
+    assert!(listed[0].contains("Ctrl+S"), "{listed:?}");
+    assert!(listed[1].contains("Ctrl+Enter"), "{listed:?}");
+    assert!(listed[2].contains("Alt+P"), "{listed:?}");
+
+    let script = editors.attrs("script[src]", "src").remove(0);
+    let js = app.get(&script).await;
+    assert_eq!(js.status, 200);
+    for needed in [
+        "keydown",
+        "KeyP",
+        "requestSubmit",
+        "data.message",
+        "setInterval",
+    ] {
+        assert!(js.body.contains(needed), "newsroom.js lacks {needed}");
+    }
+    app.finish().await;
+}

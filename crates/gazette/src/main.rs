@@ -5,6 +5,7 @@ mod config;
 mod demo;
 mod generate;
 mod reindex;
+mod synonyms;
 mod users;
 
 use std::net::SocketAddr;
@@ -68,6 +69,9 @@ enum Command {
     /// Rebuild the search index from the database, showing progress. Stop `gazette serve` on the
     /// same data folder first; a server rebuilds a missing or outdated index by itself.
     Reindex,
+    /// Manage the search synonym list: list, add "Kyiv, Kiev, Київ", remove ID.
+    #[command(subcommand)]
+    Synonyms(synonyms::SynonymsCommand),
     /// Add many synthetic published articles (for benchmarks and load tests).
     Generate {
         /// How many articles to add
@@ -137,6 +141,12 @@ async fn main() -> anyhow::Result<()> {
             let store = open_store(&cli.common, &file).await?;
             let dir = reindex::index_dir(&data_dir(&cli.common, &file));
             let result = reindex::run(store.as_ref(), &dir).await;
+            store.close().await;
+            result
+        }
+        Command::Synonyms(command) => {
+            let store = open_store(&cli.common, &file).await?;
+            let result = synonyms::run(store.as_ref(), command).await;
             store.close().await;
             result
         }

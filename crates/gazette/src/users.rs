@@ -38,6 +38,12 @@ pub enum UserCommand {
         /// Their e-mail address
         email: String,
     },
+    /// Turn two-factor sign-in off for a person who lost their phone and recovery codes; they
+    /// sign in with their password and can set it up again.
+    ResetTwoFactor {
+        /// Their e-mail address
+        email: String,
+    },
 }
 
 #[derive(Args)]
@@ -166,10 +172,11 @@ pub async fn run(store: &dyn Store, command: UserCommand) -> anyhow::Result<()> 
             }
             for u in users {
                 println!(
-                    "{:<32} {:<28} {:<12}{}",
+                    "{:<32} {:<28} {:<12}{}{}",
                     u.email.as_str(),
                     u.name,
                     u.role.as_str(),
+                    if u.two_factor { " (two-factor)" } else { "" },
                     if u.disabled { " (disabled)" } else { "" }
                 );
             }
@@ -228,6 +235,18 @@ pub async fn run(store: &dyn Store, command: UserCommand) -> anyhow::Result<()> 
                 "Password changed for {}; they were signed out everywhere.",
                 user.email
             );
+        }
+        UserCommand::ResetTwoFactor { email } => {
+            let user = find(store, &email).await?;
+            if store.disable_two_factor(user.id).await? {
+                audit(store, "two_factor_reset", &user, String::new()).await;
+                println!(
+                    "Two-factor sign-in is off for {}; they sign in with their password alone.",
+                    user.email
+                );
+            } else {
+                println!("{} does not use two-factor sign-in.", user.email);
+            }
         }
     }
     Ok(())

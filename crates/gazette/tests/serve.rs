@@ -163,3 +163,74 @@ fn every_command_explains_itself() {
         assert!(text.contains("Usage:"), "{args:?}: {text}");
     }
 }
+
+/// A plain HTTP/1.1 POST with a user agent: the status code.
+fn post(address: &str, path: &str, user_agent: &str) -> u16 {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "POST {path} HTTP/1.1\r\nHost: {address}\r\nUser-Agent: {user_agent}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    response.split_whitespace().nth(1).unwrap().parse().unwrap()
+}
+
+/// The article id and the view count printed on an article page.
+fn article_id_and_views(page: &str) -> (String, u64) {
+    let id = page
+        .split("data-article=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .expect("a view beacon on the article page")
+        .to_owned();
+    let after_views = page.split("class=\"views\"").nth(1).expect("a view count");
+    let count: String = after_views
+        .split("</svg>")
+        .nth(1)
+        .unwrap_or(after_views)
+        .chars()
+        .take_while(|c| c.is_ascii_digit() || *c == ',')
+        .filter(char::is_ascii_digit)
+        .collect();
+    (id, count.parse().expect("a number of views"))
+}
+
+#[test]
+fn view_counts_survive_a_graceful_restart() {
+    let data = tempfile::tempdir().unwrap();
+    let mut server = start(data.path(), &[]);
+    let (_, war) = get(&server.address, "/war");
+    let path = format!(
+        "/war/{}",
+        war.split("href=\"/war/")
+            .nth(1)
+            .and_then(|r| r.split('"').next())
+            .unwrap()
+    );
+    let (_, page) = get(&server.address, &path);
+    let (id, before) = article_id_and_views(&page);
+    for reader in 0..5 {
+        let agent = format!("Mozilla/5.0 (X11; Linux x86_64) Firefox/{reader}.0");
+        assert_eq!(post(&server.address, &format!("/views/{id}"), &agent), 204);
+    }
+    // The same reader again, and a crawler: neither counts.
+    post(
+        &server.address,
+        &format!("/views/{id}"),
+        "Mozilla/5.0 (X11; Linux x86_64) Firefox/0.0",
+    );
+    post(&server.address, &format!("/views/{id}"), "Googlebot/2.1");
+    // Stopped before the periodic flush: the count must be saved on the way out.
+    interrupt(&mut server);
+
+    let mut again = start(data.path(), &[]);
+    let (_, page) = get(&again.address, &path);
+    let (_, after) = article_id_and_views(&page);
+    assert_eq!(after, before + 5);
+    interrupt(&mut again);
+}

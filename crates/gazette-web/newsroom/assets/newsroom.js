@@ -1,6 +1,7 @@
 // Progressive enhancements for the newsroom editor. Everything works without this file:
-// it adds a Markdown toolbar, a live preview, autosave of drafts and a warning before leaving
-// with unsaved changes.
+// it adds a Markdown toolbar, a live preview, autosave of drafts, a warning before leaving
+// with unsaved changes, keyboard shortcuts (listed on the page) and a "who else is editing"
+// notice kept current while the article is open.
 (function () {
   "use strict";
   var form = document.getElementById("editor-form");
@@ -56,6 +57,63 @@
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data && typeof data.html === "string") preview.innerHTML = data.html; })
       .catch(function () {});
+  }
+
+  // Keyboard shortcuts: Ctrl/Cmd+S saves, Ctrl/Cmd+Enter refreshes the preview, Alt+P publishes
+  // now when the workflow panel offers it.
+  var editable = !form.querySelector("fieldset[disabled]");
+  document.addEventListener("keydown", function (event) {
+    var mod = event.ctrlKey || event.metaKey;
+    if (mod && !event.altKey && !event.shiftKey && (event.key === "s" || event.key === "S")) {
+      event.preventDefault();
+      var save = form.querySelector("button[name=intent][value=save]");
+      if (editable && save) { submitting = true; form.requestSubmit(save); }
+    } else if (mod && event.key === "Enter") {
+      event.preventDefault();
+      clearTimeout(previewTimer);
+      if (preview && form.dataset.preview) {
+        refreshPreview();
+        preview.scrollIntoView({ block: "nearest" });
+      } else {
+        var show = form.querySelector("button[name=intent][value=preview]");
+        if (show) { submitting = true; form.requestSubmit(show); }
+      }
+    } else if (event.altKey && !mod && event.code === "KeyP") {
+      var publish = document.querySelector(".workflow__form button[name=action][value=publish]");
+      if (!publish) return;
+      event.preventDefault();
+      if (dirty) {
+        if (status) status.textContent = "Save your changes first (Ctrl+S), then publish.";
+        return;
+      }
+      if (window.confirm("Publish this article now?")) {
+        submitting = true;
+        publish.form.requestSubmit(publish);
+      }
+    }
+  });
+
+  // Who else is editing: refreshed every 25 seconds while the page is open (and visible).
+  var presence = document.getElementById("presence");
+  if (presence && presence.dataset.presence) {
+    var csrf = form.querySelector("input[name=csrf]");
+    var poll = function () {
+      if (document.hidden || !csrf) return;
+      fetch(presence.dataset.presence, {
+        method: "POST",
+        body: new URLSearchParams({ csrf: csrf.value }),
+        credentials: "same-origin"
+      })
+        .then(function (r) { return r.ok ? r.json() : null; })
+        .then(function (data) {
+          if (!data || typeof data.message !== "string") return;
+          presence.textContent = data.message;
+          presence.hidden = data.message === "";
+        })
+        .catch(function () {});
+    };
+    setInterval(poll, 25000);
+    document.addEventListener("visibilitychange", function () { if (!document.hidden) poll(); });
   }
 
   function autosave() {

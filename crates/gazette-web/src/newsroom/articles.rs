@@ -22,7 +22,7 @@ use crate::AppState;
 /// Articles per page in the newsroom list.
 const PER_PAGE: u32 = 20;
 /// Someone who opened the editor this recently is shown as "also editing".
-const EDITING_WINDOW_MINUTES: i64 = 10;
+pub(super) const EDITING_WINDOW_MINUTES: i64 = 10;
 const MAX_TAGS: usize = 20;
 const MAX_TAG_LEN: usize = 60;
 

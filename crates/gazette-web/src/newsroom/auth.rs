@@ -52,7 +52,7 @@ impl CurrentUser {
     }
 }
 
-fn token_hash(token: &str) -> String {
+pub(super) fn token_hash(token: &str) -> String {
     Sha256::digest(token.as_bytes())
         .iter()
         .map(|b| format!("{b:02x}"))
@@ -92,7 +92,12 @@ pub fn client_address(state: &AppState, parts: &Parts) -> String {
         )
 }
 
-fn set_cookie(state: &AppState, name: &str, value: &str, max_age_secs: i64) -> HeaderValue {
+pub(super) fn set_cookie(
+    state: &AppState,
+    name: &str,
+    value: &str,
+    max_age_secs: i64,
+) -> HeaderValue {
     let secure = if state.config.base_url.starts_with("https://") {
         "; Secure"
     } else {
@@ -130,6 +135,13 @@ where
         };
         let hash = token_hash(token);
         match state.store.session(&hash, state.now()).await? {
+            Some((_, user))
+                if !user.two_factor
+                    && !super::two_factor::exempt_path(&original_path(parts))
+                    && super::two_factor::required(&state).await? =>
+            {
+                Err(NewsroomError::TwoFactorRequired)
+            }
             Some((session, user)) => Ok(Self {
                 user,
                 csrf: session.csrf_token,
@@ -139,6 +151,16 @@ where
             None => Err(NewsroomError::Unauthenticated { next }),
         }
     }
+}
+
+/// The request's path as the browser sent it (inside the nested router `/newsroom` is stripped).
+fn original_path(parts: &Parts) -> String {
+    parts
+        .extensions
+        .get::<axum::extract::OriginalUri>()
+        .map_or(&parts.uri, |original| &original.0)
+        .path()
+        .to_owned()
 }
 
 /// A POST from a signed-in person whose form carries their session's CSRF token. Handlers that
@@ -151,7 +173,7 @@ pub struct PostForm {
 /// Largest form accepted (an article body with room to spare).
 const MAX_FORM_BYTES: usize = 2 * 1024 * 1024;
 
-async fn read_form(request: Request) -> NewsroomResult<FormData> {
+pub(super) async fn read_form(request: Request) -> NewsroomResult<FormData> {
     let is_form = request
         .headers()
         .get(header::CONTENT_TYPE)
@@ -185,7 +207,7 @@ fn url_form_pairs(bytes: &[u8]) -> NewsroomResult<Vec<(String, String)>> {
     Ok(pairs)
 }
 
-fn same_token(a: &str, b: &str) -> bool {
+pub(super) fn same_token(a: &str, b: &str) -> bool {
     // Compared in full whatever the first difference, so timing tells an attacker nothing.
     a.len() == b.len()
         && a.bytes()
@@ -281,6 +303,51 @@ pub async fn login_page(
     )
 }
 
+/// When sign-ins for this account or from this address have failed too often within the window,
+/// the message saying so (and the refusal is audited); checked before any password or code.
+pub(super) async fn blocked(
+    state: &AppState,
+    email_key: &str,
+    address: &str,
+) -> NewsroomResult<Option<String>> {
+    let now = state.now();
+    let failures = state
+        .store
+        .failed_logins(
+            email_key,
+            address,
+            now - Duration::minutes(LOGIN_WINDOW_MINUTES),
+        )
+        .await?;
+    if failures.for_email < MAX_FAILURES_PER_ACCOUNT
+        && failures.from_address < MAX_FAILURES_PER_ADDRESS
+    {
+        return Ok(None);
+    }
+    let message = format!(
+        "Too many failed sign-ins {}. Wait {LOGIN_WINDOW_MINUTES} minutes and try again, or ask an admin to reset your password.",
+        if failures.for_email >= MAX_FAILURES_PER_ACCOUNT {
+            "for this account"
+        } else {
+            "from your network address"
+        }
+    );
+    audit(
+        state,
+        &Actor {
+            user_id: None,
+            name: email_key.to_owned(),
+            address: address.to_owned(),
+        },
+        "login_blocked",
+        "user",
+        None,
+        "rate limited",
+    )
+    .await;
+    Ok(Some(message))
+}
+
 pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomResult<Response> {
     let (parts, body) = request.into_parts();
     let address = client_address(&state, &parts);
@@ -304,38 +371,7 @@ pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomR
     }
     let now = state.now();
     let email_key = typed_email.to_lowercase();
-    let failures = state
-        .store
-        .failed_logins(
-            &email_key,
-            &address,
-            now - Duration::minutes(LOGIN_WINDOW_MINUTES),
-        )
-        .await?;
-    if failures.for_email >= MAX_FAILURES_PER_ACCOUNT
-        || failures.from_address >= MAX_FAILURES_PER_ADDRESS
-    {
-        let message = format!(
-            "Too many failed sign-ins {}. Wait {LOGIN_WINDOW_MINUTES} minutes and try again, or ask an admin to reset your password.",
-            if failures.for_email >= MAX_FAILURES_PER_ACCOUNT {
-                "for this account"
-            } else {
-                "from your network address"
-            }
-        );
-        audit(
-            &state,
-            &Actor {
-                user_id: None,
-                name: email_key.clone(),
-                address: address.clone(),
-            },
-            "login_blocked",
-            "user",
-            None,
-            "rate limited",
-        )
-        .await;
+    if let Some(message) = blocked(&state, &email_key, &address).await? {
         let mut page = login_form(&state, &headers, &next, &typed_email, Some(&message), None)?;
         *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
         return Ok(page);
@@ -354,10 +390,15 @@ pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomR
             false
         }
     };
-    state
-        .store
-        .record_login_attempt(&email_key, &address, verified, now)
-        .await?;
+    // A right password of someone with two-factor is not yet a success: it must not reset the
+    // count of failures, or guessing codes would be unlimited.
+    let second_step = verified && found.as_ref().is_some_and(|(u, _)| u.two_factor);
+    if !second_step {
+        state
+            .store
+            .record_login_attempt(&email_key, &address, verified, now)
+            .await?;
+    }
     let user = match (verified, found) {
         (true, Some((user, _))) => user,
         (_, found) => {
@@ -391,8 +432,24 @@ pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomR
         }
     };
 
+    if second_step {
+        return super::two_factor::ask_for_code(&state, &user, &address, &next).await;
+    }
+    start_session(&state, &headers, &user, address, &next, "").await
+}
+
+/// Signs `user` in: a new session and its cookie, then on to `next`.
+pub(super) async fn start_session(
+    state: &AppState,
+    headers: &HeaderMap,
+    user: &User,
+    address: String,
+    next: &str,
+    detail: &str,
+) -> NewsroomResult<Response> {
+    let now = state.now();
     // A fresh session at every sign-in; any session this browser had before ends.
-    if let Some(old) = cookie(&headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
+    if let Some(old) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
         state.store.delete_session(&token_hash(old)).await?;
     }
     let token = random_token();
@@ -416,7 +473,7 @@ pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomR
         )
         .await?;
     audit(
-        &state,
+        state,
         &Actor {
             user_id: Some(user.id),
             name: user.name.clone(),
@@ -425,15 +482,15 @@ pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomR
         "login",
         "user",
         Some(user.id),
-        "",
+        detail,
     )
     .await;
-    let mut response = see_other(&next);
+    let mut response = see_other(next);
     let headers = response.headers_mut();
     headers.append(
         header::SET_COOKIE,
         set_cookie(
-            &state,
+            state,
             SESSION_COOKIE,
             &token,
             SESSION_LIFETIME_DAYS * 86_400,
@@ -441,7 +498,11 @@ pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomR
     );
     headers.append(
         header::SET_COOKIE,
-        set_cookie(&state, LOGIN_CSRF_COOKIE, "", 0),
+        set_cookie(state, LOGIN_CSRF_COOKIE, "", 0),
+    );
+    headers.append(
+        header::SET_COOKIE,
+        set_cookie(state, super::two_factor::CHALLENGE_COOKIE, "", 0),
     );
     Ok(response)
 }

@@ -14,10 +14,13 @@ pub mod audit;
 pub mod auth;
 pub mod corrections;
 pub mod people;
+pub mod presence;
 pub mod revisions;
 pub mod scheduler;
 pub mod sections;
 pub mod settings;
+pub mod synonyms;
+pub mod two_factor;
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -42,6 +45,10 @@ pub fn router() -> Router<AppState> {
     Router::new()
         .route("/", get(articles::list))
         .route("/login", get(auth::login_page).post(auth::login))
+        .route(
+            "/login/code",
+            get(two_factor::code_page).post(two_factor::check_code),
+        )
         .route("/logout", post(auth::logout))
         .route("/account", get(auth::account))
         .route("/account/password", post(auth::change_password))
@@ -49,12 +56,21 @@ pub fn router() -> Router<AppState> {
             "/account/sign-out-everywhere",
             post(auth::sign_out_everywhere),
         )
+        .route("/account/two-factor", get(two_factor::page))
+        .route("/account/two-factor/start", post(two_factor::start))
+        .route("/account/two-factor/confirm", post(two_factor::confirm))
+        .route("/account/two-factor/disable", post(two_factor::disable))
+        .route(
+            "/account/two-factor/recovery-codes",
+            post(two_factor::new_recovery_codes),
+        )
         .route("/assets/{name}", get(asset))
         .route("/preview", post(articles::live_preview))
         .route("/articles", post(articles::create))
         .route("/articles/new", get(articles::new_article))
         .route("/articles/{id}", get(articles::edit).post(articles::save))
         .route("/articles/{id}/autosave", post(articles::autosave))
+        .route("/articles/{id}/presence", post(presence::presence))
         .route("/articles/{id}/workflow", post(articles::workflow))
         .route("/articles/{id}/corrections", post(corrections::add))
         .route("/articles/{id}/revisions", get(revisions::list))
@@ -68,11 +84,18 @@ pub fn router() -> Router<AppState> {
         .route("/tags", get(sections::tags))
         .route("/tags/{id}", post(sections::rename_tag))
         .route("/tags/{id}/delete", post(sections::delete_tag))
+        .route("/synonyms", get(synonyms::list).post(synonyms::add))
+        .route("/synonyms/{id}/delete", post(synonyms::delete))
         .route("/users", get(people::list).post(people::create))
         .route("/users/{id}", post(people::update))
         .route("/users/{id}/password", post(people::reset_password))
         .route("/users/{id}/sign-out", post(people::sign_out))
+        .route(
+            "/users/{id}/two-factor/reset",
+            post(two_factor::admin_reset),
+        )
         .route("/settings", get(settings::page).post(settings::save))
+        .route("/settings/two-factor", post(two_factor::set_required))
         .route("/audit", get(audit::list))
 }
 
@@ -200,6 +223,7 @@ pub fn layout(user: Option<&CurrentUser>, title: &str) -> minijinja::Value {
             role_label => u.user.role.label(),
             is_editor => u.user.role >= gazette_core::newsroom::Role::Editor,
             is_admin => u.user.role == gazette_core::newsroom::Role::Admin,
+            two_factor => u.user.two_factor,
         }),
         csrf => user.map(|u| u.csrf.clone()).unwrap_or_default(),
     }
@@ -219,6 +243,11 @@ pub enum NewsroomError {
     /// Not signed in: sent to the sign-in page, then back to `next`.
     #[error("sign in to continue")]
     Unauthenticated { next: String },
+    /// Signed in, but the site requires two-factor sign-in and this person has not set it up.
+    #[error(
+        "This newsroom requires two-factor sign-in. Set it up on your account page to continue."
+    )]
+    TwoFactorRequired,
     #[error("{0}")]
     Forbidden(String),
     #[error("{0}")]
@@ -264,7 +293,7 @@ fn capitalise(s: &str) -> String {
 impl NewsroomError {
     pub fn status(&self) -> StatusCode {
         match self {
-            Self::Unauthenticated { .. } => StatusCode::SEE_OTHER,
+            Self::Unauthenticated { .. } | Self::TwoFactorRequired => StatusCode::SEE_OTHER,
             Self::Forbidden(_) => StatusCode::FORBIDDEN,
             Self::BadRequest(_) => StatusCode::BAD_REQUEST,
             Self::Conflict(_) => StatusCode::CONFLICT,
@@ -291,6 +320,7 @@ impl NewsroomError {
     fn title(&self) -> &'static str {
         match self {
             Self::Unauthenticated { .. } => "Sign in",
+            Self::TwoFactorRequired => "Two-factor sign-in required",
             Self::Forbidden(_) => "Not allowed",
             Self::BadRequest(_) => "That did not work",
             Self::Conflict(_) => "Changed by someone else",
@@ -307,6 +337,9 @@ impl IntoResponse for NewsroomError {
         if let Self::Unauthenticated { next } = &self {
             let target = format!("/newsroom/login?next={}", urlencoding::encode(next));
             return see_other(&target);
+        }
+        if let Self::TwoFactorRequired = &self {
+            return see_other("/newsroom/account/two-factor?notice=required");
         }
         if let Self::Internal(detail) = &self {
             tracing::error!(%detail, "newsroom request failed");
@@ -354,6 +387,7 @@ impl IntoResponse for JsonError {
         }
         let status = match self.0 {
             NewsroomError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
+            NewsroomError::TwoFactorRequired => StatusCode::FORBIDDEN,
             ref e => e.status(),
         };
         private(

@@ -37,6 +37,9 @@ async fn page(
         Some("saved") => Some("Saved."),
         Some("password") => Some("Password reset; they were signed out everywhere."),
         Some("signed_out") => Some("Signed out everywhere."),
+        Some("two_factor_reset") => Some(
+            "Two-factor sign-in turned off; they sign in with their password and can set it up again.",
+        ),
         _ => None,
     };
     let mut response = render(
@@ -48,6 +51,7 @@ async fn page(
                     id => u.id, email => u.email.as_str(), name => u.name.clone(), role => u.role.as_str(),
                     disabled => u.disabled, author_id => u.author_id.map(|a| a.to_string()).unwrap_or_default(),
                     created => show_time(u.created_at),
+                    two_factor => u.two_factor,
                 }).collect::<Vec<_>>(),
                 roles => Role::ALL.iter().map(|r| minijinja::context! { value => r.as_str(), label => r.label() }).collect::<Vec<_>>(),
                 authors => authors.iter().map(|a| minijinja::context! { id => a.id.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),

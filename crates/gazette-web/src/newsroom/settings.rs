@@ -46,6 +46,7 @@ pub async fn page(
             ..layout(Some(&user), "Settings"),
             ..minijinja::context! {
                 fields,
+                require_two_factor => super::two_factor::required(&state).await?,
                 notice => (query.notice.as_deref() == Some("saved")).then_some("Settings saved; the public site shows them now."),
             }
         },

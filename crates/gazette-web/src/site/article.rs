@@ -3,7 +3,7 @@
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use gazette_core::{Article, ArticleStatus};
-use gazette_store::{ArticleFilter, ArticleLookup, PageRequest};
+use gazette_store::{ArticleFilter, ArticleLookup};
 
 use super::{keys_for, render, top_articles};
 use crate::AppState;
@@ -52,18 +52,14 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
     };
     let related = state
         .store
-        .published(
-            &related_filter,
-            PageRequest::new(1, RELATED_COUNT),
-            state.now(),
-        )
+        .latest(&related_filter, RELATED_COUNT, state.now())
         .await?;
     let top = top_articles(state, TOP_COUNT);
     let keys = keys_for(
-        &[&related.items, &top],
+        &[&related, &top],
         &[article_key(a.id), section_key(a.section.id)],
     );
-    let related = Card::list(&related.items, a.language);
+    let related = Card::list(&related, a.language);
     let top_articles = Card::list(&top, a.language);
     let beacon = minijinja::context! { script => BEACON_SCRIPT, pixel_url => format!("/views/{}.gif", a.id) };
 

@@ -3,7 +3,7 @@
 use axum::extract::State;
 use axum::response::Response;
 use gazette_core::Language;
-use gazette_store::{ArticleFilter, PageRequest};
+use gazette_store::ArticleFilter;
 use serde::Serialize;
 
 use super::{keys_for, render, top_articles};
@@ -26,10 +26,10 @@ pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
     let lang = Language::En;
     let newest = state
         .store
-        .published(&ArticleFilter::default(), PageRequest::new(1, 15), now)
+        .latest(&ArticleFilter::default(), 15, now)
         .await?;
-    let mut shown: Vec<gazette_core::ArticleSummary> = newest.items.clone();
-    let mut cards = Card::list(&newest.items, lang).into_iter();
+    let mut shown: Vec<gazette_core::ArticleSummary> = newest.clone();
+    let mut cards = Card::list(&newest, lang).into_iter();
     let lead = cards.next();
     let top_stories: Vec<Card> = cards.by_ref().take(4).collect();
     let latest: Vec<Card> = cards.collect();
@@ -40,19 +40,16 @@ pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
             section_id: Some(section.id),
             ..Default::default()
         };
-        let page = state
-            .store
-            .published(&filter, PageRequest::new(1, SECTION_BLOCK_SIZE), now)
-            .await?;
-        if !page.items.is_empty() {
+        let items = state.store.latest(&filter, SECTION_BLOCK_SIZE, now).await?;
+        if !items.is_empty() {
             section_blocks.push(SectionBlock {
                 section: Link {
                     name: section.name.clone(),
                     url: section_url(&section.slug),
                 },
-                articles: Card::list(&page.items, lang),
+                articles: Card::list(&items, lang),
             });
-            shown.extend(page.items);
+            shown.extend(items);
         }
     }
     let top = top_articles(&state, 5);

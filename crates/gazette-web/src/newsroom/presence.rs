@@ -1,0 +1,56 @@
+//! "Who else is editing": the editor's script calls this every half minute while the article is
+//! open. It notes that this person still has it open and answers with the others who do.
+
+use axum::Json;
+use axum::extract::{Path, State};
+use chrono::Duration;
+
+use super::articles::EDITING_WINDOW_MINUTES;
+use super::auth::PostForm;
+use super::{JsonError, NewsroomError, show_time};
+use crate::AppState;
+
+pub async fn presence(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> Result<Json<serde_json::Value>, JsonError> {
+    let id: i64 = id.trim().parse().map_err(|_| NewsroomError::NotFound)?;
+    if state
+        .store
+        .article(id)
+        .await
+        .map_err(NewsroomError::from)?
+        .is_none()
+    {
+        return Err(NewsroomError::NotFound.into());
+    }
+    let now = state.now();
+    let others = state
+        .store
+        .mark_editing(
+            id,
+            post.user.user.id,
+            now - Duration::minutes(EDITING_WINDOW_MINUTES),
+            now,
+        )
+        .await
+        .map_err(NewsroomError::from)?;
+    let names: Vec<String> = others.iter().map(|o| o.name.clone()).collect();
+    let message = if others.is_empty() {
+        String::new()
+    } else {
+        format!(
+            "Also editing: {}. If you both save, the second save is refused rather than overwriting the first.",
+            others
+                .iter()
+                .map(|o| format!("{} (opened {})", o.name, show_time(o.seen_at)))
+                .collect::<Vec<_>>()
+                .join(", ")
+        )
+    };
+    Ok(Json(serde_json::json!({
+        "others": names,
+        "message": message,
+    })))
+}

@@ -1,0 +1,134 @@
+//! Search synonyms, for editors and admins: groups of spellings that search treats as one word
+//! (Kyiv, Kiev, Київ). A change reaches every node's search through the change log within a
+//! second, with no reindexing: the query is expanded, not the index.
+
+use axum::extract::{Path, Query, State};
+use axum::response::Response;
+use gazette_core::newsroom::Permission;
+
+use super::audit::require;
+use super::auth::{CurrentUser, PostForm};
+use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_other};
+use crate::AppState;
+
+/// Synonyms are part of the site's vocabulary, like tags: whoever may manage tags may edit them.
+const PERMISSION: Permission = Permission::ManageTags;
+const WHAT: &str = "edit search synonyms";
+
+#[derive(Debug, serde::Deserialize)]
+pub struct NoticeQuery {
+    notice: Option<String>,
+}
+
+fn notice(code: Option<&str>) -> Option<&'static str> {
+    match code? {
+        "added" => Some("Synonyms added. Search finds every spelling within a second."),
+        "deleted" => Some("Synonym group deleted."),
+        _ => None,
+    }
+}
+
+/// The spellings typed into the form, comma-separated: `Kyiv, Kiev, Київ`.
+pub fn split_terms(raw: &str) -> Vec<String> {
+    raw.split([',', '\n'])
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<NoticeQuery>,
+) -> NewsroomResult<Response> {
+    require(&user, PERMISSION, WHAT)?;
+    let groups = state.store.synonym_groups().await?;
+    render(
+        "synonyms.html",
+        minijinja::context! {
+            ..layout(Some(&user), "Search synonyms"),
+            ..minijinja::context! {
+                groups => groups.iter().map(|g| minijinja::context! {
+                    id => g.id, terms => g.terms.clone(),
+                }).collect::<Vec<_>>(),
+                notice => notice(query.notice.as_deref()),
+            }
+        },
+    )
+}
+
+pub async fn add(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+    require(&post.user, PERMISSION, WHAT)?;
+    let terms = split_terms(post.form.get("terms").unwrap_or_default());
+    if terms.is_empty() {
+        return Err(NewsroomError::BadRequest(
+            "Type two or more spellings of the same word, separated by commas: Kyiv, Kiev, Київ."
+                .into(),
+        ));
+    }
+    let group = state
+        .store
+        .add_synonym_group(&terms, state.now())
+        .await
+        .map_err(|e| match e {
+            gazette_store::StoreError::Conflict(_) => {
+                NewsroomError::Conflict("That synonym group already exists.".into())
+            }
+            e => e.into(),
+        })?;
+    audit(
+        &state,
+        &post.user.actor(),
+        "create",
+        "synonyms",
+        Some(group.id),
+        group.terms.join(", "),
+    )
+    .await;
+    changed(&state).await;
+    Ok(see_other("/newsroom/synonyms?notice=added"))
+}
+
+pub async fn delete(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    require(&post.user, PERMISSION, WHAT)?;
+    let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
+    let terms = state
+        .store
+        .synonym_groups()
+        .await?
+        .into_iter()
+        .find(|g| g.id == id)
+        .map(|g| g.terms.join(", "))
+        .ok_or(NewsroomError::NotFound)?;
+    state.store.delete_synonym_group(id, state.now()).await?;
+    audit(
+        &state,
+        &post.user.actor(),
+        "delete",
+        "synonyms",
+        Some(id),
+        terms,
+    )
+    .await;
+    changed(&state).await;
+    Ok(see_other("/newsroom/synonyms?notice=deleted"))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn terms_are_split_on_commas_and_blank_ones_dropped() {
+        assert_eq!(
+            split_terms(" Kyiv, Kiev ,, Київ\nKryvyi Rih "),
+            ["Kyiv", "Kiev", "Київ", "Kryvyi Rih"]
+        );
+        assert!(split_terms(" , ").is_empty());
+    }
+}

@@ -1,0 +1,628 @@
+//! Two-factor sign-in: setting up an authenticator app (the secret as text, as an `otpauth://`
+//! address and as a QR code), confirming it with a code, recovery codes shown once, the second
+//! sign-in step, turning it off (with the password), an admin turning it off for someone who lost
+//! their phone, and the site setting that requires it of everyone.
+//!
+//! The second step is a row in `login_challenges` named by a cookie: a right password of someone
+//! with two-factor gives that, not a session. Wrong codes count as failed sign-ins, with the same
+//! limits as wrong passwords.
+
+use axum::extract::{Path, Query, Request, State};
+use axum::http::{HeaderMap, StatusCode, header};
+use axum::response::Response;
+use chrono::Duration;
+use gazette_core::newsroom::{Permission, User, random_token, verify_password};
+use gazette_core::two_factor::{self as totp, CodeInput};
+use gazette_store::{Actor, NewLoginChallenge};
+use serde::Deserialize;
+
+use super::audit::require;
+use super::auth::{
+    CurrentUser, PostForm, blocked, client_address, cookie, read_form, same_token, set_cookie,
+    start_session, token_hash,
+};
+use super::{NewsroomError, NewsroomResult, audit, layout, render, see_other, show_time};
+use crate::AppState;
+
+/// The site setting that makes everyone use two-factor sign-in ("true" or "false").
+pub const REQUIRE_SETTING: &str = "newsroom.require_two_factor";
+/// The cookie naming a sign-in that waits for its code.
+pub const CHALLENGE_COOKIE: &str = "gazette_2fa";
+/// How long the code step waits after the password.
+const CHALLENGE_MINUTES: i64 = 5;
+
+/// Whether the site requires two-factor sign-in of everyone.
+pub async fn required(state: &AppState) -> NewsroomResult<bool> {
+    Ok(state.store.setting(REQUIRE_SETTING).await?.as_deref() == Some("true"))
+}
+
+/// Pages someone without two-factor can still use when it is required: their account (where it
+/// is set up) and signing out.
+pub fn exempt_path(path: &str) -> bool {
+    let path = path.strip_prefix("/newsroom").unwrap_or(path);
+    path == "/account" || path.starts_with("/account/") || path == "/logout"
+}
+
+// ---------------------------------------------------------------- second sign-in step
+
+/// After a right password: remember the half-done sign-in and ask for the code.
+pub async fn ask_for_code(
+    state: &AppState,
+    user: &User,
+    address: &str,
+    next: &str,
+) -> NewsroomResult<Response> {
+    let now = state.now();
+    let token = random_token();
+    state
+        .store
+        .create_login_challenge(
+            NewLoginChallenge {
+                token_hash: token_hash(&token),
+                user_id: user.id,
+                csrf_token: random_token(),
+                next: next.to_owned(),
+                address: address.to_owned(),
+                expires_at: now + Duration::minutes(CHALLENGE_MINUTES),
+            },
+            now,
+        )
+        .await?;
+    audit(
+        state,
+        &Actor {
+            user_id: Some(user.id),
+            name: user.name.clone(),
+            address: address.to_owned(),
+        },
+        "login_password_ok",
+        "user",
+        Some(user.id),
+        "waiting for the two-factor code",
+    )
+    .await;
+    let mut response = see_other("/newsroom/login/code");
+    response.headers_mut().append(
+        header::SET_COOKIE,
+        set_cookie(state, CHALLENGE_COOKIE, &token, CHALLENGE_MINUTES * 60),
+    );
+    Ok(response)
+}
+
+fn code_form(
+    csrf: Option<&str>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> NewsroomResult<Response> {
+    let mut page = render(
+        "login_code.html",
+        minijinja::context! {
+            ..layout(None, "Sign-in code"),
+            ..minijinja::context! {
+                challenge_csrf => csrf,
+                expired => csrf.is_none(),
+                error,
+            }
+        },
+    )?;
+    *page.status_mut() = status;
+    Ok(page)
+}
+
+fn expired() -> NewsroomResult<Response> {
+    code_form(
+        None,
+        Some(&format!(
+            "This sign-in waited more than {CHALLENGE_MINUTES} minutes for its code, or was already used. Sign in again."
+        )),
+        StatusCode::BAD_REQUEST,
+    )
+}
+
+pub async fn code_page(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+) -> NewsroomResult<Response> {
+    let Some(token) = cookie(&headers, CHALLENGE_COOKIE).filter(|t| !t.is_empty()) else {
+        return expired();
+    };
+    match state
+        .store
+        .login_challenge(&token_hash(token), state.now())
+        .await?
+    {
+        Some(challenge) => code_form(Some(&challenge.csrf_token), None, StatusCode::OK),
+        None => expired(),
+    }
+}
+
+pub async fn check_code(
+    State(state): State<AppState>,
+    request: Request,
+) -> NewsroomResult<Response> {
+    let (parts, body) = request.into_parts();
+    let address = client_address(&state, &parts);
+    let headers = parts.headers.clone();
+    let form = read_form(Request::from_parts(parts, body)).await?;
+    let now = state.now();
+    let Some(token) = cookie(&headers, CHALLENGE_COOKIE).filter(|t| !t.is_empty()) else {
+        return expired();
+    };
+    let hash = token_hash(token);
+    let Some(challenge) = state.store.login_challenge(&hash, now).await? else {
+        return expired();
+    };
+    if !same_token(form.get("csrf").unwrap_or(""), &challenge.csrf_token) {
+        return code_form(
+            Some(&challenge.csrf_token),
+            Some("The form had expired. Type the code again."),
+            StatusCode::FORBIDDEN,
+        );
+    }
+    let Some(user) = state
+        .store
+        .user(challenge.user_id)
+        .await?
+        .filter(|u| !u.disabled && u.two_factor)
+    else {
+        return expired();
+    };
+    let email_key = user.email.as_str().to_owned();
+    if let Some(message) = blocked(&state, &email_key, &address).await? {
+        return code_form(
+            Some(&challenge.csrf_token),
+            Some(&message),
+            StatusCode::TOO_MANY_REQUESTS,
+        );
+    }
+    let actor = Actor {
+        user_id: Some(user.id),
+        name: user.name.clone(),
+        address: address.clone(),
+    };
+    let accepted = match CodeInput::parse(form.get("code").unwrap_or("")) {
+        CodeInput::Totp(code) => {
+            let stored = state.store.two_factor(user.id).await?.unwrap_or_default();
+            match stored
+                .secret
+                .as_deref()
+                .and_then(|secret| totp::verify(secret, code, now, stored.last_step))
+            {
+                Some(step) if state.store.accept_totp_step(user.id, step).await? => {
+                    Some("with an authenticator code".to_owned())
+                }
+                _ => None,
+            }
+        }
+        CodeInput::Recovery(code) => {
+            if state
+                .store
+                .use_recovery_code(user.id, &totp::recovery_code_hash(&code), now)
+                .await?
+            {
+                let left = state
+                    .store
+                    .two_factor(user.id)
+                    .await?
+                    .map_or(0, |s| s.recovery_codes_left);
+                audit(
+                    &state,
+                    &actor,
+                    "two_factor_recovery_used",
+                    "user",
+                    Some(user.id),
+                    format!("{left} recovery codes left"),
+                )
+                .await;
+                Some(format!("with a recovery code ({left} left)"))
+            } else {
+                None
+            }
+        }
+        CodeInput::Invalid => None,
+    };
+    let Some(how) = accepted else {
+        state
+            .store
+            .record_login_attempt(&email_key, &address, false, now)
+            .await?;
+        audit(
+            &state,
+            &actor,
+            "login_failed",
+            "user",
+            Some(user.id),
+            "wrong two-factor code",
+        )
+        .await;
+        return code_form(
+            Some(&challenge.csrf_token),
+            Some(
+                "That code is not right. Type the 6 digits your app shows now (they change every 30 seconds), \
+                 or one of your recovery codes.",
+            ),
+            StatusCode::UNAUTHORIZED,
+        );
+    };
+    state.store.delete_login_challenge(&hash).await?;
+    state
+        .store
+        .record_login_attempt(&email_key, &address, true, now)
+        .await?;
+    start_session(&state, &headers, &user, address, &challenge.next, &how).await
+}
+
+// ---------------------------------------------------------------- own account
+
+#[derive(Debug, Deserialize)]
+pub struct PageQuery {
+    notice: Option<String>,
+}
+
+/// Everything the two-factor page may show.
+#[derive(Default)]
+struct PageState<'a> {
+    notice: Option<&'a str>,
+    error: Option<String>,
+    /// Recovery codes just made: shown this once.
+    new_codes: Option<Vec<String>>,
+}
+
+async fn two_factor_page(
+    state: &AppState,
+    user: &CurrentUser,
+    shown: PageState<'_>,
+    status: StatusCode,
+) -> NewsroomResult<Response> {
+    let stored = state
+        .store
+        .two_factor(user.user.id)
+        .await?
+        .ok_or(NewsroomError::NotFound)?;
+    let required = required(state).await?;
+    let issuer = state
+        .store
+        .setting("site.name")
+        .await?
+        .filter(|n| !n.trim().is_empty())
+        .unwrap_or_else(|| "Gazette".to_owned());
+    let pending = match (&stored.pending, stored.enabled) {
+        (Some(secret), false) => {
+            let uri = totp::otpauth_uri(&issuer, user.user.email.as_str(), secret);
+            Some(minijinja::context! {
+                secret => totp::grouped(secret),
+                qr => minijinja::Value::from_safe_string(qr_svg(&uri)),
+                uri,
+            })
+        }
+        _ => None,
+    };
+    let notice = match shown.notice {
+        Some("required") => Some(
+            "This newsroom requires two-factor sign-in. Set it up here to continue to the rest of the newsroom.",
+        ),
+        Some("off") => Some("Two-factor sign-in is off. You sign in with your password alone."),
+        Some("off_required") => Some(
+            "Two-factor sign-in is off, but this newsroom requires it: set it up again (with a new phone, say) to continue.",
+        ),
+        _ => None,
+    };
+    let mut page = render(
+        "two_factor.html",
+        minijinja::context! {
+            ..layout(Some(user), "Two-factor sign-in"),
+            ..minijinja::context! {
+                enabled => stored.enabled,
+                since => stored.since.map(show_time),
+                codes_left => stored.recovery_codes_left,
+                pending,
+                required,
+                new_codes => shown.new_codes,
+                notice,
+                error => shown.error,
+            }
+        },
+    )?;
+    *page.status_mut() = status;
+    Ok(page)
+}
+
+/// The `otpauth://` address as a QR code, inline SVG (no script, no external image).
+fn qr_svg(uri: &str) -> String {
+    match qrcode::QrCode::new(uri.as_bytes()) {
+        Ok(code) => {
+            let svg = code
+                .render::<qrcode::render::svg::Color<'_>>()
+                .min_dimensions(200, 200)
+                .build();
+            // The XML declaration has no place inside an HTML page.
+            match svg.find("<svg") {
+                Some(start) => svg[start..].replacen(
+                    "<svg",
+                    "<svg role=\"img\" aria-label=\"QR code for your authenticator app\"",
+                    1,
+                ),
+                None => String::new(),
+            }
+        }
+        Err(_) => String::new(),
+    }
+}
+
+pub async fn page(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<PageQuery>,
+) -> NewsroomResult<Response> {
+    let shown = PageState {
+        notice: query.notice.as_deref(),
+        ..Default::default()
+    };
+    two_factor_page(&state, &user, shown, StatusCode::OK).await
+}
+
+/// Makes a new secret to set up (replacing one set up but never confirmed).
+pub async fn start(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+    let user = post.user;
+    if user.user.two_factor {
+        return Err(NewsroomError::Conflict(
+            "Two-factor sign-in is already on. Turn it off first to move it to another app.".into(),
+        ));
+    }
+    state
+        .store
+        .begin_two_factor(user.user.id, &totp::new_secret())
+        .await?;
+    audit(
+        &state,
+        &user.actor(),
+        "two_factor_setup",
+        "user",
+        Some(user.user.id),
+        "new secret shown",
+    )
+    .await;
+    Ok(see_other("/newsroom/account/two-factor"))
+}
+
+fn fresh_codes() -> (Vec<String>, Vec<String>) {
+    let codes = totp::new_recovery_codes();
+    let hashes = codes
+        .iter()
+        .filter_map(|c| totp::normalise_recovery_code(c))
+        .map(|c| totp::recovery_code_hash(&c))
+        .collect();
+    (codes, hashes)
+}
+
+/// Turns two-factor on once a code from the app proves it was set up right.
+pub async fn confirm(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+    let PostForm { user, form } = post;
+    let now = state.now();
+    let stored = state
+        .store
+        .two_factor(user.user.id)
+        .await?
+        .ok_or(NewsroomError::NotFound)?;
+    if stored.enabled {
+        return Err(NewsroomError::Conflict(
+            "Two-factor sign-in is already on.".into(),
+        ));
+    }
+    let Some(secret) = stored.pending else {
+        return Err(NewsroomError::BadRequest(
+            "Start the set-up first: press “Set up two-factor sign-in”.".into(),
+        ));
+    };
+    let step = match CodeInput::parse(form.get("code").unwrap_or("")) {
+        CodeInput::Totp(code) => totp::verify(&secret, code, now, None),
+        _ => None,
+    };
+    let Some(step) = step else {
+        audit(
+            &state,
+            &user.actor(),
+            "two_factor_setup_failed",
+            "user",
+            Some(user.user.id),
+            "wrong code",
+        )
+        .await;
+        let shown = PageState {
+            error: Some(
+                "That code does not match. Check that your phone's clock is right and type the 6 digits the app shows now."
+                    .into(),
+            ),
+            ..Default::default()
+        };
+        return two_factor_page(&state, &user, shown, StatusCode::BAD_REQUEST).await;
+    };
+    let (codes, hashes) = fresh_codes();
+    state
+        .store
+        .enable_two_factor(user.user.id, &secret, step, &hashes, now)
+        .await?;
+    audit(
+        &state,
+        &user.actor(),
+        "two_factor_enable",
+        "user",
+        Some(user.user.id),
+        format!("{} recovery codes made", codes.len()),
+    )
+    .await;
+    let shown = PageState {
+        notice: None,
+        error: None,
+        new_codes: Some(codes),
+    };
+    two_factor_page(&state, &user, shown, StatusCode::OK).await
+}
+
+/// Checks the person's password for a sensitive change, counting a wrong one as a failed
+/// sign-in (so a stolen session cannot be used to guess the password).
+async fn check_password(
+    state: &AppState,
+    user: &CurrentUser,
+    password: &str,
+) -> NewsroomResult<Option<String>> {
+    let email_key = user.user.email.as_str();
+    if let Some(message) = blocked(state, email_key, &user.address).await? {
+        return Ok(Some(message));
+    }
+    let Some((_, hash)) = state.store.user_credentials(&user.user.email).await? else {
+        return Err(NewsroomError::NotFound);
+    };
+    if verify_password(password, &hash) {
+        return Ok(None);
+    }
+    state
+        .store
+        .record_login_attempt(email_key, &user.address, false, state.now())
+        .await?;
+    Ok(Some(
+        "Your password is not right; nothing was changed.".into(),
+    ))
+}
+
+pub async fn disable(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+    let PostForm { user, form } = post;
+    if let Some(problem) = check_password(&state, &user, form.get("password").unwrap_or("")).await?
+    {
+        audit(
+            &state,
+            &user.actor(),
+            "two_factor_disable_refused",
+            "user",
+            Some(user.user.id),
+            "wrong password",
+        )
+        .await;
+        let shown = PageState {
+            error: Some(problem),
+            ..Default::default()
+        };
+        return two_factor_page(&state, &user, shown, StatusCode::BAD_REQUEST).await;
+    }
+    let was_on = state.store.disable_two_factor(user.user.id).await?;
+    audit(
+        &state,
+        &user.actor(),
+        "two_factor_disable",
+        "user",
+        Some(user.user.id),
+        if was_on { "" } else { "set-up cancelled" },
+    )
+    .await;
+    let notice = if required(&state).await? {
+        "off_required"
+    } else {
+        "off"
+    };
+    Ok(see_other(&format!(
+        "/newsroom/account/two-factor?notice={notice}"
+    )))
+}
+
+pub async fn new_recovery_codes(
+    State(state): State<AppState>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    let PostForm { user, form } = post;
+    if !user.user.two_factor {
+        return Err(NewsroomError::BadRequest(
+            "Recovery codes come with two-factor sign-in: set that up first.".into(),
+        ));
+    }
+    if let Some(problem) = check_password(&state, &user, form.get("password").unwrap_or("")).await?
+    {
+        let shown = PageState {
+            error: Some(problem),
+            ..Default::default()
+        };
+        return two_factor_page(&state, &user, shown, StatusCode::BAD_REQUEST).await;
+    }
+    let (codes, hashes) = fresh_codes();
+    state
+        .store
+        .replace_recovery_codes(user.user.id, &hashes, state.now())
+        .await?;
+    audit(
+        &state,
+        &user.actor(),
+        "two_factor_recovery_codes",
+        "user",
+        Some(user.user.id),
+        "new recovery codes made; the old ones no longer work",
+    )
+    .await;
+    let shown = PageState {
+        new_codes: Some(codes),
+        ..Default::default()
+    };
+    two_factor_page(&state, &user, shown, StatusCode::OK).await
+}
+
+// ---------------------------------------------------------------- admins
+
+/// An admin turns two-factor off for someone who lost their phone and their recovery codes.
+pub async fn admin_reset(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    let user = post.user;
+    require(&user, Permission::ManageUsers, "manage people")?;
+    let id: i64 = id.trim().parse().map_err(|_| NewsroomError::NotFound)?;
+    let target = state.store.user(id).await?.ok_or(NewsroomError::NotFound)?;
+    let was_on = state.store.disable_two_factor(id).await?;
+    audit(
+        &state,
+        &user.actor(),
+        "two_factor_reset",
+        "user",
+        Some(id),
+        format!(
+            "for {}{}",
+            target.email,
+            if was_on { "" } else { " (it was not on)" }
+        ),
+    )
+    .await;
+    Ok(see_other("/newsroom/users?notice=two_factor_reset"))
+}
+
+/// Requires two-factor sign-in of everyone, or stops requiring it.
+pub async fn set_required(
+    State(state): State<AppState>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    let PostForm { user, form } = post;
+    require(&user, Permission::ManageSettings, "change site settings")?;
+    let on = matches!(form.get("require"), Some("on" | "1" | "true"));
+    if on && !user.user.two_factor {
+        return Err(NewsroomError::BadRequest(
+            "Set up two-factor sign-in for your own account first (Your account → Two-factor sign-in), \
+             then require it of everyone."
+                .into(),
+        ));
+    }
+    state
+        .store
+        .set_setting(REQUIRE_SETTING, if on { "true" } else { "false" })
+        .await?;
+    audit(
+        &state,
+        &user.actor(),
+        "two_factor_required",
+        "settings",
+        None,
+        if on {
+            "everyone must use two-factor sign-in"
+        } else {
+            "two-factor sign-in is optional"
+        },
+    )
+    .await;
+    Ok(see_other("/newsroom/settings?notice=saved"))
+}
