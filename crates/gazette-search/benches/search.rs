@@ -195,10 +195,11 @@ async fn main() {
         .map(|m| m.len())
         .sum();
     println!(
-        "indexing: {indexed} articles in {:.1} s ({:.0} articles/s), index {:.0} MB",
+        "indexing: {indexed} articles in {:.1} s ({:.0} articles/s), index {:.0} MB, {} segments",
         indexing.as_secs_f64(),
         indexed as f64 / indexing.as_secs_f64(),
-        size as f64 / 1e6
+        size as f64 / 1e6,
+        index.num_segments()
     );
 
     // Queries as readers type them: common and rare words, several words, a quoted phrase,
@@ -268,17 +269,19 @@ async fn main() {
     for (name, q) in &mut queries {
         let mut times = Vec::with_capacity(rounds);
         let mut hits = 0;
+        let mut more = false;
         for _ in 0..rounds {
             let started = Instant::now();
             let results = index.search(q, now).unwrap();
             times.push(started.elapsed());
             hits = results.total;
+            more = results.more;
         }
         times.sort();
         println!(
             "{:<16} {:>8} {:>8.2} {:>8.2} {:>8.2}",
             name,
-            hits,
+            format!("{}{hits}", if more { ">" } else { "" }),
             ms(percentile(&times, 0.5)),
             ms(percentile(&times, 0.95)),
             ms(percentile(&times, 0.99))

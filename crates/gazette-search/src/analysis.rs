@@ -54,43 +54,47 @@ pub fn analyze(text: &str) -> Vec<Term> {
 
 /// Like [`analyze`], stemming only when `stem` is true.
 pub fn analyze_with(text: &str, stem: bool) -> Vec<Term> {
-    let mut terms = Vec::new();
+    words(text)
+        .filter_map(|(from, to)| {
+            normalize_word_with(&text[from..to], stem).map(|text| Term { from, to, text })
+        })
+        .collect()
+}
+
+/// The byte ranges of the words of `text`.
+fn words(text: &str) -> impl Iterator<Item = (usize, usize)> + '_ {
     let mut chars = text.char_indices().peekable();
-    while let Some((start, c)) = chars.next() {
-        if !c.is_alphanumeric() {
-            continue;
-        }
-        let mut end = start + c.len_utf8();
-        let mut previous_was_letter = c.is_alphabetic();
-        while let Some(&(i, c)) = chars.peek() {
-            if c.is_alphanumeric() {
-                previous_was_letter = c.is_alphabetic();
-                end = i + c.len_utf8();
-                chars.next();
-            } else if is_apostrophe(c) && previous_was_letter {
-                // Part of the word only if a letter follows: "Kyiv's" yes, "Kyiv' " no.
-                let mut lookahead = chars.clone();
-                lookahead.next();
-                match lookahead.peek() {
-                    Some(&(_, next)) if next.is_alphabetic() => {
-                        chars.next();
-                        previous_was_letter = false;
-                    }
-                    _ => break,
-                }
-            } else {
-                break;
+    std::iter::from_fn(move || {
+        while let Some((start, c)) = chars.next() {
+            if !c.is_alphanumeric() {
+                continue;
             }
+            let mut end = start + c.len_utf8();
+            let mut previous_was_letter = c.is_alphabetic();
+            while let Some(&(i, c)) = chars.peek() {
+                if c.is_alphanumeric() {
+                    previous_was_letter = c.is_alphabetic();
+                    end = i + c.len_utf8();
+                    chars.next();
+                } else if is_apostrophe(c) && previous_was_letter {
+                    // Part of the word only if a letter follows: "Kyiv's" yes, "Kyiv' " no.
+                    let mut lookahead = chars.clone();
+                    lookahead.next();
+                    match lookahead.peek() {
+                        Some(&(_, next)) if next.is_alphabetic() => {
+                            chars.next();
+                            previous_was_letter = false;
+                        }
+                        _ => break,
+                    }
+                } else {
+                    break;
+                }
+            }
+            return Some((start, end));
         }
-        if let Some(term) = normalize_word_with(&text[start..end], stem) {
-            terms.push(Term {
-                from: start,
-                to: end,
-                text: term,
-            });
-        }
-    }
-    terms
+        None
+    })
 }
 
 /// The term for one word, or None for a word too long to be one.
@@ -128,6 +132,75 @@ fn normalize_word_with(word: &str, stem: bool) -> Option<String> {
     }
     let stemmer = if cyrillic { &*RUSSIAN } else { &*ENGLISH };
     Some(stemmer.stem(&folded).into_owned())
+}
+
+/// The analyser as snippets need it: the same words at the same offsets, but a word is stemmed
+/// only when it could become one of `terms` (the query's terms). Snowball stemmers only rewrite
+/// the end of a word, so a word whose first two letters differ from every term's cannot match and
+/// is given an empty term instead; stemming every word of every shown article was most of the
+/// cost of building snippets.
+#[derive(Clone)]
+pub struct SnippetTokenizer {
+    prefixes: std::sync::Arc<Vec<String>>,
+}
+
+impl SnippetTokenizer {
+    pub fn new<'a>(terms: impl IntoIterator<Item = &'a str>) -> Self {
+        let mut prefixes: Vec<String> = terms
+            .into_iter()
+            .map(|t| t.chars().take(2).collect::<String>())
+            .filter(|p| !p.is_empty())
+            .collect();
+        prefixes.sort();
+        prefixes.dedup();
+        Self {
+            prefixes: std::sync::Arc::new(prefixes),
+        }
+    }
+}
+
+impl Tokenizer for SnippetTokenizer {
+    type TokenStream<'a> = GazetteTokenStream;
+
+    fn token_stream<'a>(&'a mut self, text: &'a str) -> GazetteTokenStream {
+        let prefixes = self.prefixes.clone();
+        let tokens: Vec<Token> = words(text)
+            .enumerate()
+            .map(|(position, (from, to))| {
+                let word = &text[from..to];
+                let folded = fold(word);
+                let text = if prefixes.iter().any(|p| folded.starts_with(p.as_str())) {
+                    normalize_word_with(word, true).unwrap_or_default()
+                } else {
+                    String::new()
+                };
+                Token {
+                    offset_from: from,
+                    offset_to: to,
+                    position,
+                    text,
+                    position_length: 1,
+                }
+            })
+            .collect();
+        GazetteTokenStream {
+            tokens: tokens.into_iter(),
+            current: Token::default(),
+        }
+    }
+}
+
+/// A word lowercased with `ё`/`ґ` folded and apostrophes dropped: what its stem starts with.
+fn fold(word: &str) -> String {
+    word.chars()
+        .flat_map(char::to_lowercase)
+        .filter(|c| !is_apostrophe(*c))
+        .map(|c| match c {
+            'ё' => 'е',
+            'ґ' => 'г',
+            c => c,
+        })
+        .collect()
 }
 
 /// The analyser as a tantivy tokenizer.
@@ -224,6 +297,29 @@ mod tests {
         let found = analyze(text);
         assert_eq!(&text[found[2].from..found[2].to], "п’ять");
         assert_eq!(&text[found[1].from..found[1].to], "defence");
+    }
+
+    #[test]
+    fn the_snippet_tokenizer_finds_the_same_terms_as_the_analyser() {
+        let text =
+            "Negotiations in Kyiv's ministries: п’ять переговоров, Ёлка and happy ugly skies";
+        let query: Vec<String> = terms("negotiation kyiv п'ять переговоры елка happiness ugly sky");
+        let mut tokenizer = SnippetTokenizer::new(query.iter().map(String::as_str));
+        let mut stream = tokenizer.token_stream(text);
+        let mut found = Vec::new();
+        while stream.advance() {
+            let token = stream.token();
+            if query.contains(&token.text) {
+                found.push(text[token.offset_from..token.offset_to].to_owned());
+            }
+        }
+        let expected: Vec<String> = analyze(text)
+            .into_iter()
+            .filter(|t| query.contains(&t.text))
+            .map(|t| text[t.from..t.to].to_owned())
+            .collect();
+        assert_eq!(found, expected);
+        assert_eq!(found.len(), 8, "{found:?}");
     }
 
     #[test]

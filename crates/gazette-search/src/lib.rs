@@ -22,21 +22,23 @@ use std::sync::{Arc, Mutex, RwLock};
 use chrono::{DateTime, Utc};
 use gazette_core::{Article, ArticleStatus, Language};
 use gazette_store::{Change, Store, StoreError};
-use tantivy::collector::{Count, TopDocs};
+use tantivy::collector::TopDocs;
 use tantivy::directory::MmapDirectory;
 use tantivy::query::{
-    BooleanQuery, BoostQuery, ConstScoreQuery, FuzzyTermQuery, Occur, PhraseQuery, Query,
-    RangeQuery, TermQuery,
+    BooleanQuery, BoostQuery, ConstScoreQuery, EnableScoring, FuzzyTermQuery, Occur, PhraseQuery,
+    Query, RangeQuery, TermQuery,
 };
 use tantivy::schema::{
     FAST, Field, INDEXED, IndexRecordOption, STORED, STRING, Schema, TantivyDocument,
     TextFieldIndexing, TextOptions, Value,
 };
 use tantivy::snippet::SnippetGenerator;
-use tantivy::{DocAddress, Index, IndexReader, IndexWriter, Order, ReloadPolicy, SegmentReader};
+use tantivy::{
+    DocAddress, DocSet, Index, IndexReader, IndexWriter, Order, ReloadPolicy, TERMINATED,
+};
 
 use crate::analysis::{
-    GazetteTokenizer, TOKENIZER_NAME, WORDS_TOKENIZER_NAME, analyze, analyze_with,
+    GazetteTokenizer, SnippetTokenizer, TOKENIZER_NAME, WORDS_TOKENIZER_NAME, analyze, analyze_with,
 };
 pub use crate::synonyms::Synonyms;
 
@@ -66,6 +68,14 @@ const FUZZY_BOOST: f32 = 0.3;
 /// `RECENCY_HALF_LIFE_DAYS` old `1 + RECENCY_WEIGHT / 2` times, the archive barely more than 1.
 const RECENCY_WEIGHT: f32 = 0.5;
 const RECENCY_HALF_LIFE_DAYS: f32 = 14.0;
+/// Matches are counted exactly up to this many; beyond it the page says "more than 1,000
+/// results", and counting stops there instead of visiting every match.
+pub const COUNT_LIMIT: usize = 1_000;
+/// The recency boost re-ranks this many of the best matches by relevance alone (more for deep
+/// pages, in steps of this size so that neighbouring pages rank the same candidates).
+const RERANK_CANDIDATES: usize = 300;
+/// Threads one query may use, one segment each.
+const SEARCH_THREADS: usize = 4;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SearchError {
@@ -119,8 +129,10 @@ pub struct SearchHit {
 #[derive(Debug, Clone, Default)]
 pub struct SearchResults {
     pub hits: Vec<SearchHit>,
-    /// Matching articles in all pages.
+    /// Matching articles in all pages, counted up to [`COUNT_LIMIT`].
     pub total: usize,
+    /// True when more than [`COUNT_LIMIT`] articles match: `total` is then `COUNT_LIMIT`.
+    pub more: bool,
 }
 
 #[derive(Clone, Copy)]
@@ -230,6 +242,13 @@ impl SearchIndex {
         index
             .tokenizers()
             .register(WORDS_TOKENIZER_NAME, GazetteTokenizer { stem: false });
+        let mut index = index;
+        let threads = std::thread::available_parallelism()
+            .map_or(1, |n| n.get())
+            .min(SEARCH_THREADS);
+        if threads > 1 {
+            index.set_multithread_executor(threads)?;
+        }
         let writer: IndexWriter = index
             .writer_with_num_threads(1, WRITER_HEAP_BYTES)
             .map_err(|e| match e {
@@ -470,7 +489,8 @@ impl SearchIndex {
             .read()
             .unwrap_or_else(|e| e.into_inner())
             .clone();
-        let Some(text_query) = self.text_query(&q.text, &synonyms, &searcher)? else {
+        let Some((text_query, snippet_terms)) = self.text_query(&q.text, &synonyms, &searcher)?
+        else {
             return Ok(SearchResults::default());
         };
         let f = &self.fields;
@@ -511,41 +531,116 @@ impl SearchIndex {
         let query = BooleanQuery::new(clauses);
 
         let limit = q.limit.clamp(1, 100);
-        let (addresses, total): (Vec<DocAddress>, usize) = match q.order {
-            SearchOrder::Relevance => {
-                let now_secs = now.timestamp();
-                let collector = TopDocs::with_limit(limit).and_offset(q.offset).tweak_score(
-                    move |segment: &SegmentReader| {
-                        let published = segment
-                            .fast_fields()
-                            .i64("published")
-                            .ok()
-                            .map(|c| c.first_or_default_col(now_secs));
-                        move |doc, score: f32| {
-                            let at = published.as_ref().map_or(now_secs, |c| c.get_val(doc));
-                            score * recency_boost(now_secs - at)
-                        }
-                    },
-                );
-                let (top, total) = searcher.search(&query, &(collector, Count))?;
-                (top.into_iter().map(|(_, a)| a).collect(), total)
-            }
+        let addresses: Vec<DocAddress> = match q.order {
+            SearchOrder::Relevance => self.best_matches(&searcher, &query, q.offset, limit, now)?,
             SearchOrder::Newest => {
                 let collector = TopDocs::with_limit(limit)
                     .and_offset(q.offset)
                     .order_by_fast_field::<i64>("published", Order::Desc);
-                let (top, total) = searcher.search(&query, &(collector, Count))?;
-                (top.into_iter().map(|(_, a)| a).collect(), total)
+                searcher
+                    .search(&query, &collector)?
+                    .into_iter()
+                    .map(|(_, a)| a)
+                    .collect()
             }
         };
+        let counted = count_up_to(&searcher, &query, COUNT_LIMIT + 1)?;
+        let (total, more) = if counted > COUNT_LIMIT {
+            (COUNT_LIMIT, true)
+        } else {
+            (counted, false)
+        };
+        let hits = self.hits(&searcher, &*text_query, &snippet_terms, addresses)?;
+        Ok(SearchResults { hits, total, more })
+    }
 
-        let mut headline_snippets = SnippetGenerator::create(&searcher, &*text_query, f.headline)?;
-        headline_snippets.set_max_num_chars(1000);
-        let mut standfirst_snippets =
-            SnippetGenerator::create(&searcher, &*text_query, f.standfirst)?;
-        standfirst_snippets.set_max_num_chars(SNIPPET_CHARS);
-        let mut body_snippets = SnippetGenerator::create(&searcher, &*text_query, f.body)?;
-        body_snippets.set_max_num_chars(SNIPPET_CHARS);
+    /// The page of best matches. Matches are ranked by relevance alone, which lets tantivy skip
+    /// whatever cannot make the list, and the recency boost then re-orders each run of
+    /// [`RERANK_CANDIDATES`] of them: the first page shows the best few hundred with recent news
+    /// lifted, and since each run holds the same articles whichever page asks, paging through
+    /// never shows an article twice or skips one.
+    fn best_matches(
+        &self,
+        searcher: &tantivy::Searcher,
+        query: &dyn Query,
+        offset: usize,
+        limit: usize,
+        now: DateTime<Utc>,
+    ) -> SearchResult<Vec<DocAddress>> {
+        let candidates = (offset + limit).div_ceil(RERANK_CANDIDATES).max(1) * RERANK_CANDIDATES;
+        let top = searcher.search(query, &TopDocs::with_limit(candidates))?;
+        let now_secs = now.timestamp();
+        let mut columns = std::collections::HashMap::new();
+        let mut boosted = |score: f32, address: DocAddress| {
+            let column = columns.entry(address.segment_ord).or_insert_with(|| {
+                searcher
+                    .segment_reader(address.segment_ord)
+                    .fast_fields()
+                    .i64("published")
+                    .ok()
+                    .map(|c| c.first_or_default_col(now_secs))
+            });
+            let at = column
+                .as_ref()
+                .map_or(now_secs, |c| c.get_val(address.doc_id));
+            score * recency_boost(now_secs - at)
+        };
+        let first_run = offset / RERANK_CANDIDATES;
+        let mut page = Vec::with_capacity(limit);
+        for run in top.chunks(RERANK_CANDIDATES).skip(first_run) {
+            let mut ranked: Vec<(f32, DocAddress)> =
+                run.iter().map(|&(s, a)| (boosted(s, a), a)).collect();
+            // A stable sort: equal scores keep tantivy's order, so pages are repeatable.
+            ranked.sort_by(|a, b| b.0.total_cmp(&a.0));
+            page.extend(ranked.into_iter().map(|(_, a)| a));
+        }
+        Ok(page
+            .into_iter()
+            .skip(offset - first_run * RERANK_CANDIDATES)
+            .take(limit)
+            .collect())
+    }
+
+    /// The shown page's results: only these documents are read, and snippets are built for them
+    /// alone, stemming only the words that could be the ones searched for.
+    fn hits(
+        &self,
+        searcher: &tantivy::Searcher,
+        text_query: &dyn Query,
+        terms: &[String],
+        addresses: Vec<DocAddress>,
+    ) -> SearchResult<Vec<SearchHit>> {
+        if addresses.is_empty() {
+            return Ok(Vec::new());
+        }
+        let f = &self.fields;
+        // As tantivy's `SnippetGenerator::create` weighs terms (rarer counts more), with the
+        // cheaper tokenizer.
+        let snippets = |field, chars| -> SearchResult<SnippetGenerator> {
+            let mut query_terms = BTreeSet::new();
+            text_query.query_terms(&mut |term, _| {
+                if term.field() == field {
+                    query_terms.insert(term.clone());
+                }
+            });
+            let mut weights = std::collections::BTreeMap::new();
+            for term in query_terms {
+                let Some(text) = term.value().as_str().map(str::to_owned) else {
+                    continue;
+                };
+                let doc_freq = searcher.doc_freq(&term)?;
+                if doc_freq > 0 {
+                    weights.insert(text, 1.0 / (1.0 + doc_freq as f32));
+                }
+            }
+            let tokenizer = tantivy::tokenizer::TextAnalyzer::from(SnippetTokenizer::new(
+                terms.iter().map(String::as_str),
+            ));
+            Ok(SnippetGenerator::new(weights, tokenizer, field, chars))
+        };
+        let headline_snippets = snippets(f.headline, 1000)?;
+        let body_snippets = snippets(f.body, SNIPPET_CHARS)?;
+        let mut standfirst_snippets = None;
 
         let mut hits = Vec::with_capacity(addresses.len());
         for address in addresses {
@@ -554,19 +649,22 @@ impl SearchIndex {
                 doc.get_first(field)
                     .and_then(|v| v.as_str())
                     .unwrap_or_default()
-                    .to_owned()
             };
             let Some(id) = doc.get_first(f.id).and_then(|v| v.as_i64()) else {
                 continue;
             };
             let headline = text(f.headline);
-            let headline_html = highlight(&headline, &headline_snippets.snippet(&headline));
-            let body = body_snippets.snippet(&text(f.body));
+            let headline_html = highlight(headline, &headline_snippets.snippet(headline));
+            let body = body_snippets.snippet(text(f.body));
             let snippet_html = if body.highlighted().is_empty() {
                 let standfirst = text(f.standfirst);
-                let snippet = standfirst_snippets.snippet(&standfirst);
+                let generator = match &mut standfirst_snippets {
+                    Some(g) => g,
+                    None => standfirst_snippets.insert(snippets(f.standfirst, SNIPPET_CHARS)?),
+                };
+                let snippet = generator.snippet(standfirst);
                 if snippet.highlighted().is_empty() {
-                    escape(&gazette_core::text::shorten(&standfirst, SNIPPET_CHARS))
+                    escape(&gazette_core::text::shorten(standfirst, SNIPPET_CHARS))
                 } else {
                     snippet_html(&snippet)
                 }
@@ -579,7 +677,12 @@ impl SearchIndex {
                 snippet_html,
             });
         }
-        Ok(SearchResults { hits, total })
+        Ok(hits)
+    }
+
+    /// Segments in the index (each searched on a thread of its own).
+    pub fn num_segments(&self) -> usize {
+        self.reader.searcher().segment_readers().len()
     }
 
     /// The reader's words as a query: every word must match in some field, in one of its spellings
@@ -590,19 +693,23 @@ impl SearchIndex {
         text: &str,
         synonyms: &Synonyms,
         searcher: &tantivy::Searcher,
-    ) -> SearchResult<Option<Box<dyn Query>>> {
+    ) -> SearchResult<Option<TextQuery>> {
         let mut words: Vec<Box<dyn Query>> = Vec::new();
+        // Every analysed term a snippet may highlight: the words and their synonyms.
+        let mut terms: Vec<String> = Vec::new();
         for (i, part) in text.split('"').enumerate() {
             let quoted = i % 2 == 1;
             let analysed = analyze(part);
             if quoted && analysed.len() > 1 {
-                let terms: Vec<String> = analysed.into_iter().map(|t| t.text).collect();
-                words.push(self.any_field(&[terms], None, searcher)?);
+                let phrase: Vec<String> = analysed.into_iter().map(|t| t.text).collect();
+                terms.extend(phrase.iter().cloned());
+                words.push(self.any_field(&[phrase], None, searcher)?);
                 continue;
             }
             for term in analysed {
                 let mut spellings = vec![vec![term.text.clone()]];
                 spellings.extend(synonyms.alternatives(&term.text).iter().cloned());
+                terms.extend(spellings.iter().flatten().cloned());
                 let written = &part[term.from..term.to];
                 let unstemmed = analyze_with(written, false)
                     .into_iter()
@@ -620,9 +727,12 @@ impl SearchIndex {
         words.truncate(MAX_QUERY_WORDS);
         Ok(match words.len() {
             0 => None,
-            _ => Some(Box::new(BooleanQuery::new(
-                words.into_iter().map(|w| (Occur::Must, w)).collect(),
-            ))),
+            _ => Some((
+                Box::new(BooleanQuery::new(
+                    words.into_iter().map(|w| (Occur::Must, w)).collect(),
+                )),
+                terms,
+            )),
         })
     }
 
@@ -665,6 +775,31 @@ impl SearchIndex {
         }
         Ok(Box::new(BooleanQuery::new(alternatives)))
     }
+}
+
+/// The reader's words as a query, and every analysed term a snippet may mark.
+type TextQuery = (Box<dyn Query>, Vec<String>);
+
+/// How many documents match `query`, counting no further than `cap`: matches are visited without
+/// scoring, and the walk stops at the cap instead of going through the whole archive.
+fn count_up_to(searcher: &tantivy::Searcher, query: &dyn Query, cap: usize) -> SearchResult<usize> {
+    let weight = query.weight(EnableScoring::disabled_from_searcher(searcher))?;
+    let mut count = 0;
+    for segment in searcher.segment_readers() {
+        let alive = segment.alive_bitset();
+        let mut scorer = weight.scorer(segment, 1.0)?;
+        let mut doc = scorer.doc();
+        while doc != TERMINATED {
+            if alive.is_none_or(|a| a.is_alive(doc)) {
+                count += 1;
+                if count >= cap {
+                    return Ok(count);
+                }
+            }
+            doc = scorer.advance();
+        }
+    }
+    Ok(count)
 }
 
 /// How much a story `age_secs` old is lifted.

@@ -281,6 +281,58 @@ async fn headline_matches_rank_above_body_matches_and_recent_news_is_lifted() {
 }
 
 #[tokio::test]
+async fn matches_are_counted_up_to_a_thousand_and_pages_never_repeat_an_article() {
+    let f = Fixture::new().await;
+    let mut batch = Vec::new();
+    for n in 0..1_010 {
+        // Some older reports match better, so that recency and relevance pull different ways.
+        let body = if n % 3 == 0 {
+            "Harvest, harvest, harvest."
+        } else {
+            "Grain and harvest."
+        };
+        let mut a = f.article(&format!("Harvest report {n}"), body);
+        a.slug = Some(Slug::parse(&format!("harvest-{n}")).unwrap());
+        a.published_at = Some(now() - Duration::hours(n));
+        batch.push(a);
+    }
+    for n in 0..5 {
+        let mut a = f.article(&format!("Reactor inspection {n}"), "Inspectors visited.");
+        a.slug = Some(Slug::parse(&format!("reactor-{n}")).unwrap());
+        batch.push(a);
+    }
+    f.store.import_articles(&batch, now()).await.unwrap();
+    f.index.rebuild(f.store.as_ref(), |_, _| {}).await.unwrap();
+
+    let query = |text: &str, offset| SearchQuery {
+        text: text.into(),
+        offset,
+        limit: 100,
+        ..Default::default()
+    };
+    let many = f.index.search(&query("harvest", 0), now()).unwrap();
+    assert_eq!((many.total, many.more), (1_000, true));
+    let few = f.index.search(&query("reactor", 0), now()).unwrap();
+    assert_eq!((few.total, few.more), (5, false));
+
+    // Ten pages of 100, past the first few hundred re-ranked by recency: each article once.
+    let mut seen = std::collections::BTreeSet::new();
+    for page in 0..11 {
+        let results = f
+            .index
+            .search(&query("harvest", page * 100), now())
+            .unwrap();
+        for hit in results.hits {
+            assert!(seen.insert(hit.id), "article {} shown twice", hit.id);
+        }
+    }
+    assert_eq!(seen.len(), 1_010);
+    // Among the best matches, the newest comes first.
+    assert_eq!(f.search("harvest")[0], "Harvest report 0");
+    f.finish().await;
+}
+
+#[tokio::test]
 async fn filters_narrow_by_section_author_language_and_dates() {
     let f = Fixture::new().await;
     let mut a = f.article("Theatre reopens in Kharkiv", "");

@@ -177,6 +177,56 @@ async fn search_results_are_paginated_and_keep_their_filters() {
 }
 
 #[tokio::test]
+async fn a_search_matching_more_than_a_thousand_articles_says_so_and_still_pages_on() {
+    let app = TestApp::init().await;
+    let articles: Vec<_> = (0..1_005)
+        .map(|n| {
+            let mut a = app.article(&format!("Flood warning {n}"));
+            a.slug = Some(common::slug(&format!("flood-{n}")));
+            a
+        })
+        .collect();
+    app.store.import_articles(&articles, now()).await.unwrap();
+    let index = app.state.search.clone().unwrap();
+    index.rebuild(app.store.as_ref(), |_, _| {}).await.unwrap();
+
+    let page = app.get("/search?q=flood").await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_eq!(
+        page.text(".result-count"),
+        "More than 1,000 results for “flood”"
+    );
+    assert_eq!(
+        page.attrs("a[rel=next]", "href"),
+        ["/search?q=flood&page=2"]
+    );
+    // Past the thousand counted (3 a page here), pages lead on while there are more.
+    let deep = app.get("/search?q=flood&page=334").await;
+    assert_eq!(deep.count(".search-result"), 3);
+    assert_eq!(
+        deep.attrs("a[rel=next]", "href"),
+        ["/search?q=flood&page=335"]
+    );
+    let last = app.get("/search?q=flood&page=335").await;
+    assert_eq!(last.count(".search-result"), 3);
+    assert!(
+        last.attrs("a[rel=next]", "href").is_empty(),
+        "no page after the last"
+    );
+    assert_eq!(
+        app.get("/search?q=flood&page=336").await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    let exact = app.get("/search?q=flood+warning+1004").await;
+    assert_eq!(
+        exact.text(".result-count"),
+        "1 result for “flood warning 1004”"
+    );
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn bad_search_input_gets_a_clear_400_page() {
     let app = TestApp::init().await;
     app.publish_headline("Anything").await;
@@ -281,9 +331,7 @@ async fn an_editor_adds_synonyms_and_search_finds_articles_by_the_new_spelling_a
         )
         .await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
-    let list = app
-        .get_as(&editor, &added.header("location").to_owned())
-        .await;
+    let list = app.get_as(&editor, added.header("location")).await;
     assert_eq!(list.status, StatusCode::OK);
     assert!(list.text(".notice").contains("Synonyms added"));
     assert!(
@@ -400,6 +448,46 @@ async fn synonyms_are_refused_to_contributors_without_a_csrf_token_and_when_malf
         );
     }
     assert_eq!(app.store.synonym_groups().await.unwrap().len(), before + 1);
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_section_cannot_take_an_address_the_site_uses_itself() {
+    let app = TestApp::init().await;
+    let editor = app
+        .signed_in("ed@news.test", gazette_core::newsroom::Role::Editor)
+        .await;
+    for (name, slug) in [
+        ("Search", ""),
+        ("Feeds", "feeds"),
+        ("Tags", "tags"),
+        ("X", "newsroom"),
+    ] {
+        let response = app
+            .post_as(
+                &editor,
+                "/newsroom/sections",
+                &[("name", name), ("slug", slug)],
+            )
+            .await;
+        assert_eq!(response.status, StatusCode::BAD_REQUEST, "{name} {slug}");
+        assert!(
+            response.text("main").contains("used by the site itself"),
+            "{}",
+            response.text("main")
+        );
+    }
+    let war = app.war.to_string();
+    let rename = app
+        .post_as(
+            &editor,
+            &format!("/newsroom/sections/{war}"),
+            &[("name", "War"), ("slug", "authors")],
+        )
+        .await;
+    assert_eq!(rename.status, StatusCode::BAD_REQUEST);
+    assert_eq!(app.get("/search").await.status, StatusCode::OK);
+    assert_eq!(app.store.sections().await.unwrap().len(), 2);
     app.finish().await;
 }
 

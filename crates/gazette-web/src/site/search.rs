@@ -194,8 +194,8 @@ pub async fn search(
     }
     query.offset = offset;
 
-    let (results, total) = if text.is_empty() {
-        (Vec::new(), 0)
+    let (results, total, more, has_next) = if text.is_empty() {
+        (Vec::new(), 0, false, false)
     } else {
         run_search(&state, query).await?
     };
@@ -205,9 +205,19 @@ pub async fn search(
 
     let site = SiteContext::load(&state, None).await?;
     let extra_query = filter_query(&text, &filters);
-    let total_pages = u32::try_from(total.min(MAX_RESULTS).div_ceil(per_page.max(1)))
+    let mut total_pages = u32::try_from(total.min(MAX_RESULTS).div_ceil(per_page.max(1)))
         .unwrap_or(u32::MAX)
         .max(1);
+    if more {
+        // Past the counted results: offer the next page while there is one.
+        let last = u32::try_from(MAX_RESULTS / per_page.max(1)).unwrap_or(u32::MAX);
+        let known = if has_next {
+            page.saturating_add(1)
+        } else {
+            page
+        };
+        total_pages = total_pages.max(known.min(last));
+    }
     let pagination = Pagination::new("/search", &extra_query, page, total_pages);
     let title = match (text.is_empty(), page) {
         (true, _) => "Search".to_owned(),
@@ -280,11 +290,26 @@ pub async fn search(
             language_options,
             unfiltered_url,
             total,
+            more,
+            total_label => thousands(total),
             results,
             pagination,
         },
         crate::cache::SurrogateKeys::new(),
     )
+}
+
+/// `1000` as `1,000`.
+fn thousands(n: usize) -> String {
+    let digits = n.to_string();
+    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
+    for (i, c) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push(',');
+        }
+        out.push(c);
+    }
+    out
 }
 
 fn language_name(language: Language) -> &'static str {
@@ -317,24 +342,35 @@ fn filter_query(text: &str, f: &Filters) -> String {
 }
 
 /// Asks the index, or the database while there is no usable index.
-async fn run_search(state: &AppState, query: SearchQuery) -> AppResult<(Vec<ResultView>, usize)> {
+/// The page's results, the number of matches (up to the count limit), whether more than that
+/// match, and whether another page follows.
+async fn run_search(
+    state: &AppState,
+    query: SearchQuery,
+) -> AppResult<(Vec<ResultView>, usize, bool, bool)> {
     let now = state.now();
     let Some(index) = state.search.clone().filter(|i| !i.needs_rebuild()) else {
         return database_search(state, &query).await;
     };
-    let (hits, total) = {
-        let asked = query.clone();
+    let (mut hits, total, more) = {
+        // One more than the page, to know whether a next page exists past the count limit.
+        let asked = SearchQuery {
+            limit: query.limit + 1,
+            ..query.clone()
+        };
         let results = tokio::task::spawn_blocking(move || index.search(&asked, now))
             .await
             .map_err(|e| AppError::Internal(format!("search task: {e}")))?;
         match results {
-            Ok(r) => (r.hits, r.total),
+            Ok(r) => (r.hits, r.total, r.more),
             Err(e) => {
                 tracing::error!(error = %e, "search index failed; answering from the database");
                 return database_search(state, &query).await;
             }
         }
     };
+    let has_next = hits.len() > query.limit;
+    hits.truncate(query.limit);
     let ids: Vec<i64> = hits.iter().map(|h| h.id).collect();
     let summaries = state.store.published_summaries_by_ids(&ids, now).await?;
     let mut by_id: std::collections::HashMap<i64, ArticleSummary> =
@@ -350,7 +386,7 @@ async fn run_search(state: &AppState, query: SearchQuery) -> AppResult<(Vec<Resu
             })
         })
         .collect();
-    Ok((results, total))
+    Ok((results, total, more, has_next))
 }
 
 /// Every word in the headline, standfirst or body, newest first: slower and plainer than the
@@ -358,7 +394,7 @@ async fn run_search(state: &AppState, query: SearchQuery) -> AppResult<(Vec<Resu
 async fn database_search(
     state: &AppState,
     query: &SearchQuery,
-) -> AppResult<(Vec<ResultView>, usize)> {
+) -> AppResult<(Vec<ResultView>, usize, bool, bool)> {
     let filter = ArticleFilter {
         section_id: query.section_id,
         author_id: query.author_id,
@@ -384,5 +420,21 @@ async fn database_search(
             }
         })
         .collect();
-    Ok((results, usize::try_from(found.total).unwrap_or(usize::MAX)))
+    Ok((
+        results,
+        usize::try_from(found.total).unwrap_or(usize::MAX),
+        false,
+        false,
+    ))
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn counts_are_written_with_thousands_separators() {
+        assert_eq!(super::thousands(0), "0");
+        assert_eq!(super::thousands(999), "999");
+        assert_eq!(super::thousands(1_000), "1,000");
+        assert_eq!(super::thousands(1_234_567), "1,234,567");
+    }
 }
