@@ -16,4 +16,4 @@ pub use article::{
     StaticPage, Tag,
 };
 pub use language::Language;
-pub use slug::{Slug, SlugError};
+pub use slug::{RESERVED_SECTION_SLUGS, ReservedSectionSlug, Slug, SlugError};

@@ -23,6 +23,28 @@ pub enum SlugError {
     InvalidCharacters,
 }
 
+/// First path segments the public site answers itself (`/search`, `/feeds/…`, `/newsroom`, …): a
+/// section at one of these addresses would be unreachable, so none may take it. (`/robots.txt` and
+/// `/sitemap.xml` need no entry: a slug cannot contain a dot.) Keep in step with the web router.
+pub const RESERVED_SECTION_SLUGS: &[&str] = &[
+    "assets",
+    "authors",
+    "corrections",
+    "feeds",
+    "healthz",
+    "newsroom",
+    "pages",
+    "search",
+    "sitemaps",
+    "tags",
+    "views",
+];
+
+/// A section address the site uses itself; see [`RESERVED_SECTION_SLUGS`].
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("the address /{0} is used by the site itself; choose another address for the section")]
+pub struct ReservedSectionSlug(pub Slug);
+
 impl Slug {
     /// Accepts a slug exactly as typed, refusing anything that would need changing.
     pub fn parse(input: &str) -> Result<Self, SlugError> {
@@ -84,6 +106,20 @@ impl Slug {
 
     pub fn into_string(self) -> String {
         self.0
+    }
+
+    /// True when a section may not have this slug, because the site answers that address itself.
+    pub fn is_reserved_for_section(&self) -> bool {
+        RESERVED_SECTION_SLUGS.contains(&self.as_str())
+    }
+
+    /// Accepts this slug as a section's address, or says why it cannot be one.
+    pub fn check_section_slug(&self) -> Result<(), ReservedSectionSlug> {
+        if self.is_reserved_for_section() {
+            Err(ReservedSectionSlug(self.clone()))
+        } else {
+            Ok(())
+        }
     }
 
     /// The same slug with a numeric suffix, used when a slug is already taken.
@@ -169,6 +205,31 @@ fn transliterate(ch: char) -> Option<&'static str> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_site_own_addresses_are_refused_as_section_slugs() {
+        for reserved in RESERVED_SECTION_SLUGS {
+            let slug = Slug::parse(reserved).expect("every reserved entry is a valid slug");
+            assert!(slug.is_reserved_for_section(), "{reserved}");
+            let err = slug.check_section_slug().unwrap_err();
+            assert_eq!(
+                err.to_string(),
+                format!(
+                    "the address /{reserved} is used by the site itself; choose another address for the section"
+                )
+            );
+        }
+        let war = Slug::parse("war").unwrap();
+        assert!(!war.is_reserved_for_section());
+        assert_eq!(war.check_section_slug(), Ok(()));
+        // Only whole addresses are reserved.
+        assert_eq!(
+            Slug::parse("search-and-rescue")
+                .unwrap()
+                .check_section_slug(),
+            Ok(())
+        );
+    }
 
     #[test]
     fn a_headline_becomes_a_hyphenated_slug() {

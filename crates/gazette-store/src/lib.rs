@@ -107,6 +107,10 @@ pub struct ArticleFilter {
     pub exclude_id: Option<i64>,
     /// Words that must each appear in the headline, standfirst or body.
     pub text: Option<String>,
+    /// Published at or after this time (inclusive).
+    pub published_from: Option<DateTime<Utc>>,
+    /// Published at or before this time (inclusive; times are whole seconds).
+    pub published_to: Option<DateTime<Utc>>,
 }
 
 /// One page of a list: page numbers start at 1.

@@ -180,6 +180,14 @@ impl Conditions {
         if let Some(id) = filter.exclude_id {
             c.add("a.id <> ?", Param::Int(id));
         }
+        if let Some(from) = filter.published_from {
+            // Stored times are whole seconds: a bound part-way through a second starts at the next.
+            let secs = from.timestamp() + i64::from(from.timestamp_subsec_nanos() > 0);
+            c.add("a.published_at >= ?", Param::Int(secs));
+        }
+        if let Some(to) = filter.published_to {
+            c.add("a.published_at <= ?", Param::Int(to.timestamp()));
+        }
         if let Some(text) = &filter.text {
             for word in text.split_whitespace().take(8) {
                 let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
@@ -815,6 +823,7 @@ macro_rules! sql_store {
                 if name.is_empty() {
                     return Err(StoreError::Invalid("a section needs a name".into()));
                 }
+                section.slug.check_section_slug().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let _guard = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
                 let row = sqlx::query(
@@ -2202,6 +2211,7 @@ macro_rules! sql_store {
                 if name.is_empty() {
                     return Err(StoreError::Invalid("a section needs a name".into()));
                 }
+                section.slug.check_section_slug().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let _guard = self.write_guard().await;
                 let mut tx = self.pool.begin().await?;
                 let row = sqlx::query(

@@ -52,6 +52,7 @@ where
 storage_tests!(
     sections_come_back_in_menu_order,
     a_section_address_can_be_used_once,
+    a_section_cannot_take_an_address_the_site_uses_itself,
     an_article_keeps_everything_it_was_given,
     a_slug_is_made_from_the_headline_and_numbered_when_taken,
     a_taken_slug_asked_for_explicitly_is_refused,
@@ -62,6 +63,7 @@ storage_tests!(
     lists_are_paginated_with_a_total,
     lists_filter_by_section_tag_author_and_exclusion,
     text_search_finds_every_word_and_escapes_wildcards,
+    lists_filter_by_publication_dates_with_inclusive_bounds,
     most_read_sums_the_recent_days_only,
     views_add_up_across_batches,
     every_change_is_written_to_the_change_log_in_order,
@@ -231,6 +233,45 @@ async fn a_section_address_can_be_used_once(store: Arc<dyn Store>) {
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     assert_eq!(store.sections().await.unwrap().len(), 2);
+}
+
+async fn a_section_cannot_take_an_address_the_site_uses_itself(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    let section = |s: &str| NewSection {
+        slug: slug(s),
+        name: "Anything".into(),
+        description: String::new(),
+        position: 9,
+    };
+    for reserved in gazette_core::RESERVED_SECTION_SLUGS {
+        let created = store.create_section(section(reserved)).await;
+        let Err(StoreError::Invalid(message)) = created else {
+            panic!("{reserved}: {created:?}");
+        };
+        assert_eq!(
+            message,
+            format!(
+                "the address /{reserved} is used by the site itself; choose another address for the section"
+            )
+        );
+    }
+    let renamed = store.update_section(n.war, section("feeds")).await;
+    assert!(
+        matches!(&renamed, Err(StoreError::Invalid(m)) if m.contains("/feeds")),
+        "{renamed:?}"
+    );
+    let sections = store.sections().await.unwrap();
+    let slugs: Vec<&str> = sections.iter().map(|s| s.slug.as_str()).collect();
+    assert_eq!(slugs, ["war", "culture"], "nothing was created or renamed");
+    // A word that merely starts like a reserved one is an ordinary address.
+    store
+        .create_section(section("search-and-rescue"))
+        .await
+        .unwrap();
+    store
+        .update_section(n.culture, section("feedsafe"))
+        .await
+        .unwrap();
 }
 
 async fn an_article_keeps_everything_it_was_given(store: Arc<dyn Store>) {
@@ -554,6 +595,76 @@ async fn text_search_finds_every_word_and_escapes_wildcards(store: Arc<dyn Store
     assert_eq!(search("100%").await, 1);
     assert_eq!(search("%").await, 1, "a % is a character, not a wildcard");
     assert_eq!(search("_").await, 0, "an _ is a character, not a wildcard");
+}
+
+async fn lists_filter_by_publication_dates_with_inclusive_bounds(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    for (headline, when) in [
+        ("Grain talks open", at(5, 9)),
+        ("Grain ships leave Odesa", at(10, 9)),
+        ("Metro reopens", at(15, 9)),
+        ("Grain deal signed", at(20, 9)),
+    ] {
+        store
+            .create_article(published(&n, headline, when), now())
+            .await
+            .unwrap();
+    }
+    let list = |from: Option<DateTime<Utc>>, to: Option<DateTime<Utc>>, text: Option<&str>| {
+        let store = store.clone();
+        let filter = ArticleFilter {
+            published_from: from,
+            published_to: to,
+            text: text.map(str::to_owned),
+            ..Default::default()
+        };
+        async move {
+            let page = store
+                .published(&filter, PageRequest::new(1, 10), now())
+                .await
+                .unwrap();
+            let latest = store.latest(&filter, 10, now()).await.unwrap();
+            assert_eq!(headlines(&latest), headlines(&page.items), "latest agrees");
+            assert_eq!(page.total, page.items.len() as u64, "the count agrees");
+            page.items
+                .into_iter()
+                .map(|a| a.headline)
+                .collect::<Vec<_>>()
+        }
+    };
+    let second = Duration::seconds(1);
+    assert_eq!(
+        list(Some(at(10, 9)), Some(at(20, 9)), None).await,
+        [
+            "Grain deal signed",
+            "Metro reopens",
+            "Grain ships leave Odesa"
+        ],
+        "both bounds are inclusive, newest first"
+    );
+    assert_eq!(
+        list(Some(at(10, 9) + second), Some(at(20, 9) - second), None).await,
+        ["Metro reopens"]
+    );
+    assert_eq!(
+        list(Some(at(10, 9) + Duration::milliseconds(500)), None, None).await,
+        ["Grain deal signed", "Metro reopens"],
+        "a bound within a second does not reach back to its start"
+    );
+    assert_eq!(
+        list(None, Some(at(10, 9)), Some("grain")).await,
+        ["Grain ships leave Odesa", "Grain talks open"],
+        "dates combine with the words searched"
+    );
+    assert_eq!(
+        list(Some(at(21, 0)), None, None).await,
+        Vec::<String>::new()
+    );
+    assert_eq!(
+        list(Some(at(20, 9)), Some(at(10, 9)), None).await,
+        Vec::<String>::new(),
+        "an empty range finds nothing"
+    );
 }
 
 async fn most_read_sums_the_recent_days_only(store: Arc<dyn Store>) {

@@ -149,6 +149,85 @@ async fn search_filters_by_section_author_language_and_dates_and_sorts_by_date()
     app.finish().await;
 }
 
+/// The same site answered as while its search index is first being built: the router on an
+/// index that still needs its rebuild, so `/search` falls back to the database.
+async fn get_before_the_index_is_built(app: &TestApp, path: &str) -> common::TestResponse {
+    use tower::ServiceExt;
+    let dir = tempfile::tempdir().unwrap();
+    let index = gazette_search::SearchIndex::open(dir.path()).unwrap();
+    assert!(index.needs_rebuild());
+    let mut state = app.state.clone();
+    state.search = Some(std::sync::Arc::new(index));
+    let response = gazette_web::router(state)
+        .oneshot(Request::get(path).body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = http_body_util::BodyExt::collect(response.into_body())
+        .await
+        .unwrap()
+        .to_bytes();
+    common::TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
+    }
+}
+
+#[tokio::test]
+async fn before_the_index_is_built_search_keeps_the_date_filters_and_says_the_order_is_by_date() {
+    let app = TestApp::init().await;
+    for (headline, published) in [
+        ("Drone attack on Kharkiv", days_ago(30)),     // 1 March
+        ("Drone factory opens in Lviv", days_ago(10)), // 21 March, noon
+        ("Drone strike on Sumy", days_ago(2)),         // 29 March
+    ] {
+        let mut a = app.article(headline);
+        a.published_at = Some(published);
+        app.publish(a).await;
+    }
+    app.publish_headline("Metro reopens").await;
+
+    let headlines = |page: &common::TestResponse| page.texts(".search-result h2");
+    let from = get_before_the_index_is_built(&app, "/search?q=drone&from=2025-03-21").await;
+    assert_eq!(from.status, StatusCode::OK);
+    assert_eq!(
+        headlines(&from),
+        ["Drone strike on Sumy", "Drone factory opens in Lviv"]
+    );
+    assert_eq!(from.text(".result-count"), "2 results for “drone”");
+    assert_eq!(
+        from.text(".search-note"),
+        "Results are in date order, newest first, while the search index is being built."
+    );
+    let to = get_before_the_index_is_built(&app, "/search?q=drone&to=2025-03-21").await;
+    assert_eq!(
+        headlines(&to),
+        ["Drone factory opens in Lviv", "Drone attack on Kharkiv"],
+        "the end date counts the whole day"
+    );
+    let one_day = get_before_the_index_is_built(
+        &app,
+        "/search?q=drone&from=2025-03-21&to=2025-03-21&sort=newest",
+    )
+    .await;
+    assert_eq!(headlines(&one_day), ["Drone factory opens in Lviv"]);
+    assert_eq!(
+        one_day.count(".search-note"),
+        0,
+        "newest first was asked for, so there is nothing to explain"
+    );
+    let none = get_before_the_index_is_built(&app, "/search?q=drone&from=2025-03-30").await;
+    assert!(none.text("main").contains("with these filters"));
+
+    // The index, once built, agrees on what the dates let through and says nothing about order.
+    let indexed = app.get("/search?q=drone&from=2025-03-21&sort=newest").await;
+    assert_eq!(headlines(&indexed), headlines(&from));
+    assert_eq!(indexed.count(".search-note"), 0);
+    app.finish().await;
+}
+
 #[tokio::test]
 async fn search_results_are_paginated_and_keep_their_filters() {
     let app = TestApp::init().await;

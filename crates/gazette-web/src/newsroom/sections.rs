@@ -53,23 +53,6 @@ pub async fn list(
     )
 }
 
-/// First path segments the public router answers itself: a section there would be unreachable.
-pub const RESERVED_SLUGS: &[&str] = &[
-    "feeds",
-    "sitemaps",
-    "sitemap.xml",
-    "search",
-    "tags",
-    "authors",
-    "pages",
-    "newsroom",
-    "assets",
-    "views",
-    "healthz",
-    "corrections",
-    "robots.txt",
-];
-
 fn section_from(form: &FormData) -> NewsroomResult<NewSection> {
     let name = form.text("name");
     if name.is_empty() {
@@ -80,11 +63,10 @@ fn section_from(form: &FormData) -> NewsroomResult<NewSection> {
         s => Slug::parse(&s),
     }
     .map_err(|e| NewsroomError::BadRequest(format!("The section's address: {e}.")))?;
-    if RESERVED_SLUGS.contains(&slug.as_str()) {
-        return Err(NewsroomError::BadRequest(format!(
-            "The address /{slug} is used by the site itself; choose another address for the section."
-        )));
-    }
+    // The store refuses these too; checking here answers before anything else is looked at.
+    slug.check_section_slug().map_err(|e| {
+        NewsroomError::BadRequest(format!("{}.", super::capitalise(&e.to_string())))
+    })?;
     let position = match form.text("position") {
         p if p.is_empty() => 0,
         p => p.parse().map_err(|_| {

@@ -65,6 +65,21 @@ struct ResultView {
     snippet_html: String,
 }
 
+/// One page of results and what the page says about them.
+#[derive(Default)]
+struct Found {
+    results: Vec<ResultView>,
+    /// Matches in all pages, counted up to the index's count limit.
+    total: usize,
+    /// True when more than `total` match.
+    more: bool,
+    /// True when another page follows even though `total` does not show it.
+    has_next: bool,
+    /// True when best match was asked for but the results are newest first: the database answered
+    /// while the index is being built.
+    date_order: bool,
+}
+
 fn bad_request(message: String) -> AppError {
     AppError::BadRequest(message)
 }
@@ -194,8 +209,14 @@ pub async fn search(
     }
     query.offset = offset;
 
-    let (results, total, more, has_next) = if text.is_empty() {
-        (Vec::new(), 0, false, false)
+    let Found {
+        results,
+        total,
+        more,
+        has_next,
+        date_order,
+    } = if text.is_empty() {
+        Found::default()
     } else {
         run_search(&state, query).await?
     };
@@ -293,6 +314,7 @@ pub async fn search(
             more,
             total_label => thousands(total),
             results,
+            date_order,
             pagination,
         },
         crate::cache::SurrogateKeys::new(),
@@ -342,12 +364,7 @@ fn filter_query(text: &str, f: &Filters) -> String {
 }
 
 /// Asks the index, or the database while there is no usable index.
-/// The page's results, the number of matches (up to the count limit), whether more than that
-/// match, and whether another page follows.
-async fn run_search(
-    state: &AppState,
-    query: SearchQuery,
-) -> AppResult<(Vec<ResultView>, usize, bool, bool)> {
+async fn run_search(state: &AppState, query: SearchQuery) -> AppResult<Found> {
     let now = state.now();
     let Some(index) = state.search.clone().filter(|i| !i.needs_rebuild()) else {
         return database_search(state, &query).await;
@@ -386,20 +403,29 @@ async fn run_search(
             })
         })
         .collect();
-    Ok((results, total, more, has_next))
+    Ok(Found {
+        results,
+        total,
+        more,
+        has_next,
+        date_order: false,
+    })
 }
 
-/// Every word in the headline, standfirst or body, newest first: slower and plainer than the
-/// index, but right, for the minutes while the index is built.
-async fn database_search(
-    state: &AppState,
-    query: &SearchQuery,
-) -> AppResult<(Vec<ResultView>, usize, bool, bool)> {
+/// Every word in the headline, standfirst or body, with the same filters, newest first: slower
+/// and plainer than the index (no ranking, no stemming, no snippets), but right, for the minutes
+/// while the index is built.
+async fn database_search(state: &AppState, query: &SearchQuery) -> AppResult<Found> {
     let filter = ArticleFilter {
         section_id: query.section_id,
         author_id: query.author_id,
         language: query.language,
         text: Some(query.text.clone()),
+        published_from: query.from,
+        // The index's bound is exclusive, the database's inclusive; times are whole seconds.
+        published_to: query
+            .until
+            .map(|until| until - chrono::Duration::seconds(1)),
         ..Default::default()
     };
     let per_page = u32::try_from(query.limit).unwrap_or(12).max(1);
@@ -420,12 +446,13 @@ async fn database_search(
             }
         })
         .collect();
-    Ok((
+    Ok(Found {
         results,
-        usize::try_from(found.total).unwrap_or(usize::MAX),
-        false,
-        false,
-    ))
+        total: usize::try_from(found.total).unwrap_or(usize::MAX),
+        more: false,
+        has_next: false,
+        date_order: query.order == SearchOrder::Relevance,
+    })
 }
 
 #[cfg(test)]
