@@ -28,6 +28,6 @@ pub mod top;
 pub mod view;
 pub mod views;
 
-pub use router::router;
+pub use router::{App, app, router};
 pub use state::{AppState, Clock, SiteConfig};
 pub use theme::Theme;

@@ -1,9 +1,15 @@
 //! Every route of the site, in one place.
 
+use std::convert::Infallible;
+
 use axum::Router;
+use axum::extract::Request;
 use axum::middleware;
 use axum::response::IntoResponse;
+use axum::response::Response;
 use axum::routing::{get, post};
+use tower::ServiceBuilder;
+use tower::util::BoxCloneService;
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
@@ -48,13 +54,22 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(middleware::from_fn(security_headers))
         .layer(TraceLayer::new_for_http())
-        // The page cache answers hits before any layer above runs; pages it stores already
-        // carry the security headers. Compression is outermost so that pages the cache does
-        // not keep are compressed too (cached pages come compressed and are passed through).
-        .layer(middleware::from_fn_with_state(
-            state.pages.clone(),
-            serve_cached,
-        ))
-        .layer(CompressionLayer::new())
         .with_state(state)
+}
+
+/// The service the server runs: the routes behind the page cache, behind compression.
+pub type App = BoxCloneService<Request, Response, Infallible>;
+
+/// The whole application. The page cache sits in front of the router, so a hit is answered
+/// before any routing, extraction or other layer runs (the pages it stores already carry the
+/// security headers). Compression is outermost so that pages the cache does not keep are
+/// compressed too; cached pages come compressed and are passed through.
+pub fn app(state: AppState) -> App {
+    let pages = state.pages.clone();
+    let service = ServiceBuilder::new()
+        .map_response(IntoResponse::into_response)
+        .layer(CompressionLayer::new())
+        .layer(middleware::from_fn_with_state(pages, serve_cached))
+        .service(router(state));
+    BoxCloneService::new(service)
 }

@@ -274,7 +274,7 @@ async fn serve(
             ..Default::default()
         });
     gazette_web::background::spawn_all(&state).await;
-    let app = gazette_web::router(state.clone());
+    let app = gazette_web::app(state.clone());
 
     let listener = tokio::net::TcpListener::bind(bind)
         .await
@@ -287,7 +287,9 @@ async fn serve(
     if base_url != format!("http://{bind}") {
         println!("Public address: {base_url}/");
     }
-    let app = app.into_make_service_with_connect_info::<SocketAddr>();
+    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
+        SocketAddr,
+    >(app);
     axum::serve(listener, app)
         .with_graceful_shutdown(shutdown_signal())
         .await

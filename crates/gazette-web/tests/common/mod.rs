@@ -6,7 +6,6 @@
 
 use std::sync::Arc;
 
-use axum::Router;
 use axum::body::Body;
 use axum::http::{HeaderMap, Request, StatusCode};
 use chrono::{DateTime, TimeZone, Utc};
@@ -36,7 +35,7 @@ pub struct TestApp {
     pub state: AppState,
     /// Seconds the clock has been moved past [`now`]; see [`TestApp::advance_clock`].
     clock_offset: Arc<std::sync::atomic::AtomicI64>,
-    router: Router,
+    router: gazette_web::App,
     db: TestDatabase,
     /// The node's search index, built in a folder of its own.
     _search_dir: tempfile::TempDir,
@@ -189,7 +188,7 @@ impl TestApp {
             ..Default::default()
         };
         let state = state.with_search(index).with_feed_options(feeds);
-        let router = gazette_web::router(state.clone());
+        let router = gazette_web::app(state.clone());
         Self {
             store,
             state,
