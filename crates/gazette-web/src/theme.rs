@@ -143,7 +143,7 @@ impl Theme {
 /// minijinja's HTML escaping also escapes `/`, which turns every URL into `&#x2f;` soup: valid, but
 /// larger and unreadable in page source. Text is escaped here with the five characters that
 /// matter in element content and quoted attributes; everything else goes the default way.
-fn html_formatter(
+pub(crate) fn html_formatter(
     out: &mut minijinja::Output<'_>,
     state: &minijinja::State<'_, '_>,
     value: &minijinja::Value,

@@ -115,7 +115,7 @@ fn files() -> &'static Files {
         let mut env = Environment::new();
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
-        env.set_formatter(html_formatter);
+        env.set_formatter(crate::theme::html_formatter);
         let mut assets = HashMap::new();
         let mut urls = HashMap::new();
         let mut all = Vec::new();
@@ -154,23 +154,6 @@ fn collect(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<
     for sub in dir.dirs() {
         collect(sub, out);
     }
-}
-
-/// Escapes the five characters that matter in HTML text and quoted attributes (minijinja's own
-/// escaping also turns every `/` into an entity).
-fn html_formatter(
-    out: &mut minijinja::Output<'_>,
-    state: &minijinja::State<'_, '_>,
-    value: &minijinja::Value,
-) -> Result<(), minijinja::Error> {
-    if matches!(state.auto_escape(), minijinja::AutoEscape::Html)
-        && !value.is_safe()
-        && let Some(text) = value.as_str()
-    {
-        let escaped = gazette_core::text::escape_html(text);
-        return out.write_str(&escaped).map_err(minijinja::Error::from);
-    }
-    minijinja::escape_formatter(out, state, value)
 }
 
 pub fn asset_url(name: &str) -> String {
