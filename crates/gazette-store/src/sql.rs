@@ -34,6 +34,8 @@ use crate::{
     ArticleFilter, ArticleLookup, Backend, Change, NewAuthor, NewSection, Page, PageRequest, Store,
     StoreError, StoreResult, ViewIncrement,
 };
+use crate::{CHANGES_CHANNEL, ChangeListener, Lease};
+use crate::{Media, MediaText, MediaVariant, NewMedia};
 use crate::{PublishedLink, SitemapChunk, SynonymGroup, clean_synonym_terms};
 
 /// The embedded-database store: one SQLite file in WAL mode.
@@ -67,6 +69,11 @@ impl SqliteStore {
             .connect_with(options)
             .await?;
         sqlx::migrate!("./migrations/sqlite").run(&pool).await?;
+        // Give the query planner fresh statistics (bounded work): without them SQLite may walk
+        // the whole date index for a rare tag instead of starting from the tag.
+        sqlx::raw_sql("PRAGMA analysis_limit = 1000; PRAGMA optimize = 0x10002;")
+            .execute(&pool)
+            .await?;
         Ok(Self {
             pool,
             write_lock: Mutex::new(()),
@@ -75,6 +82,20 @@ impl SqliteStore {
 
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
         Some(self.write_lock.lock().await)
+    }
+
+    /// SQLite has one writer at a time: change-log entries commit in sequence order already.
+    async fn before_change(_conn: &mut sqlx::SqliteConnection) -> StoreResult<()> {
+        Ok(())
+    }
+
+    /// One node, which polls its own file: nobody to notify.
+    async fn after_change(_conn: &mut sqlx::SqliteConnection, _seq: i64) -> StoreResult<()> {
+        Ok(())
+    }
+
+    async fn change_listener(&self) -> StoreResult<Option<ChangeListener>> {
+        Ok(None)
     }
 }
 
@@ -98,7 +119,36 @@ impl PostgresStore {
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
         None
     }
+
+    /// Serialises change-log inserts until the transaction ends, so entries commit in sequence
+    /// order. Without it, a transaction holding seq 9 could commit after one holding seq 10; a node
+    /// that had read up to 10 would never see 9. Content writes are few, so the wait is short.
+    async fn before_change(conn: &mut sqlx::PgConnection) -> StoreResult<()> {
+        sqlx::query("SELECT pg_advisory_xact_lock($1)")
+            .bind(CHANGE_LOG_LOCK)
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    /// Wakes every listening node; PostgreSQL delivers the notification when (and only if) the
+    /// transaction commits.
+    async fn after_change(conn: &mut sqlx::PgConnection, seq: i64) -> StoreResult<()> {
+        sqlx::query("SELECT pg_notify($1, $2)")
+            .bind(CHANGES_CHANNEL)
+            .bind(seq.to_string())
+            .execute(&mut *conn)
+            .await?;
+        Ok(())
+    }
+
+    async fn change_listener(&self) -> StoreResult<Option<ChangeListener>> {
+        Ok(Some(ChangeListener::connect(&self.pool).await?))
+    }
 }
+
+/// The advisory lock key that orders change-log inserts on PostgreSQL ("gazette" in ASCII).
+const CHANGE_LOG_LOCK: i64 = 0x0067_617a_6574_7465;
 
 const SUMMARY_COLUMNS: &str = "a.id, a.slug, a.headline, a.standfirst, a.published_at, \
      a.updated_at, a.view_total, s.slug AS section_slug, s.name AS section_name";
@@ -266,6 +316,9 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
     matches!(e, sqlx::Error::Database(db) if db.is_unique_violation())
 }
 
+/// The media columns every media query reads, from `media m`.
+const MEDIA_COLUMNS: &str = "m.id, m.hash, m.original_name, m.mime, m.width, m.height, m.alt, m.caption, m.credit, m.created_at, m.created_by";
+
 macro_rules! sql_store {
     ($store:ty, $db:ty, $conn:ty, $row:ty, $backend:expr) => {
         impl $store {
@@ -324,6 +377,56 @@ macro_rules! sql_store {
                 })
             }
 
+            fn media_from_row(row: &$row) -> StoreResult<Media> {
+                let dim = |name: &str| -> StoreResult<u32> {
+                    Ok(u32::try_from(row.try_get::<i64, _>(name)?).unwrap_or(0))
+                };
+                Ok(Media {
+                    id: row.try_get("id")?,
+                    hash: row.try_get("hash")?,
+                    original_name: row.try_get("original_name")?,
+                    mime: row.try_get("mime")?,
+                    width: dim("width")?,
+                    height: dim("height")?,
+                    alt: row.try_get("alt")?,
+                    caption: row.try_get("caption")?,
+                    credit: row.try_get("credit")?,
+                    created_at: time(row.try_get("created_at")?)?,
+                    created_by: row.try_get("created_by")?,
+                    variants: Vec::new(),
+                })
+            }
+
+            /// Fills in the stored files of each image, narrowest first, WebP first at each width.
+            async fn attach_variants(conn: &mut $conn, media: &mut [Media]) -> StoreResult<()> {
+                if media.is_empty() {
+                    return Ok(());
+                }
+                let placeholders = (1..=media.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT media_id, width, height, format, key, bytes FROM media_variants WHERE media_id IN ({placeholders}) \
+                     ORDER BY width, CASE format WHEN 'webp' THEN 0 ELSE 1 END"
+                );
+                let mut query = sqlx::query(&sql);
+                for m in media.iter() {
+                    query = query.bind(m.id);
+                }
+                for row in query.fetch_all(&mut *conn).await? {
+                    let media_id: i64 = row.try_get("media_id")?;
+                    let variant = MediaVariant {
+                        width: u32::try_from(row.try_get::<i64, _>("width")?).unwrap_or(0),
+                        height: u32::try_from(row.try_get::<i64, _>("height")?).unwrap_or(0),
+                        format: row.try_get("format")?,
+                        key: row.try_get("key")?,
+                        bytes: u64::try_from(row.try_get::<i64, _>("bytes")?).unwrap_or(0),
+                    };
+                    if let Some(m) = media.iter_mut().find(|m| m.id == media_id) {
+                        m.variants.push(variant);
+                    }
+                }
+                Ok(())
+            }
+
             async fn record_change(
                 conn: &mut $conn,
                 entity: &str,
@@ -331,14 +434,18 @@ macro_rules! sql_store {
                 action: &str,
                 now: DateTime<Utc>,
             ) -> StoreResult<()> {
-                sqlx::query("INSERT INTO changes (entity, entity_id, action, at) VALUES ($1, $2, $3, $4)")
-                    .bind(entity)
-                    .bind(entity_id)
-                    .bind(action)
-                    .bind(now.timestamp())
-                    .execute(&mut *conn)
-                    .await?;
-                Ok(())
+                Self::before_change(conn).await?;
+                let seq: i64 = sqlx::query(
+                    "INSERT INTO changes (entity, entity_id, action, at) VALUES ($1, $2, $3, $4) RETURNING seq",
+                )
+                .bind(entity)
+                .bind(entity_id)
+                .bind(action)
+                .bind(now.timestamp())
+                .fetch_one(&mut *conn)
+                .await?
+                .try_get(0)?;
+                Self::after_change(conn, seq).await
             }
 
             /// Which article, if any, holds this slug now or held it before.
@@ -1232,12 +1339,15 @@ macro_rules! sql_store {
                 if ids.is_empty() {
                     return Ok(Vec::new());
                 }
-                let placeholders = (2..=ids.len() + 1).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                let placeholders = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                // Looked up by id alone, and checked for visibility here: with the status and date
+                // in the WHERE clause SQLite may walk the whole published index instead of fetching
+                // a dozen rows by key.
                 let sql = format!(
-                    "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-                     WHERE a.status = 'published' AND a.published_at <= $1 AND a.id IN ({placeholders})"
+                    "SELECT {SUMMARY_COLUMNS}, a.status FROM articles a JOIN sections s ON s.id = a.section_id \
+                     WHERE a.id IN ({placeholders})"
                 );
-                let mut query = sqlx::query(&sql).bind(now.timestamp());
+                let mut query = sqlx::query(&sql);
                 for id in ids {
                     query = query.bind(*id);
                 }
@@ -1245,8 +1355,13 @@ macro_rules! sql_store {
                 let rows = query.fetch_all(&mut *conn).await?;
                 let mut by_id = std::collections::HashMap::new();
                 for row in &rows {
+                    let status: String = row.try_get("status")?;
                     let summary = Self::summary_from_row(row)?;
-                    by_id.insert(summary.id, summary);
+                    let visible = status == ArticleStatus::Published.as_str()
+                        && summary.published_at.is_some_and(|t| t <= now);
+                    if visible {
+                        by_id.insert(summary.id, summary);
+                    }
                 }
                 let items: Vec<ArticleSummary> = ids.iter().filter_map(|id| by_id.remove(id)).collect();
                 Self::with_bylines(&mut conn, items).await
@@ -1393,6 +1508,62 @@ macro_rules! sql_store {
                     .await?
                     .try_get(0)?;
                 Ok(seq.unwrap_or(0))
+            }
+
+            async fn listen_for_changes(&self) -> StoreResult<Option<ChangeListener>> {
+                self.change_listener().await
+            }
+
+            // -------------------------------------------------------- leases
+
+            async fn acquire_lease(
+                &self,
+                name: &str,
+                holder: &str,
+                ttl: Duration,
+                now: DateTime<Utc>,
+            ) -> StoreResult<bool> {
+                let _guard = self.write_guard().await;
+                // One statement: a concurrent taker on PostgreSQL waits on the row and re-checks
+                // the condition against the winner's row, so two nodes never both get `true`.
+                let row = sqlx::query(
+                    "INSERT INTO leases (name, holder, expires_at) VALUES ($1, $2, $3) \
+                     ON CONFLICT (name) DO UPDATE SET holder = excluded.holder, expires_at = excluded.expires_at \
+                     WHERE leases.expires_at <= $4 OR leases.holder = excluded.holder \
+                     RETURNING holder",
+                )
+                .bind(name)
+                .bind(holder)
+                .bind(now.timestamp() + crate::cluster::ttl_seconds(ttl))
+                .bind(now.timestamp())
+                .fetch_optional(&self.pool)
+                .await?;
+                Ok(row.is_some())
+            }
+
+            async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                sqlx::query("DELETE FROM leases WHERE name = $1 AND holder = $2")
+                    .bind(name)
+                    .bind(holder)
+                    .execute(&self.pool)
+                    .await?;
+                Ok(())
+            }
+
+            async fn lease(&self, name: &str) -> StoreResult<Option<Lease>> {
+                sqlx::query("SELECT name, holder, expires_at FROM leases WHERE name = $1")
+                    .bind(name)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|row| {
+                        Ok(Lease {
+                            name: row.try_get("name")?,
+                            holder: row.try_get("holder")?,
+                            expires_at: time(row.try_get("expires_at")?)?,
+                        })
+                    })
+                    .transpose()
             }
 
             // -------------------------------------------------------- newsroom: people
@@ -2288,6 +2459,171 @@ macro_rules! sql_store {
                 Self::record_change(&mut tx, "tag", Some(id), "deleted", Utc::now()).await?;
                 tx.commit().await?;
                 Ok(())
+            }
+
+            // ------------------------------------------------------------ media library
+
+            async fn insert_media(&self, media: NewMedia, now: DateTime<Utc>) -> StoreResult<Media> {
+                if media.variants.is_empty() {
+                    return Err(StoreError::Invalid("an image needs at least one stored file".into()));
+                }
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                let id: i64 = sqlx::query(
+                    "INSERT INTO media (hash, original_name, mime, width, height, alt, caption, credit, created_at, created_by) \
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
+                )
+                .bind(&media.hash)
+                .bind(clean_text(&media.original_name))
+                .bind(&media.mime)
+                .bind(i64::from(media.width))
+                .bind(i64::from(media.height))
+                .bind(clean_text(&media.alt))
+                .bind(clean_text(&media.caption))
+                .bind(clean_text(&media.credit))
+                .bind(now.timestamp())
+                .bind(media.created_by)
+                .fetch_one(&mut *tx)
+                .await?
+                .try_get(0)?;
+                for v in &media.variants {
+                    sqlx::query(
+                        "INSERT INTO media_variants (media_id, width, height, format, key, bytes) VALUES ($1, $2, $3, $4, $5, $6)",
+                    )
+                    .bind(id)
+                    .bind(i64::from(v.width))
+                    .bind(i64::from(v.height))
+                    .bind(&v.format)
+                    .bind(&v.key)
+                    .bind(i64::try_from(v.bytes).unwrap_or(i64::MAX))
+                    .execute(&mut *tx)
+                    .await?;
+                }
+                Self::record_change(&mut tx, "media", Some(id), "created", now).await?;
+                tx.commit().await?;
+                self.media(id).await?.ok_or(StoreError::NotFound)
+            }
+
+            async fn media(&self, id: i64) -> StoreResult<Option<Media>> {
+                let mut conn = self.pool.acquire().await?;
+                let Some(row) = sqlx::query(&format!("SELECT {MEDIA_COLUMNS} FROM media m WHERE m.id = $1"))
+                    .bind(id)
+                    .fetch_optional(&mut *conn)
+                    .await?
+                else {
+                    return Ok(None);
+                };
+                let mut media = vec![Self::media_from_row(&row)?];
+                Self::attach_variants(&mut conn, &mut media).await?;
+                Ok(media.pop())
+            }
+
+            async fn media_list(&self, page: PageRequest) -> StoreResult<Page<Media>> {
+                let mut conn = self.pool.acquire().await?;
+                let total: i64 = sqlx::query("SELECT COUNT(*) FROM media").fetch_one(&mut *conn).await?.try_get(0)?;
+                let mut items = sqlx::query(&format!(
+                    "SELECT {MEDIA_COLUMNS} FROM media m ORDER BY m.created_at DESC, m.id DESC LIMIT $1 OFFSET $2"
+                ))
+                .bind(i64::from(page.per_page))
+                .bind(page.offset())
+                .fetch_all(&mut *conn)
+                .await?
+                .iter()
+                .map(Self::media_from_row)
+                .collect::<StoreResult<Vec<_>>>()?;
+                Self::attach_variants(&mut conn, &mut items).await?;
+                Ok(Page { items, total: u64::try_from(total).unwrap_or(0), request: page })
+            }
+
+            async fn update_media(&self, id: i64, text: MediaText, now: DateTime<Utc>) -> StoreResult<Media> {
+                {
+                    let _guard = self.write_guard().await;
+                    let mut tx = self.pool.begin().await?;
+                    let updated = sqlx::query("UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4")
+                        .bind(clean_text(&text.alt))
+                        .bind(clean_text(&text.caption))
+                        .bind(clean_text(&text.credit))
+                        .bind(id)
+                        .execute(&mut *tx)
+                        .await?
+                        .rows_affected();
+                    if updated == 0 {
+                        return Err(StoreError::NotFound);
+                    }
+                    Self::record_change(&mut tx, "media", Some(id), "updated", now).await?;
+                    // Pages that show the image as their featured one print its words.
+                    let articles: Vec<i64> = sqlx::query("SELECT id FROM articles WHERE featured_media_id = $1")
+                        .bind(id)
+                        .fetch_all(&mut *tx)
+                        .await?
+                        .iter()
+                        .map(|row| row.try_get(0))
+                        .collect::<Result<_, _>>()?;
+                    for article in articles {
+                        Self::record_change(&mut tx, "article", Some(article), "updated", now).await?;
+                    }
+                    tx.commit().await?;
+                }
+                self.media(id).await?.ok_or(StoreError::NotFound)
+            }
+
+            async fn media_keys(&self) -> StoreResult<Vec<String>> {
+                sqlx::query("SELECT key FROM media_variants ORDER BY key")
+                    .fetch_all(&self.pool)
+                    .await?
+                    .iter()
+                    .map(|row| Ok(row.try_get(0)?))
+                    .collect()
+            }
+
+            async fn set_featured_media(&self, article_id: i64, media_id: Option<i64>, now: DateTime<Utc>) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                let mut tx = self.pool.begin().await?;
+                if let Some(media_id) = media_id {
+                    let exists = sqlx::query("SELECT id FROM media WHERE id = $1").bind(media_id).fetch_optional(&mut *tx).await?;
+                    if exists.is_none() {
+                        return Err(StoreError::Invalid(format!("there is no image {media_id} in the media library")));
+                    }
+                }
+                let updated = sqlx::query("UPDATE articles SET featured_media_id = $1 WHERE id = $2")
+                    .bind(media_id)
+                    .bind(article_id)
+                    .execute(&mut *tx)
+                    .await?
+                    .rows_affected();
+                if updated == 0 {
+                    return Err(StoreError::NotFound);
+                }
+                Self::record_change(&mut tx, "article", Some(article_id), "updated", now).await?;
+                tx.commit().await?;
+                Ok(())
+            }
+
+            async fn featured_media(&self, article_ids: &[i64]) -> StoreResult<std::collections::HashMap<i64, Media>> {
+                let mut out = std::collections::HashMap::new();
+                if article_ids.is_empty() {
+                    return Ok(out);
+                }
+                let placeholders = (1..=article_ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
+                let sql = format!(
+                    "SELECT a.id AS article_id, {MEDIA_COLUMNS} FROM articles a JOIN media m ON m.id = a.featured_media_id \
+                     WHERE a.id IN ({placeholders})"
+                );
+                let mut query = sqlx::query(&sql);
+                for id in article_ids {
+                    query = query.bind(*id);
+                }
+                let mut conn = self.pool.acquire().await?;
+                let rows = query.fetch_all(&mut *conn).await?;
+                let mut owners = Vec::with_capacity(rows.len());
+                let mut media = Vec::with_capacity(rows.len());
+                for row in &rows {
+                    owners.push(row.try_get::<i64, _>("article_id")?);
+                    media.push(Self::media_from_row(row)?);
+                }
+                Self::attach_variants(&mut conn, &mut media).await?;
+                out.extend(owners.into_iter().zip(media));
+                Ok(out)
             }
 
             async fn close(&self) {
