@@ -7,6 +7,7 @@
 //! change log (`changes`) in the same transaction, which is how caches and search indexes on every
 //! node learn what to refresh.
 
+mod cluster;
 mod discovery;
 mod newsroom;
 mod sql;
@@ -23,6 +24,7 @@ use gazette_core::{
     Article, ArticleStatus, ArticleSummary, Author, NewArticle, Section, Slug, StaticPage, Tag,
 };
 
+pub use cluster::{CHANGES_CHANNEL, ChangeListener, ChangeSignal, Lease};
 pub use discovery::{
     MAX_SYNONYM_CHARS, MAX_SYNONYM_TERMS, PublishedLink, SitemapChunk, SynonymGroup,
     clean_synonym_terms,
@@ -321,6 +323,25 @@ pub trait Store: Send + Sync + 'static {
     async fn changes_since(&self, seq: i64, limit: u32) -> StoreResult<Vec<Change>>;
     /// The newest change-log sequence number (0 when the log is empty).
     async fn latest_change_seq(&self) -> StoreResult<i64>;
+    /// Wake-ups on every change-log entry committed by any node, or `None` when the database
+    /// cannot send them (SQLite: one node, which polls).
+    async fn listen_for_changes(&self) -> StoreResult<Option<ChangeListener>>;
+
+    // ------------------------------------------------------------ leases (jobs run once)
+
+    /// Takes or renews the lease `name` for `holder` until `now + ttl`: true when `holder` has it
+    /// now (it was free, expired, or already theirs), false when another holder's lease is live.
+    async fn acquire_lease(
+        &self,
+        name: &str,
+        holder: &str,
+        ttl: std::time::Duration,
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
+    /// Gives the lease up if `holder` has it, so another node can take it at once.
+    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()>;
+    /// The lease `name` as stored (possibly expired), if anyone ever took it.
+    async fn lease(&self, name: &str) -> StoreResult<Option<Lease>>;
 
     // ------------------------------------------------------------ newsroom: people
 

@@ -92,6 +92,9 @@ storage_tests!(
     status_changes_apply_only_from_the_status_expected,
     scheduled_articles_are_published_once_even_by_several_nodes,
     two_factor_is_confirmed_then_each_code_works_once,
+    a_lease_is_held_by_one_holder_until_it_expires,
+    nodes_racing_for_a_lease_get_it_once,
+    change_notifications_wake_listeners_on_postgres,
 );
 
 // The newsroom's tests live in their own file.
@@ -1230,4 +1233,168 @@ async fn latest_lists_the_newest_without_counting(store: Arc<dyn Store>) {
         .await
         .unwrap();
     assert!(culture.is_empty());
+}
+
+// ---------------------------------------------------------------- several nodes
+
+const TEN_SECONDS: std::time::Duration = std::time::Duration::from_secs(10);
+
+async fn a_lease_is_held_by_one_holder_until_it_expires(store: Arc<dyn Store>) {
+    let t = now();
+    assert!(store.lease("scheduler").await.unwrap().is_none());
+    assert!(
+        store
+            .acquire_lease("scheduler", "node-a", TEN_SECONDS, t)
+            .await
+            .unwrap()
+    );
+    // Another holder is refused while the lease is live; the holder renews it.
+    assert!(
+        !store
+            .acquire_lease("scheduler", "node-b", TEN_SECONDS, t + Duration::seconds(5))
+            .await
+            .unwrap()
+    );
+    assert!(
+        store
+            .acquire_lease("scheduler", "node-a", TEN_SECONDS, t + Duration::seconds(5))
+            .await
+            .unwrap()
+    );
+    let lease = store.lease("scheduler").await.unwrap().unwrap();
+    assert_eq!(lease.holder, "node-a");
+    assert_eq!(lease.expires_at, t + Duration::seconds(15));
+    // Renewed: still refused after the first term would have ended.
+    assert!(
+        !store
+            .acquire_lease(
+                "scheduler",
+                "node-b",
+                TEN_SECONDS,
+                t + Duration::seconds(12)
+            )
+            .await
+            .unwrap()
+    );
+    // Leases on other names are independent.
+    assert!(
+        store
+            .acquire_lease("other-job", "node-b", TEN_SECONDS, t)
+            .await
+            .unwrap()
+    );
+    // Once expired (node-a died), node-b takes it, and node-a is then refused.
+    assert!(
+        store
+            .acquire_lease(
+                "scheduler",
+                "node-b",
+                TEN_SECONDS,
+                t + Duration::seconds(15)
+            )
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .acquire_lease(
+                "scheduler",
+                "node-a",
+                TEN_SECONDS,
+                t + Duration::seconds(16)
+            )
+            .await
+            .unwrap()
+    );
+    // Releasing someone else's lease does nothing; releasing your own frees it at once.
+    store.release_lease("scheduler", "node-a").await.unwrap();
+    assert_eq!(
+        store.lease("scheduler").await.unwrap().unwrap().holder,
+        "node-b"
+    );
+    store.release_lease("scheduler", "node-b").await.unwrap();
+    assert!(store.lease("scheduler").await.unwrap().is_none());
+    assert!(
+        store
+            .acquire_lease(
+                "scheduler",
+                "node-a",
+                TEN_SECONDS,
+                t + Duration::seconds(17)
+            )
+            .await
+            .unwrap()
+    );
+}
+
+async fn nodes_racing_for_a_lease_get_it_once(store: Arc<dyn Store>) {
+    let t = now();
+    for round in 0..5_i64 {
+        let at = t + Duration::seconds(round * 20);
+        let tasks: Vec<_> = (0..6)
+            .map(|node| {
+                let store = store.clone();
+                tokio::spawn(async move {
+                    store
+                        .acquire_lease("race", &format!("node-{round}-{node}"), TEN_SECONDS, at)
+                        .await
+                        .unwrap()
+                })
+            })
+            .collect();
+        let mut winners = 0;
+        for task in tasks {
+            if task.await.unwrap() {
+                winners += 1;
+            }
+        }
+        assert_eq!(winners, 1, "round {round}");
+    }
+}
+
+async fn change_notifications_wake_listeners_on_postgres(store: Arc<dyn Store>) {
+    let listener = store.listen_for_changes().await.unwrap();
+    if store.backend() == Backend::Sqlite {
+        assert!(listener.is_none(), "SQLite has one node and polls");
+        return;
+    }
+    let mut listener = listener.unwrap();
+    let n = newsroom(&store).await;
+    let a = store
+        .create_article(draft(&n, "Heard"), now())
+        .await
+        .unwrap();
+    store
+        .set_article_status(a.id, ArticleStatus::Published, None, now())
+        .await
+        .unwrap();
+    let latest = store.latest_change_seq().await.unwrap();
+    // Every committed entry is announced with its sequence number, in order.
+    let mut heard = Vec::new();
+    while heard.last() != Some(&latest) {
+        let signal = tokio::time::timeout(std::time::Duration::from_secs(5), listener.next())
+            .await
+            .expect("a notification within 5 s")
+            .unwrap();
+        match signal {
+            gazette_store::ChangeSignal::Changed(seq) => heard.push(seq),
+            gazette_store::ChangeSignal::Reconnected => panic!("the connection was not lost"),
+        }
+    }
+    assert!(heard.windows(2).all(|w| w[0] < w[1]), "{heard:?}");
+    // A failed transaction announces nothing.
+    let taken = store.create_article(
+        {
+            let mut dup = draft(&n, "Duplicate");
+            dup.slug = Some(slug("heard"));
+            dup
+        },
+        now(),
+    );
+    assert!(taken.await.is_err());
+    assert!(
+        tokio::time::timeout(std::time::Duration::from_millis(300), listener.next())
+            .await
+            .is_err()
+    );
 }

@@ -10,6 +10,7 @@ pub async fn spawn_all(state: &AppState) {
         tracing::warn!(error = %e, "cannot read the change log at start; the poller will retry");
     }
     tokio::spawn(state.changes.clone().run_poller(state.store.clone()));
+    tokio::spawn(state.changes.clone().run_listener(state.store.clone()));
     tokio::spawn(crate::cache::follow_changes(state.clone()));
     tokio::spawn(crate::top::refresh_periodically(state.clone()));
     tokio::spawn(crate::views::flush_periodically(state.clone()));

@@ -5,13 +5,17 @@
 //! that was busy simply reads a longer stretch of the log next time, and a node that was down
 //! starts from where the log is.
 //!
-//! Changes made by this node wake the consumers at once through [`ChangeFeed::poke`]; changes made
-//! by other nodes or by commands are seen within one poll interval.
+//! Changes made by this node wake the consumers at once through [`ChangeFeed::poke`]. On
+//! PostgreSQL every change-log insert also notifies `gazette_changes`, and
+//! [`ChangeFeed::run_listener`] pokes the feed as soon as another node (or a command) commits one;
+//! on SQLite, and while the listening connection is down, changes made elsewhere are seen within
+//! one poll interval. Consumers read from their own cursor, so a lost notification delays a change
+//! by at most one poll and never loses it.
 
 use std::sync::Arc;
 use std::time::Duration;
 
-use gazette_store::{Change, Store, StoreResult};
+use gazette_store::{Change, ChangeSignal, Store, StoreResult};
 use tokio::sync::watch;
 
 /// How often the log is polled for changes made elsewhere.
@@ -44,14 +48,7 @@ impl ChangeFeed {
     /// Checks the log now, instead of at the next poll: called after this node writes.
     pub async fn poke(&self, store: &dyn Store) -> StoreResult<()> {
         let seq = store.latest_change_seq().await?;
-        self.latest.send_if_modified(|current| {
-            if seq > *current {
-                *current = seq;
-                true
-            } else {
-                false
-            }
-        });
+        self.advance(seq);
         Ok(())
     }
 
@@ -78,6 +75,63 @@ impl ChangeFeed {
         }
     }
 }
+
+impl ChangeFeed {
+    /// Moves the feed to `seq` if that is newer than what it has.
+    pub fn advance(&self, seq: i64) {
+        self.latest.send_if_modified(|current| {
+            if seq > *current {
+                *current = seq;
+                true
+            } else {
+                false
+            }
+        });
+    }
+
+    /// Listens for the database's change notifications until the process ends (PostgreSQL);
+    /// returns at once when the database sends none (SQLite). After a lost connection the log is
+    /// read again, in case notifications were missed; the poller covers the time in between.
+    pub async fn run_listener(self, store: Arc<dyn Store>) {
+        let mut failing = false;
+        loop {
+            let mut listener = match store.listen_for_changes().await {
+                Ok(None) => return,
+                Ok(Some(listener)) => listener,
+                Err(e) => {
+                    if !failing {
+                        tracing::warn!(error = %e, "cannot listen for changes; polling meanwhile");
+                        failing = true;
+                    }
+                    tokio::time::sleep(RELISTEN_AFTER).await;
+                    continue;
+                }
+            };
+            if failing {
+                tracing::info!("listening for changes again");
+                failing = false;
+            }
+            // Anything committed before LISTEN took effect was not announced.
+            let _ = self.poke(store.as_ref()).await;
+            loop {
+                match listener.next().await {
+                    Ok(ChangeSignal::Changed(seq)) => self.advance(seq),
+                    Ok(ChangeSignal::Reconnected) => {
+                        let _ = self.poke(store.as_ref()).await;
+                    }
+                    Err(e) => {
+                        tracing::warn!(error = %e, "lost the change notifications; polling meanwhile");
+                        tokio::time::sleep(RELISTEN_AFTER).await;
+                        break;
+                    }
+                }
+            }
+        }
+    }
+}
+
+/// How long to wait before listening again after the connection failed.
+const RELISTEN_AFTER: Duration = Duration::from_secs(1);
 
 /// A consumer's position in the log: hands out the entries it has not seen yet.
 pub struct Cursor {

@@ -17,6 +17,7 @@ pub mod cache;
 pub mod changes;
 pub mod error;
 pub mod feeds;
+pub mod leases;
 pub mod newsroom;
 pub mod router;
 pub mod search;

@@ -1,10 +1,16 @@
 //! The scheduler: publishes scheduled articles when their time comes and takes articles down at
-//! their takedown time, on every node, without anyone present. The store moves each article
-//! exactly once however many nodes run this at the same moment (see `Store::run_due_work`).
+//! their takedown time, without anyone present. One node at a time runs it: the holder of the
+//! `scheduler` lease (see [`crate::leases`]); if it dies, another node takes over within
+//! [`crate::leases::LEASE_TTL`] and a second. The store also moves each article exactly once however
+//! many nodes run this at the same moment (see `Store::run_due_work`), so a lease that changes
+//! hands mid-pass cannot publish twice.
 
 use std::time::Duration;
 
 use crate::AppState;
+
+/// The lease's name in the database.
+pub const LEASE: &str = "scheduler";
 
 /// How often due work is looked for: the most an article is late.
 pub const TICK: Duration = Duration::from_secs(1);
@@ -24,9 +30,15 @@ pub async fn run(state: AppState) {
     let mut interval = tokio::time::interval(TICK);
     interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let mut failing = false;
+    let mut lease = crate::leases::LeaseKeeper::new(LEASE);
     loop {
         interval.tick().await;
-        match run_once(&state).await {
+        let pass = match lease.hold(state.store.as_ref()).await {
+            Ok(true) => run_once(&state).await.map(|_| ()),
+            Ok(false) => Ok(()),
+            Err(e) => Err(e),
+        };
+        match pass {
             Ok(_) if failing => {
                 tracing::info!("scheduler: database reachable again");
                 failing = false;
