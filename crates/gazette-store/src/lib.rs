@@ -9,6 +9,7 @@
 
 mod cluster;
 mod discovery;
+mod media;
 mod newsroom;
 mod sql;
 pub mod testing;
@@ -29,6 +30,7 @@ pub use discovery::{
     MAX_SYNONYM_CHARS, MAX_SYNONYM_TERMS, PublishedLink, SitemapChunk, SynonymGroup,
     clean_synonym_terms,
 };
+pub use media::{Media, MediaText, MediaVariant, NewMedia};
 pub use newsroom::{
     Actor, ArticleWorkflow, AuditFilter, DueWork, FailedLogins, ListedCorrection, NewAuditEntry,
     NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
@@ -515,6 +517,35 @@ pub trait Store: Send + Sync + 'static {
     async fn rename_tag(&self, id: i64, name: &str) -> StoreResult<Tag>;
     /// Removes a tag from every article and deletes it.
     async fn delete_tag(&self, id: i64) -> StoreResult<()>;
+
+    // ------------------------------------------------------------ media library
+
+    /// Records an image whose files are all stored already (so every key a row names exists).
+    async fn insert_media(&self, media: NewMedia, now: DateTime<Utc>) -> StoreResult<Media>;
+    async fn media(&self, id: i64) -> StoreResult<Option<Media>>;
+    /// The library, newest first.
+    async fn media_list(&self, page: PageRequest) -> StoreResult<Page<Media>>;
+    /// Changes alt text, caption and credit; pages showing the image are refreshed.
+    async fn update_media(
+        &self,
+        id: i64,
+        text: MediaText,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Media>;
+    /// Every storage key some row names, to tell orphaned files from used ones.
+    async fn media_keys(&self) -> StoreResult<Vec<String>>;
+    /// Sets or clears an article's featured image.
+    async fn set_featured_media(
+        &self,
+        article_id: i64,
+        media_id: Option<i64>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
+    /// The featured image of each of these articles that has one.
+    async fn featured_media(
+        &self,
+        article_ids: &[i64],
+    ) -> StoreResult<std::collections::HashMap<i64, Media>>;
 
     /// Waits for in-flight work and closes the connections.
     async fn close(&self);
