@@ -95,12 +95,21 @@ storage_tests!(
     a_lease_is_held_by_one_holder_until_it_expires,
     nodes_racing_for_a_lease_get_it_once,
     change_notifications_wake_listeners_on_postgres,
+    an_image_keeps_its_words_and_files_narrowest_first,
+    an_image_without_files_is_refused,
+    the_library_lists_newest_first_in_pages,
+    editing_an_image_refreshes_the_articles_that_feature_it,
+    an_article_features_one_image_or_none,
 );
 
 // The newsroom's tests live in their own file.
 #[path = "suite/newsroom.rs"]
 mod newsroom_store;
 use newsroom_store::*;
+
+#[path = "suite/media.rs"]
+mod media_store;
+use media_store::*;
 
 // ---------------------------------------------------------------- fixtures
 
