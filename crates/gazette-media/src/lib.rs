@@ -8,6 +8,7 @@
 
 mod process;
 mod storage;
+pub mod testing;
 
 use std::sync::Arc;
 

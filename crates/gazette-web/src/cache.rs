@@ -424,6 +424,7 @@ fn cacheable_path(path: &str) -> bool {
         || path.starts_with("/api/")
         || path.starts_with("/views/")
         || path.starts_with("/assets/")
+        || path.starts_with("/media/")
         || path == "/healthz")
 }
 

@@ -28,6 +28,7 @@ pub fn router(state: AppState) -> Router {
         .route("/healthz", get(health::healthz))
         .nest("/newsroom", crate::newsroom::router())
         .route("/assets/{name}", get(assets::asset))
+        .route("/media/{key}", get(crate::site::media::file))
         .route("/search", get(crate::site::search::search))
         .route("/robots.txt", get(feeds::robots))
         .route("/sitemap.xml", get(feeds::sitemap_index))

@@ -66,6 +66,8 @@ pub struct AppState {
     pub search: Option<Arc<gazette_search::SearchIndex>>,
     /// What feeds carry.
     pub feeds: crate::feeds::FeedOptions,
+    /// Uploaded images and their files; `None` when this node has no media storage configured.
+    pub media: Option<gazette_media::MediaLibrary>,
 }
 
 impl AppState {
@@ -84,7 +86,13 @@ impl AppState {
             top: Arc::new(TopArticles::default()),
             search: None,
             feeds: crate::feeds::FeedOptions::default(),
+            media: None,
         }
+    }
+
+    pub fn with_media(mut self, media: gazette_media::MediaLibrary) -> Self {
+        self.media = Some(media);
+        self
     }
 
     pub fn with_clock(mut self, clock: Clock) -> Self {

@@ -467,6 +467,7 @@ async fn render_editor(
             )
             .await?;
         let corrections = state.store.corrections(a.id).await?;
+        let media_picker = super::media::picker(state, a.id).await?;
         let public_url = crate::view::article_url(&a.section.slug, &a.slug);
         context = minijinja::context! {
             article => minijinja::context! {
@@ -490,6 +491,7 @@ async fn render_editor(
             others => others.iter().map(|o| minijinja::context! { name => o.name.clone(), seen => show_time(o.seen_at) }).collect::<Vec<_>>(),
             corrections => corrections.iter().map(|c| minijinja::context! { kind => c.kind.label(), text => c.text.clone(), at => show_time(c.created_at) }).collect::<Vec<_>>(),
             autosave => matches!(a.status, ArticleStatus::Draft | ArticleStatus::InReview) && can(ArticleAction::Edit),
+            media_picker,
         };
     } else {
         context = minijinja::context! { ..context, ..minijinja::context! { can_edit => true } };
@@ -857,6 +859,7 @@ pub async fn workflow(
             change.takedown_at = takedown;
         }
         "publish" | "schedule" => {
+            super::media::require_alt_text(&state, &article).await?;
             // The embargo is a floor: nothing publishes before it, whatever the button.
             let wanted = if requested == "schedule" {
                 let at = publish_at.ok_or_else(|| bad("Choose when to publish.".into()))?;

@@ -13,6 +13,7 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod corrections;
+pub mod media;
 pub mod people;
 pub mod presence;
 pub mod revisions;
@@ -73,6 +74,9 @@ pub fn router() -> Router<AppState> {
         .route("/articles/{id}/presence", post(presence::presence))
         .route("/articles/{id}/workflow", post(articles::workflow))
         .route("/articles/{id}/corrections", post(corrections::add))
+        .route("/articles/{id}/featured", post(media::set_featured))
+        .route("/media", get(media::list).merge(media::upload_route()))
+        .route("/media/{id}", post(media::update))
         .route("/articles/{id}/revisions", get(revisions::list))
         .route("/articles/{id}/diff", get(revisions::diff))
         .route(

@@ -64,6 +64,13 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
     let beacon = minijinja::context! { script => BEACON_SCRIPT, pixel_url => format!("/views/{}.gif", a.id) };
 
     let corrections = super::corrections::notes(state, a).await?;
+    let featured = state
+        .store
+        .featured_media(&[a.id])
+        .await?
+        .remove(&a.id)
+        .and_then(|m| super::media::ImageView::new(&m));
+    let og_image = featured.as_ref().map(|f| site.absolute(&f.src));
     let article = ArticleView::new(a, &site);
     let path = article_url(&a.section.slug, &a.slug);
     let breadcrumb = vec![
@@ -105,8 +112,7 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
         &a.section.name,
     ));
 
-    let jsonld = vec![
-        json_ld(&serde_json::json!({
+    let mut news_article = serde_json::json!({
             "@context": "https://schema.org",
             "@type": "NewsArticle",
             "headline": a.headline,
@@ -135,7 +141,14 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
                 "text": c.text,
                 "datePublished": c.date.iso,
             })).collect::<Vec<_>>(),
-        })),
+    });
+    if let (Some(url), Some(f)) = (&og_image, &featured) {
+        news_article["image"] = serde_json::json!({
+            "@type": "ImageObject", "url": url, "width": f.width, "height": f.height,
+        });
+    }
+    let jsonld = vec![
+        json_ld(&news_article),
         json_ld(&serde_json::json!({
             "@context": "https://schema.org",
             "@type": "BreadcrumbList",
@@ -151,7 +164,7 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
     render(
         state,
         "article.html",
-        minijinja::context! { site, meta, jsonld, article, breadcrumb, share, top_articles, related, beacon, corrections },
+        minijinja::context! { site, meta, jsonld, article, breadcrumb, share, top_articles, related, beacon, corrections, featured, og_image },
         keys,
     )
 }

@@ -6,6 +6,7 @@ pub mod corrections;
 pub mod health;
 pub mod home;
 pub mod lists;
+pub mod media;
 pub mod pages;
 pub mod search;
 

@@ -203,6 +203,13 @@ impl TestApp {
         }
     }
 
+    /// The same site with a media library (uploads, `/media/` files).
+    pub fn with_media(mut self, media: gazette_media::MediaLibrary) -> Self {
+        self.state = self.state.clone().with_media(media);
+        self.router = gazette_web::app(self.state.clone());
+        self
+    }
+
     /// Moves the app's clock `seconds` further on (it starts at [`now`]).
     pub fn advance_clock(&self, seconds: i64) {
         self.clock_offset

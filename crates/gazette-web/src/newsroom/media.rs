@@ -1,0 +1,365 @@
+//! The media library in the newsroom: upload images (file picker or drag-and-drop), list them,
+//! edit their alt text, caption and credit, and choose an article's featured image. Processing and
+//! storage are `gazette-media`'s; this module is forms and pages.
+
+use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, header};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{MethodRouter, post};
+use gazette_core::Article;
+use gazette_media::{ImageDetails, MediaError, MediaLibrary};
+use gazette_store::{Media, MediaText, PageRequest};
+
+use super::articles::authorised;
+use super::auth::{CurrentUser, PostForm, same_token};
+use super::{
+    NewsroomError, NewsroomResult, audit, changed, layout, page_number, render, see_other,
+};
+use crate::AppState;
+use gazette_core::newsroom::ArticleAction;
+
+const PER_PAGE: u32 = 24;
+
+#[derive(Debug, serde::Deserialize)]
+pub struct ListQuery {
+    page: Option<String>,
+    notice: Option<String>,
+}
+
+fn library(state: &AppState) -> NewsroomResult<&MediaLibrary> {
+    state.media.as_ref().ok_or_else(|| {
+        NewsroomError::BadRequest("This site has no media storage configured.".into())
+    })
+}
+
+/// The smallest file of an image, for lists.
+fn thumbnail(media: &Media) -> Option<String> {
+    media
+        .variants
+        .iter()
+        .find(|v| v.format == "webp")
+        .or(media.variants.first())
+        .map(|v| format!("/media/{}", v.key))
+}
+
+/// The Markdown that puts the image in an article body, as a figure with its caption.
+pub fn markdown(media: &Media) -> String {
+    let src = media
+        .largest("jpeg")
+        .or(media.largest("png"))
+        .or(media.largest("webp"))
+        .map(|v| format!("/media/{}", v.key))
+        .unwrap_or_default();
+    let clean = |s: &str| s.replace(['[', ']', '"', '\n'], " ");
+    let mut caption = clean(&media.caption);
+    if !media.credit.is_empty() {
+        caption = format!("{caption} ({})", clean(&media.credit))
+            .trim()
+            .to_owned();
+    }
+    if caption.is_empty() {
+        format!("![{}]({src})", clean(&media.alt))
+    } else {
+        format!("![{}]({src} \"{caption}\")", clean(&media.alt))
+    }
+}
+
+fn item(media: &Media) -> minijinja::Value {
+    minijinja::context! {
+        id => media.id,
+        thumbnail => thumbnail(media),
+        name => media.original_name.clone(),
+        width => media.width,
+        height => media.height,
+        alt => media.alt.clone(),
+        caption => media.caption.clone(),
+        credit => media.credit.clone(),
+        markdown => markdown(media),
+        files => media.variants.len(),
+    }
+}
+
+pub async fn list(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    Query(query): Query<ListQuery>,
+) -> NewsroomResult<Response> {
+    let page = state
+        .store
+        .media_list(PageRequest::new(
+            page_number(query.page.as_deref()),
+            PER_PAGE,
+        ))
+        .await?;
+    let total_pages = page.total_pages();
+    let limits = state.media.as_ref().map(MediaLibrary::limits);
+    render(
+        "media.html",
+        minijinja::context! {
+            ..layout(Some(&user), "Media"),
+            ..minijinja::context! {
+                items => page.items.iter().map(item).collect::<Vec<_>>(),
+                total => page.total,
+                page => page.request.page,
+                total_pages,
+                configured => state.media.is_some(),
+                max_mb => limits.map(|l| l.max_bytes / (1024 * 1024)),
+                max_megapixels => limits.map(|l| l.max_pixels / 1_000_000),
+                notice => match query.notice.as_deref() {
+                    Some("uploaded") => Some("Image uploaded. Give it alt text before an article using it is published."),
+                    Some("saved") => Some("Saved."),
+                    _ => None,
+                },
+            }
+        },
+    )
+}
+
+/// The largest upload body read at all; the library's own limit (25 MB by default) is checked
+/// first and answered with a clear message.
+const UPLOAD_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// The upload route, with room in the body for the largest accepted file.
+pub fn upload_route() -> MethodRouter<AppState> {
+    post(upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
+}
+
+/// Takes a multipart form: `csrf`, `file`, and optionally `alt`, `caption`, `credit`. Answers JSON
+/// to scripts (`Accept: application/json`), and otherwise sends the browser back to the library.
+pub async fn upload(
+    State(state): State<AppState>,
+    user: CurrentUser,
+    headers: HeaderMap,
+    mut multipart: Multipart,
+) -> Response {
+    let wants_json = headers
+        .get(header::ACCEPT)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.contains("application/json"));
+    match receive(&state, &user, &mut multipart).await {
+        Ok(media) if wants_json => axum::Json(serde_json::json!({
+            "id": media.id,
+            "markdown": markdown(&media),
+            "thumbnail": thumbnail(&media),
+        }))
+        .into_response(),
+        Ok(_) => see_other("/newsroom/media?notice=uploaded"),
+        Err(e) if wants_json => (
+            e.status(),
+            axum::Json(serde_json::json!({ "error": e.message() })),
+        )
+            .into_response(),
+        Err(e) => e.into_response(),
+    }
+}
+
+async fn receive(
+    state: &AppState,
+    user: &CurrentUser,
+    multipart: &mut Multipart,
+) -> NewsroomResult<Media> {
+    let library = library(state)?;
+    let too_big = || {
+        NewsroomError::BadRequest(format!(
+            "The upload could not be read: it may be larger than {} MB, or it was interrupted.",
+            library.limits().max_bytes / (1024 * 1024)
+        ))
+    };
+    let mut csrf = String::new();
+    let mut file: Option<(String, Vec<u8>)> = None;
+    let mut details = ImageDetails {
+        created_by: Some(user.user.id),
+        ..ImageDetails::default()
+    };
+    while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
+        let name = field.name().unwrap_or("").to_owned();
+        if name == "file" {
+            let filename = field.file_name().unwrap_or("").to_owned();
+            let bytes = field.bytes().await.map_err(|_| too_big())?;
+            file = Some((filename, bytes.to_vec()));
+            continue;
+        }
+        let text = field.text().await.map_err(|_| too_big())?;
+        match name.as_str() {
+            "csrf" => csrf = text,
+            "alt" => details.alt = text,
+            "caption" => details.caption = text,
+            "credit" => details.credit = text,
+            _ => {}
+        }
+    }
+    if csrf.is_empty() || !same_token(&csrf, &user.csrf) {
+        return Err(NewsroomError::Forbidden(
+            "This form has expired or did not come from the newsroom (its security token does not match). \
+             Go back, reload the page and try again."
+                .into(),
+        ));
+    }
+    let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
+        return Err(NewsroomError::BadRequest(
+            "Choose an image file to upload.".into(),
+        ));
+    };
+    details.filename = filename;
+    let media = library
+        .add_image_from_bytes(bytes, details)
+        .await
+        .map_err(|e| match e {
+            MediaError::Refused(message) => NewsroomError::BadRequest(message),
+            MediaError::Store(e) => e.into(),
+            MediaError::Storage(e) => {
+                tracing::error!(error = %e, "media storage failed");
+                NewsroomError::Unavailable
+            }
+            MediaError::Internal(e) => NewsroomError::Internal(e),
+        })?;
+    audit(
+        state,
+        &user.actor(),
+        "create",
+        "media",
+        Some(media.id),
+        media.original_name.clone(),
+    )
+    .await;
+    Ok(media)
+}
+
+pub async fn update(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
+    let text = MediaText {
+        alt: post.form.text("alt"),
+        caption: post.form.text("caption"),
+        credit: post.form.text("credit"),
+    };
+    let media = state.store.update_media(id, text, state.now()).await?;
+    audit(
+        &state,
+        &post.user.actor(),
+        "update",
+        "media",
+        Some(id),
+        media.alt.clone(),
+    )
+    .await;
+    changed(&state).await;
+    Ok(see_other("/newsroom/media?notice=saved"))
+}
+
+/// Sets (or, with an empty `media_id`, clears) an article's featured image.
+pub async fn set_featured(
+    State(state): State<AppState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> NewsroomResult<Response> {
+    let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
+    authorised(&state, &post.user, id, ArticleAction::Edit).await?;
+    let media_id = post.form.optional_id("media_id")?;
+    state
+        .store
+        .set_featured_media(id, media_id, state.now())
+        .await?;
+    audit(
+        &state,
+        &post.user.actor(),
+        "update",
+        "article",
+        Some(id),
+        format!(
+            "featured image: {}",
+            media_id.map_or("none".to_owned(), |m| m.to_string())
+        ),
+    )
+    .await;
+    changed(&state).await;
+    Ok(see_other(&format!("/newsroom/articles/{id}")))
+}
+
+/// What the editor shows to choose a featured image: the current one and the newest uploads.
+pub async fn picker(state: &AppState, article_id: i64) -> NewsroomResult<minijinja::Value> {
+    let current = state
+        .store
+        .featured_media(&[article_id])
+        .await?
+        .remove(&article_id);
+    let recent = state.store.media_list(PageRequest::new(1, 50)).await?;
+    Ok(minijinja::context! {
+        current => current.as_ref().map(item),
+        choices => recent.items.iter().map(|m| minijinja::context! {
+            id => m.id,
+            label => if m.alt.is_empty() { format!("{} (no alt text)", m.original_name) } else { m.alt.clone() },
+            selected => current.as_ref().is_some_and(|c| c.id == m.id),
+        }).collect::<Vec<_>>(),
+    })
+}
+
+/// Readers who cannot see an image get its alt text: an article may not be published while its
+/// featured image or an image in its body has none.
+pub async fn require_alt_text(state: &AppState, article: &Article) -> NewsroomResult<()> {
+    if let Some(featured) = state
+        .store
+        .featured_media(&[article.id])
+        .await?
+        .remove(&article.id)
+        && featured.alt.trim().is_empty()
+    {
+        return Err(NewsroomError::BadRequest(format!(
+            "The featured image ({}) has no alt text. Describe it in the media library, then publish.",
+            featured.original_name
+        )));
+    }
+    if let Some(src) = body_image_without_alt(&article.body_markdown) {
+        return Err(NewsroomError::BadRequest(format!(
+            "An image in the body ({src}) has no alt text: write it between the brackets, ![like this]({src}), then publish."
+        )));
+    }
+    Ok(())
+}
+
+/// The address of the first `![](src)` in a Markdown body whose alt text is empty.
+pub fn body_image_without_alt(markdown: &str) -> Option<String> {
+    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
+    let mut open: Option<(String, String)> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                open = Some((dest_url.to_string(), String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, alt)) = open.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((src, alt)) = open.take()
+                    && alt.trim().is_empty()
+                {
+                    return Some(src);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::body_image_without_alt;
+
+    #[test]
+    fn body_images_need_alt_text() {
+        assert_eq!(
+            body_image_without_alt("Text ![A harbour](/media/a.jpeg)"),
+            None
+        );
+        assert_eq!(
+            body_image_without_alt("![ ](/media/b.jpeg \"Caption\")").as_deref(),
+            Some("/media/b.jpeg")
+        );
+    }
+}

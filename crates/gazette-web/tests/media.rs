@@ -1,0 +1,260 @@
+//! The media library through the newsroom and on the public site: an editor uploads a phone photo
+//! carrying GPS EXIF, features it and publishes; readers get responsive, metadata-free files.
+//! Every test runs on a storage folder, and again on S3 when `GAZETTE_TEST_S3_ENDPOINT` is set
+//! (`.ci/run` starts a moto server).
+
+#![allow(clippy::unwrap_used)]
+
+mod common;
+
+use axum::body::Body;
+use axum::http::Request;
+use common::TestApp;
+use common::newsroom::{Browser, redirected_id};
+use gazette_core::newsroom::Role;
+use gazette_media::testing::{
+    assert_no_exif, phone_photo_with_gps, pixel_bomb_png, png, s3_storage,
+};
+use gazette_media::{Limits, MediaLibrary, MediaStorage};
+use gazette_store::PageRequest;
+
+struct Site {
+    app: TestApp,
+    storage: MediaStorage,
+    _dir: Option<tempfile::TempDir>,
+}
+
+/// A site on local storage, and one on S3 when a test server is configured.
+async fn sites() -> Vec<Site> {
+    let limits = Limits {
+        max_bytes: 2 * 1024 * 1024,
+        max_pixels: 4_000_000,
+    };
+    let mut out = Vec::new();
+    let dir = tempfile::tempdir().unwrap();
+    let local = MediaStorage::local(&dir.path().join("media")).unwrap();
+    let s3 = s3_storage();
+    if s3.is_none() {
+        eprintln!("S3 part skipped: set GAZETTE_TEST_S3_ENDPOINT to run it");
+    }
+    for (storage, dir) in [(Some(local), Some(dir)), (s3, None)] {
+        let Some(storage) = storage else { continue };
+        let app = TestApp::init().await;
+        let library = MediaLibrary::new(storage.clone(), app.store.clone(), limits);
+        out.push(Site {
+            app: app.with_media(library),
+            storage,
+            _dir: dir,
+        });
+    }
+    out
+}
+
+fn multipart(browser: &Browser, filename: &str, bytes: &[u8], alt: &str) -> Request<Body> {
+    let boundary = "gazette-test-boundary-7d1f";
+    let mut body = Vec::new();
+    for (name, value) in [("csrf", browser.csrf.as_str()), ("alt", alt)] {
+        body.extend_from_slice(
+            format!(
+                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+            )
+            .as_bytes(),
+        );
+    }
+    body.extend_from_slice(
+        format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .as_bytes(),
+    );
+    body.extend_from_slice(bytes);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    Request::post("/newsroom/media")
+        .header(
+            "content-type",
+            format!("multipart/form-data; boundary={boundary}"),
+        )
+        .header("cookie", &browser.cookie)
+        .header("x-forwarded-for", &browser.address)
+        .body(Body::from(body))
+        .unwrap()
+}
+
+async fn draft(app: &TestApp, browser: &Browser, headline: &str) -> i64 {
+    let author = browser.user.author_id.unwrap_or(app.olena).to_string();
+    let war = app.war.to_string();
+    let response = app
+        .post_as(
+            browser,
+            "/newsroom/articles",
+            &[
+                ("headline", headline),
+                ("standfirst", "What happened."),
+                ("body", "First paragraph."),
+                ("section", &war),
+                ("author", &author),
+                ("language", "en"),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    redirected_id(&response)
+}
+
+#[tokio::test]
+async fn an_editor_features_a_phone_photo_and_readers_get_variants_without_gps() {
+    for site in sites().await {
+        let app = &site.app;
+        let editor = app.signed_in("ed@news.test", Role::Editor).await;
+        let uploaded = app
+            .request(multipart(
+                &editor,
+                "IMG_2041.jpg",
+                &phone_photo_with_gps(),
+                "Test pattern",
+            ))
+            .await;
+        assert_eq!(uploaded.status, 303, "{}", uploaded.body);
+        let library = app.get_as(&editor, "/newsroom/media").await;
+        assert!(library.body.contains("IMG_2041.jpg"), "{}", library.body);
+        let media = app
+            .store
+            .media_list(PageRequest::new(1, 10))
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+
+        let id = draft(app, &editor, "Harbour reopens").await;
+        let featured = app
+            .post_as(
+                &editor,
+                &format!("/newsroom/articles/{id}/featured"),
+                &[("media_id", &media.id.to_string())],
+            )
+            .await;
+        assert_eq!(featured.status, 303, "{}", featured.body);
+        let published = app
+            .post_as(
+                &editor,
+                &format!("/newsroom/articles/{id}/workflow"),
+                &[("action", "publish")],
+            )
+            .await;
+        assert_eq!(published.status, 303, "{}", published.body);
+
+        let page = app.get("/war/harbour-reopens").await;
+        assert_eq!(page.status, 200);
+        let webp = page.attrs("figure.featured source[type='image/webp']", "srcset");
+        assert_eq!(webp.len(), 1);
+        assert!(webp[0].contains(".webp 32w"), "{webp:?}");
+        let img = page.attrs("figure.featured img", "srcset");
+        assert!(img[0].contains(".jpeg 32w"), "{img:?}");
+        assert_eq!(page.attrs("figure.featured img", "width"), ["32"]);
+        assert_eq!(page.attrs("figure.featured img", "height"), ["64"]);
+        assert_eq!(page.attrs("figure.featured img", "alt"), ["Test pattern"]);
+        let og = page.attrs("meta[property='og:image']", "content");
+        assert!(og[0].starts_with("https://news.test/media/"), "{og:?}");
+        assert!(
+            page.body.contains(r#""image":{"#),
+            "JSON-LD names the image"
+        );
+
+        let keys = site.storage.keys().await.unwrap();
+        assert_eq!(keys.len(), 2);
+        for key in keys {
+            let served = app.get(&format!("/media/{key}")).await;
+            assert_eq!(served.status, 200);
+            assert_eq!(
+                served.header("cache-control"),
+                "public, max-age=31536000, immutable"
+            );
+            assert!(served.header("content-type").starts_with("image/"));
+            assert_no_exif(&site.storage.get(&key).await.unwrap().unwrap());
+        }
+        assert_eq!(app.get("/media/..%2Fgazette.db").await.status, 404);
+        assert_eq!(
+            app.get("/media/0123456789abcdef-320.webp").await.status,
+            404
+        );
+    }
+}
+
+#[tokio::test]
+async fn an_article_whose_featured_image_has_no_alt_text_is_not_published() {
+    for site in sites().await {
+        let app = &site.app;
+        let editor = app.signed_in("ed@news.test", Role::Editor).await;
+        let uploaded = app
+            .request(multipart(&editor, "chart.png", &png(400, 300), ""))
+            .await;
+        assert_eq!(uploaded.status, 303, "{}", uploaded.body);
+        let media = app
+            .store
+            .media_list(PageRequest::new(1, 10))
+            .await
+            .unwrap()
+            .items
+            .remove(0);
+        let id = draft(app, &editor, "Chart of the week").await;
+        app.post_as(
+            &editor,
+            &format!("/newsroom/articles/{id}/featured"),
+            &[("media_id", &media.id.to_string())],
+        )
+        .await;
+        let refused = app
+            .post_as(
+                &editor,
+                &format!("/newsroom/articles/{id}/workflow"),
+                &[("action", "publish")],
+            )
+            .await;
+        assert_eq!(refused.status, 400);
+        assert!(refused.body.contains("has no alt text"), "{}", refused.body);
+        assert_eq!(app.get("/war/chart-of-the-week").await.status, 404);
+    }
+}
+
+#[tokio::test]
+async fn uploads_that_are_not_safe_images_get_a_clear_400_and_store_nothing() {
+    let mut truncated = phone_photo_with_gps();
+    truncated.truncate(truncated.len() - 40);
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        (
+            "logo.svg",
+            br#"<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"></svg>"#.to_vec(),
+            "SVG files are not accepted",
+        ),
+        ("notes.txt", b"Just some text".to_vec(), "not an image"),
+        ("cut.jpg", truncated, "truncated"),
+        ("huge.png", vec![0x89; 3 * 1024 * 1024], "at most 2 MB"),
+        ("bomb.png", pixel_bomb_png(), "too many pixels"),
+    ];
+    for site in sites().await {
+        let app = &site.app;
+        let editor = app.signed_in("ed@news.test", Role::Editor).await;
+        for (name, bytes, message) in &cases {
+            let response = app.request(multipart(&editor, name, bytes, "x")).await;
+            assert_eq!(response.status, 400, "{name}: {}", response.body);
+            assert!(response.body.contains(message), "{name}: {}", response.body);
+        }
+        assert!(site.storage.keys().await.unwrap().is_empty());
+        assert_eq!(
+            app.store
+                .media_list(PageRequest::new(1, 10))
+                .await
+                .unwrap()
+                .total,
+            0
+        );
+        // Without the form's token nothing is even read.
+        let mut forged = editor.clone();
+        forged.csrf = "forged".into();
+        let response = app
+            .request(multipart(&forged, "a.png", &png(10, 10), "x"))
+            .await;
+        assert_eq!(response.status, 403);
+    }
+}
