@@ -37,6 +37,8 @@ pub struct FileConfig {
     pub trust_forwarded_for: Option<bool>,
     /// What feeds carry: "full" articles (the default) or their "summary".
     pub feed_content: Option<String>,
+    /// `[media]`: where uploaded images are kept and how large they may be.
+    pub media: Option<crate::media::MediaFileConfig>,
 }
 
 impl FileConfig {
