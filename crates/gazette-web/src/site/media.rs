@@ -50,7 +50,8 @@ pub struct ImageView {
     /// Of the largest variant, so the browser reserves the right box before loading.
     pub width: u32,
     pub height: u32,
-    /// `srcset` of the WebP files; empty when the upload was WebP (then `srcset` is WebP).
+    /// `srcset` of the WebP files; empty when they would be the larger download, or when the
+    /// upload was WebP (then `srcset` itself is WebP).
     pub webp_srcset: String,
     pub srcset: String,
     pub src: String,
@@ -73,16 +74,28 @@ impl ImageView {
                 .join(", ")
         };
         let largest = media.largest(fallback)?;
+        // The WebP files are lossless: smaller than PNG for graphics, often larger than JPEG for
+        // photographs. Browsers take WebP whenever it is offered, so it is offered only when it
+        // is the smaller download.
+        let total = |format: &str| -> u64 {
+            media
+                .variants
+                .iter()
+                .filter(|v| v.format == format)
+                .map(|v| v.bytes)
+                .sum()
+        };
+        let offer_webp = fallback != "webp" && total("webp") <= total(fallback);
         Some(Self {
             alt: media.alt.clone(),
             caption: media.caption.clone(),
             credit: media.credit.clone(),
             width: largest.width,
             height: largest.height,
-            webp_srcset: if fallback == "webp" {
-                String::new()
-            } else {
+            webp_srcset: if offer_webp {
                 srcset("webp")
+            } else {
+                String::new()
             },
             srcset: srcset(fallback),
             src: format!("/media/{}", largest.key),
