@@ -40,6 +40,12 @@ def ok(message):
     print(f"  ok  {message}", flush=True)
 
 
+def text(page):
+    """A page's words without its markup, shortened: for failure messages."""
+    body = re.sub(r"(?s)<(script|style|head)\b.*?</\1>", " ", page)
+    return " ".join(re.sub(r"<[^>]+>", " ", body).split())[:400]
+
+
 def fail(message):
     print(f"FAIL  {message}", flush=True)
     raise SystemExit(1)
@@ -202,7 +208,7 @@ def create_article(b, node, headline, body):
     location = headers.get("Location") or headers.get("location") or ""
     m = re.search(r"/newsroom/articles/(\d+)", location)
     if status not in (302, 303) or not m:
-        fail(f"creating {headline!r} on {node.name}: {status} {location} {page[:300]}")
+        fail(f"creating {headline!r} on {node.name}: {status} {location} {text(page)}")
     return int(m.group(1))
 
 
@@ -213,7 +219,7 @@ def workflow(b, node, article_id, action, publish_at=""):
         "csrf": csrf, "action": action, "publish_at": publish_at, "embargo_until": "",
         "takedown_at": ""})
     if status not in (302, 303):
-        fail(f"{action} of article {article_id} on {node.name}: {status} {page[:300]}")
+        fail(f"{action} of article {article_id} on {node.name}: {status} {text(page)}")
 
 
 def save_headline(b, node, article_id, headline):
@@ -224,7 +230,7 @@ def save_headline(b, node, article_id, headline):
     fields["intent"] = ["save"]
     status, _, page = b.request(node.url(action), fields)
     if status not in (302, 303):
-        fail(f"saving article {article_id} on {node.name}: {status} {page[:300]}")
+        fail(f"saving article {article_id} on {node.name}: {status} {text(page)}")
 
 
 def public_path(db, article_id):
@@ -339,7 +345,7 @@ def run(db, work, nodes):
     killed_at = time.monotonic()
     ok(f"killed {victim.name} (holding the lease) with SIGKILL")
     late = create_article(sign_in(survivor), survivor, "Ferry timetable changes", "Scheduled again.")
-    at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=1)
+    at = datetime.datetime.now(datetime.timezone.utc) + datetime.timedelta(seconds=3)
     ed = sign_in(survivor)
     workflow(ed, survivor, late, "schedule", at.strftime("%Y-%m-%dT%H:%M:%S"))
     wait_for("the survivor publishes the scheduled article",
@@ -380,12 +386,22 @@ def run(db, work, nodes):
     buckets = int(psql(db, f"SELECT sum(views) FROM view_buckets WHERE article_id = {first}"))
     ok(f"{sent} beacons sent to both nodes: view total +{total()}, day buckets {buckets}")
 
-    # Both stop cleanly.
-    for n in nodes:
-        n.kill(signal.SIGINT)
-        if n.proc.returncode != 0:
-            fail(f"{n.name} exited with {n.proc.returncode} on SIGINT")
-    ok("both nodes stopped cleanly on SIGINT")
+    # A node stopping cleanly hands the lease over at once; both stop cleanly.
+    lease_holder = holder()
+    first_out = next(n for n in nodes if f"/pid-{n.proc.pid}/" in lease_holder)
+    last_out = next(n for n in nodes if n is not first_out)
+    first_out.kill(signal.SIGINT)
+    stopped_at = time.monotonic()
+    if first_out.proc.returncode != 0:
+        fail(f"{first_out.name} exited with {first_out.proc.returncode} on SIGINT")
+    wait_for("the lease handed over at shutdown",
+             lambda: f"/pid-{last_out.proc.pid}/" in holder(), 4, interval=0.1)
+    ok(f"{first_out.name} stopped cleanly on SIGINT; {last_out.name} took the lease "
+       f"{time.monotonic() - stopped_at:.1f} s later")
+    last_out.kill(signal.SIGINT)
+    if last_out.proc.returncode != 0:
+        fail(f"{last_out.name} exited with {last_out.proc.returncode} on SIGINT")
+    ok(f"{last_out.name} stopped cleanly on SIGINT")
 
 
 if __name__ == "__main__":

@@ -5,6 +5,7 @@
 //! many nodes run this at the same moment (see `Store::run_due_work`), so a lease that changes
 //! hands mid-pass cannot publish twice.
 
+use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::Duration;
 
 use crate::AppState;
@@ -25,6 +26,22 @@ pub async fn run_once(state: &AppState) -> gazette_store::StoreResult<gazette_st
     Ok(done)
 }
 
+/// Set at shutdown: the scheduler takes no more passes or leases.
+static STOPPING: AtomicBool = AtomicBool::new(false);
+
+/// Stops this node's scheduler and gives its lease up, so another node takes the job over at its
+/// next tick rather than when the lease runs out. Called at shutdown.
+pub async fn stop(state: &AppState) {
+    STOPPING.store(true, Ordering::Relaxed);
+    if let Err(e) = state
+        .store
+        .release_lease(LEASE, crate::leases::node_id())
+        .await
+    {
+        tracing::warn!(error = %e, "cannot give the scheduler lease up; it will expire");
+    }
+}
+
 /// Runs until the process ends; a database outage is retried quietly.
 pub async fn run(state: AppState) {
     let mut interval = tokio::time::interval(TICK);
@@ -33,6 +50,9 @@ pub async fn run(state: AppState) {
     let mut lease = crate::leases::LeaseKeeper::new(LEASE);
     loop {
         interval.tick().await;
+        if STOPPING.load(Ordering::Relaxed) {
+            return;
+        }
         let pass = match lease.hold(state.store.as_ref()).await {
             Ok(true) => run_once(&state).await.map(|_| ()),
             Ok(false) => Ok(()),
