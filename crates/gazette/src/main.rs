@@ -3,7 +3,9 @@
 
 mod config;
 mod demo;
+mod demo_images;
 mod generate;
+mod media;
 mod reindex;
 mod synonyms;
 mod users;
@@ -159,6 +161,12 @@ async fn main() -> anyhow::Result<()> {
         Command::Demo => {
             let store = open_store(&cli.common, &file).await?;
             let summary = demo::load(store.as_ref(), chrono::Utc::now()).await?;
+            let media = media::library(
+                file.media.as_ref(),
+                &data_dir(&cli.common, &file),
+                store.clone(),
+            )?;
+            demo_images::add(&media, store.as_ref(), chrono::Utc::now()).await?;
             store.set_setting(INITIALISED_KEY, "demo").await?;
             println!(
                 "Loaded the demo newspaper: {} sections, {} authors, {} articles.",
@@ -220,12 +228,16 @@ async fn serve(
         None => Theme::embedded().context("the built-in theme is broken")?,
     };
     let store = open_store(common, &file).await?;
+    let media = media::library(file.media.as_ref(), &data_dir(common, &file), store.clone())?;
     if store.setting(INITIALISED_KEY).await?.is_none() {
         let want_demo = !options.no_demo && file.demo.unwrap_or(true);
         if want_demo && store.sections().await?.is_empty() {
             let summary = demo::load(store.as_ref(), chrono::Utc::now())
                 .await
                 .context("loading the demo")?;
+            demo_images::add(&media, store.as_ref(), chrono::Utc::now())
+                .await
+                .context("drawing the demo pictures")?;
             tracing::info!(articles = summary.articles, "loaded the demo newspaper");
         }
         store
@@ -269,6 +281,7 @@ async fn serve(
     };
     let state = AppState::new(store.clone(), Arc::new(theme), config)
         .with_search(search)
+        .with_media(media)
         .with_feed_options(gazette_web::feeds::FeedOptions {
             content: feed_content,
             ..Default::default()
