@@ -100,6 +100,23 @@ impl MediaLibrary {
         result
     }
 
+    /// Removes files no database row names, written more than `min_age` ago (younger ones may
+    /// belong to an upload still being recorded). Such files are left only by a crash between
+    /// storing an upload's files and recording it. Returns how many were removed.
+    pub async fn sweep_orphans(&self, min_age: chrono::Duration) -> Result<usize, MediaError> {
+        let used: std::collections::HashSet<String> =
+            self.store.media_keys().await?.into_iter().collect();
+        let cutoff = Utc::now() - min_age;
+        let mut removed = 0;
+        for (key, written) in self.storage.list().await? {
+            if !used.contains(&key) && written < cutoff {
+                self.storage.delete(&key).await?;
+                removed += 1;
+            }
+        }
+        Ok(removed)
+    }
+
     async fn store_files(
         &self,
         processed: &Processed,

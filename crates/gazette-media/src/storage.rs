@@ -120,6 +120,21 @@ impl MediaStorage {
         }
     }
 
+    /// Every file's name with the time it was written.
+    pub async fn list(&self) -> Result<Vec<(String, chrono::DateTime<chrono::Utc>)>, MediaError> {
+        use futures_util::TryStreamExt;
+        let metas: Vec<_> = self
+            .store
+            .list(None)
+            .try_collect()
+            .await
+            .map_err(storage_error)?;
+        Ok(metas
+            .into_iter()
+            .map(|m| (m.location.to_string(), m.last_modified))
+            .collect())
+    }
+
     /// Every file's name.
     pub async fn keys(&self) -> Result<Vec<String>, MediaError> {
         use futures_util::TryStreamExt;

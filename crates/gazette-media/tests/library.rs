@@ -143,3 +143,42 @@ async fn refused_uploads_say_why_and_leave_nothing_behind() {
         );
     }
 }
+
+#[tokio::test]
+async fn files_left_by_a_crash_are_swept_and_used_files_stay() {
+    for setup in setups().await {
+        let media = setup
+            .library
+            .add_image_from_bytes(png(400, 200), ImageDetails::default())
+            .await
+            .unwrap();
+        // As if the process died after writing a file and before recording it.
+        let storage = setup.library.storage();
+        storage
+            .put("00000000000000000000dead-320.png", vec![1, 2, 3])
+            .await
+            .unwrap();
+        assert_eq!(
+            setup
+                .library
+                .sweep_orphans(chrono::Duration::hours(1))
+                .await
+                .unwrap(),
+            0,
+            "a file younger than the grace period may be an upload in progress"
+        );
+        assert_eq!(
+            setup
+                .library
+                .sweep_orphans(chrono::Duration::seconds(-5))
+                .await
+                .unwrap(),
+            1
+        );
+        let mut keys = storage.keys().await.unwrap();
+        keys.sort();
+        let mut expected: Vec<_> = media.variants.iter().map(|v| v.key.clone()).collect();
+        expected.sort();
+        assert_eq!(keys, expected);
+    }
+}

@@ -51,9 +51,20 @@ async fn sites() -> Vec<Site> {
 }
 
 fn multipart(browser: &Browser, filename: &str, bytes: &[u8], alt: &str) -> Request<Body> {
+    multipart_with(browser, filename, bytes, &[("alt", alt)])
+}
+
+fn multipart_with(
+    browser: &Browser,
+    filename: &str,
+    bytes: &[u8],
+    fields: &[(&str, &str)],
+) -> Request<Body> {
     let boundary = "gazette-test-boundary-7d1f";
     let mut body = Vec::new();
-    for (name, value) in [("csrf", browser.csrf.as_str()), ("alt", alt)] {
+    let mut all = vec![("csrf", browser.csrf.as_str())];
+    all.extend_from_slice(fields);
+    for (name, value) in all {
         body.extend_from_slice(
             format!(
                 "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
@@ -305,5 +316,55 @@ async fn uploads_that_are_not_safe_images_get_a_clear_400_and_store_nothing() {
             .request(multipart(&forged, "a.png", &png(10, 10), "x"))
             .await;
         assert_eq!(response.status, 403);
+    }
+}
+
+#[tokio::test]
+async fn an_image_uploaded_from_the_editor_becomes_the_featured_image() {
+    for site in sites().await {
+        let app = &site.app;
+        let editor = app.signed_in("ed@news.test", Role::Editor).await;
+        let id = draft(app, &editor, "Bridge repaired").await;
+        let request = multipart_with(
+            &editor,
+            "bridge.png",
+            &png(700, 400),
+            &[
+                ("alt", "The repaired bridge"),
+                ("feature_on", &id.to_string()),
+            ],
+        );
+        let response = app.request(request).await;
+        assert_eq!(response.status, 303, "{}", response.body);
+        assert_eq!(
+            response.header("location"),
+            format!("/newsroom/articles/{id}")
+        );
+        let featured = app.store.featured_media(&[id]).await.unwrap();
+        assert_eq!(featured[&id].alt, "The repaired bridge");
+        let editor_page = app
+            .get_as(&editor, &format!("/newsroom/articles/{id}"))
+            .await;
+        assert!(editor_page.body.contains("The repaired bridge"));
+
+        // A contributor cannot feature an image on someone else's article.
+        let contributor = app.signed_in("co@news.test", Role::Contributor).await;
+        let refused = app
+            .request(multipart_with(
+                &contributor,
+                "x.png",
+                &png(10, 10),
+                &[("alt", "x"), ("feature_on", &id.to_string())],
+            ))
+            .await;
+        assert_eq!(refused.status, 403, "{}", refused.body);
+        assert_eq!(
+            app.store
+                .media_list(PageRequest::new(1, 10))
+                .await
+                .unwrap()
+                .total,
+            1
+        );
     }
 }

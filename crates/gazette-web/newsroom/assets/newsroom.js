@@ -151,14 +151,13 @@
     });
   }
 
-  var upload = document.querySelector("form[data-dropzone]");
-  if (upload) {
+  Array.prototype.forEach.call(document.querySelectorAll("form[data-dropzone]"), function (upload) {
     var input = upload.querySelector("input[type=file]");
     dropTarget(upload, function (files) {
       input.files = files;
       upload.requestSubmit ? upload.requestSubmit() : upload.submit();
     });
-  }
+  });
 
   var editor = document.getElementById("editor-form");
   var body = editor && editor.querySelector("#body");

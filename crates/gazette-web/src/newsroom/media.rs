@@ -137,13 +137,14 @@ pub async fn upload(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
     match receive(&state, &user, &mut multipart).await {
-        Ok(media) if wants_json => axum::Json(serde_json::json!({
+        Ok((media, _)) if wants_json => axum::Json(serde_json::json!({
             "id": media.id,
             "markdown": markdown(&media),
             "thumbnail": thumbnail(&media),
         }))
         .into_response(),
-        Ok(_) => see_other("/newsroom/media?notice=uploaded"),
+        Ok((_, Some(article))) => see_other(&format!("/newsroom/articles/{article}")),
+        Ok((_, None)) => see_other("/newsroom/media?notice=uploaded"),
         Err(e) if wants_json => (
             e.status(),
             axum::Json(serde_json::json!({ "error": e.message() })),
@@ -157,7 +158,7 @@ async fn receive(
     state: &AppState,
     user: &CurrentUser,
     multipart: &mut Multipart,
-) -> NewsroomResult<Media> {
+) -> NewsroomResult<(Media, Option<i64>)> {
     let library = library(state)?;
     let too_big = || {
         NewsroomError::BadRequest(format!(
@@ -166,6 +167,7 @@ async fn receive(
         ))
     };
     let mut csrf = String::new();
+    let mut feature_on = String::new();
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut details = ImageDetails {
         created_by: Some(user.user.id),
@@ -182,6 +184,7 @@ async fn receive(
         let text = field.text().await.map_err(|_| too_big())?;
         match name.as_str() {
             "csrf" => csrf = text,
+            "feature_on" => feature_on = text,
             "alt" => details.alt = text,
             "caption" => details.caption = text,
             "credit" => details.credit = text,
@@ -195,6 +198,16 @@ async fn receive(
                 .into(),
         ));
     }
+    // Uploaded from the editor: the image becomes that article's featured image, if the person
+    // may edit it (checked before anything is stored).
+    let feature_on = match feature_on.trim() {
+        "" => None,
+        raw => {
+            let id: i64 = raw.parse().map_err(|_| NewsroomError::NotFound)?;
+            authorised(state, user, id, ArticleAction::Edit).await?;
+            Some(id)
+        }
+    };
     let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(NewsroomError::BadRequest(
             "Choose an image file to upload.".into(),
@@ -222,7 +235,14 @@ async fn receive(
         media.original_name.clone(),
     )
     .await;
-    Ok(media)
+    if let Some(article) = feature_on {
+        state
+            .store
+            .set_featured_media(article, Some(media.id), state.now())
+            .await?;
+        changed(state).await;
+    }
+    Ok((media, feature_on))
 }
 
 pub async fn update(
