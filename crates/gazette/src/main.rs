@@ -287,6 +287,7 @@ async fn serve(
             ..Default::default()
         });
     gazette_web::background::spawn_all(&state).await;
+    media::spawn_sweeper(state.media.clone());
     let app = gazette_web::app(state.clone());
 
     let listener = tokio::net::TcpListener::bind(bind)

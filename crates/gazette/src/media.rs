@@ -85,3 +85,21 @@ pub fn library(
     };
     Ok(MediaLibrary::new(storage, store, limits))
 }
+
+/// Every hour, removes stored files no database row names and that are over an hour old: what a
+/// crash between storing an upload's files and recording it leaves behind. (Younger files may
+/// belong to an upload in progress on this or another node.)
+pub fn spawn_sweeper(library: Option<MediaLibrary>) {
+    let Some(library) = library else { return };
+    tokio::spawn(async move {
+        let mut every = tokio::time::interval(std::time::Duration::from_secs(3600));
+        loop {
+            every.tick().await;
+            match library.sweep_orphans(chrono::Duration::hours(1)).await {
+                Ok(0) => {}
+                Ok(n) => tracing::info!(files = n, "removed media files no image refers to"),
+                Err(e) => tracing::warn!(error = %e, "media sweep failed; will retry"),
+            }
+        }
+    });
+}
