@@ -366,5 +366,14 @@ async fn an_image_uploaded_from_the_editor_becomes_the_featured_image() {
                 .total,
             1
         );
+        let media_id = featured[&id].id;
+        let renamed = app
+            .post_as(
+                &contributor,
+                &format!("/newsroom/media/{media_id}"),
+                &[("alt", "Something else")],
+            )
+            .await;
+        assert_eq!(renamed.status, 403, "{}", renamed.body);
     }
 }

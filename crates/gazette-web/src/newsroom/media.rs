@@ -16,7 +16,7 @@ use super::{
     NewsroomError, NewsroomResult, audit, changed, layout, page_number, render, see_other,
 };
 use crate::AppState;
-use gazette_core::newsroom::ArticleAction;
+use gazette_core::newsroom::{ArticleAction, Role};
 
 const PER_PAGE: u32 = 24;
 
@@ -251,6 +251,17 @@ pub async fn update(
     post: PostForm,
 ) -> NewsroomResult<Response> {
     let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
+    let existing = state
+        .store
+        .media(id)
+        .await?
+        .ok_or(NewsroomError::NotFound)?;
+    // Words on a published picture are editorial: editors change any, others their own uploads.
+    if post.user.user.role < Role::Editor && existing.created_by != Some(post.user.user.id) {
+        return Err(NewsroomError::Forbidden(
+            "You can describe only images you uploaded. Ask an editor.".into(),
+        ));
+    }
     let text = MediaText {
         alt: post.form.text("alt"),
         caption: post.form.text("caption"),
