@@ -5,10 +5,13 @@ Starts real `gazette serve` processes on loopback ports against a fresh database
 HTTP and in the database: a change made on one node is visible on the other within 2 s; an edit
 invalidates the other node's cached page; a scheduled article is published exactly once; killing
 the node holding the scheduler lease (SIGKILL) hands the job to another node; a node restarted after
-missing changes catches up (pages and search index); view beacons sent to both nodes add up.
+missing changes catches up (pages and search index); view beacons sent to both nodes add up; a
+node stopped cleanly hands the scheduler lease over at once. With GAZETTE_TEST_S3_ENDPOINT and
+GAZETTE_TEST_S3_BUCKET (as `.ci/run` sets for moto), media go to that bucket and both nodes must
+serve the same files.
 
 Usage: .ci/multinode.py  (needs GAZETTE_TEST_POSTGRES_URL, e.g. postgres://postgres@127.0.0.1:5432/test,
-and the debug binary: `cargo build -p gazette`). Media (S3) is not covered yet.
+and the debug binary: `cargo build -p gazette`; GAZETTE_BIN names another binary).
 """
 
 import datetime
@@ -32,6 +35,19 @@ PASSWORD = "multinode-password-1"
 EMAIL = "editor@example.com"
 
 checks = 0
+
+# With an S3-compatible server (as `.ci/run` starts for the media tests), every node and command
+# keeps media in one bucket, under a prefix of this run's own.
+S3_ENDPOINT = os.environ.get("GAZETTE_TEST_S3_ENDPOINT")
+S3_BUCKET = os.environ.get("GAZETTE_TEST_S3_BUCKET")
+MEDIA_ENV = {
+    "GAZETTE_MEDIA_S3_BUCKET": S3_BUCKET or "",
+    "GAZETTE_MEDIA_S3_ENDPOINT": S3_ENDPOINT or "",
+    "GAZETTE_MEDIA_S3_REGION": "us-east-1",
+    "GAZETTE_MEDIA_S3_ACCESS_KEY_ID": "test",
+    "GAZETTE_MEDIA_S3_SECRET_ACCESS_KEY": "test",
+    "GAZETTE_MEDIA_S3_PREFIX": f"multinode-{os.getpid()}",
+} if S3_ENDPOINT and S3_BUCKET else {}
 
 
 def ok(message):
@@ -83,7 +99,7 @@ class Node:
     def start(self):
         out = open(self.log + ".out", "w")
         err = open(self.log, "a")
-        env = dict(os.environ, GAZETTE_LOG="info,sqlx=warn", GAZETTE_NO_DEMO="1")
+        env = dict(os.environ, GAZETTE_LOG="info,sqlx=warn", GAZETTE_NO_DEMO="1", **MEDIA_ENV)
         env.pop("GAZETTE_CONFIG", None)
         self.proc = subprocess.Popen(
             [GAZETTE, "serve", "--bind", "127.0.0.1:0", "--data-dir", self.data_dir,
@@ -120,14 +136,15 @@ class Browser:
         self.opener = urllib.request.build_opener(
             urllib.request.HTTPCookieProcessor(self.jar), Browser.NoRedirect)
 
-    def request(self, url, data=None, headers=None):
+    def request(self, url, data=None, headers=None, raw=False):
         body = urllib.parse.urlencode(data, doseq=True).encode() if data is not None else None
         req = urllib.request.Request(url, data=body, headers=headers or {})
+        decode = (lambda b: b) if raw else (lambda b: b.decode(errors="replace"))
         try:
             with self.opener.open(req, timeout=20) as r:
-                return r.status, dict(r.headers), r.read().decode()
+                return r.status, dict(r.headers), decode(r.read())
         except urllib.error.HTTPError as e:
-            return e.code, dict(e.headers), e.read().decode(errors="replace")
+            return e.code, dict(e.headers), decode(e.read())
 
 
 class FormFields(html.parser.HTMLParser):
@@ -281,12 +298,14 @@ def main():
 
 def run(db, work, nodes):
     common = ["--data-dir", os.path.join(work, "setup"), "--database-url", db]
-    subprocess.run([GAZETTE, "init", *common], check=True, capture_output=True)
-    subprocess.run([GAZETTE, "demo", *common], check=True, capture_output=True)
+    env = dict(os.environ, **MEDIA_ENV)
+    subprocess.run([GAZETTE, "init", *common], check=True, capture_output=True, env=env)
+    subprocess.run([GAZETTE, "demo", *common], check=True, capture_output=True, env=env)
     subprocess.run([GAZETTE, "user", "add", "--email", EMAIL, "--name", "Multi Node",
                     "--role", "editor", *common], input=PASSWORD + "\n", text=True,
-                   check=True, capture_output=True)
-    ok("database created, demo loaded, editor added with the CLI")
+                   check=True, capture_output=True, env=env)
+    ok("database created, demo loaded (media in " + ("the S3 bucket" if MEDIA_ENV else
+       "the setup folder") + "), editor added with the CLI")
 
     a = Node("node-a", db, os.path.join(work, "a"))
     b = Node("node-b", db, os.path.join(work, "b"))
@@ -294,6 +313,21 @@ def run(db, work, nodes):
     for n in nodes:
         os.makedirs(n.data_dir)
         n.start()
+
+    if MEDIA_ENV:
+        # The demo's pictures were stored by a command with its own data folder: both nodes
+        # serve the very same files from the bucket.
+        keys = psql(db, "SELECT key FROM media_variants ORDER BY media_id, width LIMIT 3").split()
+        if not keys:
+            fail("the demo stored no media")
+        for key in keys[:3]:
+            sa, _, body_a = Browser().request(a.url(f"/media/{key}"), raw=True)
+            sb, _, body_b = Browser().request(b.url(f"/media/{key}"), raw=True)
+            if sa != 200 or sb != 200 or body_a != body_b:
+                fail(f"/media/{key}: node-a {sa}, node-b {sb}, same bytes: {body_a == body_b}")
+        ok(f"both nodes serve the same media files from the S3 bucket ({len(keys)} checked)")
+    else:
+        print("  --  media on S3 not checked: set GAZETTE_TEST_S3_ENDPOINT and GAZETTE_TEST_S3_BUCKET")
 
     ed_a, ed_b = sign_in(a), sign_in(b)
     ok("an editor signed in on each node (sessions are in the database)")
