@@ -377,3 +377,30 @@ async fn an_image_uploaded_from_the_editor_becomes_the_featured_image() {
         assert_eq!(renamed.status, 403, "{}", renamed.body);
     }
 }
+
+#[tokio::test]
+async fn a_script_upload_gets_the_markdown_to_insert_or_the_reason_as_json() {
+    for site in sites().await {
+        let app = &site.app;
+        let editor = app.signed_in("ed@news.test", Role::Editor).await;
+        let mut request = multipart(&editor, "map.png", &png(500, 500), "");
+        request
+            .headers_mut()
+            .insert("accept", "application/json".parse().unwrap());
+        let response = app.request(request).await;
+        assert_eq!(response.status, 200, "{}", response.body);
+        let answer: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+        let markdown = answer["markdown"].as_str().unwrap();
+        assert!(markdown.starts_with("![](/media/"), "{markdown}");
+        assert!(markdown.ends_with("-500.png)"), "{markdown}");
+
+        let mut request = multipart(&editor, "notes.txt", b"plain words", "");
+        request
+            .headers_mut()
+            .insert("accept", "application/json".parse().unwrap());
+        let response = app.request(request).await;
+        assert_eq!(response.status, 400);
+        let answer: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+        assert!(answer["error"].as_str().unwrap().contains("not an image"));
+    }
+}
