@@ -351,6 +351,19 @@ def run(db, work, nodes):
     _, took = wait_for("edit on B seen on A", page_has(a, path, "after two years"), 2.0)
     ok(f"edited on node-b, node-a's cached page changed in {took * 1000:.0f} ms")
 
+    # 2b. The listening connections are cut: changes still arrive (polling, then listening again).
+    listeners = lambda: set(psql(db, "SELECT pid FROM pg_stat_activity WHERE datname = "
+                                     "current_database() AND query ILIKE 'LISTEN%'").split())
+    old, _ = wait_for("both nodes listening", lambda: len(listeners()) == 2 and listeners(), 5)
+    cut = psql(db, "SELECT count(pg_terminate_backend(pid)) FROM pg_stat_activity WHERE "
+                   "pid IN (" + ",".join(old) + ")")
+    save_headline(ed_a, a, first, "Bridge reopens after two years of repairs, on time")
+    _, took = wait_for("edit seen on B with its listener cut", page_has(b, path, "on time"), 2.0)
+    ok(f"{cut} listening connections cut; node-b still saw an edit in {took * 1000:.0f} ms")
+    _, took = wait_for("both nodes listening again, on new connections",
+                       lambda: len(listeners() - old) == 2, 10, interval=0.2)
+    ok(f"both nodes listening again after {took:.1f} s")
+
     # 3. Scheduled: published once, by one node.
     holder = lambda: psql(db, "SELECT holder FROM leases WHERE name = 'scheduler'")
     lease_holder, _ = wait_for("a node holds the scheduler lease", holder, 15)
