@@ -272,7 +272,7 @@ async fn an_article_whose_featured_image_has_no_alt_text_is_not_published() {
         );
         assert_eq!(
             page.text("figure.featured figcaption"),
-            "Exports Chart: Desk"
+            "Exports — Chart: Desk"
         );
     }
 }
