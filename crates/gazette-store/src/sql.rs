@@ -154,7 +154,7 @@ const SUMMARY_COLUMNS: &str = "a.id, a.slug, a.headline, a.standfirst, a.publish
      a.updated_at, a.view_total, s.slug AS section_slug, s.name AS section_name";
 
 const ARTICLE_COLUMNS: &str = "a.id, a.language, a.slug, a.headline, a.standfirst, \
-     a.body_markdown, a.body_html, a.status, a.published_at, a.updated_at, a.created_at, \
+     b.body_markdown, b.body_html, a.status, a.published_at, a.updated_at, a.created_at, \
      a.view_total, a.seo_title, a.seo_description, \
      s.id AS section_id, s.slug AS section_slug, s.name AS section_name, \
      s.description AS section_description, s.position AS section_position";
@@ -253,7 +253,7 @@ impl Conditions {
                 let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
                 c.add(
                     "(LOWER(a.headline) LIKE ? ESCAPE '\\' OR LOWER(a.standfirst) LIKE ? ESCAPE '\\' \
-                     OR LOWER(a.body_markdown) LIKE ? ESCAPE '\\')",
+                     OR a.id IN (SELECT article_id FROM article_bodies WHERE LOWER(body_markdown) LIKE ? ESCAPE '\\'))",
                     Param::Text(pattern),
                 );
             }
@@ -526,7 +526,8 @@ macro_rules! sql_store {
                     ArticleKey::Slug(_) => "a.slug = $1",
                 };
                 let sql = format!(
-                    "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id WHERE {condition}"
+                    "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+                     JOIN article_bodies b ON b.article_id = a.id WHERE {condition}"
                 );
                 let query = sqlx::query(&sql);
                 let query = match key {
@@ -616,16 +617,14 @@ macro_rules! sql_store {
             async fn insert_article(conn: &mut $conn, article: &NewArticle, body_html: &str, now: DateTime<Utc>) -> StoreResult<i64> {
                 let slug = Self::free_slug(&mut *conn, article).await?;
                 let id: i64 = sqlx::query(
-                    "INSERT INTO articles (language, slug, headline, standfirst, body_markdown, body_html, \
+                    "INSERT INTO articles (language, slug, headline, standfirst, \
                      section_id, status, published_at, updated_at, created_at, modified_at, seo_title, seo_description) \
-                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $11, $12, $13) RETURNING id",
+                     VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $9, $10, $11) RETURNING id",
                 )
                 .bind(article.language.code())
                 .bind(slug.as_str())
                 .bind(clean_text(&article.headline))
                 .bind(clean_text(&article.standfirst))
-                .bind(&article.body_markdown)
-                .bind(body_html)
                 .bind(article.section_id)
                 .bind(article.status.as_str())
                 .bind(article.published_at.map(|t| t.timestamp()))
@@ -637,6 +636,12 @@ macro_rules! sql_store {
                 .await
                 .map_err(|e| Self::reference_error(e, "section"))?
                 .try_get(0)?;
+                sqlx::query("INSERT INTO article_bodies (article_id, body_markdown, body_html) VALUES ($1, $2, $3)")
+                    .bind(id)
+                    .bind(&article.body_markdown)
+                    .bind(body_html)
+                    .execute(&mut *conn)
+                    .await?;
                 Self::write_bylines_and_tags(&mut *conn, id, article).await?;
                 Ok(id)
             }
@@ -673,15 +678,13 @@ macro_rules! sql_store {
                 };
                 sqlx::query(
                     "UPDATE articles SET language = $1, slug = $2, headline = $3, standfirst = $4, \
-                     body_markdown = $5, body_html = $6, section_id = $7, updated_at = $8, modified_at = $9, \
-                     seo_title = $10, seo_description = $11 WHERE id = $12",
+                     section_id = $5, updated_at = $6, modified_at = $7, \
+                     seo_title = $8, seo_description = $9 WHERE id = $10",
                 )
                 .bind(article.language.code())
                 .bind(slug.as_str())
                 .bind(clean_text(&article.headline))
                 .bind(clean_text(&article.standfirst))
-                .bind(&article.body_markdown)
-                .bind(body_html)
                 .bind(article.section_id)
                 .bind(updated_at.map(|t| t.timestamp()))
                 .bind(now.timestamp())
@@ -691,6 +694,12 @@ macro_rules! sql_store {
                 .execute(&mut *conn)
                 .await
                 .map_err(|e| Self::reference_error(e, "section"))?;
+                sqlx::query("UPDATE article_bodies SET body_markdown = $1, body_html = $2 WHERE article_id = $3")
+                    .bind(&article.body_markdown)
+                    .bind(body_html)
+                    .bind(id)
+                    .execute(&mut *conn)
+                    .await?;
                 Self::write_bylines_and_tags(&mut *conn, id, article).await?;
                 Ok(())
             }
@@ -840,7 +849,7 @@ macro_rules! sql_store {
                 let mut by_id: std::collections::HashMap<i64, Article> = std::collections::HashMap::new();
                 let sql = format!(
                     "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-                     WHERE a.id IN ({placeholders})"
+                     JOIN article_bodies b ON b.article_id = a.id WHERE a.id IN ({placeholders})"
                 );
                 let mut query = sqlx::query(&sql);
                 for id in ids {
@@ -2048,7 +2057,7 @@ macro_rules! sql_store {
                         let pattern = format!("%{}%", escape_like(&word.to_lowercase()));
                         c.add(
                             "(LOWER(a.headline) LIKE ? ESCAPE '\\' OR LOWER(a.standfirst) LIKE ? ESCAPE '\\' \
-                             OR LOWER(a.body_markdown) LIKE ? ESCAPE '\\')",
+                             OR a.id IN (SELECT article_id FROM article_bodies WHERE LOWER(body_markdown) LIKE ? ESCAPE '\\'))",
                             Param::Text(pattern),
                         );
                     }
