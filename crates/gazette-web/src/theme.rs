@@ -99,12 +99,7 @@ impl Theme {
         let mut served = HashMap::new();
         let mut asset_urls = HashMap::new();
         for (name, bytes) in assets {
-            let hash = Sha256::digest(&bytes);
-            let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
-            let hashed = match name.rsplit_once('.') {
-                Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
-                None => format!("{name}.{short}"),
-            };
+            let hashed = hashed_name(&name, &bytes);
             asset_urls.insert(name.clone(), format!("/assets/{hashed}"));
             served.insert(
                 hashed,
@@ -205,7 +200,18 @@ fn read_dir_into(
     Ok(())
 }
 
-fn content_type(name: &str) -> &'static str {
+/// `style.css` → `style.1a2b3c4d5e.css`: the name changes whenever the content does, so the file
+/// can be cached for a year.
+pub(crate) fn hashed_name(name: &str, bytes: &[u8]) -> String {
+    let hash = Sha256::digest(bytes);
+    let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    match name.rsplit_once('.') {
+        Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
+        None => format!("{name}.{short}"),
+    }
+}
+
+pub(crate) fn content_type(name: &str) -> &'static str {
     match name.rsplit_once('.').map(|(_, ext)| ext) {
         Some("css") => "text/css; charset=utf-8",
         Some("js") => "text/javascript; charset=utf-8",

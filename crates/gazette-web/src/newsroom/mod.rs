@@ -35,7 +35,6 @@ use chrono::{DateTime, NaiveDateTime, Utc};
 use gazette_store::{Actor, NewAuditEntry, StoreError};
 use include_dir::{Dir, include_dir};
 use minijinja::Environment;
-use sha2::{Digest, Sha256};
 
 use crate::AppState;
 use auth::CurrentUser;
@@ -133,18 +132,8 @@ fn files() -> &'static Files {
                     tracing::error!(template = name, error = %e, "newsroom template does not parse");
                 }
             } else if let Some(name) = path.strip_prefix("assets/") {
-                let hash = Sha256::digest(file.contents());
-                let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
-                let hashed = match name.rsplit_once('.') {
-                    Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
-                    None => format!("{name}.{short}"),
-                };
-                let content_type = match name.rsplit_once('.').map(|(_, e)| e) {
-                    Some("css") => "text/css; charset=utf-8",
-                    Some("js") => "text/javascript; charset=utf-8",
-                    Some("svg") => "image/svg+xml",
-                    _ => "application/octet-stream",
-                };
+                let hashed = crate::theme::hashed_name(name, file.contents());
+                let content_type = crate::theme::content_type(name);
                 urls.insert(name.to_owned(), format!("/newsroom/assets/{hashed}"));
                 assets.insert(hashed, (file.contents(), content_type));
             }
