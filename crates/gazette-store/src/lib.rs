@@ -11,6 +11,7 @@ mod cluster;
 mod discovery;
 mod media;
 mod newsroom;
+mod page_reader;
 mod sql;
 pub mod testing;
 
@@ -57,6 +58,9 @@ pub enum StoreError {
     Unavailable(String),
     #[error("database error: {0}")]
     Database(#[from] sqlx::Error),
+    /// From the SQLite page reader, which reads without sqlx.
+    #[error("database error: {0}")]
+    Embedded(#[from] rusqlite::Error),
     #[error("migration failed: {0}")]
     Migration(#[from] sqlx::migrate::MigrateError),
 }
@@ -72,6 +76,14 @@ impl StoreError {
                     | sqlx::Error::PoolTimedOut
                     | sqlx::Error::PoolClosed
                     | sqlx::Error::Tls(_)
+            ),
+            Self::Embedded(rusqlite::Error::SqliteFailure(e, _)) => matches!(
+                e.code,
+                rusqlite::ErrorCode::CannotOpen
+                    | rusqlite::ErrorCode::SystemIoFailure
+                    | rusqlite::ErrorCode::DatabaseBusy
+                    | rusqlite::ErrorCode::DatabaseLocked
+                    | rusqlite::ErrorCode::NotADatabase
             ),
             _ => false,
         }
@@ -166,6 +178,19 @@ pub enum ArticleLookup {
     NotFound,
 }
 
+/// Everything the database holds for one article page, read together: the page is rendered from
+/// this alone (with what is kept in memory: the menu and "Top articles").
+#[derive(Debug, Clone)]
+pub struct ArticlePage {
+    pub lookup: ArticleLookup,
+    /// The newest other published articles in the article's section; empty unless `lookup` is
+    /// [`ArticleLookup::Current`].
+    pub related: Vec<ArticleSummary>,
+    /// Corrections and updates, oldest first.
+    pub corrections: Vec<Correction>,
+    pub featured: Option<Media>,
+}
+
 /// Reads to add to one article's count for one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ViewIncrement {
@@ -238,6 +263,42 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<Article>;
     async fn article(&self, id: i64) -> StoreResult<Option<Article>>;
     async fn find_article(&self, slug: &str) -> StoreResult<ArticleLookup>;
+    /// An article page's data in one call: the article by `slug`, up to `related` newest other
+    /// articles of its section published by `now`, its corrections and its featured image. A
+    /// store may answer this faster than the separate calls it stands for (SQLite does).
+    async fn article_page(
+        &self,
+        slug: &str,
+        related: u32,
+        now: DateTime<Utc>,
+    ) -> StoreResult<ArticlePage> {
+        let lookup = self.find_article(slug).await?;
+        let ArticleLookup::Current(article) = &lookup else {
+            return Ok(ArticlePage {
+                lookup,
+                related: Vec::new(),
+                corrections: Vec::new(),
+                featured: None,
+            });
+        };
+        let filter = ArticleFilter {
+            section_id: Some(article.section.id),
+            exclude_id: Some(article.id),
+            ..Default::default()
+        };
+        let related = self.latest(&filter, related, now).await?;
+        let corrections = self.corrections(article.id).await?;
+        let featured = self
+            .featured_media(&[article.id])
+            .await?
+            .remove(&article.id);
+        Ok(ArticlePage {
+            lookup,
+            related,
+            corrections,
+            featured,
+        })
+    }
 
     /// Published articles (published at or before `now`), newest first.
     async fn published(

@@ -30,17 +30,20 @@ use crate::newsroom::{
     UserChange,
 };
 use crate::newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
+use crate::page_reader::PageReader;
 use crate::{
     ArticleFilter, ArticleLookup, Backend, Change, NewAuthor, NewSection, Page, PageRequest, Store,
     StoreError, StoreResult, ViewIncrement,
 };
-use crate::{CHANGES_CHANNEL, ChangeListener, Lease};
+use crate::{ArticlePage, CHANGES_CHANNEL, ChangeListener, Lease};
 use crate::{Media, MediaText, MediaVariant, NewMedia};
 use crate::{PublishedLink, SitemapChunk, SynonymGroup, clean_synonym_terms};
 
 /// The embedded-database store: one SQLite file in WAL mode.
 pub struct SqliteStore {
     pool: SqlitePool,
+    /// Article pages, read without sqlx's per-connection threads (see `page_reader.rs`).
+    pages: PageReader,
     /// SQLite has one writer at a time. Queuing writers here, rather than letting them race for the
     /// file lock, avoids `SQLITE_BUSY` failures when a read transaction tries to become a write one.
     write_lock: Mutex<()>,
@@ -76,12 +79,18 @@ impl SqliteStore {
             .await?;
         Ok(Self {
             pool,
+            pages: PageReader::new(path),
             write_lock: Mutex::new(()),
         })
     }
 
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
         Some(self.write_lock.lock().await)
+    }
+
+    /// Closed is closed for the page reader too: pages then come from the cache or say 503.
+    fn close_readers(&self) {
+        self.pages.close();
     }
 
     /// SQLite has one writer at a time: change-log entries commit in sequence order already.
@@ -120,6 +129,9 @@ impl PostgresStore {
         None
     }
 
+    /// Every read goes through the pool, closed already.
+    fn close_readers(&self) {}
+
     /// Serialises change-log inserts until the transaction ends, so entries commit in sequence
     /// order. Without it, a transaction holding seq 9 could commit after one holding seq 10; a node
     /// that had read up to 10 would never see 9. Content writes are few, so the wait is short.
@@ -150,14 +162,46 @@ impl PostgresStore {
 /// The advisory lock key that orders change-log inserts on PostgreSQL ("gazette" in ASCII).
 const CHANGE_LOG_LOCK: i64 = 0x0067_617a_6574_7465;
 
-const SUMMARY_COLUMNS: &str = "a.id, a.slug, a.headline, a.standfirst, a.published_at, \
+pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.slug, a.headline, a.standfirst, a.published_at, \
      a.updated_at, a.view_total, s.slug AS section_slug, s.name AS section_name";
 
-const ARTICLE_COLUMNS: &str = "a.id, a.language, a.slug, a.headline, a.standfirst, \
+pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.language, a.slug, a.headline, a.standfirst, \
      b.body_markdown, b.body_html, a.status, a.published_at, a.updated_at, a.created_at, \
      a.view_total, a.seo_title, a.seo_description, \
      s.id AS section_id, s.slug AS section_slug, s.name AS section_name, \
      s.description AS section_description, s.position AS section_position";
+
+/// Where an article's full row comes from; `a`, `s` and `b` as [`ARTICLE_COLUMNS`] names them.
+pub(crate) const ARTICLE_FROM: &str = "FROM articles a JOIN sections s ON s.id = a.section_id \
+     JOIN article_bodies b ON b.article_id = a.id";
+
+// Statements shared with the SQLite page reader (`page_reader.rs`), which runs them through
+// rusqlite: one text, so the fast path reads exactly what the sqlx path reads.
+
+/// An article's bylines and tags together: `kind` says which a row is. Unordered: the few rows are
+/// put in `position` order by the reader, which costs less than the database's sort.
+pub(crate) const ARTICLE_PEOPLE_AND_TAGS: &str = "SELECT 'author' AS kind, au.id, au.slug, au.name, au.bio, au.is_house, aa.position \
+     FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1 \
+     UNION ALL \
+     SELECT 'tag' AS kind, t.id, t.slug, t.name, '' AS bio, FALSE AS is_house, at.position \
+     FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1";
+
+/// Where an article now lives, by one of its old slugs.
+pub(crate) const RENAMED_ARTICLE: &str = "SELECT a.slug, s.slug AS section_slug FROM article_slug_history h \
+     JOIN articles a ON a.id = h.article_id JOIN sections s ON s.id = a.section_id \
+     WHERE h.slug = $1";
+
+pub(crate) const ARTICLE_CORRECTIONS: &str = "SELECT id, article_id, kind, body, created_at FROM corrections \
+     WHERE article_id = $1 ORDER BY created_at, id";
+
+/// An article's featured image, by the article's id.
+pub(crate) const FEATURED_MEDIA: &str = "SELECT m.id, m.hash, m.original_name, m.mime, m.width, m.height, \
+     m.alt, m.caption, m.credit, m.created_at, m.created_by \
+     FROM articles a JOIN media m ON m.id = a.featured_media_id WHERE a.id = $1";
+
+/// One image's stored files, narrowest first, WebP first at each width.
+pub(crate) const MEDIA_VARIANTS: &str = "SELECT media_id, width, height, format, key, bytes FROM media_variants \
+     WHERE media_id = $1 ORDER BY width, CASE format WHEN 'webp' THEN 0 ELSE 1 END";
 
 const USER_COLUMNS: &str = "id, email, name, role, disabled, author_id, created_at, two_factor";
 
@@ -262,6 +306,12 @@ impl Conditions {
     }
 }
 
+/// The items of `(position, item)` pairs, by position.
+pub(crate) fn in_position_order<T>(mut items: Vec<(i32, T)>) -> Vec<T> {
+    items.sort_by_key(|(position, _)| *position);
+    items.into_iter().map(|(_, item)| item).collect()
+}
+
 fn escape_like(s: &str) -> String {
     s.replace('\\', "\\\\")
         .replace('%', "\\%")
@@ -320,7 +370,9 @@ fn is_unique_violation(e: &sqlx::Error) -> bool {
 const MEDIA_COLUMNS: &str = "m.id, m.hash, m.original_name, m.mime, m.width, m.height, m.alt, m.caption, m.credit, m.created_at, m.created_by";
 
 macro_rules! sql_store {
-    ($store:ty, $db:ty, $conn:ty, $row:ty, $backend:expr) => {
+    // `$own` are the Store methods one backend answers its own way; the rest come from the trait
+    // or from the shared text below.
+    ($store:ty, $db:ty, $conn:ty, $row:ty, $backend:expr, { $($own:item)* }) => {
         impl $store {
             fn summary_from_row(row: &$row) -> StoreResult<ArticleSummary> {
                 Ok(ArticleSummary {
@@ -525,10 +577,7 @@ macro_rules! sql_store {
                     ArticleKey::Id(_) => "a.id = $1",
                     ArticleKey::Slug(_) => "a.slug = $1",
                 };
-                let sql = format!(
-                    "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-                     JOIN article_bodies b ON b.article_id = a.id WHERE {condition}"
-                );
+                let sql = format!("SELECT {ARTICLE_COLUMNS} {ARTICLE_FROM} WHERE {condition}");
                 let query = sqlx::query(&sql);
                 let query = match key {
                     ArticleKey::Id(id) => query.bind(id),
@@ -539,14 +588,7 @@ macro_rules! sql_store {
                     return Ok(None);
                 };
                 let id: i64 = row.try_get("id")?;
-                let people_and_tags = sqlx::query(
-                    "SELECT 'author' AS kind, au.id, au.slug, au.name, au.bio, au.is_house, aa.position \
-                     FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1 \
-                     UNION ALL \
-                     SELECT 'tag' AS kind, t.id, t.slug, t.name, '' AS bio, FALSE AS is_house, at.position \
-                     FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1 \
-                     ORDER BY kind, position",
-                )
+                let people_and_tags = sqlx::query(ARTICLE_PEOPLE_AND_TAGS)
                 .bind(id)
                 .fetch_all(&mut *conn)
                 .await?;
@@ -554,12 +596,14 @@ macro_rules! sql_store {
                 let mut tags = Vec::new();
                 for r in &people_and_tags {
                     let kind: String = r.try_get("kind")?;
+                    let position: i32 = r.try_get("position")?;
                     if kind == "author" {
-                        authors.push(Self::author_from_row(r)?);
+                        authors.push((position, Self::author_from_row(r)?));
                     } else {
-                        tags.push(Self::tag_from_row(r)?);
+                        tags.push((position, Self::tag_from_row(r)?));
                     }
                 }
+                let (authors, tags) = (in_position_order(authors), in_position_order(tags));
                 let language: String = row.try_get("language")?;
                 let status: String = row.try_get("status")?;
                 Ok(Some(Article {
@@ -847,10 +891,7 @@ macro_rules! sql_store {
                 }
                 let placeholders = (1..=ids.len()).map(|i| format!("${i}")).collect::<Vec<_>>().join(", ");
                 let mut by_id: std::collections::HashMap<i64, Article> = std::collections::HashMap::new();
-                let sql = format!(
-                    "SELECT {ARTICLE_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
-                     JOIN article_bodies b ON b.article_id = a.id WHERE a.id IN ({placeholders})"
-                );
+                let sql = format!("SELECT {ARTICLE_COLUMNS} {ARTICLE_FROM} WHERE a.id IN ({placeholders})");
                 let mut query = sqlx::query(&sql);
                 for id in ids {
                     query = query.bind(*id);
@@ -940,6 +981,8 @@ macro_rules! sql_store {
             fn backend(&self) -> Backend {
                 $backend
             }
+
+            $($own)*
 
             async fn ping(&self) -> StoreResult<()> {
                 sqlx::query("SELECT 1").execute(&self.pool).await?;
@@ -1167,11 +1210,7 @@ macro_rules! sql_store {
                 if let Some(article) = Self::load_article_by(&mut conn, ArticleKey::Slug(slug)).await? {
                     return Ok(ArticleLookup::Current(Box::new(article)));
                 }
-                let renamed = sqlx::query(
-                    "SELECT a.slug, s.slug AS section_slug FROM article_slug_history h \
-                     JOIN articles a ON a.id = h.article_id JOIN sections s ON s.id = a.section_id \
-                     WHERE h.slug = $1",
-                )
+                let renamed = sqlx::query(RENAMED_ARTICLE)
                 .bind(slug)
                 .fetch_optional(&mut *conn)
                 .await?;
@@ -2343,10 +2382,7 @@ macro_rules! sql_store {
             }
 
             async fn corrections(&self, article_id: i64) -> StoreResult<Vec<Correction>> {
-                sqlx::query(
-                    "SELECT id, article_id, kind, body, created_at FROM corrections WHERE article_id = $1 \
-                     ORDER BY created_at, id",
-                )
+                sqlx::query(ARTICLE_CORRECTIONS)
                 .bind(article_id)
                 .fetch_all(&self.pool)
                 .await?
@@ -2637,6 +2673,7 @@ macro_rules! sql_store {
 
             async fn close(&self) {
                 self.pool.close().await;
+                self.close_readers();
             }
         }
     };
@@ -2647,12 +2684,23 @@ sql_store!(
     sqlx::Sqlite,
     sqlx::SqliteConnection,
     sqlx::sqlite::SqliteRow,
-    Backend::Sqlite
+    Backend::Sqlite,
+    {
+        async fn article_page(
+            &self,
+            slug: &str,
+            related: u32,
+            now: DateTime<Utc>,
+        ) -> StoreResult<ArticlePage> {
+            self.pages.article_page(slug, related, now)
+        }
+    }
 );
 sql_store!(
     PostgresStore,
     sqlx::Postgres,
     sqlx::PgConnection,
     sqlx::postgres::PgRow,
-    Backend::Postgres
+    Backend::Postgres,
+    {}
 );

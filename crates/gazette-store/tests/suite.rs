@@ -100,6 +100,7 @@ storage_tests!(
     the_library_lists_newest_first_in_pages,
     editing_an_image_refreshes_the_articles_that_feature_it,
     an_article_features_one_image_or_none,
+    an_article_page_is_read_whole_in_one_call,
 );
 
 // The newsroom's tests live in their own file.

@@ -147,8 +147,7 @@ pub(crate) fn html_formatter(
         && !value.is_safe()
         && let Some(text) = value.as_str()
     {
-        let escaped = gazette_core::text::escape_html(text);
-        return out.write_str(&escaped).map_err(minijinja::Error::from);
+        return gazette_core::text::write_escaped_html(out, text).map_err(minijinja::Error::from);
     }
     minijinja::escape_formatter(out, state, value)
 }

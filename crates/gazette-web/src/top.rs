@@ -4,32 +4,85 @@
 use std::sync::{Arc, RwLock};
 use std::time::Duration;
 
-use gazette_core::ArticleSummary;
+use gazette_core::{ArticleSummary, Language};
 use gazette_store::StoreResult;
 
 use crate::AppState;
+use crate::view::Card;
 
 /// How many articles are kept; pages show up to this many.
 pub const TOP_COUNT: u32 = 10;
+/// How many the home and article pages show.
+pub const TOP_SHOWN: usize = 5;
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
 pub struct TopArticles {
-    list: RwLock<Arc<Vec<ArticleSummary>>>,
+    current: RwLock<Arc<Current>>,
+}
+
+/// The list, and the [`TOP_SHOWN`] first as the cards pages print, in each language: prepared
+/// once per refresh rather than on every page that shows them.
+#[derive(Default)]
+struct Current {
+    list: Arc<Vec<ArticleSummary>>,
+    shown: Arc<Vec<ArticleSummary>>,
+    cards: Vec<(Language, minijinja::Value)>,
+}
+
+impl Current {
+    fn new(list: Vec<ArticleSummary>) -> Self {
+        let shown: Vec<ArticleSummary> = list.iter().take(TOP_SHOWN).cloned().collect();
+        let cards = Language::ALL
+            .iter()
+            .map(|&language| {
+                let cards = Card::list(&shown, language);
+                (language, minijinja::Value::from_serialize(&cards))
+            })
+            .collect();
+        Self {
+            list: Arc::new(list),
+            shown: Arc::new(shown),
+            cards,
+        }
+    }
 }
 
 impl TopArticles {
     /// The current list, most read first.
     pub fn get(&self) -> Arc<Vec<ArticleSummary>> {
-        self.list.read().map(|l| l.clone()).unwrap_or_default()
+        self.current().list.clone()
+    }
+
+    /// The first [`TOP_SHOWN`] of the list.
+    pub fn shown(&self) -> Arc<Vec<ArticleSummary>> {
+        self.current().shown.clone()
+    }
+
+    /// The first [`TOP_SHOWN`] as cards for a page in `language`, ready for a template.
+    pub fn shown_cards(&self, language: Language) -> minijinja::Value {
+        let current = self.current();
+        current
+            .cards
+            .iter()
+            .find(|(l, _)| *l == language)
+            .map(|(_, cards)| cards.clone())
+            .unwrap_or_else(|| {
+                minijinja::Value::from_serialize(Card::list(&current.shown, language))
+            })
+    }
+
+    fn current(&self) -> Arc<Current> {
+        self.current.read().map(|c| c.clone()).unwrap_or_default()
     }
 
     pub async fn refresh(&self, state: &AppState) -> StoreResult<()> {
         let now = state.now();
         let since = crate::site::day_number(now) - state.config.top_window_days + 1;
         let list = state.store.most_read(since, TOP_COUNT, now).await?;
-        if let Ok(mut current) = self.list.write() {
-            *current = Arc::new(list);
+        let prepared = Arc::new(Current::new(list));
+        if let Ok(mut current) = self.current.write() {
+            *current = prepared;
         }
         Ok(())
     }

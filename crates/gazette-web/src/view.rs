@@ -452,12 +452,22 @@ impl Pagination {
 
 /// JSON for a `<script type="application/ld+json">` block. `<` is escaped so that no text in it
 /// (a headline containing `</script>`) can end the block early.
-pub fn json_ld(value: &serde_json::Value) -> String {
-    value
-        .to_string()
-        .replace('<', "\\u003c")
-        .replace('>', "\\u003e")
-        .replace('&', "\\u0026")
+pub fn json_ld<T: Serialize + ?Sized>(value: &T) -> String {
+    // Serialising plain data (string keys only) cannot fail; an empty object is the safe fallback.
+    let json = serde_json::to_string(value).unwrap_or_else(|_| "{}".to_owned());
+    if !json.bytes().any(|b| matches!(b, b'<' | b'>' | b'&')) {
+        return json;
+    }
+    let mut out = String::with_capacity(json.len() + 32);
+    for ch in json.chars() {
+        match ch {
+            '<' => out.push_str("\\u003c"),
+            '>' => out.push_str("\\u003e"),
+            '&' => out.push_str("\\u0026"),
+            c => out.push(c),
+        }
+    }
+    out
 }
 
 #[cfg(test)]

@@ -104,6 +104,9 @@ struct ServeOptions {
 /// Marks a database that has been set up, so the demo is offered once, never again.
 const INITIALISED_KEY: &str = "site.initialised";
 
+#[global_allocator]
+static ALLOCATOR: mimalloc::MiMalloc = mimalloc::MiMalloc;
+
 #[tokio::main]
 async fn main() -> anyhow::Result<()> {
     tracing_subscriber::fmt()

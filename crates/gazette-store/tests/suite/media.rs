@@ -4,9 +4,11 @@
 
 use std::sync::Arc;
 
-use gazette_store::{MediaText, MediaVariant, NewMedia, PageRequest, Store, StoreError};
+use gazette_store::{
+    ArticleLookup, MediaText, MediaVariant, NewMedia, PageRequest, Store, StoreError,
+};
 
-use super::{at, draft, newsroom, now};
+use super::{at, draft, newsroom, now, published};
 
 fn photo(hash: &str) -> NewMedia {
     let variant = |width: u32, format: &str| MediaVariant {
@@ -165,4 +167,116 @@ pub async fn an_article_features_one_image_or_none(store: Arc<dyn Store>) {
     ));
     store.set_featured_media(a.id, None, now()).await.unwrap();
     assert!(store.featured_media(&[a.id]).await.unwrap().is_empty());
+}
+
+/// The article page's one-call read (a fast path of its own on SQLite) gives what the separate
+/// calls give: the article with bylines and tags in order, the newest others of its section,
+/// corrections oldest first and the featured image with its files; old slugs still redirect.
+pub async fn an_article_page_is_read_whole_in_one_call(store: Arc<dyn Store>) {
+    let n = newsroom(&store).await;
+    let kyiv = store.ensure_tag("Kyiv").await.unwrap();
+    let drones = store.ensure_tag("Drones").await.unwrap();
+    let mut lead = published(&n, "Harbour reopens", at(10, 9));
+    lead.author_ids = vec![n.taras, n.olena];
+    lead.tag_ids = vec![kyiv.id, drones.id];
+    let lead = store.create_article(lead, now()).await.unwrap();
+    for (day, headline) in [(3, "Third"), (5, "Fifth"), (7, "Seventh"), (8, "Eighth")] {
+        let mut other = published(&n, headline, at(day, 9));
+        other.author_ids = vec![n.olena, n.taras];
+        store.create_article(other, now()).await.unwrap();
+    }
+    // Neither a draft, nor an article of another section, nor one due later is related.
+    store
+        .create_article(draft(&n, "Draft"), now())
+        .await
+        .unwrap();
+    let mut elsewhere = published(&n, "Elsewhere", at(9, 9));
+    elsewhere.section_id = n.culture;
+    store.create_article(elsewhere, now()).await.unwrap();
+    store
+        .create_article(
+            published(&n, "Tomorrow", now() + chrono::Duration::days(1)),
+            now(),
+        )
+        .await
+        .unwrap();
+    let media = store.insert_media(photo("ee55"), now()).await.unwrap();
+    store
+        .set_featured_media(lead.id, Some(media.id), now())
+        .await
+        .unwrap();
+    let editor = gazette_store::Actor {
+        user_id: None,
+        name: "Desk".into(),
+        address: "192.0.2.9".into(),
+    };
+    for (hours, text) in [(2, "Second note."), (1, "First note.")] {
+        store
+            .add_correction(
+                lead.id,
+                gazette_core::newsroom::CorrectionKind::Correction,
+                text,
+                &editor,
+                now() + chrono::Duration::hours(hours),
+            )
+            .await
+            .unwrap();
+    }
+
+    let page = store
+        .article_page("harbour-reopens", 3, now())
+        .await
+        .unwrap();
+    let ArticleLookup::Current(article) = &page.lookup else {
+        panic!("expected the article, got {:?}", page.lookup);
+    };
+    assert_eq!(**article, store.article(lead.id).await.unwrap().unwrap());
+    let bylines: Vec<&str> = article.authors.iter().map(|a| a.name.as_str()).collect();
+    assert_eq!(bylines, ["Staff", "Olena Marchenko"]);
+    let tags: Vec<&str> = article.tags.iter().map(|t| t.name.as_str()).collect();
+    assert_eq!(tags, ["Kyiv", "Drones"]);
+    let related: Vec<&str> = page.related.iter().map(|a| a.headline.as_str()).collect();
+    assert_eq!(related, ["Eighth", "Seventh", "Fifth"]);
+    let related_bylines: Vec<&str> = page.related[0]
+        .authors
+        .iter()
+        .map(|a| a.name.as_str())
+        .collect();
+    assert_eq!(related_bylines, ["Olena Marchenko", "Staff"]);
+    let filter = gazette_store::ArticleFilter {
+        section_id: Some(n.war),
+        exclude_id: Some(lead.id),
+        ..Default::default()
+    };
+    assert_eq!(page.related, store.latest(&filter, 3, now()).await.unwrap());
+    let notes: Vec<&str> = page.corrections.iter().map(|c| c.text.as_str()).collect();
+    assert_eq!(notes, ["First note.", "Second note."]);
+    assert_eq!(page.featured, store.media(media.id).await.unwrap());
+
+    let mut renamed = published(&n, "Harbour reopens", at(10, 9));
+    renamed.slug = Some(gazette_core::Slug::parse("harbour-reopens-fully").unwrap());
+    store.update_article(lead.id, renamed, now()).await.unwrap();
+    let moved = store
+        .article_page("harbour-reopens", 3, now())
+        .await
+        .unwrap();
+    assert!(
+        matches!(&moved.lookup, ArticleLookup::Renamed { slug, .. } if slug.as_str() == "harbour-reopens-fully"),
+        "{:?}",
+        moved.lookup
+    );
+    assert!(moved.related.is_empty() && moved.corrections.is_empty() && moved.featured.is_none());
+    let missing = store
+        .article_page("no-such-article", 3, now())
+        .await
+        .unwrap();
+    assert!(matches!(missing.lookup, ArticleLookup::NotFound));
+
+    // A closed store refuses, as an unreachable database would: readers get a 503, not a page.
+    store.close().await;
+    let refused = store.article_page("harbour-reopens-fully", 3, now()).await;
+    assert!(
+        refused.as_ref().is_err_and(StoreError::is_unavailable),
+        "{refused:?}"
+    );
 }

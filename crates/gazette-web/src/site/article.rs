@@ -2,9 +2,12 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use gazette_core::{Article, ArticleStatus};
-use gazette_store::{ArticleFilter, ArticleLookup};
+use gazette_core::{Article, ArticleStatus, ArticleSummary};
+use gazette_store::ArticleLookup;
+use serde::Serialize;
 
+use super::corrections::NoteView;
+use super::media::ImageView;
 use super::{keys_for, render, top_articles};
 use crate::AppState;
 use crate::cache::{article_key, section_key};
@@ -15,13 +18,16 @@ use crate::view::{
 use crate::views::BEACON_SCRIPT;
 
 const RELATED_COUNT: u32 = 4;
-const TOP_COUNT: usize = 5;
 
 pub async fn article(
     State(state): State<AppState>,
     Path((section, slug)): Path<(String, String)>,
 ) -> AppResult<Response> {
-    let article = match state.store.find_article(&slug).await? {
+    let page = state
+        .store
+        .article_page(&slug, RELATED_COUNT, state.now())
+        .await?;
+    let article = match page.lookup {
         ArticleLookup::Current(article) => article,
         ArticleLookup::Renamed { section, slug } => {
             return Ok(Redirect::permanent(&article_url(&section, &slug)).into_response());
@@ -40,36 +46,30 @@ pub async fn article(
             Redirect::permanent(&article_url(&article.section.slug, &article.slug)).into_response(),
         );
     }
-    render_article(&state, &article).await
+    let featured = page
+        .featured
+        .as_ref()
+        .and_then(super::media::ImageView::new);
+    let corrections = super::corrections::notes(page.corrections, &article);
+    render_article(&state, &article, &page.related, corrections, featured).await
 }
 
-async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
+async fn render_article(
+    state: &AppState,
+    a: &Article,
+    related: &[ArticleSummary],
+    corrections: Vec<NoteView>,
+    featured: Option<ImageView>,
+) -> AppResult<Response> {
     let site = SiteContext::load(state, Some(a.section.slug.as_str())).await?;
-    let related_filter = ArticleFilter {
-        section_id: Some(a.section.id),
-        exclude_id: Some(a.id),
-        ..Default::default()
-    };
-    let related = state
-        .store
-        .latest(&related_filter, RELATED_COUNT, state.now())
-        .await?;
-    let top = top_articles(state, TOP_COUNT);
+    let (top, top_articles) = top_articles(state, a.language);
     let keys = keys_for(
-        &[&related, &top],
+        &[related, &top],
         &[article_key(a.id), section_key(a.section.id)],
     );
-    let related = Card::list(&related, a.language);
-    let top_articles = Card::list(&top, a.language);
+    let related = Card::list(related, a.language);
     let beacon = minijinja::context! { script => BEACON_SCRIPT, pixel_url => format!("/views/{}.gif", a.id) };
 
-    let corrections = super::corrections::notes(state, a).await?;
-    let featured = state
-        .store
-        .featured_media(&[a.id])
-        .await?
-        .remove(&a.id)
-        .and_then(|m| super::media::ImageView::new(&m));
     let og_image = featured.as_ref().map(|f| site.absolute(&f.src));
     let article = ArticleView::new(a, &site);
     let path = article_url(&a.section.slug, &a.slug);
@@ -112,54 +112,82 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
         &a.section.name,
     ));
 
-    let mut news_article = serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "NewsArticle",
-            "headline": a.headline,
-            "description": a.standfirst,
-            "url": article.url,
-            "mainEntityOfPage": article.url,
-            "datePublished": article.published.as_ref().map(|d| &d.iso),
-            "dateModified": a.updated_at.or(a.published_at).map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-            "articleSection": a.section.name,
-            "keywords": a.tags.iter().map(|t| t.name.as_str()).collect::<Vec<_>>(),
-            "inLanguage": a.language.code(),
-            "isAccessibleForFree": true,
-            "author": a.authors.iter().map(|au| serde_json::json!({
-                "@type": if au.is_house { "Organization" } else { "Person" },
-                "name": au.name,
-                "url": site.absolute(&crate::view::author_url(&au.slug)),
-            })).collect::<Vec<_>>(),
-            "publisher": {
-                "@type": "NewsMediaOrganization",
-                "name": site.name,
-                "logo": { "@type": "ImageObject", "url": site.absolute(&site.favicon_url) },
+    let modified = a
+        .updated_at
+        .or(a.published_at)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let publisher_logo = site.absolute(&site.favicon_url);
+    let news_article = NewsArticleLd {
+        context: SCHEMA_ORG,
+        kind: "NewsArticle",
+        headline: &a.headline,
+        description: &a.standfirst,
+        url: &article.url,
+        main_entity_of_page: &article.url,
+        date_published: article.published.as_ref().map(|d| d.iso.as_str()),
+        date_modified: modified.as_deref(),
+        article_section: &a.section.name,
+        keywords: a.tags.iter().map(|t| t.name.as_str()).collect(),
+        in_language: a.language.code(),
+        is_accessible_for_free: true,
+        author: a
+            .authors
+            .iter()
+            .map(|au| AuthorLd {
+                kind: if au.is_house {
+                    "Organization"
+                } else {
+                    "Person"
+                },
+                name: &au.name,
+                url: site.absolute(&crate::view::author_url(&au.slug)),
+            })
+            .collect(),
+        publisher: PublisherLd {
+            kind: "NewsMediaOrganization",
+            name: &site.name,
+            logo: ImageLd {
+                kind: "ImageObject",
+                url: &publisher_logo,
+                width: None,
+                height: None,
             },
-            // Corrections the newsroom appended, as schema.org asks for them.
-            "correction": corrections.iter().filter(|c| c.kind == "correction").map(|c| serde_json::json!({
-                "@type": "CorrectionComment",
-                "text": c.text,
-                "datePublished": c.date.iso,
-            })).collect::<Vec<_>>(),
-    });
-    if let (Some(url), Some(f)) = (&og_image, &featured) {
-        news_article["image"] = serde_json::json!({
-            "@type": "ImageObject", "url": url, "width": f.width, "height": f.height,
-        });
-    }
-    let jsonld = vec![
-        json_ld(&news_article),
-        json_ld(&serde_json::json!({
-            "@context": "https://schema.org",
-            "@type": "BreadcrumbList",
-            "itemListElement": breadcrumb.iter().enumerate().map(|(i, crumb)| serde_json::json!({
-                "@type": "ListItem",
-                "position": i + 1,
-                "name": crumb.name,
-                "item": site.absolute(&crumb.url),
-            })).collect::<Vec<_>>(),
-        })),
-    ];
+        },
+        // Corrections the newsroom appended, as schema.org asks for them.
+        correction: corrections
+            .iter()
+            .filter(|c| c.kind == "correction")
+            .map(|c| CorrectionLd {
+                kind: "CorrectionComment",
+                text: &c.text,
+                date_published: &c.date.iso,
+            })
+            .collect(),
+        image: og_image
+            .as_deref()
+            .zip(featured.as_ref())
+            .map(|(url, f)| ImageLd {
+                kind: "ImageObject",
+                url,
+                width: Some(f.width),
+                height: Some(f.height),
+            }),
+    };
+    let crumbs = BreadcrumbListLd {
+        context: SCHEMA_ORG,
+        kind: "BreadcrumbList",
+        item_list_element: breadcrumb
+            .iter()
+            .enumerate()
+            .map(|(i, crumb)| ListItemLd {
+                kind: "ListItem",
+                position: i + 1,
+                name: &crumb.name,
+                item: site.absolute(&crumb.url),
+            })
+            .collect(),
+    };
+    let jsonld = vec![json_ld(&news_article), json_ld(&crumbs)];
 
     render(
         state,
@@ -167,4 +195,89 @@ async fn render_article(state: &AppState, a: &Article) -> AppResult<Response> {
         minijinja::context! { site, meta, jsonld, article, breadcrumb, share, top_articles, related, beacon, corrections, featured, og_image },
         keys,
     )
+}
+
+// The article's structured data (schema.org, as JSON-LD), written straight from these types: the
+// page is rendered on every cache miss, and building a generic JSON tree first cost more than
+// the rest of the head.
+
+const SCHEMA_ORG: &str = "https://schema.org";
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct NewsArticleLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: &'a str,
+    description: &'a str,
+    url: &'a str,
+    main_entity_of_page: &'a str,
+    date_published: Option<&'a str>,
+    date_modified: Option<&'a str>,
+    article_section: &'a str,
+    keywords: Vec<&'a str>,
+    in_language: &'a str,
+    is_accessible_for_free: bool,
+    author: Vec<AuthorLd<'a>>,
+    publisher: PublisherLd<'a>,
+    correction: Vec<CorrectionLd<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    image: Option<ImageLd<'a>>,
+}
+
+#[derive(Serialize)]
+struct AuthorLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    url: String,
+}
+
+#[derive(Serialize)]
+struct PublisherLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    name: &'a str,
+    logo: ImageLd<'a>,
+}
+
+#[derive(Serialize)]
+struct ImageLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    url: &'a str,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    width: Option<u32>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    height: Option<u32>,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct CorrectionLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    text: &'a str,
+    date_published: &'a str,
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BreadcrumbListLd<'a> {
+    #[serde(rename = "@context")]
+    context: &'static str,
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    item_list_element: Vec<ListItemLd<'a>>,
+}
+
+#[derive(Serialize)]
+struct ListItemLd<'a> {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    position: usize,
+    name: &'a str,
+    item: String,
 }

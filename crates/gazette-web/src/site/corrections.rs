@@ -3,6 +3,7 @@
 use axum::extract::{Query, State};
 use axum::response::Response;
 use gazette_core::Article;
+use gazette_core::newsroom::Correction;
 use gazette_store::PageRequest;
 use serde::Serialize;
 
@@ -22,11 +23,8 @@ pub struct NoteView {
 }
 
 /// An article's corrections and updates, oldest first, as its page prints them.
-pub async fn notes(state: &AppState, a: &Article) -> AppResult<Vec<NoteView>> {
-    Ok(state
-        .store
-        .corrections(a.id)
-        .await?
+pub fn notes(corrections: Vec<Correction>, a: &Article) -> Vec<NoteView> {
+    corrections
         .into_iter()
         .map(|c| NoteView {
             kind: c.kind.as_str(),
@@ -34,7 +32,7 @@ pub async fn notes(state: &AppState, a: &Article) -> AppResult<Vec<NoteView>> {
             text: c.text,
             date: DateView::new(c.created_at, a.language),
         })
-        .collect())
+        .collect()
 }
 
 #[derive(Serialize)]

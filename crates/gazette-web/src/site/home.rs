@@ -52,9 +52,8 @@ pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
             shown.extend(items);
         }
     }
-    let top = top_articles(&state, 5);
+    let (top, most_read) = top_articles(&state, lang);
     let keys = keys_for(&[&shown, &top], &[HOME_KEY.to_owned()]);
-    let most_read = Card::list(&top, lang);
 
     let description = if site.description.is_empty() {
         site.tagline.clone()

@@ -82,7 +82,11 @@ pub fn day_number(at: chrono::DateTime<chrono::Utc>) -> i64 {
     at.timestamp().div_euclid(86_400)
 }
 
-/// "Top articles": the most read over the configured window, as last computed in the background.
-pub fn top_articles(state: &AppState, limit: usize) -> Vec<ArticleSummary> {
-    state.top.get().iter().take(limit).cloned().collect()
+/// "Top articles" as pages show them: the most read over the configured window, as last computed
+/// in the background, with the same list as template-ready cards.
+pub fn top_articles(
+    state: &AppState,
+    language: gazette_core::Language,
+) -> (std::sync::Arc<Vec<ArticleSummary>>, minijinja::Value) {
+    (state.top.shown(), state.top.shown_cards(language))
 }
