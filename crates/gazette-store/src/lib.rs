@@ -191,6 +191,18 @@ pub struct ArticlePage {
     pub featured: Option<Media>,
 }
 
+impl ArticlePage {
+    /// A page with nothing but the lookup: a redirect, or nothing found.
+    pub fn lookup_only(lookup: ArticleLookup) -> Self {
+        Self {
+            lookup,
+            related: Vec::new(),
+            corrections: Vec::new(),
+            featured: None,
+        }
+    }
+}
+
 /// Reads to add to one article's count for one day.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub struct ViewIncrement {
@@ -274,12 +286,7 @@ pub trait Store: Send + Sync + 'static {
     ) -> StoreResult<ArticlePage> {
         let lookup = self.find_article(slug).await?;
         let ArticleLookup::Current(article) = &lookup else {
-            return Ok(ArticlePage {
-                lookup,
-                related: Vec::new(),
-                corrections: Vec::new(),
-                featured: None,
-            });
+            return Ok(ArticlePage::lookup_only(lookup));
         };
         let filter = ArticleFilter {
             section_id: Some(article.section.id),

@@ -179,13 +179,7 @@ impl PageReader {
     ) -> StoreResult<ArticlePage> {
         self.read(|conn| {
             let Some(article) = article_by_slug(conn, slug)? else {
-                let lookup = renamed(conn, slug)?;
-                return Ok(ArticlePage {
-                    lookup,
-                    related: Vec::new(),
-                    corrections: Vec::new(),
-                    featured: None,
-                });
+                return Ok(ArticlePage::lookup_only(renamed(conn, slug)?));
             };
             let related = section_latest(conn, &article, related, now)?;
             let corrections = corrections(conn, article.id)?;

@@ -10,10 +10,8 @@ use gazette_store::StoreResult;
 use crate::AppState;
 use crate::view::Card;
 
-/// How many articles are kept; pages show up to this many.
-pub const TOP_COUNT: u32 = 10;
-/// How many the home and article pages show.
-pub const TOP_SHOWN: usize = 5;
+/// How many articles the home and article pages show.
+pub const TOP_COUNT: u32 = 5;
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
 
 #[derive(Default)]
@@ -21,28 +19,25 @@ pub struct TopArticles {
     current: RwLock<Arc<Current>>,
 }
 
-/// The list, and the [`TOP_SHOWN`] first as the cards pages print, in each language: prepared
-/// once per refresh rather than on every page that shows them.
+/// The list, and the same list as the cards pages print in each language: prepared once per
+/// refresh rather than on every page that shows them.
 #[derive(Default)]
 struct Current {
     list: Arc<Vec<ArticleSummary>>,
-    shown: Arc<Vec<ArticleSummary>>,
     cards: Vec<(Language, minijinja::Value)>,
 }
 
 impl Current {
     fn new(list: Vec<ArticleSummary>) -> Self {
-        let shown: Vec<ArticleSummary> = list.iter().take(TOP_SHOWN).cloned().collect();
         let cards = Language::ALL
             .iter()
             .map(|&language| {
-                let cards = Card::list(&shown, language);
+                let cards = Card::list(&list, language);
                 (language, minijinja::Value::from_serialize(&cards))
             })
             .collect();
         Self {
             list: Arc::new(list),
-            shown: Arc::new(shown),
             cards,
         }
     }
@@ -50,26 +45,18 @@ impl Current {
 
 impl TopArticles {
     /// The current list, most read first.
-    pub fn get(&self) -> Arc<Vec<ArticleSummary>> {
+    pub fn list(&self) -> Arc<Vec<ArticleSummary>> {
         self.current().list.clone()
     }
 
-    /// The first [`TOP_SHOWN`] of the list.
-    pub fn shown(&self) -> Arc<Vec<ArticleSummary>> {
-        self.current().shown.clone()
-    }
-
-    /// The first [`TOP_SHOWN`] as cards for a page in `language`, ready for a template.
-    pub fn shown_cards(&self, language: Language) -> minijinja::Value {
-        let current = self.current();
-        current
+    /// The list as cards for a page in `language`, ready for a template. Every language is
+    /// prepared; before the first refresh the list is empty (undefined, which templates skip).
+    pub fn cards(&self, language: Language) -> minijinja::Value {
+        self.current()
             .cards
             .iter()
             .find(|(l, _)| *l == language)
-            .map(|(_, cards)| cards.clone())
-            .unwrap_or_else(|| {
-                minijinja::Value::from_serialize(Card::list(&current.shown, language))
-            })
+            .map_or_else(minijinja::Value::default, |(_, cards)| cards.clone())
     }
 
     fn current(&self) -> Arc<Current> {

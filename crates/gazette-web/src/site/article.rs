@@ -46,10 +46,7 @@ pub async fn article(
             Redirect::permanent(&article_url(&article.section.slug, &article.slug)).into_response(),
         );
     }
-    let featured = page
-        .featured
-        .as_ref()
-        .and_then(super::media::ImageView::new);
+    let featured = page.featured.as_ref().and_then(ImageView::new);
     let corrections = super::corrections::notes(page.corrections, &article);
     render_article(&state, &article, &page.related, corrections, featured).await
 }
@@ -91,31 +88,30 @@ async fn render_article(
 
     let title = a.seo_title.as_deref().unwrap_or(&a.headline);
     let description = a.seo_description.as_deref().unwrap_or(&a.standfirst);
+    // Shared by the OpenGraph tags and the JSON-LD.
+    let modified = a
+        .updated_at
+        .or(a.published_at)
+        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
+    let author_urls: Vec<String> = a
+        .authors
+        .iter()
+        .map(|au| site.absolute(&crate::view::author_url(&au.slug)))
+        .collect();
     let mut meta = site.meta(title, description, &path, false);
     meta.og_type = "article";
     meta.article = Some(crate::view::ArticleMeta {
         published_time: article.published.as_ref().map(|d| d.iso.clone()),
-        modified_time: a
-            .updated_at
-            .or(a.published_at)
-            .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        modified_time: modified.clone(),
         section: a.section.name.clone(),
         tags: a.tags.iter().map(|t| t.name.clone()).collect(),
-        authors: a
-            .authors
-            .iter()
-            .map(|au| site.absolute(&crate::view::author_url(&au.slug)))
-            .collect(),
+        authors: author_urls.clone(),
     });
     meta.feeds.extend(crate::feeds::feed_links(
         &format!("/feeds/sections/{}", a.section.slug),
         &a.section.name,
     ));
 
-    let modified = a
-        .updated_at
-        .or(a.published_at)
-        .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     let publisher_logo = site.absolute(&site.favicon_url);
     let news_article = NewsArticleLd {
         context: SCHEMA_ORG,
@@ -133,14 +129,15 @@ async fn render_article(
         author: a
             .authors
             .iter()
-            .map(|au| AuthorLd {
+            .zip(&author_urls)
+            .map(|(au, url)| AuthorLd {
                 kind: if au.is_house {
                     "Organization"
                 } else {
                     "Person"
                 },
                 name: &au.name,
-                url: site.absolute(&crate::view::author_url(&au.slug)),
+                url,
             })
             .collect(),
         publisher: PublisherLd {
@@ -232,7 +229,7 @@ struct AuthorLd<'a> {
     #[serde(rename = "@type")]
     kind: &'static str,
     name: &'a str,
-    url: String,
+    url: &'a str,
 }
 
 #[derive(Serialize)]

@@ -88,5 +88,5 @@ pub fn top_articles(
     state: &AppState,
     language: gazette_core::Language,
 ) -> (std::sync::Arc<Vec<ArticleSummary>>, minijinja::Value) {
-    (state.top.shown(), state.top.shown_cards(language))
+    (state.top.list(), state.top.cards(language))
 }
