@@ -114,6 +114,9 @@ async fn main() -> anyhow::Result<()> {
             EnvFilter::try_from_env("GAZETTE_LOG")
                 .unwrap_or_else(|_| EnvFilter::new("info,sqlx=warn")),
         )
+        // Logs go to stderr so stdout carries only what the command itself answers (the
+        // server's address, a report), which scripts and tests read.
+        .with_writer(std::io::stderr)
         .init();
     let cli = Cli::parse();
     let file = FileConfig::load(cli.common.config.as_deref())?;
@@ -297,12 +300,12 @@ async fn serve(
         .await
         .with_context(|| format!("cannot listen on {bind} (is another server using it?)"))?;
     let local = listener.local_addr()?;
-    println!(
+    announce(&format!(
         "Gazette is running at http://{local}/  (data: {})  Press Ctrl-C to stop.",
         data_dir(common, &file).display()
-    );
+    ));
     if base_url != format!("http://{bind}") {
-        println!("Public address: {base_url}/");
+        announce(&format!("Public address: {base_url}/"));
     }
     let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
         SocketAddr,
@@ -320,7 +323,7 @@ async fn serve(
     // Another node takes the scheduler over at once instead of when the lease runs out.
     gazette_web::newsroom::scheduler::stop(&state).await;
     store.close().await;
-    println!("Gazette stopped.");
+    announce("Gazette stopped.");
     Ok(())
 }
 
@@ -345,4 +348,12 @@ async fn shutdown_signal() {
         () = terminate => {},
     }
     tracing::info!("shutting down: finishing requests in flight");
+}
+
+/// Prints a line for the operator. A server whose stdout was closed (the terminal went away, the
+/// reading script stopped) keeps serving instead of panicking on the write.
+fn announce(line: &str) {
+    use std::io::Write;
+    let mut out = std::io::stdout().lock();
+    let _ = writeln!(out, "{line}").and_then(|()| out.flush());
 }

@@ -4,7 +4,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::io::{BufRead, BufReader, Read, Write};
+mod common;
+use common::read_address;
+use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
 use std::process::{Child, Command, Output, Stdio};
@@ -232,15 +234,7 @@ fn serve(data: &Path) -> Server {
         .spawn()
         .expect("gazette starts");
     let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let mut line = String::new();
-    stdout.read_line(&mut line).unwrap();
-    let address = line
-        .split_whitespace()
-        .find(|w| w.starts_with("http://"))
-        .unwrap_or_else(|| panic!("no address in {line:?}"))
-        .trim_end_matches('/')
-        .trim_start_matches("http://")
-        .to_owned();
+    let address = read_address(&mut stdout);
     // Keep reading so the server never blocks on a full pipe.
     std::thread::spawn(move || {
         let mut sink = String::new();
