@@ -88,6 +88,15 @@ impl SqliteStore {
         Some(self.write_lock.lock().await)
     }
 
+    /// A write transaction that takes SQLite's write lock at once (`BEGIN IMMEDIATE`). A plain
+    /// `BEGIN` starts as a reader and upgrades at its first write; SQLite answers such an upgrade
+    /// with an immediate "database is locked", without waiting, while another connection still
+    /// holds the lock — as one does for a moment after a refused save, until its queued rollback
+    /// runs. Taken up front, the lock is waited for (busy_timeout) instead.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Sqlite>, sqlx::Error> {
+        self.pool.begin_with("BEGIN IMMEDIATE").await
+    }
+
     /// Closed is closed for the page reader too: pages then come from the cache or say 503.
     fn close_readers(&self) {
         self.pages.close();
@@ -127,6 +136,11 @@ impl PostgresStore {
 
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
         None
+    }
+
+    /// Row locks are taken as rows are written; nothing to take up front.
+    async fn begin_write(&self) -> Result<sqlx::Transaction<'static, sqlx::Postgres>, sqlx::Error> {
+        self.pool.begin().await
     }
 
     /// Every read goes through the pool, closed already.
@@ -1000,7 +1014,7 @@ macro_rules! sql_store {
 
             async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO settings (key, value) VALUES ($1, $2) \
                      ON CONFLICT (key) DO UPDATE SET value = excluded.value",
@@ -1021,7 +1035,7 @@ macro_rules! sql_store {
                 }
                 section.slug.check_section_slug().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
                     "INSERT INTO sections (slug, name, description, position) VALUES ($1, $2, $3, $4) \
                      RETURNING id, slug, name, description, position",
@@ -1063,7 +1077,7 @@ macro_rules! sql_store {
                     return Err(StoreError::Invalid("an author needs a name".into()));
                 }
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
                     "INSERT INTO authors (slug, name, bio, is_house) VALUES ($1, $2, $3, $4) \
                      RETURNING id, slug, name, bio, is_house",
@@ -1104,7 +1118,7 @@ macro_rules! sql_store {
                 let slug = Slug::from_title(&name)
                     .map_err(|e| StoreError::Invalid(format!("tag {name:?}: {e}")))?;
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let inserted = sqlx::query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
                     .bind(slug.as_str())
                     .bind(&name)
@@ -1136,7 +1150,7 @@ macro_rules! sql_store {
                 article.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let body_html = markdown::render(&article.body_markdown);
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let id = Self::insert_article(&mut tx, &article, &body_html, now).await?;
                 Self::record_change(&mut tx, "article", Some(id), "created", now).await?;
                 let created = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -1150,7 +1164,7 @@ macro_rules! sql_store {
                 }
                 let rendered: Vec<String> = articles.iter().map(|a| markdown::render(&a.body_markdown)).collect();
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let mut ids = Vec::with_capacity(articles.len());
                 for (article, body_html) in articles.iter().zip(&rendered) {
                     let id = Self::insert_article(&mut tx, article, body_html, now).await?;
@@ -1165,7 +1179,7 @@ macro_rules! sql_store {
                 article.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let body_html = markdown::render(&article.body_markdown);
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 Self::apply_update(&mut tx, id, &article, &body_html, now).await?;
                 Self::record_change(&mut tx, "article", Some(id), "updated", now).await?;
                 let updated = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -1181,7 +1195,7 @@ macro_rules! sql_store {
                 now: DateTime<Utc>,
             ) -> StoreResult<Article> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let current = Self::load_article(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
                 let published_at = match status {
                     ArticleStatus::Published => Some(published_at.or(current.published_at).unwrap_or(now)),
@@ -1294,7 +1308,7 @@ macro_rules! sql_store {
                     return Ok(());
                 }
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 for inc in increments.iter().filter(|inc| inc.views > 0) {
                     let touched = sqlx::query("UPDATE articles SET view_total = view_total + $1 WHERE id = $2")
                         .bind(inc.views)
@@ -1332,7 +1346,7 @@ macro_rules! sql_store {
                 }
                 let body_html = markdown::render(&page.body_markdown);
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query(
                     "INSERT INTO pages (slug, title, body_markdown, body_html) VALUES ($1, $2, $3, $4) \
                      ON CONFLICT (slug) DO UPDATE SET title = excluded.title, \
@@ -1503,7 +1517,7 @@ macro_rules! sql_store {
             async fn add_synonym_group(&self, terms: &[String], now: DateTime<Utc>) -> StoreResult<SynonymGroup> {
                 let terms = clean_synonym_terms(terms).map_err(StoreError::Invalid)?;
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row = sqlx::query("INSERT INTO search_synonyms (terms) VALUES ($1) RETURNING id, terms")
                     .bind(terms.join(","))
                     .fetch_one(&mut *tx)
@@ -1517,7 +1531,7 @@ macro_rules! sql_store {
 
             async fn delete_synonym_group(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let deleted = sqlx::query("DELETE FROM search_synonyms WHERE id = $1")
                     .bind(id)
                     .execute(&mut *tx)
@@ -1622,7 +1636,7 @@ macro_rules! sql_store {
                     return Err(StoreError::Invalid("a person needs a name".into()));
                 }
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row = sqlx::query(&format!(
                     "INSERT INTO users (email, name, role, password_hash, disabled, author_id, created_at) \
                      VALUES ($1, $2, $3, $4, FALSE, $5, $6) RETURNING {USER_COLUMNS}"
@@ -1682,7 +1696,7 @@ macro_rules! sql_store {
                     return Err(StoreError::Invalid("a person needs a name".into()));
                 }
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let current = sqlx::query(&format!("SELECT {USER_COLUMNS} FROM users WHERE id = $1"))
                     .bind(id)
                     .fetch_optional(&mut *tx)
@@ -1720,7 +1734,7 @@ macro_rules! sql_store {
 
             async fn set_user_password(&self, id: i64, password_hash: &str) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let changed = sqlx::query("UPDATE users SET password_hash = $1 WHERE id = $2")
                     .bind(password_hash)
                     .bind(id)
@@ -1737,7 +1751,7 @@ macro_rules! sql_store {
 
             async fn create_session(&self, session: NewSession, now: DateTime<Utc>) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // Expired sessions are swept here rather than by a job: sign-ins are rare enough.
                 sqlx::query("DELETE FROM sessions WHERE expires_at <= $1").bind(now.timestamp()).execute(&mut *tx).await?;
                 sqlx::query(
@@ -1799,7 +1813,7 @@ macro_rules! sql_store {
 
             async fn record_login_attempt(&self, email: &str, address: &str, success: bool, now: DateTime<Utc>) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // A day of attempts is all rate limiting looks at; the audit log keeps the history.
                 sqlx::query("DELETE FROM login_attempts WHERE at < $1")
                     .bind(now.timestamp() - 86_400)
@@ -1942,7 +1956,7 @@ macro_rules! sql_store {
                 now: DateTime<Utc>,
             ) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let changed = sqlx::query(
                     "UPDATE users SET two_factor = TRUE, totp_secret = totp_pending, totp_pending = NULL, \
                      totp_last_step = $1, two_factor_since = $2 WHERE id = $3 AND totp_pending = $4",
@@ -1966,7 +1980,7 @@ macro_rules! sql_store {
 
             async fn disable_two_factor(&self, user_id: i64) -> StoreResult<bool> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let Some(row) = sqlx::query("SELECT two_factor FROM users WHERE id = $1")
                     .bind(user_id)
                     .fetch_optional(&mut *tx)
@@ -2004,7 +2018,7 @@ macro_rules! sql_store {
 
             async fn replace_recovery_codes(&self, user_id: i64, hashes: &[String], now: DateTime<Utc>) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 Self::write_recovery_codes(&mut tx, user_id, hashes, now).await?;
                 tx.commit().await?;
                 Ok(())
@@ -2027,7 +2041,7 @@ macro_rules! sql_store {
 
             async fn create_login_challenge(&self, challenge: NewLoginChallenge, now: DateTime<Utc>) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query("DELETE FROM login_challenges WHERE expires_at <= $1").bind(now.timestamp()).execute(&mut *tx).await?;
                 sqlx::query(
                     "INSERT INTO login_challenges (token_hash, user_id, csrf_token, next, address, created_at, expires_at) \
@@ -2166,7 +2180,7 @@ macro_rules! sql_store {
                 article.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let body_html = markdown::render(&article.body_markdown);
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let id = Self::insert_article(&mut tx, &article, &body_html, now).await?;
                 sqlx::query("UPDATE articles SET owner_user_id = $1 WHERE id = $2")
                     .bind(actor.user_id)
@@ -2192,7 +2206,7 @@ macro_rules! sql_store {
                 article.validate().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let body_html = markdown::render(&article.body_markdown);
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // Checked inside the write transaction, so two saves cannot both pass it.
                 let newer = sqlx::query(
                     "SELECT id, user_name, created_at FROM revisions WHERE article_id = $1 AND id > $2 \
@@ -2221,7 +2235,7 @@ macro_rules! sql_store {
 
             async fn change_article_status(&self, id: i64, change: StatusChange, now: DateTime<Utc>) -> StoreResult<Article> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let changed = sqlx::query(
                     "UPDATE articles SET status = $1, published_at = $2, embargo_until = $3, takedown_at = $4, \
                      modified_at = $5 WHERE id = $6 AND status = $7",
@@ -2253,7 +2267,7 @@ macro_rules! sql_store {
 
             async fn run_due_work(&self, now: DateTime<Utc>) -> StoreResult<DueWork> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 // The status in the WHERE clause is the lease: on PostgreSQL a second node's UPDATE
                 // waits for the first to commit and then finds the row no longer scheduled; SQLite has
                 // one writer. So every article moves exactly once.
@@ -2354,7 +2368,7 @@ macro_rules! sql_store {
                     return Err(StoreError::Invalid("a note needs some text".into()));
                 }
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let touched = sqlx::query("UPDATE articles SET updated_at = $1, modified_at = $1 WHERE id = $2")
                     .bind(now.timestamp())
                     .bind(article_id)
@@ -2439,7 +2453,7 @@ macro_rules! sql_store {
                 }
                 section.slug.check_section_slug().map_err(|e| StoreError::Invalid(e.to_string()))?;
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row = sqlx::query(
                     "UPDATE sections SET slug = $1, name = $2, description = $3, position = $4 WHERE id = $5 \
                      RETURNING id, slug, name, description, position",
@@ -2480,7 +2494,7 @@ macro_rules! sql_store {
                     return Err(StoreError::Invalid("a tag needs a name".into()));
                 }
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let row = sqlx::query("UPDATE tags SET name = $1 WHERE id = $2 RETURNING id, slug, name")
                     .bind(&name)
                     .bind(id)
@@ -2495,7 +2509,7 @@ macro_rules! sql_store {
 
             async fn delete_tag(&self, id: i64) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 sqlx::query("DELETE FROM article_tags WHERE tag_id = $1").bind(id).execute(&mut *tx).await?;
                 let deleted = sqlx::query("DELETE FROM tags WHERE id = $1").bind(id).execute(&mut *tx).await?.rows_affected();
                 if deleted == 0 {
@@ -2513,7 +2527,7 @@ macro_rules! sql_store {
                     return Err(StoreError::Invalid("an image needs at least one stored file".into()));
                 }
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 let id: i64 = sqlx::query(
                     "INSERT INTO media (hash, original_name, mime, width, height, alt, caption, credit, created_at, created_by) \
                      VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10) RETURNING id",
@@ -2583,7 +2597,7 @@ macro_rules! sql_store {
             async fn update_media(&self, id: i64, text: MediaText, now: DateTime<Utc>) -> StoreResult<Media> {
                 {
                     let _guard = self.write_guard().await;
-                    let mut tx = self.pool.begin().await?;
+                    let mut tx = self.begin_write().await?;
                     let updated = sqlx::query("UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4")
                         .bind(clean_text(&text.alt))
                         .bind(clean_text(&text.caption))
@@ -2623,7 +2637,7 @@ macro_rules! sql_store {
 
             async fn set_featured_media(&self, article_id: i64, media_id: Option<i64>, now: DateTime<Utc>) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
-                let mut tx = self.pool.begin().await?;
+                let mut tx = self.begin_write().await?;
                 if let Some(media_id) = media_id {
                     let exists = sqlx::query("SELECT id FROM media WHERE id = $1").bind(media_id).fetch_optional(&mut *tx).await?;
                     if exists.is_none() {
