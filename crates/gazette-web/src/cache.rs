@@ -10,7 +10,10 @@
 //! - A page is fresh for `fresh_for` (view counts and "Top articles" may be that stale). After that
 //!   the first reader re-renders it while the others still get the stale copy; if rendering fails
 //!   because the database is down, the stale copy keeps being served.
-//! - Concurrent misses for one page render it once (quick_cache's placeholder guard).
+//! - Concurrent misses for one page render it once (quick_cache's placeholder guard). A path whose
+//!   answer turned out not cacheable (search results, a 404, a redirect) is remembered for a while
+//!   as a "pass", so that its concurrent requests render side by side instead of queueing for the
+//!   guard one at a time: without that, 32 readers of one search were answered one after another.
 //! - Memory is bounded by the total size of the stored bodies; quick_cache evicts the entries least
 //!   likely to be asked for again (S3-FIFO: one-hit wonders go first).
 
@@ -232,7 +235,13 @@ pub struct PageCache {
     cursor: Mutex<Option<Cursor>>,
     /// Pages rendered and stored, for tests and monitoring.
     renders: std::sync::atomic::AtomicU64,
+    /// Paths last answered with something not cacheable, and when: rendered without waiting for
+    /// one another until `fresh_for` has passed. Bounded by count; evicting one is harmless.
+    passes: quick_cache::sync::Cache<String, Instant>,
 }
+
+/// How many not-cacheable paths are remembered (a scan of random URLs only cycles this list).
+const PASS_CAPACITY: usize = 10_000;
 
 impl PageCache {
     pub fn new(config: CacheConfig) -> Self {
@@ -249,7 +258,15 @@ impl PageCache {
             index: Default::default(),
             cursor: Mutex::new(None),
             renders: Default::default(),
+            passes: quick_cache::sync::Cache::new(PASS_CAPACITY),
         }
+    }
+
+    /// Whether `path` recently answered with something not cacheable.
+    fn is_pass(&self, path: &str) -> bool {
+        self.passes
+            .get(path)
+            .is_some_and(|since| since.elapsed() < self.config.fresh_for)
     }
 
     pub fn enabled(&self) -> bool {
@@ -300,6 +317,7 @@ impl PageCache {
 
     fn store(&self, key: &str, page: Arc<CachedPage>) {
         self.remember(key, &page.keys);
+        self.passes.remove(key);
         self.entries.insert(key.to_owned(), page);
     }
 
@@ -472,8 +490,17 @@ pub async fn serve_cached(
         };
     }
 
+    if cache.is_pass(&key) {
+        return render_past_the_guard(&cache, key, request, next).await;
+    }
     match cache.entries.get_value_or_guard_async(&key).await {
         Ok(page) => page.respond(request.headers(), request.method()),
+        // Waiters behind a render that proved the path not cacheable: each lets the next go at
+        // once and renders on its own.
+        Err(guard) if cache.is_pass(&key) => {
+            drop(guard);
+            render_past_the_guard(&cache, key, request, next).await
+        }
         Err(guard) => {
             let (method, request_headers) = (request.method().clone(), request.headers().clone());
             let response = next.run(request).await;
@@ -483,10 +510,34 @@ pub async fn serve_cached(
                     cache.remember(&key, &page.keys);
                     page.respond(&request_headers, &method)
                 }
-                // Dropping the guard lets the next waiter render it.
-                Err(response) => response,
+                Err(response) => {
+                    cache.passes.insert(key, Instant::now());
+                    // Dropping the guard wakes the next waiter, which now sees the pass.
+                    drop(guard);
+                    response
+                }
             }
         }
+    }
+}
+
+/// Renders a path known to answer with something not cacheable, without the single-flight guard.
+/// Should it have become cacheable (an article published at a URL that was a 404), it is stored
+/// and the pass forgotten.
+async fn render_past_the_guard(
+    cache: &PageCache,
+    key: String,
+    request: Request,
+    next: Next,
+) -> Response {
+    let (method, request_headers) = (request.method().clone(), request.headers().clone());
+    let response = next.run(request).await;
+    match into_page(cache, response).await {
+        Ok(page) => {
+            cache.store(&key, page.clone());
+            page.respond(&request_headers, &method)
+        }
+        Err(response) => response,
     }
 }
 
@@ -598,6 +649,55 @@ pub fn httpdate(at: std::time::SystemTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Readers of a page that is never cached (search results) are answered side by side: here
+    /// the page is only answered once `READERS` requests are inside the handler together, which
+    /// never happens if the cache queues them behind one another.
+    #[tokio::test]
+    async fn readers_of_a_page_that_is_not_cached_do_not_queue_behind_each_other() {
+        use tower::ServiceExt;
+        const READERS: usize = 8;
+        let together = Arc::new(tokio::sync::Barrier::new(READERS));
+        let first = Arc::new(AtomicBool::new(true));
+        let app = axum::Router::new()
+            .route(
+                "/search",
+                axum::routing::get(move || {
+                    let (together, first) = (together.clone(), first.clone());
+                    async move {
+                        // The first reader learns that the page is not cacheable; the next
+                        // READERS must then all be in here at the same time to be answered.
+                        if !first.swap(false, Ordering::AcqRel) {
+                            together.wait().await;
+                        }
+                        "results, not cached"
+                    }
+                }),
+            )
+            .layer(axum::middleware::from_fn_with_state(
+                Arc::new(PageCache::new(CacheConfig::default())),
+                serve_cached,
+            ));
+        let get = || {
+            app.clone().oneshot(
+                Request::get("/search?q=drones")
+                    .body(Body::empty())
+                    .unwrap(),
+            )
+        };
+        assert_eq!(get().await.unwrap().status(), StatusCode::OK);
+        let readers: Vec<_> = (0..READERS).map(|_| tokio::spawn(get())).collect();
+        let answered = tokio::time::timeout(Duration::from_secs(10), async {
+            let mut statuses = Vec::new();
+            for reader in readers {
+                statuses.push(reader.await.unwrap().unwrap().status());
+            }
+            statuses
+        })
+        .await
+        .expect("every reader answered; none waited for another's render");
+        assert!(answered.iter().all(|s| *s == StatusCode::OK));
+    }
 
     fn headers(accept: &str) -> HeaderMap {
         let mut h = HeaderMap::new();
