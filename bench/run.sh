@@ -49,6 +49,10 @@ if [ ! -f "$DATA/.generated" ]; then
 fi
 
 start_gazette() {
+    # Another server on the port would answer the health check and be measured instead.
+    if curl -s -o /dev/null "http://127.0.0.1:$GAZETTE_PORT/"; then
+        echo "something already listens on 127.0.0.1:$GAZETTE_PORT; stop it first"; exit 1
+    fi
     taskset -c 0 "$BIN" serve --data-dir "$DATA" --bind "127.0.0.1:$GAZETTE_PORT" "$@" >"$WORK/gazette.log" 2>&1 &
     GAZETTE_PID=$!
     PIDS+=("$GAZETTE_PID")
