@@ -71,6 +71,15 @@ SEARCH_PATH="/search?q=kharkiv+drones"
 ARTICLE_ID=$(curl -sf "$BASE$ARTICLE_PATH" | grep -o 'data-article="[0-9]*"' | head -n1 | grep -o '[0-9]*')
 echo "article: $ARTICLE_PATH (id $ARTICLE_ID)"
 
+# What the server costs doing nothing: its background work (change-log polling, the scheduler,
+# lease renewals, view flushes) over 10 quiet seconds, in % of one core.
+cpu_ticks() { awk '{print $14 + $15}' "/proc/$GAZETTE_PID/stat"; }
+sleep 2
+IDLE_START=$(cpu_ticks)
+sleep 10
+IDLE_CPU=$(awk -v t="$(( $(cpu_ticks) - IDLE_START ))" -v hz="$(getconf CLK_TCK)" 'BEGIN { printf "%.1f", 100 * t / hz / 10 }')
+echo "idle: ${IDLE_CPU}% of a core over 10 s"
+
 # nginx serves the very bytes Gazette serves for that page.
 NGINX_ROOT="$WORK/nginx"
 mkdir -p "$NGINX_ROOT/www" "$NGINX_ROOT/tmp"
@@ -162,6 +171,7 @@ stop_gazette
 RATIO=$(awk -v g="$GAZETTE_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%.2f", g / n }')
 echo
 echo "cached article page: Gazette/nginx = ${RATIO}x"
+echo "idle server: ${IDLE_CPU}% of one core"
 echo "resident memory: $((RSS_KB / 1024)) MB after the page runs; $((RSS_AFTER_KB / 1024)) MB after search and beacons, of which $((ANON_AFTER_KB / 1024)) MB is the process's own (the rest is the search index's files, mapped and shared with the OS page cache)"
 
 mkdir -p bench/results
@@ -176,6 +186,7 @@ mkdir -p bench/results
     printf '%s\n' "${RESULTS[@]}"
     echo
     echo "Cached article page, Gazette/nginx: **${RATIO}x**."
+    echo "Idle server (background work only): ${IDLE_CPU}% of one core over 10 s."
     echo "Resident memory: $((RSS_KB / 1024)) MB after the page runs; $((RSS_AFTER_KB / 1024)) MB after search and beacons, of which $((ANON_AFTER_KB / 1024)) MB anonymous (the rest is the search index's mapped files)."
 } > bench/results/latest.md
 echo "written to bench/results/latest.md"

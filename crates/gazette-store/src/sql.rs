@@ -2281,9 +2281,12 @@ macro_rules! sql_store {
                 .iter()
                 .map(|row| row.try_get::<i64, _>(0))
                 .collect::<Result<Vec<_>, _>>()?;
+                // Candidates come from the takedown index (migration 0009); asked as one WHERE clause,
+                // SQLite's planner prefers the status index and reads every published article.
                 let taken_down = sqlx::query(
                     "UPDATE articles SET status = 'unpublished', takedown_at = NULL, modified_at = $1 \
-                     WHERE status = 'published' AND takedown_at IS NOT NULL AND takedown_at <= $1 RETURNING id",
+                     WHERE id IN (SELECT id FROM articles WHERE takedown_at IS NOT NULL AND takedown_at <= $1) \
+                     AND status = 'published' RETURNING id",
                 )
                 .bind(now.timestamp())
                 .fetch_all(&mut *tx)

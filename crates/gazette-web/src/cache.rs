@@ -262,6 +262,21 @@ impl PageCache {
         }
     }
 
+    /// The answer to `request` when a fresh copy of its page is cached: the hot path, run before
+    /// any other layer. Stale pages, misses and everything else go through [`serve_cached`].
+    pub fn fresh_answer(&self, request: &Request) -> Option<Response> {
+        let method = request.method();
+        if !self.enabled()
+            || !(method == Method::GET || method == Method::HEAD)
+            || !cacheable_path(request.uri().path())
+        {
+            return None;
+        }
+        let page = self.entries.get(cache_key(request))?;
+        (page.rendered_at.elapsed() < self.config.fresh_for)
+            .then(|| page.respond(request.headers(), method))
+    }
+
     /// Whether `path` recently answered with something not cacheable.
     fn is_pass(&self, path: &str) -> bool {
         self.passes
@@ -436,6 +451,14 @@ pub async fn follow_changes(state: AppState) {
     }
 }
 
+/// A page is cached under its path and query string.
+fn cache_key(request: &Request) -> &str {
+    request
+        .uri()
+        .path_and_query()
+        .map_or_else(|| request.uri().path(), |pq| pq.as_str())
+}
+
 /// Paths never cached: per-visitor, private or already in memory.
 fn cacheable_path(path: &str) -> bool {
     !(path.starts_with("/newsroom")
@@ -460,10 +483,7 @@ pub async fn serve_cached(
     {
         return next.run(request).await;
     }
-    let key = match request.uri().path_and_query() {
-        Some(pq) => pq.as_str().to_owned(),
-        None => request.uri().path().to_owned(),
-    };
+    let key = cache_key(&request).to_owned();
 
     if let Some(page) = cache.entries.get(&key) {
         let fresh = page.rendered_at.elapsed() < cache.config.fresh_for;

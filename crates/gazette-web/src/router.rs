@@ -1,6 +1,10 @@
 //! Every route of the site, in one place.
 
 use std::convert::Infallible;
+use std::future::Future;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::task::{Context, Poll};
 
 use axum::Router;
 use axum::extract::Request;
@@ -8,14 +12,14 @@ use axum::middleware;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
-use tower::ServiceBuilder;
-use tower::util::BoxCloneService;
+use tower::util::{BoxCloneService, Oneshot};
+use tower::{Service, ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
 use tower_http::trace::TraceLayer;
 
 use crate::AppState;
-use crate::cache::serve_cached;
+use crate::cache::{PageCache, serve_cached};
 use crate::error::{AppError, not_found, render_error_pages};
 use crate::feeds;
 use crate::security::security_headers;
@@ -58,19 +62,67 @@ pub fn router(state: AppState) -> Router {
         .with_state(state)
 }
 
-/// The service the server runs: the routes behind the page cache, behind compression.
-pub type App = BoxCloneService<Request, Response, Infallible>;
+/// The service the server runs. A fresh cached page is answered at once; everything else goes
+/// through the stack: compression, then the page cache's middleware (misses rendered once, stale
+/// pages refreshed, stale-if-error), then the router.
+#[derive(Clone)]
+pub struct App {
+    pages: Arc<PageCache>,
+    stack: BoxCloneService<Request, Response, Infallible>,
+}
 
-/// The whole application. The page cache sits in front of the router, so a hit is answered
-/// before any routing, extraction or other layer runs (the pages it stores already carry the
-/// security headers). Compression is outermost so that pages the cache does not keep are
-/// compressed too; cached pages come compressed and are passed through.
+/// The whole application. The page cache sits in front of everything, so a hit is answered before
+/// any routing, extraction or other layer runs (the pages it stores already carry the security
+/// headers and come compressed). Compression is outermost on the stack so that pages the cache
+/// does not keep are compressed too.
 pub fn app(state: AppState) -> App {
     let pages = state.pages.clone();
-    let service = ServiceBuilder::new()
+    let stack = ServiceBuilder::new()
         .map_response(IntoResponse::into_response)
         .layer(CompressionLayer::new())
-        .layer(middleware::from_fn_with_state(pages, serve_cached))
+        .layer(middleware::from_fn_with_state(pages.clone(), serve_cached))
         .service(router(state));
-    BoxCloneService::new(service)
+    App {
+        pages,
+        stack: BoxCloneService::new(stack),
+    }
+}
+
+impl Service<Request> for App {
+    type Response = Response;
+    type Error = Infallible;
+    type Future = AppFuture;
+
+    fn poll_ready(&mut self, _: &mut Context<'_>) -> Poll<Result<(), Infallible>> {
+        // The stack is readied per request below, on the path that uses it.
+        Poll::Ready(Ok(()))
+    }
+
+    fn call(&mut self, request: Request) -> AppFuture {
+        // The hot path on a busy day: no layer, no allocation for the lookup, no boxed future.
+        match self.pages.fresh_answer(&request) {
+            Some(response) => AppFuture::Answered(Some(response)),
+            None => AppFuture::Stack(self.stack.clone().oneshot(request)),
+        }
+    }
+}
+
+/// The answer of [`App`]: ready at once from the cache, or coming from the stack.
+pub enum AppFuture {
+    Answered(Option<Response>),
+    Stack(Oneshot<BoxCloneService<Request, Response, Infallible>, Request>),
+}
+
+impl Future for AppFuture {
+    type Output = Result<Response, Infallible>;
+
+    fn poll(self: Pin<&mut Self>, cx: &mut Context<'_>) -> Poll<Self::Output> {
+        match self.get_mut() {
+            AppFuture::Answered(response) => match response.take() {
+                Some(response) => Poll::Ready(Ok(response)),
+                None => panic!("AppFuture polled after it completed"),
+            },
+            AppFuture::Stack(future) => Pin::new(future).poll(cx),
+        }
+    }
 }
