@@ -12,7 +12,7 @@ use axum::middleware;
 use axum::response::IntoResponse;
 use axum::response::Response;
 use axum::routing::{get, post};
-use tower::util::{BoxCloneService, Oneshot};
+use tower::util::{BoxCloneSyncService, Oneshot};
 use tower::{Service, ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
 use tower_http::compression::CompressionLayer;
@@ -68,8 +68,12 @@ pub fn router(state: AppState) -> Router {
 #[derive(Clone)]
 pub struct App {
     pages: Arc<PageCache>,
-    stack: BoxCloneService<Request, Response, Infallible>,
+    /// Shared, so that cloning the app per request (as the server does) allocates nothing; the
+    /// stack itself is cloned only for the requests that use it.
+    stack: Arc<Stack>,
 }
+
+type Stack = BoxCloneSyncService<Request, Response, Infallible>;
 
 /// The whole application. The page cache sits in front of everything, so a hit is answered before
 /// any routing, extraction or other layer runs (the pages it stores already carry the security
@@ -84,7 +88,7 @@ pub fn app(state: AppState) -> App {
         .service(router(state));
     App {
         pages,
-        stack: BoxCloneService::new(stack),
+        stack: Arc::new(BoxCloneSyncService::new(stack)),
     }
 }
 
@@ -102,7 +106,7 @@ impl Service<Request> for App {
         // The hot path on a busy day: no layer, no allocation for the lookup, no boxed future.
         match self.pages.fresh_answer(&request) {
             Some(response) => AppFuture::Answered(Some(response)),
-            None => AppFuture::Stack(self.stack.clone().oneshot(request)),
+            None => AppFuture::Stack(Stack::clone(&self.stack).oneshot(request)),
         }
     }
 }
@@ -110,7 +114,7 @@ impl Service<Request> for App {
 /// The answer of [`App`]: ready at once from the cache, or coming from the stack.
 pub enum AppFuture {
     Answered(Option<Response>),
-    Stack(Oneshot<BoxCloneService<Request, Response, Infallible>, Request>),
+    Stack(Oneshot<Stack, Request>),
 }
 
 impl Future for AppFuture {
