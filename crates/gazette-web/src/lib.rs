@@ -1,7 +1,7 @@
 //! Gazette's HTTP layer: the public site readers see, rendered on the server from the theme's
 //! templates, with one error type that becomes a themed HTML page.
 //!
-//! - [`router`] lists every route in one place;
+//! - [`router`] lists every route in one place; [`server`] accepts connections and serves them;
 //! - [`site`] holds the public pages' handlers, one module per kind of page;
 //! - [`view`] turns domain values into what templates print (cards, date lines, links);
 //! - [`theme`] loads templates and assets, embedded or from a folder;
@@ -22,6 +22,7 @@ pub mod newsroom;
 pub mod router;
 pub mod search;
 pub mod security;
+pub mod server;
 pub mod site;
 pub mod state;
 pub mod theme;

@@ -307,13 +307,13 @@ async fn serve(
     if base_url != format!("http://{bind}") {
         announce(&format!("Public address: {base_url}/"));
     }
-    let app = axum::ServiceExt::<axum::extract::Request>::into_make_service_with_connect_info::<
-        SocketAddr,
-    >(app);
-    axum::serve(listener, app)
-        .with_graceful_shutdown(shutdown_signal())
-        .await
-        .context("server failed")?;
+    gazette_web::server::serve(
+        listener,
+        app,
+        gazette_web::server::ServerOptions::default(),
+        shutdown_signal(),
+    )
+    .await;
     // Views counted since the last flush would otherwise be lost with the process.
     match state.views.flush(store.as_ref()).await {
         Ok(n) if n > 0 => tracing::info!(views = n, "saved view counts"),

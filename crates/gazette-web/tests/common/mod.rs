@@ -233,6 +233,11 @@ impl TestApp {
         }
     }
 
+    /// The service the server runs, to serve over real connections.
+    pub fn app(&self) -> gazette_web::App {
+        self.router.clone()
+    }
+
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
         self.settle().await;
         let response = self
