@@ -124,36 +124,55 @@ RESULTS=()
 # the run with the median requests/s is reported, with every run's figure beside it. This machine
 # is virtualised and its speed drifts by 10% or more from one minute to the next, so one run can
 # say more about its neighbours than about the server.
-measure() { # name url [extra wrk args...]
-    local name="$1" url="$2"; shift 2
+warm_up() { # url [extra wrk args...]
+    local url="$1"; shift
     curl -sf -o /dev/null "$url" -X "$( [ "${1:-}" = "-s" ] && echo POST || echo GET)" || true
     taskset -c 1 wrk -t2 -c32 -d2s "$@" "$url" >/dev/null
-    local outs=() all=""
-    for _ in $(seq 1 "$RUNS"); do
-        local out
-        out=$(taskset -c 1 wrk -t2 -c32 -d"$DURATION" --latency "$@" "$url")
-        outs+=("$out")
-        all="$all $(echo "$out" | awk '/Requests\/sec/ {printf "%.0f", $2}')"
-    done
-    local median
-    median=$(for i in "${!outs[@]}"; do echo "$(echo "${outs[$i]}" | awk '/Requests\/sec/ {print $2}') $i"; done \
-        | sort -n | awk -v n="$RUNS" 'NR == int((n + 1) / 2) {print $2}')
+}
+wrk_run() { # url [extra wrk args...]
+    local url="$1"; shift
+    taskset -c 1 wrk -t2 -c32 -d"$DURATION" --latency "$@" "$url"
+}
+rps_of() { echo "$1" | awk '/Requests\/sec/ {print $2}'; }
+# Prints and records the median of the runs given as wrk outputs.
+summarise() { # name output...
+    local name="$1"; shift
+    local outs=("$@") all="" median
+    for out in "${outs[@]}"; do all="$all $(rps_of "$out" | awk '{printf "%.0f", $1}')"; done
+    median=$(for i in "${!outs[@]}"; do echo "$(rps_of "${outs[$i]}") $i"; done \
+        | sort -n | awk -v n="${#outs[@]}" 'NR == int((n + 1) / 2) {print $2}')
     local out="${outs[$median]}"
     local rps p50 p99 errors
-    rps=$(echo "$out" | awk '/Requests\/sec/ {print $2}')
+    rps=$(rps_of "$out")
     p50=$(echo "$out" | awk '$1=="50%" {print $2}')
     p99=$(echo "$out" | awk '$1=="99%" {print $2}')
     errors=$(echo "$out" | awk '/Non-2xx|Socket errors/ {print}' | tr '\n' ' ')
     printf '%-34s %12s req/s   p50 %-9s p99 %-9s runs:%s %s\n' "$name" "$rps" "$p50" "$p99" "$all" "$errors"
     RESULTS+=("| $name | $rps | $p50 | $p99 |$all |")
-    eval "RPS_$(echo "$name" | tr -c 'a-zA-Z0-9' '_')=$rps"
+}
+measure() { # name url [extra wrk args...]
+    local name="$1"; shift
+    warm_up "$@"
+    local outs=()
+    for _ in $(seq 1 "$RUNS"); do outs+=("$(wrk_run "$@")"); done
+    summarise "$name" "${outs[@]}"
 }
 
 echo "==> wrk -t2 -c32 -d$DURATION, median of $RUNS runs (server on CPU 0, wrk on CPU 1)"
-measure "nginx: static article page" "http://127.0.0.1:$NGINX_PORT/article.html"
-NGINX_RPS=$(echo "${RESULTS[-1]}" | awk -F'|' '{print $3}' | tr -d ' ')
-measure "gazette: cached article page" "$BASE$ARTICLE_PATH"
-GAZETTE_RPS=$(echo "${RESULTS[-1]}" | awk -F'|' '{print $3}' | tr -d ' ')
+# nginx and Gazette's cached page run alternately, so that the machine's drift from one minute to
+# the next falls on both alike; the ratio is the median of the ratios of each adjacent pair.
+NGINX_URL="http://127.0.0.1:$NGINX_PORT/article.html"
+warm_up "$NGINX_URL"
+warm_up "$BASE$ARTICLE_PATH"
+NGINX_OUTS=() GAZETTE_OUTS=() PAIR_RATIOS=()
+for _ in $(seq 1 "$RUNS"); do
+    NGINX_OUTS+=("$(wrk_run "$NGINX_URL")")
+    GAZETTE_OUTS+=("$(wrk_run "$BASE$ARTICLE_PATH")")
+    PAIR_RATIOS+=("$(awk -v g="$(rps_of "${GAZETTE_OUTS[-1]}")" -v n="$(rps_of "${NGINX_OUTS[-1]}")" 'BEGIN { printf "%.2f", g / n }')")
+done
+summarise "nginx: static article page" "${NGINX_OUTS[@]}"
+summarise "gazette: cached article page" "${GAZETTE_OUTS[@]}"
+RATIO=$(printf '%s\n' "${PAIR_RATIOS[@]}" | sort -n | awk -v n="$RUNS" 'NR == int((n + 1) / 2) {print}')
 measure "gazette: home page (cached)" "$BASE/"
 # Memory with every article page, list and the home page's data loaded, before search maps its
 # index files in.
@@ -168,9 +187,8 @@ start_gazette --no-cache
 measure "gazette: article render, no cache" "$BASE$ARTICLE_PATH"
 stop_gazette
 
-RATIO=$(awk -v g="$GAZETTE_RPS" -v n="$NGINX_RPS" 'BEGIN { printf "%.2f", g / n }')
 echo
-echo "cached article page: Gazette/nginx = ${RATIO}x"
+echo "cached article page: Gazette/nginx = ${RATIO}x (median of the alternating pairs: ${PAIR_RATIOS[*]})"
 echo "idle server: ${IDLE_CPU}% of one core"
 echo "resident memory: $((RSS_KB / 1024)) MB after the page runs; $((RSS_AFTER_KB / 1024)) MB after search and beacons, of which $((ANON_AFTER_KB / 1024)) MB is the process's own (the rest is the search index's files, mapped and shared with the OS page cache)"
 
@@ -185,7 +203,7 @@ mkdir -p bench/results
     echo "|---|---|---|---|---|"
     printf '%s\n' "${RESULTS[@]}"
     echo
-    echo "Cached article page, Gazette/nginx: **${RATIO}x**."
+    echo "Cached article page, Gazette/nginx: **${RATIO}x** (the median of ${RUNS} alternating nginx/Gazette pairs: ${PAIR_RATIOS[*]})."
     echo "Idle server (background work only): ${IDLE_CPU}% of one core over 10 s."
     echo "Resident memory: $((RSS_KB / 1024)) MB after the page runs; $((RSS_AFTER_KB / 1024)) MB after search and beacons, of which $((ANON_AFTER_KB / 1024)) MB anonymous (the rest is the search index's mapped files)."
 } > bench/results/latest.md

@@ -264,7 +264,7 @@ impl PageCache {
 
     /// The answer to `request` when a fresh copy of its page is cached: the hot path, run before
     /// any other layer. Stale pages, misses and everything else go through [`serve_cached`].
-    pub fn fresh_answer(&self, request: &Request) -> Option<Response> {
+    pub fn fresh_answer<B>(&self, request: &axum::http::Request<B>) -> Option<Response> {
         let method = request.method();
         if !self.enabled()
             || !(method == Method::GET || method == Method::HEAD)
@@ -452,7 +452,7 @@ pub async fn follow_changes(state: AppState) {
 }
 
 /// A page is cached under its path and query string.
-fn cache_key(request: &Request) -> &str {
+fn cache_key<B>(request: &axum::http::Request<B>) -> &str {
     request
         .uri()
         .path_and_query()

@@ -12,13 +12,10 @@
 use std::future::Future;
 use std::time::Duration;
 
-use axum::body::Body;
-use axum::extract::ConnectInfo;
 use hyper::body::Incoming;
 use hyper_util::rt::{TokioIo, TokioTimer};
 use hyper_util::server::graceful::GracefulShutdown;
 use tokio::net::TcpListener;
-use tower::ServiceExt;
 
 use crate::App;
 
@@ -67,9 +64,7 @@ pub async fn serve(
         let _ = stream.set_nodelay(true);
         let app = app.clone();
         let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            let mut request = request.map(Body::new);
-            request.extensions_mut().insert(ConnectInfo(remote));
-            app.clone().oneshot(request)
+            app.answer(request, remote)
         });
         let connection = hyper::server::conn::http1::Builder::new()
             .timer(TokioTimer::new())
