@@ -72,6 +72,7 @@ http {
         server ${NODES[0]};
         server ${NODES[1]};
         keepalive 64;
+        keepalive_timeout 5s;  # under Gazette's 10 s idle limit
     }
     server {
         listen 127.0.0.1:$LB_PORT;
