@@ -21,6 +21,17 @@ struct Running {
     server: JoinHandle<()>,
 }
 
+impl Running {
+    /// Signals shutdown and waits for `serve` to return.
+    async fn stop(self) {
+        self.stop.send(()).unwrap();
+        tokio::time::timeout(Duration::from_secs(15), self.server)
+            .await
+            .expect("serve returns after the shutdown signal")
+            .unwrap();
+    }
+}
+
 async fn start(app: &TestApp, options: ServerOptions) -> Running {
     let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
     let address = listener.local_addr().unwrap();
@@ -105,8 +116,7 @@ async fn pages_and_beacons_are_served_over_real_connections() {
     let counted = app.store.article(article.id).await.unwrap().unwrap();
     assert_eq!(counted.view_total, 2, "two readers, one of them twice");
 
-    running.stop.send(()).unwrap();
-    running.server.await.unwrap();
+    running.stop().await;
     app.finish().await;
 }
 
@@ -145,8 +155,7 @@ async fn a_client_that_never_finishes_its_request_is_cut_off() {
     )
     .await;
     assert!(page.starts_with("HTTP/1.1 200"), "{page}");
-    running.stop.send(()).unwrap();
-    running.server.await.unwrap();
+    running.stop().await;
     app.finish().await;
 }
 
@@ -155,11 +164,7 @@ async fn after_shutdown_the_address_takes_no_more_connections() {
     let app = TestApp::init().await;
     let running = start(&app, ServerOptions::default()).await;
     let address = running.address;
-    running.stop.send(()).unwrap();
-    tokio::time::timeout(Duration::from_secs(15), running.server)
-        .await
-        .expect("serve returns after the shutdown signal")
-        .unwrap();
+    running.stop().await;
     assert!(TcpStream::connect(address).await.is_err());
     app.finish().await;
 }
