@@ -265,16 +265,20 @@ impl PageCache {
     /// The answer to `request` when a fresh copy of its page is cached: the hot path, run before
     /// any other layer. Stale pages, misses and everything else go through [`serve_cached`].
     pub fn fresh_answer<B>(&self, request: &axum::http::Request<B>) -> Option<Response> {
-        let method = request.method();
-        if !self.enabled()
-            || !(method == Method::GET || method == Method::HEAD)
-            || !cacheable_path(request.uri().path())
-        {
+        if !self.may_keep(request) {
             return None;
         }
         let page = self.entries.get(cache_key(request))?;
         (page.rendered_at.elapsed() < self.config.fresh_for)
-            .then(|| page.respond(request.headers(), method))
+            .then(|| page.respond(request.headers(), request.method()))
+    }
+
+    /// Whether the answer to `request` may come from, or go into, this cache.
+    fn may_keep<B>(&self, request: &axum::http::Request<B>) -> bool {
+        let method = request.method();
+        self.enabled()
+            && (method == Method::GET || method == Method::HEAD)
+            && cacheable_path(request.uri().path())
     }
 
     /// Whether `path` recently answered with something not cacheable.
@@ -476,11 +480,7 @@ pub async fn serve_cached(
     request: Request,
     next: Next,
 ) -> Response {
-    let method = request.method();
-    if !cache.enabled()
-        || !(method == Method::GET || method == Method::HEAD)
-        || !cacheable_path(request.uri().path())
-    {
+    if !cache.may_keep(&request) {
         return next.run(request).await;
     }
     let key = cache_key(&request).to_owned();
@@ -491,17 +491,16 @@ pub async fn serve_cached(
         if fresh || page.refreshing.swap(true, Ordering::AcqRel) {
             return page.respond(request.headers(), request.method());
         }
-        let (method, request_headers) = (request.method().clone(), request.headers().clone());
-        let response = next.run(request).await;
-        return match into_page(&cache, response).await {
+        let (asked, rendered) = render(&cache, request, next).await;
+        return match rendered {
             Ok(new_page) => {
                 cache.store(&key, new_page.clone());
-                new_page.respond(&request_headers, &method)
+                asked.answer(&new_page)
             }
             Err(response) if response.status().is_server_error() => {
                 // stale-if-error: the database may be down; the old page is better than none.
                 page.refreshing.store(false, Ordering::Release);
-                page.respond(&request_headers, &method)
+                asked.answer(&page)
             }
             Err(response) => {
                 cache.entries.remove(&key);
@@ -522,13 +521,12 @@ pub async fn serve_cached(
             render_past_the_guard(&cache, key, request, next).await
         }
         Err(guard) => {
-            let (method, request_headers) = (request.method().clone(), request.headers().clone());
-            let response = next.run(request).await;
-            match into_page(&cache, response).await {
+            let (asked, rendered) = render(&cache, request, next).await;
+            match rendered {
                 Ok(page) => {
                     let _ = guard.insert(page.clone());
                     cache.remember(&key, &page.keys);
-                    page.respond(&request_headers, &method)
+                    asked.answer(&page)
                 }
                 Err(response) => {
                     cache.passes.insert(key, Instant::now());
@@ -550,15 +548,41 @@ async fn render_past_the_guard(
     request: Request,
     next: Next,
 ) -> Response {
-    let (method, request_headers) = (request.method().clone(), request.headers().clone());
-    let response = next.run(request).await;
-    match into_page(cache, response).await {
+    let (asked, rendered) = render(cache, request, next).await;
+    match rendered {
         Ok(page) => {
             cache.store(&key, page.clone());
-            page.respond(&request_headers, &method)
+            asked.answer(&page)
         }
         Err(response) => response,
     }
+}
+
+/// What the answer depends on in the request, kept while the request goes down the stack.
+struct Asked {
+    method: Method,
+    headers: HeaderMap,
+}
+
+impl Asked {
+    fn answer(&self, page: &CachedPage) -> Response {
+        page.respond(&self.headers, &self.method)
+    }
+}
+
+/// Renders `request` through the rest of the stack: the page if it can be cached, else the
+/// response as it came.
+async fn render(
+    cache: &PageCache,
+    request: Request,
+    next: Next,
+) -> (Asked, Result<Arc<CachedPage>, Response>) {
+    let asked = Asked {
+        method: request.method().clone(),
+        headers: request.headers().clone(),
+    };
+    let response = next.run(request).await;
+    (asked, into_page(cache, response).await)
 }
 
 /// A 200 response that named its surrogate keys becomes a cached page; anything else is passed on.

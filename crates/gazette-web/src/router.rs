@@ -106,7 +106,7 @@ impl Service<Request> for App {
     fn call(&mut self, request: Request) -> AppFuture {
         match self.pages.fresh_answer(&request) {
             Some(response) => AppFuture::Answered(Some(response)),
-            None => AppFuture::Stack(Stack::clone(&self.stack).oneshot(request)),
+            None => self.through_stack(request),
         }
     }
 }
@@ -126,6 +126,10 @@ impl App {
         }
         let mut request = request.map(axum::body::Body::new);
         request.extensions_mut().insert(ConnectInfo(peer));
+        self.through_stack(request)
+    }
+
+    fn through_stack(&self, request: Request) -> AppFuture {
         AppFuture::Stack(Stack::clone(&self.stack).oneshot(request))
     }
 }
