@@ -568,21 +568,37 @@ impl Asked {
     fn answer(&self, page: &CachedPage) -> Response {
         page.respond(&self.headers, &self.method)
     }
+
+    /// A response rendered for a GET, answered to the method asked: a HEAD gets the headers only.
+    fn without_body_for_head(&self, response: Response) -> Response {
+        if self.method != Method::HEAD {
+            return response;
+        }
+        let (parts, _) = response.into_parts();
+        Response::from_parts(parts, Body::empty())
+    }
 }
 
 /// Renders `request` through the rest of the stack: the page if it can be cached, else the
 /// response as it came.
+///
+/// A miss is always rendered as a GET, whatever was asked: the router answers a HEAD with an empty
+/// body, and storing that would blank the page for every reader (and every CDN) after it. The
+/// answer to the request itself still follows its method.
 async fn render(
     cache: &PageCache,
-    request: Request,
+    mut request: Request,
     next: Next,
 ) -> (Asked, Result<Arc<CachedPage>, Response>) {
     let asked = Asked {
         method: request.method().clone(),
         headers: request.headers().clone(),
     };
+    *request.method_mut() = Method::GET;
     let response = next.run(request).await;
-    (asked, into_page(cache, response).await)
+    let rendered = into_page(cache, response).await;
+    let rendered = rendered.map_err(|response| asked.without_body_for_head(response));
+    (asked, rendered)
 }
 
 /// A 200 response that named its surrogate keys becomes a cached page; anything else is passed on.

@@ -38,6 +38,7 @@ macro_rules! on_both_backends {
 }
 
 on_both_backends!(
+    a_head_request_never_blanks_a_page,
     a_cached_page_is_served_when_the_database_is_down,
     a_repeat_visit_gets_304_with_the_etag,
     a_new_article_appears_on_every_list_it_belongs_in,
@@ -88,6 +89,60 @@ async fn views_of(app: &TestApp, id: i64) -> i64 {
 }
 
 // ---------------------------------------------------------------- the cache
+
+/// A HEAD on a page that is not cached, or whose copy is stale, used to store the HEAD's empty
+/// body as the page: every reader then got a blank 200 until it expired. Every kind of public
+/// page, cold and stale, must answer the HEAD with headers only and the next GET in full.
+async fn a_head_request_never_blanks_a_page(backend: Backend) {
+    let mut config = TestApp::config();
+    config.cache.fresh_for = Duration::from_millis(200);
+    let app = app_with(backend, config).await;
+    let drones = app.store.ensure_tag("Drones").await.unwrap();
+    let mut article = app.article("Heads up");
+    article.tag_ids = vec![drones.id];
+    app.publish(article).await;
+    app.store
+        .put_page(&gazette_core::StaticPage {
+            slug: common::slug("about"),
+            title: "About us".into(),
+            body_markdown: "Who we are.".into(),
+            body_html: "<p>Who we are.</p>".into(),
+        })
+        .await
+        .unwrap();
+    let pages = [
+        "/",
+        "/war/heads-up",
+        "/war",
+        "/tags/drones",
+        "/authors/olena-marchenko",
+        "/pages/about",
+    ];
+    let head = |path: &str| Request::head(path).body(Body::empty()).unwrap();
+    for round in ["cold", "stale"] {
+        if round == "stale" {
+            tokio::time::sleep(Duration::from_millis(300)).await;
+        }
+        for path in pages {
+            let answer = app.request(head(path)).await;
+            assert_eq!(answer.status, StatusCode::OK, "HEAD {path} ({round})");
+            assert!(answer.body.is_empty(), "HEAD {path} has no body ({round})");
+            let page = app.get(path).await;
+            assert_eq!(page.status, StatusCode::OK, "GET {path} ({round})");
+            assert!(
+                page.count("h1") == 1 && page.count("footer") >= 1,
+                "GET {path} after a HEAD is the whole page ({round}): {:?}",
+                page.body.get(..200)
+            );
+            assert_eq!(
+                page.header("content-length"),
+                page.body.len().to_string(),
+                "GET {path}: the length sent is the page's ({round})"
+            );
+        }
+    }
+    app.finish().await;
+}
 
 async fn a_cached_page_is_served_when_the_database_is_down(backend: Backend) {
     let app = app(backend).await;
