@@ -100,17 +100,19 @@ pub struct CachedPage {
     identity: Variant,
     gzip: Variant,
     brotli: Variant,
-    /// For `304 Not Modified`: the same headers without a body or its length.
-    not_modified: HeaderMap,
-    etag: HeaderValue,
     keys: Vec<String>,
     rendered_at: Instant,
     refreshing: AtomicBool,
 }
 
+/// The page in one encoding. Each encoding has its own strong ETag (HTTP forbids one strong
+/// validator for different bytes), derived from the page's digest so a revalidation still matches.
 struct Variant {
     body: Bytes,
     headers: HeaderMap,
+    etag: HeaderValue,
+    /// For `304 Not Modified`: the same headers without a body, its length or type.
+    not_modified: HeaderMap,
 }
 
 impl CachedPage {
@@ -123,8 +125,7 @@ impl CachedPage {
         cache_control: &HeaderValue,
     ) -> Option<Self> {
         let digest = Sha256::digest(&body);
-        let etag: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
-        let etag = HeaderValue::from_str(&format!("\"{etag}\"")).ok()?;
+        let digest: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
         let gzip = {
             let mut encoder = flate2::write::GzEncoder::new(
                 Vec::with_capacity(body.len() / 3),
@@ -151,7 +152,6 @@ impl CachedPage {
         ] {
             headers.remove(name);
         }
-        headers.insert(header::ETAG, etag.clone());
         headers.insert(
             header::LAST_MODIFIED,
             HeaderValue::from_str(&httpdate(std::time::SystemTime::now())).ok()?,
@@ -164,21 +164,33 @@ impl CachedPage {
         );
         headers.insert("cache-tag", HeaderValue::from_str(&keys.join(",")).ok()?);
         let variant = |body: Bytes, encoding: Option<&'static str>| {
-            let mut h = headers.clone();
+            let etag = match encoding {
+                Some(encoding) => format!("\"{digest}-{encoding}\""),
+                None => format!("\"{digest}\""),
+            };
+            let etag = HeaderValue::from_str(&etag).ok()?;
+            let mut not_modified = headers.clone();
+            not_modified.remove(header::CONTENT_TYPE);
+            not_modified.insert(header::ETAG, etag.clone());
+            let mut h = not_modified.clone();
+            if let Some(content_type) = headers.get(header::CONTENT_TYPE) {
+                h.insert(header::CONTENT_TYPE, content_type.clone());
+            }
             h.insert(header::CONTENT_LENGTH, HeaderValue::from(body.len()));
             if let Some(encoding) = encoding {
                 h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
             }
-            Variant { body, headers: h }
+            Some(Variant {
+                body,
+                headers: h,
+                etag,
+                not_modified,
+            })
         };
-        let mut not_modified = headers.clone();
-        not_modified.remove(header::CONTENT_TYPE);
         Some(Self {
-            gzip: variant(Bytes::from(gzip), Some("gzip")),
-            brotli: variant(Bytes::from(brotli), Some("br")),
-            identity: variant(body, None),
-            not_modified,
-            etag,
+            gzip: variant(Bytes::from(gzip), Some("gzip"))?,
+            brotli: variant(Bytes::from(brotli), Some("br"))?,
+            identity: variant(body, None)?,
             keys,
             rendered_at: Instant::now(),
             refreshing: AtomicBool::new(false),
@@ -191,17 +203,17 @@ impl CachedPage {
 
     /// The page in the best encoding the request accepts, or 304 when the client has it.
     fn respond(&self, request_headers: &HeaderMap, method: &Method) -> Response {
-        if etag_matches(request_headers, &self.etag) {
-            let mut response = Response::new(Body::empty());
-            *response.status_mut() = StatusCode::NOT_MODIFIED;
-            *response.headers_mut() = self.not_modified.clone();
-            return response;
-        }
         let variant = match preferred_encoding(request_headers) {
             Encoding::Brotli => &self.brotli,
             Encoding::Gzip => &self.gzip,
             Encoding::Identity => &self.identity,
         };
+        if etag_matches(request_headers, &variant.etag) {
+            let mut response = Response::new(Body::empty());
+            *response.status_mut() = StatusCode::NOT_MODIFIED;
+            *response.headers_mut() = variant.not_modified.clone();
+            return response;
+        }
         let body = if *method == Method::HEAD {
             Body::empty()
         } else {
@@ -238,6 +250,9 @@ pub struct PageCache {
     /// Paths last answered with something not cacheable, and when: rendered without waiting for
     /// one another until `fresh_for` has passed. Bounded by count; evicting one is harmless.
     passes: quick_cache::sync::Cache<String, Instant>,
+    /// Pages being compressed at once: one per core. Each compression holds a brotli window and
+    /// three copies of the page, so a burst of misses must not run them all side by side.
+    compressing: tokio::sync::Semaphore,
 }
 
 /// How many not-cacheable paths are remembered (a scan of random URLs only cycles this list).
@@ -259,6 +274,9 @@ impl PageCache {
             cursor: Mutex::new(None),
             renders: Default::default(),
             passes: quick_cache::sync::Cache::new(PASS_CAPACITY),
+            compressing: tokio::sync::Semaphore::new(
+                std::thread::available_parallelism().map_or(2, usize::from),
+            ),
         }
     }
 
@@ -268,7 +286,7 @@ impl PageCache {
         if !self.may_keep(request) {
             return None;
         }
-        let page = self.entries.get(cache_key(request))?;
+        let page = self.entries.get(cache_key(request).as_ref())?;
         (page.rendered_at.elapsed() < self.config.fresh_for)
             .then(|| page.respond(request.headers(), request.method()))
     }
@@ -455,12 +473,54 @@ pub async fn follow_changes(state: AppState) {
     }
 }
 
-/// A page is cached under its path and query string.
-fn cache_key<B>(request: &axum::http::Request<B>) -> &str {
-    request
-        .uri()
-        .path_and_query()
-        .map_or_else(|| request.uri().path(), |pq| pq.as_str())
+/// The query parameters public pages read: lists their `page`, search its filters. Every other
+/// parameter (`utm_*`, `fbclid`, a cache-buster) changes nothing on the page, so it is no part of
+/// the cache key and is removed before rendering: otherwise each random query string would be a
+/// new miss, rendered and stored, and a scan could fill memory and keep the server busy rendering.
+fn reads_parameter(path: &str, name: &str) -> bool {
+    const SEARCH: &[&str] = &[
+        "page", "q", "section", "author", "lang", "from", "to", "sort",
+    ];
+    if path == "/search" {
+        SEARCH.contains(&name)
+    } else {
+        name == "page"
+    }
+}
+
+/// A page is cached under its path and the parameters it reads, in the order they came.
+fn cache_key<B>(request: &axum::http::Request<B>) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let uri = request.uri();
+    let Some(query) = uri.query() else {
+        return Cow::Borrowed(uri.path());
+    };
+    let reads = |pair: &&str| {
+        let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
+        reads_parameter(uri.path(), name)
+    };
+    let pairs = query.split('&').filter(|p| !p.is_empty());
+    if pairs.clone().all(|p| reads(&p)) && !query.is_empty() {
+        return Cow::Borrowed(uri.path_and_query().map_or(uri.path(), |pq| pq.as_str()));
+    }
+    let kept: Vec<&str> = pairs.filter(reads).collect();
+    if kept.is_empty() {
+        Cow::Borrowed(uri.path())
+    } else {
+        Cow::Owned(format!("{}?{}", uri.path(), kept.join("&")))
+    }
+}
+
+/// Rewrites the request to the address it is cached under, so that what is rendered is exactly
+/// what the key names.
+fn normalise(request: &mut Request, key: &str) {
+    let current = request.uri().path_and_query().map(|pq| pq.as_str());
+    if current == Some(key) {
+        return;
+    }
+    if let Ok(uri) = key.parse::<axum::http::Uri>() {
+        *request.uri_mut() = uri;
+    }
 }
 
 /// Paths never cached: per-visitor, private or already in memory.
@@ -483,30 +543,20 @@ pub async fn serve_cached(
     if !cache.may_keep(&request) {
         return next.run(request).await;
     }
-    let key = cache_key(&request).to_owned();
+    let key = cache_key(&request).into_owned();
+    let mut request = request;
+    normalise(&mut request, &key);
 
     if let Some(page) = cache.entries.get(&key) {
         let fresh = page.rendered_at.elapsed() < cache.config.fresh_for;
-        // Stale: the first reader re-renders, everyone else keeps getting the stale copy.
-        if fresh || page.refreshing.swap(true, Ordering::AcqRel) {
-            return page.respond(request.headers(), request.method());
+        // Stale: the first reader starts a re-render in the background; every reader, that one
+        // included, gets the stale copy at once instead of waiting on a database that may hang.
+        if !fresh && !page.refreshing.swap(true, Ordering::AcqRel) {
+            let answer = page.respond(request.headers(), request.method());
+            tokio::spawn(refresh(cache.clone(), key, page, request, next));
+            return answer;
         }
-        let (asked, rendered) = render(&cache, request, next).await;
-        return match rendered {
-            Ok(new_page) => {
-                cache.store(&key, new_page.clone());
-                asked.answer(&new_page)
-            }
-            Err(response) if response.status().is_server_error() => {
-                // stale-if-error: the database may be down; the old page is better than none.
-                page.refreshing.store(false, Ordering::Release);
-                asked.answer(&page)
-            }
-            Err(response) => {
-                cache.entries.remove(&key);
-                response
-            }
-        };
+        return page.respond(request.headers(), request.method());
     }
 
     if cache.is_pass(&key) {
@@ -535,6 +585,28 @@ pub async fn serve_cached(
                     response
                 }
             }
+        }
+    }
+}
+
+/// Re-renders a stale page in the background and stores the result. Should rendering fail for the
+/// server's reasons (the database is down), the stale copy stays (stale-if-error) and the next
+/// reader tries again; should the page be gone or moved, the stale copy goes.
+async fn refresh(
+    cache: Arc<PageCache>,
+    key: String,
+    stale: Arc<CachedPage>,
+    request: Request,
+    next: Next,
+) {
+    let (_, rendered) = render(&cache, request, next).await;
+    match rendered {
+        Ok(new_page) => cache.store(&key, new_page),
+        Err(response) if response.status().is_server_error() => {
+            stale.refreshing.store(false, Ordering::Release);
+        }
+        Err(_) => {
+            cache.entries.remove(&key);
         }
     }
 }
@@ -627,6 +699,9 @@ async fn into_page(cache: &PageCache, response: Response) -> Result<Arc<CachedPa
         bytes.clone(),
         cache.cache_control.clone(),
     );
+    let Ok(_permit) = cache.compressing.acquire().await else {
+        return Err(Response::from_parts(parts, Body::from(bytes)));
+    };
     let built =
         tokio::task::spawn_blocking(move || CachedPage::build(headers, body, keys, &cache_control))
             .await

@@ -5,7 +5,8 @@
 //! - [`site`] holds the public pages' handlers, one module per kind of page;
 //! - [`view`] turns domain values into what templates print (cards, date lines, links);
 //! - [`theme`] loads templates and assets, embedded or from a folder;
-//! - [`error`] is the error type and the themed error pages;
+//! - [`error`] is the error type and the themed error pages; [`outage`] answers at once while the
+//!   database is known to be down;
 //! - [`security`] sets the headers every response carries;
 //! - [`changes`] follows the change log, and [`background`] starts the tasks that use it;
 //! - [`cache`] keeps rendered pages in memory; [`views`] counts reads; [`top`] ranks them;
@@ -19,6 +20,7 @@ pub mod error;
 pub mod feeds;
 pub mod leases;
 pub mod newsroom;
+pub mod outage;
 pub mod router;
 pub mod search;
 pub mod security;

@@ -56,6 +56,10 @@ pub fn router(state: AppState) -> Router {
         }))
         .layer(middleware::from_fn_with_state(
             state.clone(),
+            crate::outage::fail_fast,
+        ))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
             render_error_pages,
         ))
         .layer(middleware::from_fn(security_headers))

@@ -8,6 +8,7 @@ use gazette_store::Store;
 use crate::Theme;
 use crate::cache::{CacheConfig, PageCache};
 use crate::changes::ChangeFeed;
+use crate::outage::DatabaseOutage;
 use crate::top::TopArticles;
 use crate::view::ChromeCache;
 use crate::views::ViewCounter;
@@ -58,6 +59,8 @@ pub struct AppState {
     pub changes: ChangeFeed,
     /// Rendered public pages.
     pub pages: Arc<PageCache>,
+    /// Whether the database is known to be down, so requests that need it answer at once.
+    pub outage: Arc<DatabaseOutage>,
     /// The site's name, menu and footer, reloaded when the change log moves.
     pub chrome: Arc<ChromeCache>,
     pub views: Arc<ViewCounter>,
@@ -81,6 +84,7 @@ impl AppState {
             clock: system_clock(),
             changes: ChangeFeed::new(0),
             pages,
+            outage: Arc::default(),
             chrome: Arc::new(ChromeCache::default()),
             views,
             top: Arc::new(TopArticles::default()),

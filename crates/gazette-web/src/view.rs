@@ -135,6 +135,11 @@ impl SiteContext {
 
     /// The site chrome when the database cannot be asked: for error pages.
     pub async fn load_or_default(state: &AppState, current_section: Option<&str>) -> Self {
+        if state.outage.is_known() {
+            // Do not wait for a database known to be down: the chrome last loaded, if any.
+            let cached = state.chrome.loaded.read().ok().and_then(|c| c.clone());
+            return cached.map_or_else(|| Self::bare(state), |(_, site)| (*site).clone());
+        }
         match Self::load(state, current_section).await {
             Ok(site) => site,
             Err(_) => Self::bare(state),

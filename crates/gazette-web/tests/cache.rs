@@ -39,6 +39,9 @@ macro_rules! on_both_backends {
 
 on_both_backends!(
     a_head_request_never_blanks_a_page,
+    each_encoding_has_its_own_etag_and_revalidates,
+    parameters_a_page_does_not_read_share_its_cached_copy,
+    a_known_outage_is_answered_at_once_until_the_database_is_back,
     a_cached_page_is_served_when_the_database_is_down,
     a_repeat_visit_gets_304_with_the_etag,
     a_new_article_appears_on_every_list_it_belongs_in,
@@ -316,17 +319,138 @@ async fn a_stale_page_is_served_when_rendering_fails(backend: Backend) {
     let first = app.get("/war/stale-but-served").await;
     tokio::time::sleep(Duration::from_millis(120)).await;
     let renders = app.state.pages.renders();
-    app.get("/war/stale-but-served").await;
-    assert_eq!(
-        app.state.pages.renders(),
-        renders + 1,
-        "a stale page is rendered again"
-    );
+    let stale = app.get("/war/stale-but-served").await;
+    assert_eq!(stale.body, first.body, "the stale copy answers at once");
+    eventually("a stale page is rendered again in the background", || {
+        app.state.pages.renders() == renders + 1
+    })
+    .await;
     tokio::time::sleep(Duration::from_millis(120)).await;
     app.store.close().await;
     let during_outage = app.get("/war/stale-but-served").await;
     assert_eq!(during_outage.status, StatusCode::OK, "stale-if-error");
     assert_eq!(during_outage.text("h1"), first.text("h1"));
+    app.finish().await;
+}
+
+/// Waits up to five seconds for `done`, for what background tasks finish on their own.
+async fn eventually(what: &str, done: impl Fn() -> bool) {
+    for _ in 0..500 {
+        if done() {
+            return;
+        }
+        tokio::time::sleep(Duration::from_millis(10)).await;
+    }
+    panic!("not within 5 s: {what}");
+}
+
+/// HTTP forbids one strong ETag for different bytes: the brotli, gzip and plain bodies each have
+/// their own, and each still earns a 304 from a client that has that body.
+async fn each_encoding_has_its_own_etag_and_revalidates(backend: Backend) {
+    let app = app(backend).await;
+    app.publish_headline("Validated story").await;
+    let path = "/war/validated-story";
+    let mut etags = Vec::new();
+    for encoding in ["br", "gzip", "identity"] {
+        let page = app
+            .request(get_with(path, &[("accept-encoding", encoding)]))
+            .await;
+        let etag = page.header("etag").to_owned();
+        assert!(etag.starts_with('"'), "{encoding}: a strong ETag, {etag}");
+        let again = app
+            .request(get_with(
+                path,
+                &[("accept-encoding", encoding), ("if-none-match", &etag)],
+            ))
+            .await;
+        assert_eq!(again.status, StatusCode::NOT_MODIFIED, "{encoding}");
+        assert_eq!(again.header("etag"), etag, "{encoding}");
+        etags.push(etag);
+    }
+    let gzip_etag = etags[1].clone();
+    etags.sort();
+    etags.dedup();
+    assert_eq!(etags.len(), 3, "three encodings, three ETags: {etags:?}");
+    // A client holding the gzip body that now takes brotli gets the brotli body, not a 304.
+    let switched = app
+        .request(get_with(
+            path,
+            &[("accept-encoding", "br"), ("if-none-match", &gzip_etag)],
+        ))
+        .await;
+    assert_eq!(switched.status, StatusCode::OK);
+    app.finish().await;
+}
+
+/// Tracking parameters (`utm_*`, `fbclid`, anything random) change nothing on a page: they must
+/// not make a new cached copy each, or a scan with random query strings fills memory and keeps
+/// the server rendering.
+async fn parameters_a_page_does_not_read_share_its_cached_copy(backend: Backend) {
+    let app = app(backend).await;
+    for i in 0..4 {
+        app.publish_headline(&format!("Shared copy {i}")).await;
+    }
+    let article = app.get("/war/shared-copy-1").await;
+    let renders = app.state.pages.renders();
+    let cached = app.state.pages.len();
+    for i in 0..50 {
+        let page = app
+            .get(&format!("/war/shared-copy-1?utm_source=x{i}&fbclid={i}"))
+            .await;
+        assert_eq!(page.status, StatusCode::OK);
+        assert_eq!(page.text("h1"), article.text("h1"));
+    }
+    assert_eq!(app.state.pages.renders(), renders, "no new render");
+    assert_eq!(app.state.pages.len(), cached, "no new cached copy");
+    // Parameters a page reads still count: the second page of a list is its own page.
+    let first = app.get("/war").await;
+    let second = app.get("/war?utm_medium=social&page=2").await;
+    assert_eq!(second.status, StatusCode::OK);
+    assert_ne!(
+        first.texts(".card__title"),
+        second.texts(".card__title"),
+        "page 2 is not page 1"
+    );
+    assert_eq!(app.get("/war?page=2").await.body, second.body);
+    app.finish().await;
+}
+
+/// Once the database is found unreachable, pages that are not cached answer 503 at once instead
+/// of each waiting for the database, while cached pages are still served; a probe notices when
+/// it is back.
+async fn a_known_outage_is_answered_at_once_until_the_database_is_back(backend: Backend) {
+    let app = app(backend).await;
+    app.publish_headline("Before the outage").await;
+    assert_eq!(
+        app.get("/war/before-the-outage").await.status,
+        StatusCode::OK
+    );
+    // The database is in fact reachable: only a node that no longer asks it answers 503 now.
+    app.state.outage.begin(app.store.clone());
+    let refused = app.get("/culture").await;
+    assert_eq!(refused.status, StatusCode::SERVICE_UNAVAILABLE);
+    assert_eq!(refused.header("retry-after"), "30");
+    assert!(
+        refused.text("h1").contains("unavailable"),
+        "the themed page"
+    );
+    assert_eq!(
+        app.get("/war/before-the-outage").await.status,
+        StatusCode::OK,
+        "cached pages are served throughout"
+    );
+    eventually("the probe finds the database back", || {
+        !app.state.outage.is_known()
+    })
+    .await;
+    assert_eq!(app.get("/culture").await.status, StatusCode::OK);
+    // A request that finds the database unreachable is what starts an outage.
+    app.store.close().await;
+    assert_eq!(
+        app.get("/tags/nothing-cached").await.status,
+        StatusCode::SERVICE_UNAVAILABLE
+    );
+    assert!(app.state.outage.is_known());
     app.finish().await;
 }
 
