@@ -7,9 +7,10 @@
 //! same bundled SQLite library) and runs the page's queries directly, inside one read transaction
 //! so the page sees one consistent state of the database.
 //!
-//! It runs on the async worker that asks: the queries are indexed lookups answered from SQLite's
-//! page cache in tens of microseconds, less than rendering the template takes. In WAL mode readers
-//! never wait for the writer.
+//! The store runs it on a blocking thread (`spawn_blocking`): the queries are usually indexed
+//! lookups answered in tens of microseconds, but SQLite can wait (a lock held during WAL recovery,
+//! a slow disk), and a wait on an async worker stalls every request that worker serves, cached
+//! pages included.
 
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicBool, Ordering};
@@ -101,15 +102,18 @@ mod people_column {
 }
 
 /// How long a read waits when SQLite is briefly locked (recovering its WAL after a crash): short,
-/// because the thread waiting is one that serves requests.
+/// so that a reader gets the 503 page soon rather than a spinner.
 const BUSY_WAIT: Duration = Duration::from_millis(250);
 
 /// Read-only connections to one SQLite file, opened as needed and reused. As many exist as
-/// threads have read at the same moment: at most the number of async workers, in practice.
+/// threads have read at the same moment: at most the store's bound on concurrent page reads.
 pub(crate) struct PageReader {
     path: PathBuf,
     idle: Mutex<Vec<Connection>>,
     closed: AtomicBool,
+    /// Fault injection for tests (`TestDatabase::hold_page_reads`): while set, reads wait up to two
+    /// seconds, blocking their thread as SQLite does on a file another process holds locked.
+    held: AtomicBool,
 }
 
 impl PageReader {
@@ -118,7 +122,12 @@ impl PageReader {
             path: path.to_owned(),
             idle: Mutex::new(Vec::new()),
             closed: AtomicBool::new(false),
+            held: AtomicBool::new(false),
         }
+    }
+
+    pub(crate) fn hold(&self, held: bool) {
+        self.held.store(held, Ordering::SeqCst);
     }
 
     /// Closes the idle connections and refuses reads from now on, as a closed pool does.
@@ -147,6 +156,12 @@ impl PageReader {
     fn read<T>(&self, read: impl FnOnce(&Connection) -> StoreResult<T>) -> StoreResult<T> {
         if self.closed.load(Ordering::SeqCst) {
             return Err(StoreError::Unavailable("the database is closed".into()));
+        }
+        for _ in 0..200 {
+            if !self.held.load(Ordering::SeqCst) {
+                break;
+            }
+            std::thread::sleep(Duration::from_millis(10));
         }
         let idle = self.idle.lock().ok().and_then(|mut idle| idle.pop());
         let conn = match idle {

@@ -43,7 +43,10 @@ use crate::{PublishedLink, SitemapChunk, SynonymGroup, clean_synonym_terms};
 pub struct SqliteStore {
     pool: SqlitePool,
     /// Article pages, read without sqlx's per-connection threads (see `page_reader.rs`).
-    pages: PageReader,
+    pages: std::sync::Arc<PageReader>,
+    /// Page reads under way at once, each on a blocking thread with a connection of its own: a
+    /// flood of uncached pages queues here instead of opening hundreds of connections.
+    page_reads: tokio::sync::Semaphore,
     /// SQLite has one writer at a time. Queuing writers here, rather than letting them race for the
     /// file lock, avoids `SQLITE_BUSY` failures when a read transaction tries to become a write one.
     write_lock: Mutex<()>,
@@ -79,9 +82,17 @@ impl SqliteStore {
             .await?;
         Ok(Self {
             pool,
-            pages: PageReader::new(path),
+            pages: std::sync::Arc::new(PageReader::new(path)),
+            page_reads: tokio::sync::Semaphore::new(
+                2 * std::thread::available_parallelism().map_or(2, usize::from),
+            ),
             write_lock: Mutex::new(()),
         })
+    }
+
+    /// See [`crate::testing::TestDatabase::hold_page_reads`].
+    pub(crate) fn hold_page_reads(&self, held: bool) {
+        self.pages.hold(held);
     }
 
     async fn write_guard(&self) -> Option<MutexGuard<'_, ()>> {
@@ -2709,7 +2720,17 @@ sql_store!(
             related: u32,
             now: DateTime<Utc>,
         ) -> StoreResult<ArticlePage> {
-            self.pages.article_page(slug, related, now)
+            // On a blocking thread: SQLite calls can wait (a lock, a slow disk), and an async
+            // worker that waits stalls every request it serves, cached pages included.
+            let _reading = self
+                .page_reads
+                .acquire()
+                .await
+                .map_err(|_| StoreError::Unavailable("the database is closed".into()))?;
+            let (pages, slug) = (self.pages.clone(), slug.to_owned());
+            tokio::task::spawn_blocking(move || pages.article_page(&slug, related, now))
+                .await
+                .map_err(|e| StoreError::Unavailable(format!("page read did not finish: {e}")))?
         }
     }
 );

@@ -21,6 +21,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 /// behind by a failed test is harmless (and named `gazette_test_*`).
 pub struct TestDatabase {
     pub store: Arc<dyn Store>,
+    /// The same store, as SQLite, for fault injection.
+    sqlite: Option<Arc<SqliteStore>>,
     cleanup: Cleanup,
 }
 
@@ -68,9 +70,10 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
-                let store = SqliteStore::open(&path, 4).await?;
+                let store = Arc::new(SqliteStore::open(&path, 4).await?);
                 Ok(Self {
-                    store: Arc::new(store),
+                    store: store.clone(),
+                    sqlite: Some(store),
                     cleanup: Cleanup::File(path),
                 })
             }
@@ -87,9 +90,18 @@ impl TestDatabase {
                 let store = PostgresStore::connect(&with_database(&admin_url, &name), 4).await?;
                 Ok(Self {
                     store: Arc::new(store),
+                    sqlite: None,
                     cleanup: Cleanup::Database { admin_url, name },
                 })
             }
+        }
+    }
+
+    /// On SQLite, makes article-page reads wait (up to two seconds each) while `held`, blocking
+    /// their thread as a database locked by another process would. No effect on PostgreSQL.
+    pub fn hold_page_reads(&self, held: bool) {
+        if let Some(sqlite) = &self.sqlite {
+            sqlite.hold_page_reads(held);
         }
     }
 

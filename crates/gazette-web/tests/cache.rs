@@ -333,6 +333,53 @@ async fn a_stale_page_is_served_when_rendering_fails(backend: Backend) {
     app.finish().await;
 }
 
+/// On SQLite, a database that makes reads wait (another process holding it locked) must not stall
+/// the server: article pages are read on blocking threads, so the one async worker here keeps
+/// answering cached pages while eight uncached pages wait. Read on the worker, those eight waits
+/// (two seconds each) would come first, one after another.
+#[tokio::test(flavor = "current_thread")]
+async fn a_locked_sqlite_database_does_not_stall_cached_pages() {
+    use tower::ServiceExt;
+    let app = app(Backend::Sqlite).await;
+    app.publish_headline("Cached before the lock").await;
+    for i in 0..8 {
+        app.publish_headline(&format!("Waiting for the lock {i}"))
+            .await;
+    }
+    let cached = app.get("/war/cached-before-the-lock").await;
+    assert_eq!(cached.status, StatusCode::OK);
+    app.hold_page_reads(true);
+    let started = std::time::Instant::now();
+    let waiting: Vec<_> = (0..8)
+        .map(|i| {
+            let request = get_with(&format!("/war/waiting-for-the-lock-{i}"), &[]);
+            tokio::spawn(app.app().oneshot(request))
+        })
+        .collect();
+    // Let the uncached requests start before the cached one is asked for.
+    tokio::time::sleep(Duration::from_millis(10)).await;
+    let answer = app
+        .app()
+        .oneshot(get_with("/war/cached-before-the-lock", &[]))
+        .await
+        .unwrap();
+    let waited = started.elapsed();
+    assert_eq!(answer.status(), StatusCode::OK);
+    assert!(
+        waited < Duration::from_millis(1000),
+        "the cached page waited {waited:?} behind reads of a locked database"
+    );
+    app.hold_page_reads(false);
+    for request in waiting {
+        let status = request.await.unwrap().unwrap().status();
+        assert!(
+            status == StatusCode::OK || status == StatusCode::SERVICE_UNAVAILABLE,
+            "{status}"
+        );
+    }
+    app.finish().await;
+}
+
 /// Waits up to five seconds for `done`, for what background tasks finish on their own.
 async fn eventually(what: &str, done: impl Fn() -> bool) {
     for _ in 0..500 {

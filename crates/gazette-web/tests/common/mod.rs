@@ -321,6 +321,11 @@ impl TestApp {
             .unwrap();
     }
 
+    /// See [`TestDatabase::hold_page_reads`].
+    pub fn hold_page_reads(&self, held: bool) {
+        self.db.hold_page_reads(held);
+    }
+
     pub async fn finish(self) {
         self.db.finish().await;
     }
