@@ -27,11 +27,13 @@ pub enum SlugError {
 /// section at one of these addresses would be unreachable, so none may take it. (`/robots.txt` and
 /// `/sitemap.xml` need no entry: a slug cannot contain a dot.) Keep in step with the web router.
 pub const RESERVED_SECTION_SLUGS: &[&str] = &[
+    "api",
     "assets",
     "authors",
     "corrections",
     "feeds",
     "healthz",
+    "media",
     "newsroom",
     "pages",
     "search",

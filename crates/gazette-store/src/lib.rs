@@ -66,6 +66,19 @@ pub enum StoreError {
 }
 
 impl StoreError {
+    /// True when the database refused text it cannot hold (PostgreSQL and a NUL byte, SQLSTATE
+    /// 22021; or an encoding it cannot translate, 22P05): the request's fault, not the server's.
+    /// The web layer strips control characters at the edge; this keeps anything that slips past
+    /// a clear 400 rather than a 500.
+    pub fn is_unstorable_text(&self) -> bool {
+        match self {
+            Self::Database(sqlx::Error::Database(e)) => {
+                matches!(e.code().as_deref(), Some("22021" | "22P05"))
+            }
+            _ => false,
+        }
+    }
+
     /// True when the failure is the database being unreachable rather than the request being bad.
     pub fn is_unavailable(&self) -> bool {
         match self {

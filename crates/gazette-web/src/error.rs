@@ -36,6 +36,9 @@ impl From<StoreError> for AppError {
         match e {
             StoreError::NotFound => Self::NotFound,
             StoreError::Invalid(msg) | StoreError::Conflict(msg) => Self::BadRequest(msg),
+            e if e.is_unstorable_text() => {
+                Self::BadRequest("The text sent contains a character that cannot be stored.".into())
+            }
             e if e.is_unavailable() => {
                 tracing::warn!(error = %e, "database unavailable");
                 Self::Unavailable

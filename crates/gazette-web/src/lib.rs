@@ -7,7 +7,8 @@
 //! - [`theme`] loads templates and assets, embedded or from a folder;
 //! - [`error`] is the error type and the themed error pages; [`outage`] answers at once while the
 //!   database is known to be down;
-//! - [`security`] sets the headers every response carries;
+//! - [`security`] sets the headers every response carries; [`input`] refuses or strips control
+//!   characters at the edge;
 //! - [`changes`] follows the change log, and [`background`] starts the tasks that use it;
 //! - [`cache`] keeps rendered pages in memory; [`views`] counts reads; [`top`] ranks them;
 //! - [`search`] keeps the search index in step with the change log; [`feeds`] serves RSS, Atom,
@@ -18,6 +19,7 @@ pub mod cache;
 pub mod changes;
 pub mod error;
 pub mod feeds;
+pub mod input;
 pub mod leases;
 pub mod newsroom;
 pub mod outage;

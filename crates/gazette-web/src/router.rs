@@ -58,11 +58,15 @@ pub fn router(state: AppState) -> Router {
             state.clone(),
             crate::outage::fail_fast,
         ))
+        .layer(middleware::from_fn(crate::input::clean_input))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             render_error_pages,
         ))
-        .layer(middleware::from_fn(security_headers))
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            security_headers,
+        ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
 }
@@ -155,5 +159,34 @@ impl Future for AppFuture {
             },
             AppFuture::Stack(future) => Pin::new(future).poll(cx),
         }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use gazette_core::RESERVED_SECTION_SLUGS;
+
+    /// A section at an address the router answers itself would be unreachable (its articles
+    /// answered 404 when a section took `media`). Every first path segment this file routes must
+    /// be on the list sections are refused, so a new route cannot be forgotten there.
+    #[test]
+    fn every_first_path_segment_the_router_claims_is_reserved_for_sections() {
+        let source = include_str!("router.rs");
+        let mut checked = 0;
+        for call in [".route(\"/", ".nest(\"/"] {
+            for rest in source.split(call).skip(1) {
+                let segment = rest.split(['/', '"']).next().unwrap_or("");
+                // `/`, `/{section}` and files with a dot cannot clash with a slug.
+                if segment.is_empty() || segment.starts_with('{') || segment.contains('.') {
+                    continue;
+                }
+                checked += 1;
+                assert!(
+                    RESERVED_SECTION_SLUGS.contains(&segment),
+                    "/{segment} is routed but a section may take that address"
+                );
+            }
+        }
+        assert!(checked >= 10, "the routes were read ({checked})");
     }
 }

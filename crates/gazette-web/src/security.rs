@@ -3,7 +3,7 @@
 
 use std::sync::LazyLock;
 
-use axum::extract::Request;
+use axum::extract::{Request, State};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
@@ -29,9 +29,22 @@ pub static CONTENT_SECURITY_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
 const PERMISSIONS_POLICY: &str =
     "camera=(), microphone=(), geolocation=(), payment=(), usb=(), browsing-topics=()";
 
-pub async fn security_headers(request: Request, next: Next) -> Response {
+/// Browsers that reached an https site once keep to https for a year (no `includeSubDomains`:
+/// other hosts under the newspaper's domain may not serve https).
+const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
+
+pub async fn security_headers(
+    State(state): State<crate::AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
+    if state.config.base_url.starts_with("https://") {
+        headers
+            .entry(header::STRICT_TRANSPORT_SECURITY)
+            .or_insert(HeaderValue::from_static(STRICT_TRANSPORT_SECURITY));
+    }
     headers
         .entry(header::CONTENT_SECURITY_POLICY)
         .or_insert_with(|| CONTENT_SECURITY_POLICY.clone());

@@ -322,6 +322,7 @@ async fn bad_search_input_gets_a_clear_400_page() {
         ("/search?q=x&sort=random", "not a way to sort"),
         ("/search?q=x&page=99999", "narrow the search"),
         ("/search?q=x&page=-1", "not a page number"),
+        ("/search?q=%00%01", "control character"),
     ] {
         let page = app.get(path).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{path}");
@@ -334,7 +335,6 @@ async fn bad_search_input_gets_a_clear_400_page() {
     for path in [
         "/search?q=%22",
         "/search?q=***",
-        "/search?q=%00%01",
         "/search?q=title%3A%22x",
         "/search?q=(((",
     ] {

@@ -250,7 +250,12 @@ pub struct LoginQuery {
 /// Only newsroom addresses are followed after sign-in, never another site.
 fn safe_next(next: Option<&str>) -> String {
     match next {
-        Some(n) if n.starts_with("/newsroom") && !n.starts_with("//") && !n.contains('\\') => {
+        Some(n)
+            if n.starts_with("/newsroom")
+                && !n.starts_with("//")
+                && !n.contains('\\')
+                && !n.chars().any(char::is_control) =>
+        {
             n.to_owned()
         }
         _ => "/newsroom".to_owned(),
@@ -641,6 +646,7 @@ mod tests {
             "/newsroom/articles/3"
         );
         assert_eq!(safe_next(Some("https://evil.example/")), "/newsroom");
+        assert_eq!(safe_next(Some("/newsroom\r\nSet-Cookie: x=y")), "/newsroom");
         assert_eq!(safe_next(Some("//evil.example/newsroom")), "/newsroom");
         assert_eq!(safe_next(None), "/newsroom");
     }

@@ -207,6 +207,13 @@ pub fn layout(user: Option<&CurrentUser>, title: &str) -> minijinja::Value {
 
 /// A 303 to another newsroom page, with an optional notice shown there.
 pub fn see_other(path: &str) -> Response {
+    // `Redirect::to` panics on what a header cannot hold (a CR, LF or NUL); no address built from
+    // what a client sent may end a request that way, so such a one goes to the newsroom's home.
+    let path = if HeaderValue::from_str(path).is_ok() {
+        path
+    } else {
+        "/newsroom"
+    };
     private(Redirect::to(path).into_response())
 }
 
@@ -252,6 +259,9 @@ impl From<StoreError> for NewsroomError {
                 Self::Conflict(format!("{} already exists.", capitalise(&msg)))
             }
             StoreError::Stale(msg) => Self::Conflict(capitalise(&msg)),
+            e if e.is_unstorable_text() => {
+                Self::BadRequest("The text sent contains a character that cannot be stored.".into())
+            }
             e if e.is_unavailable() => Self::Unavailable,
             e => Self::Internal(e.to_string()),
         }
