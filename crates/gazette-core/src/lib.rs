@@ -10,6 +10,7 @@ pub mod newsroom;
 pub mod slug;
 pub mod text;
 pub mod two_factor;
+pub mod workflow;
 
 pub use article::{
     Article, ArticleStatus, ArticleSummary, Author, AuthorRef, NewArticle, Section, SectionRef,

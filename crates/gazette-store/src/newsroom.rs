@@ -94,6 +94,10 @@ pub enum NewsroomSort {
 /// Which articles the newsroom lists: every status. Empty fields do not filter.
 #[derive(Debug, Clone, Default)]
 pub struct NewsroomFilter {
+    /// Only articles this user may read who does not read everything (see
+    /// `gazette_core::workflow::may_read`): published ones, and those they started or carry their
+    /// byline.
+    pub readable_by: Option<i64>,
     pub status: Option<ArticleStatus>,
     pub section_id: Option<i64>,
     pub author_id: Option<i64>,

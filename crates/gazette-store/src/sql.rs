@@ -2104,6 +2104,13 @@ macro_rules! sql_store {
 
             async fn newsroom_articles(&self, filter: &NewsroomFilter, page: PageRequest) -> StoreResult<Page<NewsroomArticle>> {
                 let mut c = Conditions::new();
+                if let Some(user_id) = filter.readable_by {
+                    c.add(
+                        "(a.status = 'published' OR a.owner_user_id = ? OR a.id IN \
+                         (SELECT aa.article_id FROM article_authors aa JOIN users u ON u.author_id = aa.author_id WHERE u.id = ?))",
+                        Param::Int(user_id),
+                    );
+                }
                 if let Some(status) = filter.status {
                     c.add("a.status = ?", Param::Text(status.as_str().to_owned()));
                 }

@@ -1,11 +1,17 @@
 //! The article list, the editor (create, save, autosave, preview) and the workflow actions.
+//!
+//! Who may do what is decided in `gazette_core::workflow` from the article as stored; this module
+//! only turns requests into those questions and the answers into pages.
 
 use axum::Json;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
-use gazette_core::newsroom::{ArticleAction, Role, may, transition};
+use gazette_core::newsroom::{ArticleAction, may, transition};
+use gazette_core::workflow::{
+    self, Person, Refusal, RefusalKind, StoredArticle, WorkflowAction, WorkflowRequest,
+};
 use gazette_core::{Article, ArticleStatus, Language, NewArticle, Slug, markdown};
 use gazette_store::{
     ArticleWorkflow, NewsroomFilter, NewsroomSort, PageRequest, StatusChange, StoreError,
@@ -44,22 +50,38 @@ const STATUSES: [ArticleStatus; 5] = [
     ArticleStatus::Unpublished,
 ];
 
-/// True when the person wrote the article: they started it, or their byline is on it.
-pub fn is_own(user: &CurrentUser, article: &Article, workflow: &ArticleWorkflow) -> bool {
-    workflow.owner_user_id == Some(user.user.id)
-        || user
-            .user
-            .author_id
-            .is_some_and(|id| article.authors.iter().any(|a| a.id == id))
+/// The person acting, as the workflow rules see them.
+pub fn person(user: &CurrentUser) -> Person {
+    Person {
+        user_id: user.user.id,
+        role: user.user.role,
+        author_id: user.user.author_id,
+    }
 }
 
-/// Loads an article for a person and checks that they may do `action` to it.
-pub async fn authorised(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    action: ArticleAction,
-) -> NewsroomResult<(Article, ArticleWorkflow)> {
+/// The stored article, as the workflow rules see it.
+pub fn stored(article: &Article, workflow: &ArticleWorkflow) -> StoredArticle {
+    StoredArticle {
+        status: article.status,
+        owner_user_id: workflow.owner_user_id,
+        author_ids: article.authors.iter().map(|a| a.id).collect(),
+        published_at: article.published_at,
+        embargo_until: workflow.embargo_until,
+        takedown_at: workflow.takedown_at,
+    }
+}
+
+impl From<Refusal> for NewsroomError {
+    fn from(refusal: Refusal) -> Self {
+        match refusal.kind {
+            RefusalKind::Forbidden => Self::Forbidden(refusal.reason),
+            RefusalKind::Invalid => Self::BadRequest(refusal.reason),
+            RefusalKind::Conflict => Self::Conflict(refusal.reason),
+        }
+    }
+}
+
+async fn load(state: &AppState, id: i64) -> NewsroomResult<(Article, ArticleWorkflow)> {
     let article = state
         .store
         .article(id)
@@ -70,48 +92,36 @@ pub async fn authorised(
         .article_workflow(id)
         .await?
         .ok_or(NewsroomError::NotFound)?;
-    let own = is_own(user, &article, &workflow);
-    if !may(user.user.role, action, own, article.status) {
-        return Err(NewsroomError::Forbidden(refusal(
-            user.user.role,
-            action,
-            own,
-            article.status,
-        )));
-    }
     Ok((article, workflow))
 }
 
-fn refusal(role: Role, action: ArticleAction, own: bool, status: ArticleStatus) -> String {
-    let what = match action {
-        ArticleAction::Create => "create articles",
-        ArticleAction::Edit => "edit this article",
-        ArticleAction::Submit => "submit this article for review",
-        ArticleAction::Publish => "publish or schedule this article",
-        ArticleAction::Unpublish => "unpublish this article",
-        ArticleAction::ReturnToDraft => "move this article back to draft",
-        ArticleAction::Correct => "add corrections or updates",
-    };
-    let why = match (role, own) {
-        (Role::Contributor, false) | (Role::Author, false) => " It is not one of your articles.",
-        (Role::Contributor, true) if action == ArticleAction::Edit => {
-            if status == ArticleStatus::Draft {
-                ""
-            } else {
-                " Contributors can edit only their drafts; it is no longer a draft."
-            }
-        }
-        _ => " Ask an editor.",
-    };
-    format!(
-        "As {} you cannot {what}.{why}",
-        match role {
-            Role::Contributor => "a contributor",
-            Role::Author => "an author",
-            Role::Editor => "an editor",
-            Role::Admin => "an admin",
-        }
-    )
+/// Loads an article for a person and checks that they may do `action` to it.
+pub async fn authorised(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+    action: ArticleAction,
+) -> NewsroomResult<(Article, ArticleWorkflow)> {
+    let (article, workflow) = load(state, id).await?;
+    workflow::authorise(&stored(&article, &workflow), &person(user), action)?;
+    Ok((article, workflow))
+}
+
+/// Loads an article for a person who wants to read it in the newsroom.
+pub async fn readable(
+    state: &AppState,
+    user: &CurrentUser,
+    id: i64,
+) -> NewsroomResult<(Article, ArticleWorkflow)> {
+    let (article, workflow) = load(state, id).await?;
+    if !workflow::may_read(&stored(&article, &workflow), &person(user)) {
+        return Err(NewsroomError::Forbidden(
+            "This is a colleague's unpublished article. Drafts, articles in review, scheduled, \
+             embargoed and unpublished articles are open to their writers and to editors only."
+                .into(),
+        ));
+    }
+    Ok((article, workflow))
 }
 
 // ---------------------------------------------------------------- list
@@ -139,6 +149,8 @@ pub async fn list(
 ) -> NewsroomResult<Response> {
     let bad = |what: &str| NewsroomError::BadRequest(format!("Unknown {what} in the filter."));
     let filter = NewsroomFilter {
+        // The same rule as `readable`, applied in the query so that pages and counts are right.
+        readable_by: (!workflow::reads_everything(user.user.role)).then_some(user.user.id),
         status: nonempty(&query.status)
             .map(|s| ArticleStatus::parse(s).map_err(|_| bad("status")))
             .transpose()?,
@@ -438,25 +450,37 @@ async fn render_editor(
     let now = state.now();
     let mut context = minijinja::context! {};
     if let (Some(a), Some(w)) = (page.article, page.workflow) {
-        let own = is_own(user, a, w);
-        let role = user.user.role;
-        let can = |action| may(role, action, own, a.status);
+        let me = person(user);
+        let stored = stored(a, w);
+        let own = stored.is_own(&me);
+        let can = |action| may(me.role, action, own, a.status);
         let mut actions = Vec::new();
-        let mut offer = |action: ArticleAction, value: &str, label: &str, later: bool| {
-            if can(action) && transition(a.status, action, later).is_some() {
+        let mut offer = |action: WorkflowAction, value: &str, label: &str| {
+            // A button is offered when the rules would allow it with the times left as they are
+            // (and, for Schedule, some time ahead); refusals for a bad time are shown on use.
+            let request = WorkflowRequest {
+                action,
+                publish_at: Some(now + Duration::days(1)),
+                embargo_until: w.embargo_until,
+                takedown_at: w.takedown_at,
+            };
+            let refused_by_role = matches!(
+                workflow::plan_workflow(&stored, &me, &request, now),
+                Err(Refusal {
+                    kind: RefusalKind::Forbidden,
+                    ..
+                })
+            );
+            let later = action == WorkflowAction::Schedule;
+            if !refused_by_role && transition(a.status, action.article_action(), later).is_some() {
                 actions.push(minijinja::context! { value, label });
             }
         };
-        offer(ArticleAction::Submit, "submit", "Submit for review", false);
-        offer(ArticleAction::Publish, "publish", "Publish now", false);
-        offer(ArticleAction::Publish, "schedule", "Schedule", true);
-        offer(ArticleAction::Unpublish, "unpublish", "Unpublish", false);
-        offer(
-            ArticleAction::ReturnToDraft,
-            "draft",
-            "Back to draft",
-            false,
-        );
+        offer(WorkflowAction::Submit, "submit", "Submit for review");
+        offer(WorkflowAction::PublishNow, "publish", "Publish now");
+        offer(WorkflowAction::Schedule, "schedule", "Schedule");
+        offer(WorkflowAction::Unpublish, "unpublish", "Unpublish");
+        offer(WorkflowAction::ReturnToDraft, "draft", "Back to draft");
         let others = state
             .store
             .mark_editing(
@@ -483,7 +507,9 @@ async fn render_editor(
             can_edit => can(ArticleAction::Edit),
             can_correct => can(ArticleAction::Correct) && a.status == ArticleStatus::Published,
             can_schedule => can(ArticleAction::Publish),
-            can_set_takedown => can(ArticleAction::Publish) && a.status == ArticleStatus::Published,
+            can_set_takedown => me.is_editor() && a.status == ArticleStatus::Published,
+            // Sent back unchanged with the publish buttons: only editors change a takedown.
+            takedown_readonly => !me.is_editor(),
             actions,
             publish_at => input_time(if a.status == ArticleStatus::Scheduled { a.published_at } else { None }),
             embargo_until => input_time(w.embargo_until),
@@ -520,9 +546,13 @@ async fn render_editor(
     Ok(response)
 }
 
-/// A refused save re-shows the form with the message; other errors are their own pages.
+/// A refused save re-shows the form with the message; other errors are their own pages. Whether
+/// the person may edit at all is checked before, so a refusal here (bylines) keeps their text too.
 fn keeps_form(e: &NewsroomError) -> bool {
-    matches!(e, NewsroomError::BadRequest(_) | NewsroomError::Conflict(_))
+    matches!(
+        e,
+        NewsroomError::BadRequest(_) | NewsroomError::Conflict(_) | NewsroomError::Forbidden(_)
+    )
 }
 
 // ---------------------------------------------------------------- create
@@ -565,7 +595,7 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
         true,
         ArticleStatus::Draft,
     ) {
-        return Err(NewsroomError::Forbidden(refusal(
+        return Err(NewsroomError::Forbidden(workflow::refusal_reason(
             user.user.role,
             ArticleAction::Create,
             true,
@@ -669,16 +699,7 @@ pub async fn edit(
     Query(query): Query<EditQuery>,
 ) -> NewsroomResult<Response> {
     let id = article_id(&id)?;
-    let article = state
-        .store
-        .article(id)
-        .await?
-        .ok_or(NewsroomError::NotFound)?;
-    let workflow = state
-        .store
-        .article_workflow(id)
-        .await?
-        .ok_or(NewsroomError::NotFound)?;
+    let (article, workflow) = readable(&state, &user, id).await?;
     let input = EditorInput::from_article(&article, workflow.latest_revision);
     let page = EditorPage {
         article: Some(&article),
@@ -696,13 +717,14 @@ pub async fn edit(
 async fn save_input(
     state: &AppState,
     user: &CurrentUser,
-    article: &Article,
+    (article, workflow): (&Article, &ArticleWorkflow),
     input: &EditorInput,
     note: &str,
 ) -> NewsroomResult<(Article, i64)> {
     let new = input
         .to_article(state, article.status, article.published_at)
         .await?;
+    workflow::check_save(&stored(article, workflow), &person(user), &new.author_ids)?;
     let base = input.base_revision()?;
     state
         .store
@@ -736,7 +758,7 @@ pub async fn save(
         };
         return render_editor(&state, &user, page, StatusCode::OK).await;
     }
-    match save_input(&state, &user, &article, &input, "saved").await {
+    match save_input(&state, &user, (&article, &workflow), &input, "saved").await {
         Ok((saved, revision)) => {
             audit(
                 &state,
@@ -775,7 +797,7 @@ pub async fn autosave(
 ) -> Result<Json<serde_json::Value>, JsonError> {
     let PostForm { user, form } = post;
     let id = article_id(&id)?;
-    let (article, _) = authorised(&state, &user, id, ArticleAction::Edit).await?;
+    let (article, workflow) = authorised(&state, &user, id, ArticleAction::Edit).await?;
     if !matches!(
         article.status,
         ArticleStatus::Draft | ArticleStatus::InReview
@@ -787,7 +809,8 @@ pub async fn autosave(
         .into());
     }
     let input = EditorInput::from_form(&form);
-    let (_, revision) = save_input(&state, &user, &article, &input, "autosaved").await?;
+    let (_, revision) =
+        save_input(&state, &user, (&article, &workflow), &input, "autosaved").await?;
     audit(
         &state,
         &user.actor(),
@@ -824,90 +847,35 @@ pub async fn workflow(
     let id = article_id(&id)?;
     let now = state.now();
     let requested = form.text("action");
-    let action = match requested.as_str() {
-        "submit" => ArticleAction::Submit,
-        "publish" | "schedule" | "takedown" => ArticleAction::Publish,
-        "unpublish" => ArticleAction::Unpublish,
-        "draft" => ArticleAction::ReturnToDraft,
-        _ => return Err(NewsroomError::BadRequest("Unknown workflow action.".into())),
+    let action = WorkflowAction::parse(&requested)
+        .ok_or_else(|| NewsroomError::BadRequest("Unknown workflow action.".into()))?;
+    let (article, stored_workflow) = authorised(&state, &user, id, action.article_action()).await?;
+    // The form says only what is asked for; what the article is comes from the store.
+    let request = WorkflowRequest {
+        action,
+        publish_at: form.time("publish_at", "Publish at")?,
+        embargo_until: form.time("embargo_until", "Embargo")?,
+        takedown_at: form.time("takedown_at", "Takedown")?,
     };
-    let (article, workflow) = authorised(&state, &user, id, action).await?;
-    let embargo = form.time("embargo_until", "Embargo")?;
-    let takedown = form.time("takedown_at", "Takedown")?;
-    let publish_at = form.time("publish_at", "Publish at")?;
-    let mut change = StatusChange {
-        expected: article.status,
-        status: article.status,
-        published_at: article.published_at,
-        embargo_until: workflow.embargo_until,
-        takedown_at: workflow.takedown_at,
-    };
-    let bad = |m: String| NewsroomError::BadRequest(m);
-    match requested.as_str() {
-        "takedown" => {
-            if article.status != ArticleStatus::Published {
-                return Err(NewsroomError::Conflict(
-                    "Only a published article can be given a takedown time.".into(),
-                ));
-            }
-            if let Some(t) = takedown.filter(|t| *t <= now) {
-                return Err(bad(format!(
-                    "The takedown time {} has passed; use Unpublish to take it down now.",
-                    show_time(t)
-                )));
-            }
-            change.takedown_at = takedown;
-        }
-        "publish" | "schedule" => {
-            super::media::require_alt_text(&state, &article).await?;
-            // The embargo is a floor: nothing publishes before it, whatever the button.
-            let wanted = if requested == "schedule" {
-                let at = publish_at.ok_or_else(|| bad("Choose when to publish.".into()))?;
-                if at <= now {
-                    return Err(bad(format!(
-                        "{} has passed: choose a time in the future, or Publish now.",
-                        show_time(at)
-                    )));
-                }
-                at
-            } else {
-                now
-            };
-            let at = embargo.map_or(wanted, |e| e.max(wanted));
-            if let Some(t) = takedown.filter(|t| *t <= at) {
-                return Err(bad(format!(
-                    "The takedown time {} is before the article would publish.",
-                    show_time(t)
-                )));
-            }
-            let later = at > now;
-            change.status = transition(article.status, action, later).ok_or_else(|| {
-                NewsroomError::Conflict(format!(
-                    "A {} article cannot be published.",
-                    status_label(article.status).to_lowercase()
-                ))
-            })?;
-            // Republishing keeps the original date; a first publication is dated when it happens.
-            change.published_at = match (article.status, article.published_at) {
-                (ArticleStatus::Unpublished, Some(first)) if !later => Some(first),
-                _ => Some(at),
-            };
-            change.embargo_until = embargo;
-            change.takedown_at = takedown;
-        }
-        _ => {
-            change.status = transition(article.status, action, false).ok_or_else(|| {
-                NewsroomError::Conflict(format!(
-                    "A {} article cannot do that; reload to see its current state.",
-                    status_label(article.status).to_lowercase()
-                ))
-            })?;
-            if article.status == ArticleStatus::Scheduled && change.status == ArticleStatus::Draft {
-                // It never appeared: no publication date to keep.
-                change.published_at = None;
-            }
-        }
+    let plan = workflow::plan_workflow(
+        &stored(&article, &stored_workflow),
+        &person(&user),
+        &request,
+        now,
+    )?;
+    if matches!(
+        action,
+        WorkflowAction::PublishNow | WorkflowAction::Schedule
+    ) {
+        super::media::require_alt_text(&state, &article).await?;
     }
+    let change = StatusChange {
+        expected: article.status,
+        status: plan.status,
+        published_at: plan.published_at,
+        embargo_until: plan.embargo_until,
+        takedown_at: plan.takedown_at,
+    };
     let detail = match change.status {
         ArticleStatus::Scheduled => format!(
             "for {}",

@@ -5,7 +5,7 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::Duration;
 
-use super::articles::EDITING_WINDOW_MINUTES;
+use super::articles::{EDITING_WINDOW_MINUTES, readable};
 use super::auth::PostForm;
 use super::{JsonError, NewsroomError, show_time};
 use crate::AppState;
@@ -16,15 +16,8 @@ pub async fn presence(
     post: PostForm,
 ) -> Result<Json<serde_json::Value>, JsonError> {
     let id: i64 = id.trim().parse().map_err(|_| NewsroomError::NotFound)?;
-    if state
-        .store
-        .article(id)
-        .await
-        .map_err(NewsroomError::from)?
-        .is_none()
-    {
-        return Err(NewsroomError::NotFound.into());
-    }
+    // Being listed as "also editing" is for people who may read the article.
+    readable(&state, &post.user, id).await?;
     let now = state.now();
     let others = state
         .store

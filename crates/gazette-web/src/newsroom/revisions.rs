@@ -7,7 +7,7 @@ use gazette_core::text::escape_html;
 use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
-use super::articles::{EditorInput, authorised};
+use super::articles::{EditorInput, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
 use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_other, show_time};
 use crate::AppState;
@@ -22,11 +22,7 @@ pub async fn list(
     Path(id): Path<String>,
 ) -> NewsroomResult<Response> {
     let id = ids(&id)?;
-    let article = state
-        .store
-        .article(id)
-        .await?
-        .ok_or(NewsroomError::NotFound)?;
+    let (article, _) = readable(&state, &user, id).await?;
     let revisions = state.store.revisions(id).await?;
     let count = revisions.len();
     let rows: Vec<_> = revisions
@@ -111,11 +107,7 @@ pub async fn diff(
     Query(query): Query<DiffQuery>,
 ) -> NewsroomResult<Response> {
     let id = ids(&id)?;
-    let article = state
-        .store
-        .article(id)
-        .await?
-        .ok_or(NewsroomError::NotFound)?;
+    let (article, _) = readable(&state, &user, id).await?;
     let from = revision_of(&state, id, query.from.as_deref()).await?;
     let to = revision_of(&state, id, query.to.as_deref()).await?;
     let field = |label: &str, old: &str, new: &str| {
@@ -212,6 +204,12 @@ pub async fn restore(
     let new = input
         .to_article(&state, article.status, article.published_at)
         .await?;
+    // An old revision may carry bylines an author may not put back on a public article.
+    gazette_core::workflow::check_save(
+        &stored(&article, &workflow),
+        &person(&user),
+        &new.author_ids,
+    )?;
     let note = format!("restored revision {}", old.id);
     let (_, revision) = state
         .store
