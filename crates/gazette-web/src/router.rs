@@ -36,6 +36,10 @@ pub fn router(state: AppState) -> Router {
         .route("/media/{key}", get(crate::site::media::file))
         .route("/search", get(crate::site::search::search))
         .route("/robots.txt", get(feeds::robots))
+        .route(
+            "/.well-known/security.txt",
+            get(crate::site::security_txt::security_txt),
+        )
         .route("/sitemap.xml", get(feeds::sitemap_index))
         .route("/sitemaps/pages.xml", get(feeds::sitemap_pages))
         .route("/sitemaps/news.xml", get(feeds::news_sitemap))

@@ -35,6 +35,9 @@ pub struct SiteConfig {
     pub cache: CacheConfig,
     /// Take the reader's address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Where security problems are reported (`/.well-known/security.txt`): a `mailto:` or https
+    /// address. Without one, `mailto:security@` the site's host.
+    pub security_contact: Option<String>,
 }
 
 impl Default for SiteConfig {
@@ -45,6 +48,7 @@ impl Default for SiteConfig {
             top_window_days: 7,
             cache: CacheConfig::default(),
             trust_forwarded_for: false,
+            security_contact: None,
         }
     }
 }

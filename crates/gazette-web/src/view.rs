@@ -61,7 +61,19 @@ pub struct SiteContext {
     pub favicon_url: String,
     pub nav: Vec<NavItem>,
     pub footer_pages: Vec<FooterPage>,
+    /// The newspaper's channels elsewhere, as the admins set them (Telegram first: it is where
+    /// Ukrainian readers are).
+    pub social: Vec<FooterPage>,
 }
+
+/// Settings holding the site's social links, and how the footer names them.
+const SOCIAL_LINKS: &[(&str, &str)] = &[
+    ("site.social.telegram", "Telegram"),
+    ("site.social.x", "X"),
+    ("site.social.facebook", "Facebook"),
+    ("site.social.youtube", "YouTube"),
+    ("site.social.instagram", "Instagram"),
+];
 
 pub const DEFAULT_SITE_NAME: &str = "Gazette";
 
@@ -123,12 +135,27 @@ impl SiteContext {
                 title: p.title,
             })
             .collect();
+        let mut social = Vec::new();
+        for (key, title) in SOCIAL_LINKS {
+            // The newsroom accepts only https addresses here; anything else is not shown.
+            if let Some(url) = store
+                .setting(key)
+                .await?
+                .filter(|u| u.starts_with("https://"))
+            {
+                social.push(FooterPage {
+                    title: (*title).to_owned(),
+                    url,
+                });
+            }
+        }
         Ok(Self {
             name,
             tagline,
             description,
             nav,
             footer_pages,
+            social,
             ..Self::bare(state)
         })
     }
@@ -158,6 +185,7 @@ impl SiteContext {
             favicon_url: state.theme.asset_url("favicon.svg").to_owned(),
             nav: Vec::new(),
             footer_pages: Vec::new(),
+            social: Vec::new(),
         }
     }
 

@@ -223,3 +223,56 @@ async fn an_https_site_tells_browsers_to_keep_to_https(backend: Backend) {
     plain.finish().await;
     app.finish().await;
 }
+
+#[tokio::test]
+async fn security_txt_says_whom_to_tell_and_until_when() {
+    let app = TestApp::init().await;
+    let file = app.get("/.well-known/security.txt").await;
+    assert_eq!(file.status, StatusCode::OK);
+    assert!(file.header("content-type").starts_with("text/plain"));
+    assert!(
+        file.body.contains("Contact: mailto:security@news.test\n"),
+        "{}",
+        file.body
+    );
+    // A year from the (test) clock's now, in RFC 3339.
+    assert!(
+        file.body.contains("Expires: 2026-03-31T12:00:00Z\n"),
+        "{}",
+        file.body
+    );
+    assert!(
+        file.body
+            .contains("Canonical: https://news.test/.well-known/security.txt\n")
+    );
+    let mut config = TestApp::config();
+    config.security_contact = Some("https://news.test/report".into());
+    let configured = TestApp::with_config(config).await;
+    let file = configured.get("/.well-known/security.txt").await;
+    assert!(file.body.contains("Contact: https://news.test/report\n"));
+    configured.finish().await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_social_links_set_in_the_newsroom_are_in_every_page_footer() {
+    let app = TestApp::init().await;
+    app.store
+        .set_setting("site.social.telegram", "https://t.me/testdispatch")
+        .await
+        .unwrap();
+    app.store
+        .set_setting("site.social.x", "javascript:alert(1)")
+        .await
+        .unwrap();
+    app.publish_headline("Footer story").await;
+    for path in ["/", "/war", "/war/footer-story", "/no-such-page"] {
+        let page = app.get(path).await;
+        assert_eq!(
+            page.attrs(".site-footer a[rel~=me]", "href"),
+            vec!["https://t.me/testdispatch"],
+            "{path}"
+        );
+    }
+    app.finish().await;
+}

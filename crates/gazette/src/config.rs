@@ -35,6 +35,8 @@ pub struct FileConfig {
     pub purge_command: Option<String>,
     /// Take readers' addresses from X-Forwarded-For (only behind a trusted proxy).
     pub trust_forwarded_for: Option<bool>,
+    /// Where security problems are reported: `mailto:` or https (`/.well-known/security.txt`).
+    pub security_contact: Option<String>,
     /// What feeds carry: "full" articles (the default) or their "summary".
     pub feed_content: Option<String>,
     /// `[media]`: where uploaded images are kept and how large they may be.

@@ -117,6 +117,8 @@ async fn main() -> anyhow::Result<()> {
         // Logs go to stderr so stdout carries only what the command itself answers (the
         // server's address, a report), which scripts and tests read.
         .with_writer(std::io::stderr)
+        // Colour codes only for a person at a terminal, never into a log file or journal.
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
     let file = FileConfig::load(cli.common.config.as_deref())?;
@@ -274,7 +276,18 @@ async fn serve(
             purge_command: file.purge_command.clone(),
         },
         trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+        security_contact: std::env::var("GAZETTE_SECURITY_CONTACT")
+            .ok()
+            .or_else(|| file.security_contact.clone())
+            .filter(|c| !c.trim().is_empty()),
     };
+    if let Some(contact) = &config.security_contact
+        && !(contact.starts_with("mailto:") || contact.starts_with("https://"))
+    {
+        anyhow::bail!(
+            "security_contact (GAZETTE_SECURITY_CONTACT) must be a mailto: or https:// address, not {contact:?}"
+        );
+    }
     let search_dir = reindex::index_dir(&data_dir(common, &file));
     let search = Arc::new(reindex::open(&search_dir)?);
     let feed_content = match file.feed_content.as_deref() {

@@ -9,6 +9,7 @@ pub mod lists;
 pub mod media;
 pub mod pages;
 pub mod search;
+pub mod security_txt;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
