@@ -443,16 +443,20 @@ pub trait Store: Send + Sync + 'static {
     /// A counter whose window started before `window_start` starts again from this attempt.
     /// When a counter is already at its limit nothing is charged to any of them and the answer is
     /// that counter's index; otherwise `None`, and the attempt counts as a failure until
-    /// [`Store::login_succeeded`] says otherwise.
+    /// [`Store::forgive_login_failures`] or [`Store::refund_login_attempt`] says otherwise.
     async fn charge_login_attempt(
         &self,
         counters: &[LoginCounter],
         window_start: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<Option<usize>>;
-    /// After a charged attempt succeeded: the counters in `reset` go back to zero, those in
-    /// `refund` lose the one charge (their other failures stay).
-    async fn login_succeeded(&self, reset: &[String], refund: &[String]) -> StoreResult<()>;
+    /// After a charged attempt succeeded: the `forgiven` counter (that account from that browser or
+    /// address: the person's own typos) goes back to zero, and the failures it held are taken off
+    /// each counter in `also`, which were charged the same attempts.
+    async fn forgive_login_failures(&self, forgiven: &str, also: &[String]) -> StoreResult<()>;
+    /// Gives back one charge to each counter: the attempt turned out not to be a failure (a right
+    /// password still waiting for its code, or a check the server was too busy to make).
+    async fn refund_login_attempt(&self, counters: &[String]) -> StoreResult<()>;
     /// Remembers that the browser holding this token signed in as `email` (SHA-256 of the token).
     async fn remember_device(
         &self,

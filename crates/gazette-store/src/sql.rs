@@ -1860,14 +1860,32 @@ macro_rules! sql_store {
                 Ok(full)
             }
 
-            async fn login_succeeded(&self, reset: &[String], refund: &[String]) -> StoreResult<()> {
+            async fn forgive_login_failures(&self, forgiven: &str, also: &[String]) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
                 // Separate statements, not one transaction: each touches one row, so no lock is
-                // held while waiting for another.
-                for key in reset {
-                    sqlx::query("DELETE FROM login_limits WHERE key = $1").bind(key).execute(&self.pool).await?;
+                // held while waiting for another (charges lock several, in key order).
+                let failures: Option<i64> = sqlx::query("DELETE FROM login_limits WHERE key = $1 RETURNING failures")
+                    .bind(forgiven)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|row| row.try_get(0))
+                    .transpose()?;
+                let Some(failures) = failures.filter(|f| *f > 0) else {
+                    return Ok(());
+                };
+                for key in also {
+                    sqlx::query("UPDATE login_limits SET failures = CASE WHEN failures > $2 THEN failures - $2 ELSE 0 END WHERE key = $1")
+                        .bind(key)
+                        .bind(failures)
+                        .execute(&self.pool)
+                        .await?;
                 }
-                for key in refund {
+                Ok(())
+            }
+
+            async fn refund_login_attempt(&self, counters: &[String]) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                for key in counters {
                     sqlx::query("UPDATE login_limits SET failures = failures - 1 WHERE key = $1 AND failures > 0")
                         .bind(key)
                         .execute(&self.pool)

@@ -8,6 +8,7 @@ use gazette_store::Store;
 use crate::Theme;
 use crate::cache::{CacheConfig, PageCache};
 use crate::changes::ChangeFeed;
+use crate::newsroom::passwords::PasswordChecks;
 use crate::top::TopArticles;
 use crate::view::ChromeCache;
 use crate::views::ViewCounter;
@@ -34,6 +35,10 @@ pub struct SiteConfig {
     pub cache: CacheConfig,
     /// Take the reader's address from `X-Forwarded-For` (only behind a trusted proxy).
     pub trust_forwarded_for: bool,
+    /// Password checks (Argon2) run at once; each keeps a core busy.
+    pub password_checks_at_once: usize,
+    /// How long a request waits for a password check to start before it is asked to try again.
+    pub password_check_wait: std::time::Duration,
 }
 
 impl Default for SiteConfig {
@@ -44,6 +49,8 @@ impl Default for SiteConfig {
             top_window_days: 7,
             cache: CacheConfig::default(),
             trust_forwarded_for: false,
+            password_checks_at_once: PasswordChecks::default_at_once(),
+            password_check_wait: std::time::Duration::from_secs(2),
         }
     }
 }
@@ -68,12 +75,18 @@ pub struct AppState {
     pub feeds: crate::feeds::FeedOptions,
     /// Uploaded images and their files; `None` when this node has no media storage configured.
     pub media: Option<gazette_media::MediaLibrary>,
+    /// Where the newsroom checks and hashes passwords.
+    pub passwords: Arc<PasswordChecks>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, theme: Arc<Theme>, config: SiteConfig) -> Self {
         let pages = Arc::new(PageCache::new(config.cache.clone()));
         let views = Arc::new(ViewCounter::new(config.trust_forwarded_for));
+        let passwords = Arc::new(PasswordChecks::new(
+            config.password_checks_at_once,
+            config.password_check_wait,
+        ));
         Self {
             store,
             theme,
@@ -87,6 +100,7 @@ impl AppState {
             search: None,
             feeds: crate::feeds::FeedOptions::default(),
             media: None,
+            passwords,
         }
     }
 

@@ -274,6 +274,7 @@ async fn serve(
             purge_command: file.purge_command.clone(),
         },
         trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
+        ..defaults
     };
     let search_dir = reindex::index_dir(&data_dir(common, &file));
     let search = Arc::new(reindex::open(&search_dir)?);
