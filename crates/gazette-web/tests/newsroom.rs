@@ -291,6 +291,18 @@ async fn a_browser_that_signed_in_before_keeps_signing_in_when_guesses_lock_out_
         "{}",
         new_browser.text(".error")
     );
+    // A browser known for another account, or a cookie that is no device token, is a new browser.
+    app.add_user("taras@news.test", Role::Editor).await;
+    let taras = app
+        .sign_in_with("", "taras@news.test", PASSWORD, "192.0.2.202")
+        .await;
+    let other_device = taras.set_cookie("gazette_device").unwrap();
+    for cookie in [other_device.as_str(), "gazette_device=%00nonsense"] {
+        let refused = app
+            .sign_in_with(cookie, "olena@news.test", PASSWORD, "192.0.2.203")
+            .await;
+        assert_eq!(refused.status, 429, "{cookie}");
+    }
     let known = app
         .sign_in_with(&device, "olena@news.test", PASSWORD, OWNER)
         .await;

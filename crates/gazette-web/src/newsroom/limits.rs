@@ -165,15 +165,20 @@ impl Attempt {
         self.counters.iter().map(|(_, c)| c.key.clone()).collect()
     }
 
-    /// The password or code was right: this browser's or address's failures for the account are
-    /// forgiven wherever they were counted.
+    /// The password or code was right: this browser's or address's failures for the account were
+    /// the person's own typos, and are forgiven wherever they were counted.
     pub async fn succeeded(&self, state: &AppState) -> NewsroomResult<()> {
-        let mut keys = self.keys();
-        if keys.is_empty() {
-            return Ok(());
+        let (own, others): (Vec<_>, Vec<_>) = self
+            .counters
+            .iter()
+            .partition(|(kind, _)| matches!(kind, Kind::KnownBrowser | Kind::AccountFromAddress));
+        let others: Vec<String> = others.into_iter().map(|(_, c)| c.key.clone()).collect();
+        for (_, counter) in own {
+            state
+                .store
+                .forgive_login_failures(&counter.key, &others)
+                .await?;
         }
-        let forgiven = keys.remove(0);
-        state.store.forgive_login_failures(&forgiven, &keys).await?;
         Ok(())
     }
 
