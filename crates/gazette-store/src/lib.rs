@@ -33,7 +33,7 @@ pub use discovery::{
 };
 pub use media::{Media, MediaText, MediaVariant, NewMedia};
 pub use newsroom::{
-    Actor, ArticleWorkflow, AuditFilter, DueWork, FailedLogins, ListedCorrection, NewAuditEntry,
+    Actor, ArticleWorkflow, AuditFilter, DueWork, ListedCorrection, LoginCounter, NewAuditEntry,
     NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
     UserChange,
 };
@@ -451,21 +451,40 @@ pub trait Store: Send + Sync + 'static {
     /// Signs a person out everywhere; returns how many sessions ended.
     async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64>;
 
-    async fn record_login_attempt(
+    /// Charges one sign-in attempt to every counter in `counters` at once, before the password or
+    /// code is checked: counting first is what stops parallel guesses from all passing the limit.
+    /// A counter whose window started before `window_start` starts again from this attempt.
+    /// When a counter is already at its limit nothing is charged to any of them and the answer is
+    /// that counter's index; otherwise `None`, and the attempt counts as a failure until
+    /// [`Store::forgive_login_failures`] or [`Store::refund_login_attempt`] says otherwise.
+    async fn charge_login_attempt(
         &self,
+        counters: &[LoginCounter],
+        window_start: DateTime<Utc>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Option<usize>>;
+    /// After a charged attempt succeeded: the `forgiven` counter (that account from that browser or
+    /// address: the person's own typos) goes back to zero, and the failures it held are taken off
+    /// each counter in `also`, which were charged the same attempts.
+    async fn forgive_login_failures(&self, forgiven: &str, also: &[String]) -> StoreResult<()>;
+    /// Gives back one charge to each counter: the attempt turned out not to be a failure (a right
+    /// password still waiting for its code, or a check the server was too busy to make).
+    async fn refund_login_attempt(&self, counters: &[String]) -> StoreResult<()>;
+    /// Remembers that the browser holding this token signed in as `email` (SHA-256 of the token).
+    async fn remember_device(
+        &self,
+        token_hash: &str,
         email: &str,
-        address: &str,
-        success: bool,
+        expires_at: DateTime<Utc>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
-    /// Failed sign-ins since `since` for this address and from this network address, each
-    /// counted since that account's or address's last success.
-    async fn failed_logins(
+    /// Whether the browser holding this token signed in as `email` before, and not too long ago.
+    async fn known_device(
         &self,
+        token_hash: &str,
         email: &str,
-        address: &str,
-        since: DateTime<Utc>,
-    ) -> StoreResult<FailedLogins>;
+        now: DateTime<Utc>,
+    ) -> StoreResult<bool>;
 
     async fn audit(&self, entry: NewAuditEntry, now: DateTime<Utc>) -> StoreResult<()>;
     /// The audit log, newest first.

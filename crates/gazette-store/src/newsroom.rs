@@ -73,11 +73,12 @@ pub struct AuditFilter {
     pub entity: Option<String>,
 }
 
-/// Failed sign-ins within a window, counted both ways.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct FailedLogins {
-    pub for_email: u32,
-    pub from_address: u32,
+/// One count of failed sign-ins that an attempt is charged to (an account from one address, say),
+/// and how many failures it allows within the window.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct LoginCounter {
+    pub key: String,
+    pub limit: u32,
 }
 
 /// How the newsroom's article list is ordered.

@@ -25,7 +25,7 @@ use sqlx::sqlite::{
 use tokio::sync::{Mutex, MutexGuard};
 
 use crate::newsroom::{
-    Actor, ArticleWorkflow, AuditFilter, DueWork, FailedLogins, ListedCorrection, NewAuditEntry,
+    Actor, ArticleWorkflow, AuditFilter, DueWork, ListedCorrection, LoginCounter, NewAuditEntry,
     NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
     UserChange,
 };
@@ -1822,48 +1822,115 @@ macro_rules! sql_store {
                     .rows_affected())
             }
 
-            async fn record_login_attempt(&self, email: &str, address: &str, success: bool, now: DateTime<Utc>) -> StoreResult<()> {
+            async fn charge_login_attempt(&self, counters: &[LoginCounter], window_start: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<Option<usize>> {
+                let _guard = self.write_guard().await;
+                // Forget counters whose window is long over, outside the charging transaction. On
+                // PostgreSQL rows another sign-in holds are skipped: waiting for them while holding
+                // others could deadlock with it.
+                let forget = if self.backend() == Backend::Postgres {
+                    "DELETE FROM login_limits WHERE key IN \
+                     (SELECT key FROM login_limits WHERE window_start < $1 LIMIT 1000 FOR UPDATE SKIP LOCKED)"
+                } else {
+                    "DELETE FROM login_limits WHERE window_start < $1"
+                };
+                sqlx::query(forget).bind(window_start.timestamp() - 86_400).execute(&self.pool).await?;
+                // Charged in key order, so two sign-ins sharing counters lock them in the same order.
+                let mut order: Vec<usize> = (0..counters.len()).collect();
+                order.sort_by(|&a, &b| counters[a].key.cmp(&counters[b].key));
+                order.dedup_by(|a, b| counters[*a].key == counters[*b].key);
+                let mut tx = self.begin_write().await?;
+                let mut full: Option<usize> = None;
+                for index in order {
+                    let counter = &counters[index];
+                    // One statement: the row lock it takes makes parallel charges wait for each
+                    // other, and each sees the count the one before left. A stale window restarts.
+                    let failures: i64 = sqlx::query(
+                        "INSERT INTO login_limits (key, failures, window_start) VALUES ($1, 1, $2) \
+                         ON CONFLICT (key) DO UPDATE SET \
+                         failures = CASE WHEN login_limits.window_start < $3 THEN 1 ELSE login_limits.failures + 1 END, \
+                         window_start = CASE WHEN login_limits.window_start < $3 THEN $2 ELSE login_limits.window_start END \
+                         RETURNING failures",
+                    )
+                    .bind(&counter.key)
+                    .bind(now.timestamp())
+                    .bind(window_start.timestamp())
+                    .fetch_one(&mut *tx)
+                    .await?
+                    .try_get(0)?;
+                    if failures > i64::from(counter.limit) {
+                        full = Some(full.map_or(index, |f| f.min(index)));
+                    }
+                }
+                // A refused attempt is not charged anywhere: refusals must not fill other counters
+                // (an attacker stopped for one address would otherwise fill the account's count).
+                if full.is_some() {
+                    tx.rollback().await?;
+                } else {
+                    tx.commit().await?;
+                }
+                Ok(full)
+            }
+
+            async fn forgive_login_failures(&self, forgiven: &str, also: &[String]) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                // Separate statements, not one transaction: each touches one row, so no lock is
+                // held while waiting for another (charges lock several, in key order).
+                let failures: Option<i64> = sqlx::query("DELETE FROM login_limits WHERE key = $1 RETURNING failures")
+                    .bind(forgiven)
+                    .fetch_optional(&self.pool)
+                    .await?
+                    .map(|row| row.try_get(0))
+                    .transpose()?;
+                let Some(failures) = failures.filter(|f| *f > 0) else {
+                    return Ok(());
+                };
+                for key in also {
+                    sqlx::query("UPDATE login_limits SET failures = CASE WHEN failures > $2 THEN failures - $2 ELSE 0 END WHERE key = $1")
+                        .bind(key)
+                        .bind(failures)
+                        .execute(&self.pool)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            async fn refund_login_attempt(&self, counters: &[String]) -> StoreResult<()> {
+                let _guard = self.write_guard().await;
+                for key in counters {
+                    sqlx::query("UPDATE login_limits SET failures = failures - 1 WHERE key = $1 AND failures > 0")
+                        .bind(key)
+                        .execute(&self.pool)
+                        .await?;
+                }
+                Ok(())
+            }
+
+            async fn remember_device(&self, token_hash: &str, email: &str, expires_at: DateTime<Utc>, now: DateTime<Utc>) -> StoreResult<()> {
                 let _guard = self.write_guard().await;
                 let mut tx = self.begin_write().await?;
-                // A day of attempts is all rate limiting looks at; the audit log keeps the history.
-                sqlx::query("DELETE FROM login_attempts WHERE at < $1")
-                    .bind(now.timestamp() - 86_400)
-                    .execute(&mut *tx)
-                    .await?;
-                sqlx::query("INSERT INTO login_attempts (email, address, success, at) VALUES ($1, $2, $3, $4)")
-                    .bind(email.chars().take(254).collect::<String>())
-                    .bind(address)
-                    .bind(success)
-                    .bind(now.timestamp())
-                    .execute(&mut *tx)
-                    .await?;
+                sqlx::query("DELETE FROM known_devices WHERE expires_at <= $1").bind(now.timestamp()).execute(&mut *tx).await?;
+                sqlx::query(
+                    "INSERT INTO known_devices (token_hash, email, created_at, expires_at) VALUES ($1, $2, $3, $4) \
+                     ON CONFLICT (token_hash) DO UPDATE SET email = excluded.email, expires_at = excluded.expires_at",
+                )
+                .bind(token_hash)
+                .bind(email.chars().take(254).collect::<String>())
+                .bind(now.timestamp())
+                .bind(expires_at.timestamp())
+                .execute(&mut *tx)
+                .await?;
                 tx.commit().await?;
                 Ok(())
             }
 
-            async fn failed_logins(&self, email: &str, address: &str, since: DateTime<Utc>) -> StoreResult<FailedLogins> {
-                let for_email: i64 = sqlx::query(
-                    "SELECT COUNT(*) FROM login_attempts WHERE email = $1 AND success = FALSE AND at >= $2 \
-                     AND at > COALESCE((SELECT MAX(at) FROM login_attempts WHERE email = $1 AND success = TRUE), 0)",
-                )
-                .bind(email)
-                .bind(since.timestamp())
-                .fetch_one(&self.pool)
-                .await?
-                .try_get(0)?;
-                // Not reset by a success: one valid account must not unlock guessing at others.
-                let from_address: i64 = sqlx::query(
-                    "SELECT COUNT(*) FROM login_attempts WHERE address = $1 AND success = FALSE AND at >= $2",
-                )
-                .bind(address)
-                .bind(since.timestamp())
-                .fetch_one(&self.pool)
-                .await?
-                .try_get(0)?;
-                Ok(FailedLogins {
-                    for_email: u32::try_from(for_email).unwrap_or(u32::MAX),
-                    from_address: u32::try_from(from_address).unwrap_or(u32::MAX),
-                })
+            async fn known_device(&self, token_hash: &str, email: &str, now: DateTime<Utc>) -> StoreResult<bool> {
+                let found = sqlx::query("SELECT 1 FROM known_devices WHERE token_hash = $1 AND email = $2 AND expires_at > $3")
+                    .bind(token_hash)
+                    .bind(email)
+                    .bind(now.timestamp())
+                    .fetch_optional(&self.pool)
+                    .await?;
+                Ok(found.is_some())
             }
 
             async fn audit(&self, entry: NewAuditEntry, now: DateTime<Utc>) -> StoreResult<()> {

@@ -9,6 +9,7 @@ use crate::Theme;
 use crate::cache::{CacheConfig, PageCache};
 use crate::changes::ChangeFeed;
 use crate::outage::DatabaseOutage;
+use crate::newsroom::passwords::PasswordChecks;
 use crate::top::TopArticles;
 use crate::view::ChromeCache;
 use crate::views::ViewCounter;
@@ -38,6 +39,10 @@ pub struct SiteConfig {
     /// Where security problems are reported (`/.well-known/security.txt`): a `mailto:` or https
     /// address. Without one, `mailto:security@` the site's host.
     pub security_contact: Option<String>,
+    /// Password checks (Argon2) run at once; each keeps a core busy.
+    pub password_checks_at_once: usize,
+    /// How long a request waits for a password check to start before it is asked to try again.
+    pub password_check_wait: std::time::Duration,
 }
 
 impl Default for SiteConfig {
@@ -49,6 +54,8 @@ impl Default for SiteConfig {
             cache: CacheConfig::default(),
             trust_forwarded_for: false,
             security_contact: None,
+            password_checks_at_once: PasswordChecks::default_at_once(),
+            password_check_wait: std::time::Duration::from_secs(2),
         }
     }
 }
@@ -75,12 +82,18 @@ pub struct AppState {
     pub feeds: crate::feeds::FeedOptions,
     /// Uploaded images and their files; `None` when this node has no media storage configured.
     pub media: Option<gazette_media::MediaLibrary>,
+    /// Where the newsroom checks and hashes passwords.
+    pub passwords: Arc<PasswordChecks>,
 }
 
 impl AppState {
     pub fn new(store: Arc<dyn Store>, theme: Arc<Theme>, config: SiteConfig) -> Self {
         let pages = Arc::new(PageCache::new(config.cache.clone()));
         let views = Arc::new(ViewCounter::new(config.trust_forwarded_for));
+        let passwords = Arc::new(PasswordChecks::new(
+            config.password_checks_at_once,
+            config.password_check_wait,
+        ));
         Self {
             store,
             theme,
@@ -95,6 +108,7 @@ impl AppState {
             search: None,
             feeds: crate::feeds::FeedOptions::default(),
             media: None,
+            passwords,
         }
     }
 

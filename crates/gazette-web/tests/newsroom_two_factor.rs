@@ -7,10 +7,12 @@ mod common;
 
 use axum::body::Body;
 use axum::http::Request;
+use common::newsroom::encode;
 use common::newsroom::{Browser, PASSWORD};
 use common::{TestApp, TestResponse};
 use gazette_core::newsroom::Role;
 use gazette_core::two_factor::code_at;
+use gazette_store::Backend;
 
 const ADDRESS: &str = "198.51.100.40";
 
@@ -28,10 +30,19 @@ fn set_cookie(response: &TestResponse, name: &str) -> Option<String> {
 
 /// Posts the sign-in form with an e-mail address and password, as a browser would.
 async fn password_step(app: &TestApp, email: &str, password: &str) -> TestResponse {
+    password_step_from(app, email, password, ADDRESS).await
+}
+
+async fn password_step_from(
+    app: &TestApp,
+    email: &str,
+    password: &str,
+    address: &str,
+) -> TestResponse {
     let form = app
         .request(
             Request::get("/newsroom/login")
-                .header("x-forwarded-for", ADDRESS)
+                .header("x-forwarded-for", address)
                 .body(Body::empty())
                 .unwrap(),
         )
@@ -40,7 +51,7 @@ async fn password_step(app: &TestApp, email: &str, password: &str) -> TestRespon
     let token = form.attrs("input[name=login_csrf]", "value").remove(0);
     app.post_raw(
         Some(&login_cookie),
-        ADDRESS,
+        address,
         "/newsroom/login",
         &[
             ("login_csrf", &token),
@@ -66,6 +77,15 @@ async fn code_page(app: &TestApp, challenge: &str) -> TestResponse {
 
 /// Types `code` at the second step of a sign-in whose password step answered `password_ok`.
 async fn code_step(app: &TestApp, password_ok: &TestResponse, code: &str) -> TestResponse {
+    code_step_from(app, password_ok, code, ADDRESS).await
+}
+
+async fn code_step_from(
+    app: &TestApp,
+    password_ok: &TestResponse,
+    code: &str,
+    address: &str,
+) -> TestResponse {
     assert_eq!(password_ok.status, 303, "{}", password_ok.body);
     assert_eq!(password_ok.header("location"), "/newsroom/login/code");
     let challenge = set_cookie(password_ok, "gazette_2fa").expect("a second-step cookie");
@@ -74,7 +94,7 @@ async fn code_step(app: &TestApp, password_ok: &TestResponse, code: &str) -> Tes
     let csrf = page.attrs("input[name=csrf]", "value").remove(0);
     app.post_raw(
         Some(&challenge),
-        ADDRESS,
+        address,
         "/newsroom/login/code",
         &[("csrf", &csrf), ("code", code)],
     )
@@ -586,5 +606,70 @@ async fn nonsense_at_the_code_step_gets_clear_pages() {
         .post_as(&olena, "/newsroom/users/nope/two-factor/reset", &[])
         .await;
     assert_eq!(bad_id.status, 403, "people management is for admins");
+    app.finish().await;
+}
+
+// ---------------------------------------------------------------- limits on codes
+
+on_sqlite_and_postgres!(
+    wrong_codes_sent_at_once_are_checked_no_more_than_the_limit,
+    wrong_codes_from_another_address_do_not_lock_the_owner_out,
+);
+
+fn a_wrong_code(app: &TestApp, secret: &str) -> &'static str {
+    if app_code(app, secret) == "123456" {
+        "654321"
+    } else {
+        "123456"
+    }
+}
+
+async fn wrong_codes_sent_at_once_are_checked_no_more_than_the_limit(backend: Backend) {
+    let app = TestApp::on(backend, TestApp::config()).await;
+    let olena = app.signed_in("olena@news.test", Role::Author).await;
+    let (secret, _) = enrol(&app, &olena).await;
+    // Someone with the password, guessing codes in parallel from one second step.
+    let password_ok = password_step(&app, "olena@news.test", PASSWORD).await;
+    let challenge = set_cookie(&password_ok, "gazette_2fa").expect("a second-step cookie");
+    let page = code_page(&app, &challenge).await;
+    let csrf = page.attrs("input[name=csrf]", "value").remove(0);
+    let body = encode(&[("csrf", &csrf), ("code", a_wrong_code(&app, &secret))]);
+    let guesses = (0..40)
+        .map(|_| {
+            Request::post("/newsroom/login/code")
+                .header("content-type", "application/x-www-form-urlencoded")
+                .header("x-forwarded-for", ADDRESS)
+                .header("cookie", &challenge)
+                .body(Body::from(body.clone()))
+                .unwrap()
+        })
+        .collect();
+    let answers = app.all_at_once(guesses).await;
+    let checked = answers.iter().filter(|a| a.status == 401).count();
+    let refused = answers.iter().filter(|a| a.status == 429).count();
+    assert_eq!(checked + refused, 40, "each guess is refused or checked");
+    assert!(
+        checked <= 5,
+        "{checked} of 40 codes sent at once were checked; 5 may be"
+    );
+    app.finish().await;
+}
+
+async fn wrong_codes_from_another_address_do_not_lock_the_owner_out(backend: Backend) {
+    let app = TestApp::on(backend, TestApp::config()).await;
+    let olena = app.signed_in("olena@news.test", Role::Author).await;
+    let (secret, _) = enrol(&app, &olena).await;
+    let attacker = "203.0.113.66";
+    for _ in 0..5 {
+        let password_ok = password_step_from(&app, "olena@news.test", PASSWORD, attacker).await;
+        let wrong = code_step_from(&app, &password_ok, a_wrong_code(&app, &secret), attacker).await;
+        assert_eq!(wrong.status, 401);
+    }
+    let attacker_again = password_step_from(&app, "olena@news.test", PASSWORD, attacker).await;
+    assert_eq!(attacker_again.status, 429, "{}", attacker_again.body);
+
+    let password_ok = password_step(&app, "olena@news.test", PASSWORD).await;
+    let signed_in = code_step(&app, &password_ok, &app_code(&app, &secret)).await;
+    assert_eq!(signed_in.status, 303, "{}", signed_in.body);
     app.finish().await;
 }

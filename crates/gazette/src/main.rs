@@ -280,6 +280,7 @@ async fn serve(
             .ok()
             .or_else(|| file.security_contact.clone())
             .filter(|c| !c.trim().is_empty()),
+        ..defaults
     };
     if let Some(contact) = &config.security_contact
         && !(contact.starts_with("mailto:") || contact.starts_with("https://"))

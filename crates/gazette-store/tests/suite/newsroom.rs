@@ -8,8 +8,8 @@ use chrono::Duration;
 use gazette_core::ArticleStatus;
 use gazette_core::newsroom::{CorrectionKind, Email, Role, User};
 use gazette_store::{
-    Actor, AuditFilter, NewAuditEntry, NewLoginChallenge, NewSession, NewUser, PageRequest,
-    StatusChange, Store, StoreError, UserChange,
+    Actor, AuditFilter, LoginCounter, NewAuditEntry, NewLoginChallenge, NewSession, NewUser,
+    PageRequest, StatusChange, Store, StoreError, UserChange,
 };
 
 use super::{draft, newsroom, now, published};
@@ -217,57 +217,152 @@ pub async fn sessions_expire_end_and_need_an_enabled_person(store: Arc<dyn Store
     ));
 }
 
-pub async fn failed_sign_ins_are_counted_per_account_and_per_address(store: Arc<dyn Store>) {
-    let since = now() - Duration::minutes(15);
-    for minute in 0..3 {
-        store
-            .record_login_attempt(
-                "olena@news.test",
-                "203.0.113.1",
-                false,
-                now() - Duration::minutes(minute),
-            )
-            .await
-            .unwrap();
+fn counters(limits: &[(&str, u32)]) -> Vec<LoginCounter> {
+    limits
+        .iter()
+        .map(|(key, limit)| LoginCounter {
+            key: (*key).to_owned(),
+            limit: *limit,
+        })
+        .collect()
+}
+
+pub async fn sign_in_attempts_are_charged_up_to_each_limit_and_refusals_charge_nothing(
+    store: Arc<dyn Store>,
+) {
+    let window = now() - Duration::minutes(15);
+    let both = counters(&[("pair:olena", 2), ("address:203.0.113.1", 3)]);
+    for _ in 0..2 {
+        assert_eq!(
+            store
+                .charge_login_attempt(&both, window, now())
+                .await
+                .unwrap(),
+            None
+        );
     }
+    assert_eq!(
+        store
+            .charge_login_attempt(&both, window, now())
+            .await
+            .unwrap(),
+        Some(0),
+        "the pair is full"
+    );
+    // The refusal above charged nothing to the address: one more attempt fits there.
+    let address = counters(&[("address:203.0.113.1", 3)]);
+    assert_eq!(
+        store
+            .charge_login_attempt(&address, window, now())
+            .await
+            .unwrap(),
+        None
+    );
+    assert_eq!(
+        store
+            .charge_login_attempt(&address, window, now())
+            .await
+            .unwrap(),
+        Some(0)
+    );
+
+    // Both of the pair's failures were the address's too: forgiving them makes room there.
     store
-        .record_login_attempt(
-            "olena@news.test",
-            "203.0.113.1",
-            false,
-            now() - Duration::minutes(30),
-        )
-        .await
-        .unwrap();
-    store
-        .record_login_attempt("taras@news.test", "203.0.113.1", false, now())
-        .await
-        .unwrap();
-    let counted = store
-        .failed_logins("olena@news.test", "203.0.113.1", since)
+        .forgive_login_failures("pair:olena", &["address:203.0.113.1".to_owned()])
         .await
         .unwrap();
     assert_eq!(
-        (counted.for_email, counted.from_address),
-        (3, 4),
-        "older ones fall out of the window"
+        store
+            .charge_login_attempt(&both, window, now())
+            .await
+            .unwrap(),
+        None,
+        "a success forgives the pair's failures, in the pair and at the address"
     );
 
+    let later = now() + Duration::minutes(16);
+    assert_eq!(
+        store
+            .charge_login_attempt(&address, later - Duration::minutes(15), later)
+            .await
+            .unwrap(),
+        None,
+        "a new window starts again"
+    );
     store
-        .record_login_attempt(
+        .refund_login_attempt(&["address:203.0.113.1".to_owned()])
+        .await
+        .unwrap();
+    for _ in 0..3 {
+        assert_eq!(
+            store
+                .charge_login_attempt(&address, later - Duration::minutes(15), later)
+                .await
+                .unwrap(),
+            None,
+            "a refund gives back the one charge"
+        );
+    }
+}
+
+pub async fn parallel_sign_in_attempts_are_charged_one_at_a_time(store: Arc<dyn Store>) {
+    let window = now() - Duration::minutes(15);
+    let tries = (0..30).map(|i| {
+        let store = store.clone();
+        // Different orders of the same keys must not deadlock on PostgreSQL.
+        let limits = if i % 2 == 0 {
+            counters(&[("pair:taras", 5), ("account:taras", 50)])
+        } else {
+            counters(&[("account:taras", 50), ("pair:taras", 5)])
+        };
+        tokio::spawn(async move { store.charge_login_attempt(&limits, window, now()).await })
+    });
+    let tries: Vec<_> = tries.collect();
+    let mut allowed = 0;
+    for attempt in tries {
+        if attempt.await.unwrap().unwrap().is_none() {
+            allowed += 1;
+        }
+    }
+    assert_eq!(allowed, 5);
+}
+
+pub async fn a_browser_is_known_for_the_account_it_signed_in_to_until_it_expires(
+    store: Arc<dyn Store>,
+) {
+    store
+        .remember_device(
+            "device-hash",
             "olena@news.test",
-            "203.0.113.1",
-            true,
-            now() + Duration::seconds(1),
+            now() + Duration::days(90),
+            now(),
         )
         .await
         .unwrap();
-    let after = store
-        .failed_logins("olena@news.test", "203.0.113.1", since)
-        .await
-        .unwrap();
-    assert_eq!(after.for_email, 0, "a success clears the account's count");
-    assert_eq!(after.from_address, 4, "but not the address's");
+    assert!(
+        store
+            .known_device("device-hash", "olena@news.test", now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .known_device("device-hash", "taras@news.test", now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .known_device("other-hash", "olena@news.test", now())
+            .await
+            .unwrap()
+    );
+    assert!(
+        !store
+            .known_device("device-hash", "olena@news.test", now() + Duration::days(91))
+            .await
+            .unwrap()
+    );
 }
 
 pub async fn the_audit_log_is_newest_first_filtered_and_paged(store: Arc<dyn Store>) {

@@ -2,8 +2,9 @@
 //!
 //! The cookie holds a random token; the database keeps only its SHA-256, with the session's CSRF
 //! token. A sign-in always starts a new session (a token planted before sign-in is worthless
-//! after it). Sign-in attempts are counted per account and per network address over a window; past
-//! the limit the form says so plainly and stops checking passwords until the window passes.
+//! after it). Every password check is charged to the sign-in limits first (`limits.rs`: per
+//! account and address, per address, per account, per known browser); past a limit the form says
+//! so plainly and no password is checked. Checks run off the request threads (`passwords.rs`).
 
 use std::net::SocketAddr;
 
@@ -12,13 +13,12 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
 use chrono::Duration;
-use gazette_core::newsroom::{
-    Email, User, decoy_hash, hash_password, random_token, verify_password,
-};
+use gazette_core::newsroom::{Email, User, decoy_hash, random_token};
 use gazette_store::{Actor, NewSession};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
 
+use super::limits::{self, Attempt};
 use super::{FormData, NewsroomError, NewsroomResult, audit, layout, render, see_other};
 use crate::AppState;
 
@@ -26,12 +26,6 @@ pub const SESSION_COOKIE: &str = "gazette_session";
 const LOGIN_CSRF_COOKIE: &str = "gazette_login_csrf";
 /// How long a sign-in lasts.
 pub const SESSION_LIFETIME_DAYS: i64 = 7;
-/// The window over which failed sign-ins are counted.
-pub const LOGIN_WINDOW_MINUTES: i64 = 15;
-/// Failed sign-ins allowed for one account within the window.
-pub const MAX_FAILURES_PER_ACCOUNT: u32 = 5;
-/// Failed sign-ins allowed from one network address within the window.
-pub const MAX_FAILURES_PER_ADDRESS: u32 = 20;
 
 /// The signed-in person making this request.
 #[derive(Debug, Clone)]
@@ -308,49 +302,18 @@ pub async fn login_page(
     )
 }
 
-/// When sign-ins for this account or from this address have failed too often within the window,
-/// the message saying so (and the refusal is audited); checked before any password or code.
-pub(super) async fn blocked(
+/// The sign-in form again, with `error` and `status`.
+fn login_refused(
     state: &AppState,
-    email_key: &str,
-    address: &str,
-) -> NewsroomResult<Option<String>> {
-    let now = state.now();
-    let failures = state
-        .store
-        .failed_logins(
-            email_key,
-            address,
-            now - Duration::minutes(LOGIN_WINDOW_MINUTES),
-        )
-        .await?;
-    if failures.for_email < MAX_FAILURES_PER_ACCOUNT
-        && failures.from_address < MAX_FAILURES_PER_ADDRESS
-    {
-        return Ok(None);
-    }
-    let message = format!(
-        "Too many failed sign-ins {}. Wait {LOGIN_WINDOW_MINUTES} minutes and try again, or ask an admin to reset your password.",
-        if failures.for_email >= MAX_FAILURES_PER_ACCOUNT {
-            "for this account"
-        } else {
-            "from your network address"
-        }
-    );
-    audit(
-        state,
-        &Actor {
-            user_id: None,
-            name: email_key.to_owned(),
-            address: address.to_owned(),
-        },
-        "login_blocked",
-        "user",
-        None,
-        "rate limited",
-    )
-    .await;
-    Ok(Some(message))
+    headers: &HeaderMap,
+    next: &str,
+    typed_email: &str,
+    error: &str,
+    status: axum::http::StatusCode,
+) -> NewsroomResult<Response> {
+    let mut page = login_form(state, headers, next, typed_email, Some(error), None)?;
+    *page.status_mut() = status;
+    Ok(page)
 }
 
 pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomResult<Response> {
@@ -363,47 +326,50 @@ pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomR
     let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or("");
     let sent = form.get("login_csrf").unwrap_or("");
     if expected.is_empty() || !same_token(expected, sent) {
-        let mut page = login_form(
+        return login_refused(
             &state,
             &headers,
             &next,
             &typed_email,
-            Some("The sign-in form had expired. Please try again."),
-            None,
-        )?;
-        *page.status_mut() = axum::http::StatusCode::FORBIDDEN;
-        return Ok(page);
+            "The sign-in form had expired. Please try again.",
+            axum::http::StatusCode::FORBIDDEN,
+        );
     }
-    let now = state.now();
-    let email_key = typed_email.to_lowercase();
-    if let Some(message) = blocked(&state, &email_key, &address).await? {
-        let mut page = login_form(&state, &headers, &next, &typed_email, Some(&message), None)?;
-        *page.status_mut() = axum::http::StatusCode::TOO_MANY_REQUESTS;
-        return Ok(page);
-    }
+    let email_key = limits::email_key(&typed_email);
+    // Charged before the password is checked, so guesses sent at once cannot all be checked.
+    let attempt = match Attempt::begin(&state, &headers, &email_key, &address).await? {
+        Ok(attempt) => attempt,
+        Err(message) => {
+            return login_refused(
+                &state,
+                &headers,
+                &next,
+                &typed_email,
+                &message,
+                axum::http::StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
+    };
 
     let password = form.get("password").unwrap_or("");
     let found = match Email::parse(&typed_email) {
         Ok(email) => state.store.user_credentials(&email).await?,
         Err(_) => None,
     };
-    let verified = match &found {
-        Some((user, hash)) => verify_password(password, hash) && !user.disabled,
-        None => {
-            // The same work as a real check, so response times do not reveal who has an account.
-            let _ = verify_password(password, decoy_hash());
-            false
+    // The same work whether or not the account exists (a decoy hash otherwise), so response
+    // times do not reveal who has an account.
+    let hash = found
+        .as_ref()
+        .map_or(decoy_hash(), |(_, hash)| hash.as_str());
+    let matches = match state.passwords.verify(password, hash).await {
+        Ok(matches) => matches,
+        Err(e) => {
+            // Not checked is not a failure: the person may simply try again.
+            attempt.not_a_failure(&state).await?;
+            return Err(e);
         }
     };
-    // A right password of someone with two-factor is not yet a success: it must not reset the
-    // count of failures, or guessing codes would be unlimited.
-    let second_step = verified && found.as_ref().is_some_and(|(u, _)| u.two_factor);
-    if !second_step {
-        state
-            .store
-            .record_login_attempt(&email_key, &address, verified, now)
-            .await?;
-    }
+    let verified = matches && found.as_ref().is_some_and(|(user, _)| !user.disabled);
     let user = match (verified, found) {
         (true, Some((user, _))) => user,
         (_, found) => {
@@ -424,23 +390,71 @@ pub async fn login(State(state): State<AppState>, request: Request) -> NewsroomR
                 },
             )
             .await;
-            let mut page = login_form(
+            return login_refused(
                 &state,
                 &headers,
                 &next,
                 &typed_email,
-                Some("That e-mail address and password do not match an active account."),
-                None,
-            )?;
-            *page.status_mut() = axum::http::StatusCode::UNAUTHORIZED;
-            return Ok(page);
+                "That e-mail address and password do not match an active account.",
+                axum::http::StatusCode::UNAUTHORIZED,
+            );
         }
     };
 
-    if second_step {
+    if user.two_factor {
+        // A right password of someone with two-factor is not yet a success: it must not forgive
+        // earlier failures, or guessing codes would be unlimited. The code step charges its own.
+        attempt.not_a_failure(&state).await?;
         return super::two_factor::ask_for_code(&state, &user, &address, &next).await;
     }
+    attempt.succeeded(&state).await?;
     start_session(&state, &headers, &user, address, &next, "").await
+}
+
+/// Why a signed-in person's own password was not accepted.
+pub(super) enum PasswordRefused {
+    Wrong,
+    /// Too many failures: the message says how long to wait.
+    Limited(String),
+}
+
+impl PasswordRefused {
+    /// What to tell them, with `wrong` as the words for a wrong password.
+    pub(super) fn message(self, wrong: &str) -> String {
+        match self {
+            Self::Wrong => wrong.to_owned(),
+            Self::Limited(message) => message,
+        }
+    }
+}
+
+/// Checks a signed-in person's own password before a sensitive change, charged to the sign-in
+/// limits like a sign-in (so a stolen session cannot be used to guess the password).
+pub(super) async fn check_own_password(
+    state: &AppState,
+    user: &CurrentUser,
+    headers: &HeaderMap,
+    password: &str,
+) -> NewsroomResult<Result<(), PasswordRefused>> {
+    let attempt =
+        match Attempt::begin(state, headers, user.user.email.as_str(), &user.address).await? {
+            Ok(attempt) => attempt,
+            Err(message) => return Ok(Err(PasswordRefused::Limited(message))),
+        };
+    let Some((_, hash)) = state.store.user_credentials(&user.user.email).await? else {
+        return Err(NewsroomError::NotFound);
+    };
+    match state.passwords.verify(password, &hash).await {
+        Ok(true) => {
+            attempt.succeeded(state).await?;
+            Ok(Ok(()))
+        }
+        Ok(false) => Ok(Err(PasswordRefused::Wrong)),
+        Err(e) => {
+            attempt.not_a_failure(state).await?;
+            Err(e)
+        }
+    }
 }
 
 /// Signs `user` in: a new session and its cookie, then on to `next`.
@@ -490,6 +504,7 @@ pub(super) async fn start_session(
         detail,
     )
     .await;
+    let device = limits::remember_browser(state, headers, &user.email).await?;
     let mut response = see_other(next);
     let headers = response.headers_mut();
     headers.append(
@@ -501,6 +516,7 @@ pub(super) async fn start_session(
             SESSION_LIFETIME_DAYS * 86_400,
         ),
     );
+    headers.append(header::SET_COOKIE, device);
     headers.append(
         header::SET_COOKIE,
         set_cookie(state, LOGIN_CSRF_COOKIE, "", 0),
@@ -585,28 +601,24 @@ fn account_page(
 
 pub async fn change_password(
     State(state): State<AppState>,
+    headers: HeaderMap,
     post: PostForm,
 ) -> NewsroomResult<Response> {
     let user = &post.user;
     let current = post.form.get("current_password").unwrap_or("");
     let new = post.form.get("new_password").unwrap_or("");
     let repeat = post.form.get("repeat_password").unwrap_or("");
-    let Some((_, hash)) = state.store.user_credentials(&user.user.email).await? else {
-        return Err(NewsroomError::NotFound);
-    };
-    let problem = if !verify_password(current, &hash) {
-        Some("Your current password is not right.".to_owned())
-    } else if new != repeat {
-        Some("The new password and its repetition differ.".to_owned())
-    } else {
-        None
+    let problem = match check_own_password(&state, user, &headers, current).await? {
+        Err(refused) => Some(refused.message("Your current password is not right.")),
+        Ok(()) if new != repeat => Some("The new password and its repetition differ.".to_owned()),
+        Ok(()) => None,
     };
     if let Some(problem) = problem {
         let mut page = account_page(user, None, Some(&problem))?;
         *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
         return Ok(page);
     }
-    let new_hash = match hash_password(new) {
+    let new_hash = match state.passwords.hash(new).await? {
         Ok(h) => h,
         Err(e) => {
             let mut page = account_page(

@@ -13,7 +13,9 @@ pub mod articles;
 pub mod audit;
 pub mod auth;
 pub mod corrections;
+pub mod limits;
 pub mod media;
+pub mod passwords;
 pub mod people;
 pub mod presence;
 pub mod revisions;
@@ -244,6 +246,11 @@ pub enum NewsroomError {
     TooManyRequests(String),
     #[error("temporarily unavailable")]
     Unavailable,
+    /// Too many password checks are waiting already (see `passwords.rs`).
+    #[error(
+        "The newsroom is busy checking other passwords. Try again in a few seconds; nothing was changed."
+    )]
+    Busy,
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -285,7 +292,7 @@ impl NewsroomError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::Unavailable => StatusCode::SERVICE_UNAVAILABLE,
+            Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
     }
@@ -313,6 +320,7 @@ impl NewsroomError {
             Self::NotFound => "Not found",
             Self::TooManyRequests(_) => "Too many attempts",
             Self::Unavailable => "Temporarily unavailable",
+            Self::Busy => "Busy",
             Self::Internal(_) => "Something went wrong",
         }
     }
@@ -351,6 +359,11 @@ impl IntoResponse for NewsroomError {
             response
                 .headers_mut()
                 .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
+        }
+        if matches!(self, Self::Busy) {
+            response
+                .headers_mut()
+                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
         }
         response
     }

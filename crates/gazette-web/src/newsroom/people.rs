@@ -5,7 +5,7 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gazette_core::Slug;
-use gazette_core::newsroom::{Email, Permission, Role, hash_password, parse_name};
+use gazette_core::newsroom::{Email, Permission, Role, parse_name};
 use gazette_store::{NewAuthor, NewUser, StoreError, UserChange};
 use serde::Deserialize;
 
@@ -122,7 +122,11 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
         let email = Email::parse(&form.text("email")).map_err(bad)?;
         let name = parse_name(&form.text("name")).map_err(bad)?;
         let role = role_of(&form)?;
-        let password_hash = hash_password(form.get("password").unwrap_or("")).map_err(bad)?;
+        let password_hash = state
+            .passwords
+            .hash(form.get("password").unwrap_or(""))
+            .await?
+            .map_err(bad)?;
         let author_id = byline(&state, &form, &name).await?;
         Ok::<_, NewsroomError>(
             state
@@ -238,7 +242,11 @@ pub async fn reset_password(
     let PostForm { user, form } = post;
     require(&user, Permission::ManageUsers, "manage people")?;
     let id = id_of(&id)?;
-    let hash = match hash_password(form.get("password").unwrap_or("")) {
+    let hash = match state
+        .passwords
+        .hash(form.get("password").unwrap_or(""))
+        .await?
+    {
         Ok(hash) => hash,
         Err(e) => {
             return page(

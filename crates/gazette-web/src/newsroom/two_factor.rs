@@ -4,23 +4,24 @@
 //! their phone, and the site setting that requires it of everyone.
 //!
 //! The second step is a row in `login_challenges` named by a cookie: a right password of someone
-//! with two-factor gives that, not a session. Wrong codes count as failed sign-ins, with the same
-//! limits as wrong passwords.
+//! with two-factor gives that, not a session. Each code is charged to the same sign-in limits as a
+//! password, before it is checked (`limits.rs`), so codes sent at once cannot all be tried.
 
 use axum::extract::{Path, Query, Request, State};
 use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::Response;
 use chrono::Duration;
-use gazette_core::newsroom::{Permission, User, random_token, verify_password};
+use gazette_core::newsroom::{Permission, User, random_token};
 use gazette_core::two_factor::{self as totp, CodeInput};
 use gazette_store::{Actor, NewLoginChallenge};
 use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{
-    CurrentUser, PostForm, blocked, client_address, cookie, read_form, same_token, set_cookie,
-    start_session, token_hash,
+    CurrentUser, PostForm, check_own_password, client_address, cookie, read_form, same_token,
+    set_cookie, start_session, token_hash,
 };
+use super::limits::Attempt;
 use super::{NewsroomError, NewsroomResult, audit, layout, render, see_other, show_time};
 use crate::AppState;
 
@@ -167,14 +168,17 @@ pub async fn check_code(
     else {
         return expired();
     };
-    let email_key = user.email.as_str().to_owned();
-    if let Some(message) = blocked(&state, &email_key, &address).await? {
-        return code_form(
-            Some(&challenge.csrf_token),
-            Some(&message),
-            StatusCode::TOO_MANY_REQUESTS,
-        );
-    }
+    // Charged before the code is checked, so codes sent at once cannot all be tried.
+    let attempt = match Attempt::begin(&state, &headers, user.email.as_str(), &address).await? {
+        Ok(attempt) => attempt,
+        Err(message) => {
+            return code_form(
+                Some(&challenge.csrf_token),
+                Some(&message),
+                StatusCode::TOO_MANY_REQUESTS,
+            );
+        }
+    };
     let actor = Actor {
         user_id: Some(user.id),
         name: user.name.clone(),
@@ -222,10 +226,6 @@ pub async fn check_code(
         CodeInput::Invalid => None,
     };
     let Some(how) = accepted else {
-        state
-            .store
-            .record_login_attempt(&email_key, &address, false, now)
-            .await?;
         audit(
             &state,
             &actor,
@@ -245,10 +245,7 @@ pub async fn check_code(
         );
     };
     state.store.delete_login_challenge(&hash).await?;
-    state
-        .store
-        .record_login_attempt(&email_key, &address, true, now)
-        .await?;
+    attempt.succeeded(&state).await?;
     start_session(&state, &headers, &user, address, &challenge.next, &how).await
 }
 
@@ -459,36 +456,27 @@ pub async fn confirm(State(state): State<AppState>, post: PostForm) -> NewsroomR
     two_factor_page(&state, &user, shown, StatusCode::OK).await
 }
 
-/// Checks the person's password for a sensitive change, counting a wrong one as a failed
-/// sign-in (so a stolen session cannot be used to guess the password).
+/// Checks the person's password for a sensitive change; `Some` says what was wrong.
 async fn check_password(
     state: &AppState,
     user: &CurrentUser,
-    password: &str,
+    headers: &HeaderMap,
+    form: &super::FormData,
 ) -> NewsroomResult<Option<String>> {
-    let email_key = user.user.email.as_str();
-    if let Some(message) = blocked(state, email_key, &user.address).await? {
-        return Ok(Some(message));
-    }
-    let Some((_, hash)) = state.store.user_credentials(&user.user.email).await? else {
-        return Err(NewsroomError::NotFound);
-    };
-    if verify_password(password, &hash) {
-        return Ok(None);
-    }
-    state
-        .store
-        .record_login_attempt(email_key, &user.address, false, state.now())
-        .await?;
-    Ok(Some(
-        "Your password is not right; nothing was changed.".into(),
-    ))
+    let checked =
+        check_own_password(state, user, headers, form.get("password").unwrap_or("")).await?;
+    Ok(checked
+        .err()
+        .map(|refused| refused.message("Your password is not right; nothing was changed.")))
 }
 
-pub async fn disable(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+pub async fn disable(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    post: PostForm,
+) -> NewsroomResult<Response> {
     let PostForm { user, form } = post;
-    if let Some(problem) = check_password(&state, &user, form.get("password").unwrap_or("")).await?
-    {
+    if let Some(problem) = check_password(&state, &user, &headers, &form).await? {
         audit(
             &state,
             &user.actor(),
@@ -526,6 +514,7 @@ pub async fn disable(State(state): State<AppState>, post: PostForm) -> NewsroomR
 
 pub async fn new_recovery_codes(
     State(state): State<AppState>,
+    headers: HeaderMap,
     post: PostForm,
 ) -> NewsroomResult<Response> {
     let PostForm { user, form } = post;
@@ -534,8 +523,7 @@ pub async fn new_recovery_codes(
             "Recovery codes come with two-factor sign-in: set that up first.".into(),
         ));
     }
-    if let Some(problem) = check_password(&state, &user, form.get("password").unwrap_or("")).await?
-    {
+    if let Some(problem) = check_password(&state, &user, &headers, &form).await? {
         let shown = PageState {
             error: Some(problem),
             ..Default::default()

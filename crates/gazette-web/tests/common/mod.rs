@@ -19,6 +19,29 @@ use tower::ServiceExt;
 
 pub mod newsroom;
 
+/// Declares one test per database from an `async fn(Backend)`, on a runtime with two workers so
+/// that requests sent at once really run at once. The PostgreSQL ones say they were skipped when
+/// `GAZETTE_TEST_POSTGRES_URL` is not set.
+#[macro_export]
+macro_rules! on_sqlite_and_postgres {
+    ($($name:ident),* $(,)?) => {
+        mod on_sqlite {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() { super::$name(gazette_store::Backend::Sqlite).await; } )*
+        }
+        mod on_postgres {
+            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+               async fn $name() {
+                   if gazette_store::testing::postgres_url().is_none() {
+                       eprintln!("skipped: GAZETTE_TEST_POSTGRES_URL is not set");
+                       return;
+                   }
+                   super::$name(gazette_store::Backend::Postgres).await;
+               } )*
+        }
+    };
+}
+
 pub const BASE_URL: &str = "https://news.test";
 
 /// "Now" in every test: 31 March 2025, noon UTC.
@@ -92,6 +115,17 @@ impl TestResponse {
             .select(&selector)
             .filter_map(|e| e.value().attr(attribute).map(str::to_owned))
             .collect()
+    }
+
+    /// The `name=value` of a cookie this response sets with a value, if it sets one.
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all("set-cookie")
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .filter(|v| v.starts_with(&format!("{name}=")) && !v.starts_with(&format!("{name}=;")))
+            .map(|v| v.split(';').next().unwrap_or("").to_owned())
+            .next()
     }
 
     pub fn count(&self, selector: &str) -> usize {
@@ -240,25 +274,21 @@ impl TestApp {
 
     pub async fn request(&self, request: Request<Body>) -> TestResponse {
         self.settle().await;
-        let response = self
-            .router
-            .clone()
-            .oneshot(request)
-            .await
-            .expect("router answers");
-        let status = response.status();
-        let headers = response.headers().clone();
-        let bytes = response
-            .into_body()
-            .collect()
-            .await
-            .expect("body")
-            .to_bytes();
-        TestResponse {
-            status,
-            headers,
-            body: String::from_utf8_lossy(&bytes).into_owned(),
+        answer(self.router.clone(), request).await
+    }
+
+    /// Sends every request at once, each on a task of its own, and returns the answers in order.
+    pub async fn all_at_once(&self, requests: Vec<Request<Body>>) -> Vec<TestResponse> {
+        self.settle().await;
+        let tasks: Vec<_> = requests
+            .into_iter()
+            .map(|request| tokio::spawn(answer(self.router.clone(), request)))
+            .collect();
+        let mut answers = Vec::new();
+        for task in tasks {
+            answers.push(task.await.expect("request task"));
         }
+        answers
     }
 
     /// The raw body bytes of a response, for compressed bodies.
@@ -328,6 +358,23 @@ impl TestApp {
 
     pub async fn finish(self) {
         self.db.finish().await;
+    }
+}
+
+async fn answer(router: gazette_web::App, request: Request<Body>) -> TestResponse {
+    let response = router.oneshot(request).await.expect("router answers");
+    let status = response.status();
+    let headers = response.headers().clone();
+    let bytes = response
+        .into_body()
+        .collect()
+        .await
+        .expect("body")
+        .to_bytes();
+    TestResponse {
+        status,
+        headers,
+        body: String::from_utf8_lossy(&bytes).into_owned(),
     }
 }
 

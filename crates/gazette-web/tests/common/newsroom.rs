@@ -181,6 +181,58 @@ impl TestApp {
     }
 }
 
+impl TestApp {
+    /// The sign-in form's POST as a browser at `address` sends it after loading the form, with
+    /// the cookies it holds (`cookies`, `; `-separated, may be empty) and the form's CSRF cookie.
+    pub async fn sign_in_request(
+        &self,
+        cookies: &str,
+        email: &str,
+        password: &str,
+        address: &str,
+    ) -> Request<Body> {
+        let mut form = Request::get("/newsroom/login").header("x-forwarded-for", address);
+        if !cookies.is_empty() {
+            form = form.header("cookie", cookies);
+        }
+        let form = self.request(form.body(Body::empty()).unwrap()).await;
+        let login_cookie = form
+            .set_cookie("gazette_login_csrf")
+            .expect("a form cookie");
+        let token = form.attrs("input[name=login_csrf]", "value").remove(0);
+        let cookie = [cookies, &login_cookie]
+            .into_iter()
+            .filter(|c| !c.is_empty())
+            .collect::<Vec<_>>()
+            .join("; ");
+        Request::post("/newsroom/login")
+            .header("content-type", "application/x-www-form-urlencoded")
+            .header("x-forwarded-for", address)
+            .header("cookie", cookie)
+            .body(Body::from(encode(&[
+                ("login_csrf", &token),
+                ("email", email),
+                ("password", password),
+                ("next", "/newsroom"),
+            ])))
+            .unwrap()
+    }
+
+    /// Signs in through the form from a browser holding `cookies`; returns the answer to the POST.
+    pub async fn sign_in_with(
+        &self,
+        cookies: &str,
+        email: &str,
+        password: &str,
+        address: &str,
+    ) -> TestResponse {
+        let request = self
+            .sign_in_request(cookies, email, password, address)
+            .await;
+        self.request(request).await
+    }
+}
+
 pub fn encode(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
