@@ -93,8 +93,8 @@ pub fn connections_for_open_file_limit(limit: Option<u64>) -> usize {
     usize::try_from(limit.saturating_sub(reserve).max(16)).unwrap_or(16)
 }
 
-/// How many refused connections are answered at once; beyond that they are closed without an
-/// answer, as answering costs a descriptor for up to [`CLOSE_WAIT`].
+/// How many refused connections are answered at leisure at once; beyond that they get the answer
+/// in one write and are closed at once, as lingering costs a descriptor for up to [`CLOSE_WAIT`].
 const MAX_SHEDDING: usize = 64;
 /// The most a goodbye (`503`, `408`) may take: writing it, then reading what the client still
 /// sends so that closing does not reset the connection before the client has read the answer.
@@ -156,11 +156,19 @@ pub async fn serve(
                     tracing::warn!(%remote, reason = refusal.reason(), "refusing connections with 503");
                     last_warned = Some(Instant::now());
                 }
-                if let Ok(permit) = shedding.clone().try_acquire_owned() {
-                    tokio::spawn(async move {
-                        say_goodbye(stream, BUSY).await;
-                        drop(permit);
-                    });
+                match shedding.clone().try_acquire_owned() {
+                    Ok(permit) => {
+                        tokio::spawn(async move {
+                            say_goodbye(stream, BUSY).await;
+                            drop(permit);
+                        });
+                    }
+                    // Too many goodbyes under way: the answer goes out in one write that does not
+                    // wait, and the socket is closed at once. That may reset the connection, but
+                    // the client has the 503 in hand first (on Linux at least).
+                    Err(_) => {
+                        let _ = stream.try_write(BUSY);
+                    }
                 }
                 continue;
             }
