@@ -7,7 +7,13 @@
 
 mod common;
 
-use axum::body::Body;
+use std::collections::VecDeque;
+use std::pin::Pin;
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes};
 use axum::http::Request;
 use common::TestApp;
 use common::newsroom::{Browser, redirected_id};
@@ -17,6 +23,7 @@ use gazette_media::testing::{
 };
 use gazette_media::{Limits, MediaLibrary, MediaStorage};
 use gazette_store::PageRequest;
+use hyper::body::Frame;
 
 struct Site {
     app: TestApp,
@@ -60,35 +67,81 @@ fn multipart_with(
     bytes: &[u8],
     fields: &[(&str, &str)],
 ) -> Request<Body> {
-    let boundary = "gazette-test-boundary-7d1f";
-    let mut body = Vec::new();
     let mut all = vec![("csrf", browser.csrf.as_str())];
     all.extend_from_slice(fields);
-    for (name, value) in all {
+    upload_request(browser, Body::from(form_body(&all, filename, bytes)))
+}
+
+const BOUNDARY: &str = "gazette-test-boundary-7d1f";
+
+/// A multipart body: the text `fields` in order, then the file.
+fn form_body(fields: &[(&str, &str)], filename: &str, bytes: &[u8]) -> Vec<u8> {
+    let mut body = Vec::new();
+    for (name, value) in fields {
         body.extend_from_slice(
             format!(
-                "--{boundary}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"{name}\"\r\n\r\n{value}\r\n"
             )
             .as_bytes(),
         );
     }
     body.extend_from_slice(
         format!(
-            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{filename}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
         )
         .as_bytes(),
     );
     body.extend_from_slice(bytes);
-    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    body.extend_from_slice(format!("\r\n--{BOUNDARY}--\r\n").as_bytes());
+    body
+}
+
+fn upload_request(browser: &Browser, body: Body) -> Request<Body> {
     Request::post("/newsroom/media")
         .header(
             "content-type",
-            format!("multipart/form-data; boundary={boundary}"),
+            format!("multipart/form-data; boundary={BOUNDARY}"),
         )
         .header("cookie", &browser.cookie)
         .header("x-forwarded-for", &browser.address)
-        .body(Body::from(body))
+        .body(body)
         .unwrap()
+}
+
+/// A request body handed to the server 16 KB at a time, counting how much of it was taken: what
+/// a client on a real connection would have had to send.
+struct Trickle {
+    chunks: VecDeque<Bytes>,
+    taken: Arc<AtomicUsize>,
+}
+
+fn trickle(bytes: Vec<u8>) -> (Body, Arc<AtomicUsize>) {
+    let taken = Arc::new(AtomicUsize::new(0));
+    let chunks = Bytes::from(bytes)
+        .chunks(16 * 1024)
+        .map(Bytes::copy_from_slice)
+        .collect();
+    let body = Trickle {
+        chunks,
+        taken: taken.clone(),
+    };
+    (Body::new(body), taken)
+}
+
+impl hyper::body::Body for Trickle {
+    type Data = Bytes;
+    type Error = std::convert::Infallible;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        _: &mut Context<'_>,
+    ) -> Poll<Option<Result<Frame<Bytes>, Self::Error>>> {
+        let next = self.chunks.pop_front();
+        if let Some(chunk) = &next {
+            self.taken.fetch_add(chunk.len(), Ordering::SeqCst);
+        }
+        Poll::Ready(next.map(|chunk| Ok(Frame::data(chunk))))
+    }
 }
 
 async fn draft(app: &TestApp, browser: &Browser, headline: &str) -> i64 {
@@ -289,7 +342,6 @@ async fn uploads_that_are_not_safe_images_get_a_clear_400_and_store_nothing() {
         ),
         ("notes.txt", b"Just some text".to_vec(), "not an image"),
         ("cut.jpg", truncated, "truncated"),
-        ("huge.png", vec![0x89; 3 * 1024 * 1024], "at most 2 MB"),
         ("bomb.png", pixel_bomb_png(), "too many pixels"),
     ];
     for site in sites().await {
@@ -402,5 +454,133 @@ async fn a_script_upload_gets_the_markdown_to_insert_or_the_reason_as_json() {
         assert_eq!(response.status, 400);
         let answer: serde_json::Value = serde_json::from_str(&response.body).unwrap();
         assert!(answer["error"].as_str().unwrap().contains("not an image"));
+    }
+}
+
+/// An upload the server must refuse, 8 MB of it (four times the test sites' limit).
+fn big_file() -> Vec<u8> {
+    vec![0x89; 8 * 1024 * 1024]
+}
+
+async fn nothing_stored(site: &Site) {
+    assert!(site.storage.keys().await.unwrap().is_empty());
+    let stored = site.app.store.media_list(PageRequest::new(1, 10)).await;
+    assert_eq!(stored.unwrap().total, 0);
+}
+
+#[tokio::test]
+async fn an_upload_without_a_valid_token_or_session_is_refused_before_its_file_is_read() {
+    // A refusal may take the chunk holding the token and the one after; never the file.
+    let small_bound = 64 * 1024;
+    for site in sites().await {
+        let app = &site.app;
+        let editor = app.signed_in("ed@news.test", Role::Editor).await;
+
+        let (body, taken) = trickle(form_body(&[("csrf", "forged")], "a.png", &big_file()));
+        let response = app.request(upload_request(&editor, body)).await;
+        assert_eq!(response.status, 403, "{}", response.body);
+        assert!(
+            response.body.contains("security token"),
+            "{}",
+            response.body
+        );
+        let read = taken.load(Ordering::SeqCst);
+        assert!(
+            read <= small_bound,
+            "a forged upload was read to byte {read}"
+        );
+
+        // The right token, but after the file: the file arrives before anything vouches for it.
+        let mut body = form_body(&[], "a.png", &big_file());
+        body.truncate(body.len() - format!("--{BOUNDARY}--\r\n").len());
+        body.extend_from_slice(
+            format!(
+                "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n--{BOUNDARY}--\r\n",
+                editor.csrf
+            )
+            .as_bytes(),
+        );
+        let (body, taken) = trickle(body);
+        let response = app.request(upload_request(&editor, body)).await;
+        assert_eq!(response.status, 403, "{}", response.body);
+        let read = taken.load(Ordering::SeqCst);
+        assert!(
+            read <= small_bound,
+            "a file before the token was read to byte {read}"
+        );
+
+        // Signed out: sent to sign in, the upload unread.
+        let mut stranger = editor.clone();
+        stranger.cookie = "gazette_session=not-a-session".into();
+        let (body, taken) = trickle(form_body(&[("csrf", &editor.csrf)], "a.png", &big_file()));
+        let response = app.request(upload_request(&stranger, body)).await;
+        assert_eq!(response.status, 303, "{}", response.body);
+        assert!(response.header("location").starts_with("/newsroom/login"));
+        let read = taken.load(Ordering::SeqCst);
+        assert!(
+            read <= small_bound,
+            "a signed-out upload was read to byte {read}"
+        );
+        nothing_stored(&site).await;
+
+        // A script may send the token as a header, and the file first.
+        let mut request =
+            upload_request(&editor, Body::from(form_body(&[], "a.png", &png(10, 10))));
+        request
+            .headers_mut()
+            .insert("x-csrf-token", editor.csrf.parse().unwrap());
+        let response = app.request(request).await;
+        assert_eq!(response.status, 303, "{}", response.body);
+        let mut request =
+            upload_request(&editor, Body::from(form_body(&[], "a.png", &png(10, 10))));
+        request
+            .headers_mut()
+            .insert("x-csrf-token", "forged".parse().unwrap());
+        assert_eq!(app.request(request).await.status, 403);
+    }
+}
+
+#[tokio::test]
+async fn an_oversize_upload_is_refused_with_413_as_it_arrives_and_nothing_is_stored() {
+    for site in sites().await {
+        let app = &site.app;
+        let editor = app.signed_in("ed@news.test", Role::Editor).await;
+        let (body, taken) = trickle(form_body(
+            &[("csrf", &editor.csrf), ("alt", "A big one")],
+            "huge.png",
+            &big_file(),
+        ));
+        let response = app.request(upload_request(&editor, body)).await;
+        assert_eq!(response.status, 413, "{}", response.body);
+        assert!(response.body.contains("at most 2 MB"), "{}", response.body);
+        assert!(
+            response
+                .body
+                .contains("<title>File too large · Newsroom</title>"),
+            "the newsroom's own error page: {}",
+            response.body
+        );
+        let read = taken.load(Ordering::SeqCst);
+        assert!(
+            read <= 2 * 1024 * 1024 + 64 * 1024,
+            "reading went on past the limit, to byte {read}"
+        );
+        nothing_stored(&site).await;
+
+        // A script gets the reason as JSON.
+        let (body, _) = trickle(form_body(
+            &[("csrf", &editor.csrf)],
+            "huge.png",
+            &big_file(),
+        ));
+        let mut request = upload_request(&editor, body);
+        request
+            .headers_mut()
+            .insert("accept", "application/json".parse().unwrap());
+        let response = app.request(request).await;
+        assert_eq!(response.status, 413);
+        let answer: serde_json::Value = serde_json::from_str(&response.body).unwrap();
+        assert!(answer["error"].as_str().unwrap().contains("at most 2 MB"));
+        nothing_stored(&site).await;
     }
 }

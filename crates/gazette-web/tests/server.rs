@@ -1,5 +1,6 @@
 //! The server loop over real TCP connections: pages are served, a client that never finishes its
-//! request is cut off, and shutdown stops the listener.
+//! request head or body is answered 408 and cut off, connections past the limits (per address and
+//! in total) are answered 503 at once, and shutdown stops the listener.
 
 #![allow(clippy::unwrap_used)]
 
@@ -121,7 +122,7 @@ async fn pages_and_beacons_are_served_over_real_connections() {
 }
 
 #[tokio::test]
-async fn a_client_that_never_finishes_its_request_is_cut_off() {
+async fn a_client_that_never_finishes_its_request_head_is_answered_408_and_cut_off() {
     let app = TestApp::init().await;
     let running = start(
         &app,
@@ -142,9 +143,10 @@ async fn a_client_that_never_finishes_its_request_is_cut_off() {
         .await
         .expect("the server closes the connection instead of waiting for ever")
         .unwrap();
+    let rest = String::from_utf8_lossy(&rest);
     assert!(
-        !String::from_utf8_lossy(&rest).contains("200 OK"),
-        "no page for an unfinished request"
+        rest.starts_with("HTTP/1.1 408"),
+        "an unfinished request is told why it ends: {rest:?}"
     );
     assert!(started.elapsed() < Duration::from_secs(5));
 
@@ -166,5 +168,168 @@ async fn after_shutdown_the_address_takes_no_more_connections() {
     let address = running.address;
     running.stop().await;
     assert!(TcpStream::connect(address).await.is_err());
+    app.finish().await;
+}
+
+/// Opens a connection from `local` that sends `sent` and then nothing.
+async fn stalled_from(local: [u8; 4], address: SocketAddr, sent: &[u8]) -> TcpStream {
+    let socket = tokio::net::TcpSocket::new_v4().unwrap();
+    socket.bind((local, 0).into()).unwrap();
+    let mut stream = socket.connect(address).await.unwrap();
+    stream.write_all(sent).await.unwrap();
+    stream
+}
+
+const HEALTH: &str = "GET /healthz HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n";
+
+/// Asks for `/healthz` from `local` until it is served, for at most two seconds: a closed
+/// connection's place is given back when the server notices the close, a moment later.
+async fn served_again_from(local: [u8; 4], address: SocketAddr) -> bool {
+    let until = Instant::now() + Duration::from_secs(2);
+    while Instant::now() < until {
+        if exchange_from(local, address, HEALTH)
+            .await
+            .starts_with("HTTP/1.1 200")
+        {
+            return true;
+        }
+        tokio::time::sleep(Duration::from_millis(50)).await;
+    }
+    false
+}
+
+#[tokio::test]
+async fn a_request_body_that_stalls_is_answered_408_within_the_deadline() {
+    let app = TestApp::init().await;
+    let running = start(
+        &app,
+        ServerOptions {
+            body_timeout: Duration::from_millis(400),
+            ..ServerOptions::default()
+        },
+    )
+    .await;
+    // Headers promising a thousand bytes, ten of them, then nothing.
+    let mut slow = stalled_from(
+        [127, 0, 0, 1],
+        running.address,
+        b"POST /newsroom/login HTTP/1.1\r\nHost: test\r\n\
+          Content-Type: application/x-www-form-urlencoded\r\nContent-Length: 1000\r\n\r\nemail=abcd",
+    )
+    .await;
+    let started = Instant::now();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut answer))
+        .await
+        .expect("the server ends a body that stopped arriving")
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.to_ascii_lowercase().contains("connection: close"));
+    assert!(started.elapsed() < Duration::from_secs(3));
+    running.stop().await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn a_slow_body_that_keeps_arriving_earns_more_time() {
+    let app = TestApp::init().await;
+    let running = start(
+        &app,
+        ServerOptions {
+            body_timeout: Duration::from_millis(300),
+            // Each byte is worth 10 ms: the first part buys a second.
+            body_min_rate: 100,
+            ..ServerOptions::default()
+        },
+    )
+    .await;
+    let first = "email=".to_owned() + &"a".repeat(94);
+    let rest = "&password=x";
+    let head = format!(
+        "POST /newsroom/login HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\
+         Content-Type: application/x-www-form-urlencoded\r\nContent-Length: {}\r\n\r\n",
+        first.len() + rest.len()
+    );
+    let mut stream =
+        stalled_from([127, 0, 0, 1], running.address, (head + &first).as_bytes()).await;
+    // Past the base 300 ms, within the second the first hundred bytes earned.
+    tokio::time::sleep(Duration::from_millis(600)).await;
+    stream.write_all(rest.as_bytes()).await.unwrap();
+    let mut answer = Vec::new();
+    tokio::time::timeout(Duration::from_secs(5), stream.read_to_end(&mut answer))
+        .await
+        .unwrap()
+        .unwrap();
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(
+        !answer.starts_with("HTTP/1.1 408"),
+        "a body still arriving at the agreed rate is read: {answer}"
+    );
+    running.stop().await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn connections_past_the_per_address_limit_get_503_while_other_addresses_are_served() {
+    let app = TestApp::init().await;
+    let running = start(
+        &app,
+        ServerOptions {
+            max_connections_per_address: 2,
+            ..ServerOptions::default()
+        },
+    )
+    .await;
+    let crowd = [127, 0, 0, 2];
+    let mut held = vec![
+        stalled_from(crowd, running.address, b"").await,
+        stalled_from(crowd, running.address, b"").await,
+    ];
+
+    let started = Instant::now();
+    let refused = exchange_from(crowd, running.address, HEALTH).await;
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(refused.contains("Retry-After: 5"), "{refused}");
+    assert!(
+        started.elapsed() < Duration::from_secs(1),
+        "refused at once"
+    );
+
+    let other = exchange_from([127, 0, 0, 3], running.address, HEALTH).await;
+    assert!(other.starts_with("HTTP/1.1 200"), "{other}");
+
+    // A connection that closes gives its place back.
+    held.pop();
+    assert!(served_again_from(crowd, running.address).await);
+    drop(held);
+    running.stop().await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn past_the_total_connection_limit_everyone_gets_503_at_once() {
+    let app = TestApp::init().await;
+    let running = start(
+        &app,
+        ServerOptions {
+            max_connections: 2,
+            ..ServerOptions::default()
+        },
+    )
+    .await;
+    let held = vec![
+        stalled_from([127, 0, 0, 2], running.address, b"").await,
+        stalled_from([127, 0, 0, 3], running.address, b"").await,
+    ];
+    let started = Instant::now();
+    let refused = exchange_from([127, 0, 0, 4], running.address, HEALTH).await;
+    assert!(refused.starts_with("HTTP/1.1 503"), "{refused}");
+    assert!(refused.contains("Retry-After"), "{refused}");
+    assert!(started.elapsed() < Duration::from_secs(1));
+
+    drop(held);
+    assert!(served_again_from([127, 0, 0, 4], running.address).await);
+    running.stop().await;
     app.finish().await;
 }

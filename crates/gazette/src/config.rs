@@ -39,6 +39,16 @@ pub struct FileConfig {
     pub security_contact: Option<String>,
     /// What feeds carry: "full" articles (the default) or their "summary".
     pub feed_content: Option<String>,
+    /// Seconds a request's line and headers may take to arrive (408 after).
+    pub header_timeout_seconds: Option<u64>,
+    /// Seconds a request body may take to arrive, before the extra time its bytes earn (408 after).
+    pub body_timeout_seconds: Option<u64>,
+    /// Kilobytes per second a slow body must keep up: each such kilobyte adds a second.
+    pub body_min_kb_per_second: Option<u64>,
+    /// Connections served at once (503 past it); derived from the open-file limit by default.
+    pub max_connections: Option<usize>,
+    /// Connections served at once from one client address; 0 for no limit (behind a proxy).
+    pub max_connections_per_address: Option<usize>,
     /// `[media]`: where uploaded images are kept and how large they may be.
     pub media: Option<crate::media::MediaFileConfig>,
 }

@@ -321,13 +321,14 @@ async fn serve(
     if base_url != format!("http://{bind}") {
         announce(&format!("Public address: {base_url}/"));
     }
-    gazette_web::server::serve(
-        listener,
-        app,
-        gazette_web::server::ServerOptions::default(),
-        shutdown_signal(),
-    )
-    .await;
+    let server = server_options(&file);
+    tracing::info!(
+        max_connections = server.max_connections,
+        max_connections_per_address = server.max_connections_per_address,
+        open_file_limit = gazette_web::server::open_file_limit(),
+        "connection limits"
+    );
+    gazette_web::server::serve(listener, app, server, shutdown_signal()).await;
     // Views counted since the last flush would otherwise be lost with the process.
     match state.views.flush(store.as_ref()).await {
         Ok(n) if n > 0 => tracing::info!(views = n, "saved view counts"),
@@ -339,6 +340,29 @@ async fn serve(
     store.close().await;
     announce("Gazette stopped.");
     Ok(())
+}
+
+/// The server's timeouts and connection limits from the configuration file, over the defaults.
+fn server_options(file: &FileConfig) -> gazette_web::server::ServerOptions {
+    let defaults = gazette_web::server::ServerOptions::default();
+    let seconds = |value: Option<u64>, default: Duration| {
+        // Zero would refuse every request: at least a second.
+        value.map_or(default, |s| Duration::from_secs(s.max(1)))
+    };
+    gazette_web::server::ServerOptions {
+        header_read_timeout: seconds(file.header_timeout_seconds, defaults.header_read_timeout),
+        body_timeout: seconds(file.body_timeout_seconds, defaults.body_timeout),
+        body_min_rate: file
+            .body_min_kb_per_second
+            .map_or(defaults.body_min_rate, |kb| kb.saturating_mul(1024)),
+        max_connections: file
+            .max_connections
+            .map_or(defaults.max_connections, |n| n.max(1)),
+        max_connections_per_address: file
+            .max_connections_per_address
+            .unwrap_or(defaults.max_connections_per_address),
+        ..defaults
+    }
 }
 
 /// Resolves on Ctrl-C or SIGTERM; in-flight requests then finish before the process exits.

@@ -170,7 +170,7 @@
     data.append("csrf", csrf.value);
     data.append("file", files[0]);
     say("Uploading " + files[0].name + "…");
-    fetch("/newsroom/media", { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json" } })
+    fetch("/newsroom/media", { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRF-Token": csrf.value } })
       .then(function (response) { return response.json(); })
       .then(function (answer) {
         if (answer.error) { say(answer.error); return; }

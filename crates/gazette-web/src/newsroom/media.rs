@@ -2,8 +2,13 @@
 //! edit their alt text, caption and credit, and choose an article's featured image. Processing and
 //! storage are `gazette-media`'s; this module is forms and pages.
 
-use axum::extract::{DefaultBodyLimit, Multipart, Path, Query, State};
-use axum::http::{HeaderMap, header};
+use std::pin::Pin;
+use std::task::{Context, Poll};
+
+use axum::body::{Body, Bytes};
+use axum::extract::multipart::{Field, MultipartError};
+use axum::extract::{DefaultBodyLimit, FromRequest, Multipart, Path, Query, State};
+use axum::http::{HeaderMap, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{MethodRouter, post};
 use gazette_core::Article;
@@ -115,28 +120,47 @@ pub async fn list(
     )
 }
 
-/// The largest upload body read at all; the library's own limit (25 MB by default) is checked
-/// first and answered with a clear message.
+/// A backstop on the whole upload body. Reading stops long before it: at the library's own limit
+/// (25 MB by default, at most 60) for the file, and at [`MAX_TEXT_BYTES`] for each of at most
+/// [`MAX_PARTS`] other fields.
 const UPLOAD_BODY_LIMIT: usize = 64 * 1024 * 1024;
+
+/// Parts an upload form may have; ours has six.
+const MAX_PARTS: usize = 16;
+/// The longest text field (alt text, caption, credit).
+const MAX_TEXT_BYTES: usize = 16 * 1024;
+/// The longest security token read; real ones are far shorter.
+const MAX_TOKEN_BYTES: usize = 256;
+/// Scripts may send the form's token in this header instead of as its first field.
+pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The upload route, with room in the body for the largest accepted file.
 pub fn upload_route() -> MethodRouter<AppState> {
     post(upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
 }
 
-/// Takes a multipart form: `csrf`, `file`, and optionally `alt`, `caption`, `credit`. Answers JSON
-/// to scripts (`Accept: application/json`), and otherwise sends the browser back to the library.
+/// Takes a multipart form: `csrf` first (or the `X-CSRF-Token` header), then `file`, and
+/// optionally `alt`, `caption`, `credit` and `feature_on`. Answers JSON to scripts
+/// (`Accept: application/json`), and otherwise sends the browser back to the library.
 pub async fn upload(
     State(state): State<AppState>,
     user: CurrentUser,
-    headers: HeaderMap,
-    mut multipart: Multipart,
+    request: axum::extract::Request,
 ) -> Response {
-    let wants_json = headers
+    let wants_json = request
+        .headers()
         .get(header::ACCEPT)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.contains("application/json"));
-    match receive(&state, &user, &mut multipart).await {
+    let headers = request.headers().clone();
+    let request = request.map(|body| Body::new(Paced::new(body)));
+    let received = match Multipart::from_request(request, &state).await {
+        Ok(mut multipart) => receive(&state, &user, &headers, &mut multipart).await,
+        Err(_) => Err(NewsroomError::BadRequest(
+            "Send the image with the upload form (multipart/form-data).".into(),
+        )),
+    };
+    match received {
         Ok((media, _)) if wants_json => axum::Json(serde_json::json!({
             "id": media.id,
             "markdown": markdown(&media),
@@ -154,60 +178,179 @@ pub async fn upload(
     }
 }
 
+/// A request body handed out one chunk per poll. The multipart parser (multer) reads its input
+/// until the input has nothing ready, so on a fast connection it would take in the whole upload
+/// before the handler has looked at the first field — the token, or a size already over the
+/// limit. Given one chunk at a time, it holds at most a chunk more than the handler has asked for.
+struct Paced {
+    inner: Body,
+    just_gave: bool,
+}
+
+impl Paced {
+    fn new(inner: Body) -> Self {
+        Self {
+            inner,
+            just_gave: false,
+        }
+    }
+}
+
+impl hyper::body::Body for Paced {
+    type Data = Bytes;
+    type Error = axum::Error;
+
+    fn poll_frame(
+        mut self: Pin<&mut Self>,
+        cx: &mut Context<'_>,
+    ) -> Poll<Option<Result<hyper::body::Frame<Bytes>, Self::Error>>> {
+        if std::mem::take(&mut self.just_gave) {
+            // Not waiting on anything: the parser is polled again as soon as it has used what
+            // it got, and then receives the next chunk.
+            cx.waker().wake_by_ref();
+            return Poll::Pending;
+        }
+        let polled = Pin::new(&mut self.inner).poll_frame(cx);
+        if matches!(polled, Poll::Ready(Some(Ok(_)))) {
+            self.just_gave = true;
+        }
+        polled
+    }
+
+    fn is_end_stream(&self) -> bool {
+        self.inner.is_end_stream()
+    }
+
+    fn size_hint(&self) -> hyper::body::SizeHint {
+        self.inner.size_hint()
+    }
+}
+
+fn forged() -> NewsroomError {
+    NewsroomError::Forbidden(
+        "This form has expired or did not come from the newsroom (its security token does not match). \
+         Go back, reload the page and try again."
+            .into(),
+    )
+}
+
+fn too_large(max_bytes: usize) -> NewsroomError {
+    NewsroomError::TooLarge(format!(
+        "Images may be at most {} MB, and this file is larger. Make it smaller (or export it at a \
+         lower quality) and upload it again.",
+        max_bytes / (1024 * 1024)
+    ))
+}
+
+/// Reads an upload as it arrives, and stops at the first thing wrong with it. The body is never
+/// read before the session (the `CurrentUser` extractor) and the form's token are checked, which
+/// is why the token must come first: a file part arriving before it is refused unread. The file
+/// is counted as it arrives and refused as soon as it passes the limit, so no more than the limit
+/// is ever held in memory.
 async fn receive(
     state: &AppState,
     user: &CurrentUser,
+    headers: &HeaderMap,
     multipart: &mut Multipart,
 ) -> NewsroomResult<(Media, Option<i64>)> {
     let library = library(state)?;
-    let too_big = || {
-        NewsroomError::BadRequest(format!(
-            "The upload could not be read: it may be larger than {} MB, or it was interrupted.",
-            library.limits().max_bytes / (1024 * 1024)
-        ))
+    let max_bytes = library.limits().max_bytes;
+    let unreadable = |e: MultipartError| {
+        if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
+            too_large(max_bytes)
+        } else {
+            NewsroomError::BadRequest(
+                "The upload could not be read: it was interrupted, or it is not an upload form."
+                    .into(),
+            )
+        }
     };
-    let mut csrf = String::new();
-    let mut feature_on = String::new();
+    let declared = headers
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok()?.parse::<usize>().ok())
+        .unwrap_or(0);
+    let valid = |token: &str| !token.is_empty() && same_token(token, &user.csrf);
+    let mut verified = match headers.get(CSRF_HEADER) {
+        Some(token) if valid(token.to_str().unwrap_or("")) => true,
+        Some(_) => return Err(forged()),
+        None => false,
+    };
+    let mut feature_on = None;
     let mut file: Option<(String, Vec<u8>)> = None;
     let mut details = ImageDetails {
         created_by: Some(user.user.id),
         ..ImageDetails::default()
     };
-    while let Some(field) = multipart.next_field().await.map_err(|_| too_big())? {
+    let mut parts = 0;
+    while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
+        parts += 1;
+        if parts > MAX_PARTS {
+            return Err(NewsroomError::BadRequest(
+                "The upload form has too many fields.".into(),
+            ));
+        }
         let name = field.name().unwrap_or("").to_owned();
-        if name == "file" {
-            let filename = field.file_name().unwrap_or("").to_owned();
-            let bytes = field.bytes().await.map_err(|_| too_big())?;
-            file = Some((filename, bytes.to_vec()));
+        if !verified {
+            // Nothing but the token is read before the token is checked.
+            if name != "csrf" {
+                return Err(forged());
+            }
+            let token = read_text(&mut field, MAX_TOKEN_BYTES, unreadable)
+                .await
+                .map_err(|_| forged())?;
+            if !valid(&token) {
+                return Err(forged());
+            }
+            verified = true;
             continue;
         }
-        let text = field.text().await.map_err(|_| too_big())?;
+        if name == "file" {
+            if file.is_some() {
+                return Err(NewsroomError::BadRequest(
+                    "Upload one file at a time.".into(),
+                ));
+            }
+            let filename = field.file_name().unwrap_or("").to_owned();
+            // The declared length, never more than the limit, saves regrowing for honest clients.
+            let mut bytes = Vec::with_capacity(declared.min(max_bytes));
+            while let Some(chunk) = field.chunk().await.map_err(unreadable)? {
+                let needed = bytes.len() + chunk.len();
+                if needed > max_bytes {
+                    return Err(too_large(max_bytes));
+                }
+                if needed > bytes.capacity() {
+                    // Doubling, but never past the limit: the buffer stays within it.
+                    let target = (bytes.capacity() * 2).clamp(needed, max_bytes);
+                    bytes.reserve_exact(target - bytes.len());
+                }
+                bytes.extend_from_slice(&chunk);
+            }
+            file = Some((filename, bytes));
+            continue;
+        }
+        let text = read_text(&mut field, MAX_TEXT_BYTES, unreadable).await?;
         match name.as_str() {
-            "csrf" => csrf = text,
-            "feature_on" => feature_on = text,
+            // Uploaded from the editor: the image becomes that article's featured image, if the
+            // person may edit it — checked as the field arrives, before the file is read.
+            "feature_on" => {
+                feature_on = match text.trim() {
+                    "" => None,
+                    raw => {
+                        let id: i64 = raw.parse().map_err(|_| NewsroomError::NotFound)?;
+                        authorised(state, user, id, ArticleAction::Edit).await?;
+                        Some(id)
+                    }
+                };
+            }
             "alt" => details.alt = text,
             "caption" => details.caption = text,
             "credit" => details.credit = text,
             _ => {}
         }
     }
-    if csrf.is_empty() || !same_token(&csrf, &user.csrf) {
-        return Err(NewsroomError::Forbidden(
-            "This form has expired or did not come from the newsroom (its security token does not match). \
-             Go back, reload the page and try again."
-                .into(),
-        ));
+    if !verified {
+        return Err(forged());
     }
-    // Uploaded from the editor: the image becomes that article's featured image, if the person
-    // may edit it (checked before anything is stored).
-    let feature_on = match feature_on.trim() {
-        "" => None,
-        raw => {
-            let id: i64 = raw.parse().map_err(|_| NewsroomError::NotFound)?;
-            authorised(state, user, id, ArticleAction::Edit).await?;
-            Some(id)
-        }
-    };
     let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
         return Err(NewsroomError::BadRequest(
             "Choose an image file to upload.".into(),
@@ -243,6 +386,26 @@ async fn receive(
         changed(state).await;
     }
     Ok((media, feature_on))
+}
+
+/// A text field of at most `max` bytes, read as it arrives.
+async fn read_text(
+    field: &mut Field<'_>,
+    max: usize,
+    unreadable: impl Fn(MultipartError) -> NewsroomError,
+) -> NewsroomResult<String> {
+    let mut bytes = Vec::new();
+    while let Some(chunk) = field.chunk().await.map_err(&unreadable)? {
+        if bytes.len() + chunk.len() > max {
+            return Err(NewsroomError::BadRequest(format!(
+                "A text field of the upload is longer than {} KB.",
+                max / 1024
+            )));
+        }
+        bytes.extend_from_slice(&chunk);
+    }
+    String::from_utf8(bytes)
+        .map_err(|_| NewsroomError::BadRequest("A text field of the upload is not UTF-8.".into()))
 }
 
 pub async fn update(

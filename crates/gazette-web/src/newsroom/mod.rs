@@ -244,6 +244,9 @@ pub enum NewsroomError {
     NotFound,
     #[error("{0}")]
     TooManyRequests(String),
+    /// An upload over the size limit, refused as its bytes arrived.
+    #[error("{0}")]
+    TooLarge(String),
     #[error("temporarily unavailable")]
     Unavailable,
     /// Too many password checks are waiting already (see `passwords.rs`).
@@ -292,6 +295,7 @@ impl NewsroomError {
             Self::Conflict(_) => StatusCode::CONFLICT,
             Self::NotFound => StatusCode::NOT_FOUND,
             Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
+            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
             Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
             Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
         }
@@ -319,6 +323,7 @@ impl NewsroomError {
             Self::Conflict(_) => "Changed by someone else",
             Self::NotFound => "Not found",
             Self::TooManyRequests(_) => "Too many attempts",
+            Self::TooLarge(_) => "File too large",
             Self::Unavailable => "Temporarily unavailable",
             Self::Busy => "Busy",
             Self::Internal(_) => "Something went wrong",
