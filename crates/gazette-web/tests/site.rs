@@ -395,17 +395,15 @@ async fn section_pages_are_paginated_with_prev_and_next_links() {
 #[tokio::test]
 async fn a_page_number_that_is_not_a_number_is_a_clear_400() {
     let app = TestApp::init().await;
-    for query in [
-        "?page=abc",
-        "?page=0",
-        "?page=-1",
-        "?page=99999999999",
-        "?page=%00",
-    ] {
+    for query in ["?page=abc", "?page=0", "?page=-1", "?page=99999999999"] {
         let page = app.get(&format!("/war{query}")).await;
         assert_eq!(page.status, StatusCode::BAD_REQUEST, "{query}");
         assert!(page.text("main").contains("page number"), "{query}");
     }
+    // Refused at the edge, before the page number is read.
+    let nul = app.get("/war?page=%00").await;
+    assert_eq!(nul.status, StatusCode::BAD_REQUEST);
+    assert!(nul.text("main").contains("control character"));
     app.finish().await;
 }
 
