@@ -9,8 +9,18 @@ pub async fn spawn_all(state: &AppState) {
     if let Err(e) = state.changes.poke(state.store.as_ref()).await {
         tracing::warn!(error = %e, "cannot read the change log at start; the poller will retry");
     }
-    tokio::spawn(state.changes.clone().run_poller(state.store.clone()));
-    tokio::spawn(state.changes.clone().run_listener(state.store.clone()));
+    tokio::spawn(
+        state
+            .changes
+            .clone()
+            .run_poller(state.store.clone(), state.outage.clone()),
+    );
+    tokio::spawn(
+        state
+            .changes
+            .clone()
+            .run_listener(state.store.clone(), state.outage.clone()),
+    );
     tokio::spawn(crate::cache::follow_changes(state.clone()));
     tokio::spawn(crate::top::refresh_periodically(state.clone()));
     tokio::spawn(crate::views::flush_periodically(state.clone()));

@@ -18,6 +18,8 @@ use std::time::Duration;
 use gazette_store::{Change, ChangeSignal, Store, StoreResult};
 use tokio::sync::watch;
 
+use crate::outage::DatabaseOutage;
+
 /// How often the log is polled for changes made elsewhere.
 pub const POLL_INTERVAL: Duration = Duration::from_millis(250);
 /// Largest batch of changes handed to a consumer at once.
@@ -54,7 +56,8 @@ impl ChangeFeed {
 
     /// Polls the log until the process ends. A database that is down is retried quietly; the
     /// feed resumes where it was when the database returns.
-    pub async fn run_poller(self, store: Arc<dyn Store>) {
+    /// A failure to reach the database starts `outage`, so readers stop waiting for it at once.
+    pub async fn run_poller(self, store: Arc<dyn Store>, outage: Arc<DatabaseOutage>) {
         let mut interval = tokio::time::interval(POLL_INTERVAL);
         interval.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
         let mut failing = false;
@@ -66,11 +69,15 @@ impl ChangeFeed {
                     failing = false;
                 }
                 Ok(()) => {}
-                Err(e) if !failing => {
-                    tracing::warn!(error = %e, "cannot read the change log; will retry");
-                    failing = true;
+                Err(e) => {
+                    if e.is_unavailable() {
+                        outage.begin(store.clone());
+                    }
+                    if !failing {
+                        tracing::warn!(error = %e, "cannot read the change log; will retry");
+                        failing = true;
+                    }
                 }
-                Err(_) => {}
             }
         }
     }
@@ -92,7 +99,10 @@ impl ChangeFeed {
     /// Listens for the database's change notifications until the process ends (PostgreSQL);
     /// returns at once when the database sends none (SQLite). After a lost connection the log is
     /// read again, in case notifications were missed; the poller covers the time in between.
-    pub async fn run_listener(self, store: Arc<dyn Store>) {
+    ///
+    /// The listening connection is the first to notice PostgreSQL going away: losing it starts
+    /// `outage`. (Should the network alone have dropped it, the probe ends that within a second.)
+    pub async fn run_listener(self, store: Arc<dyn Store>, outage: Arc<DatabaseOutage>) {
         let mut failing = false;
         loop {
             let mut listener = match store.listen_for_changes().await {
@@ -121,6 +131,7 @@ impl ChangeFeed {
                     }
                     Err(e) => {
                         tracing::warn!(error = %e, "lost the change notifications; polling meanwhile");
+                        outage.begin(store.clone());
                         tokio::time::sleep(RELISTEN_AFTER).await;
                         break;
                     }
