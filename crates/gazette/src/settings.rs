@@ -197,7 +197,7 @@ impl Settings {
         let file = match read_file(explicit_file)? {
             Some((path, dict)) => {
                 layers.push(Layer {
-                    metadata: Metadata::from("", Source::File(path.clone())),
+                    metadata: Metadata::from("file", Source::File(path.clone())),
                     dict,
                 });
                 Some(path)
@@ -246,7 +246,7 @@ impl Loaded {
     fn validate(&self) -> anyhow::Result<()> {
         let s = &self.settings;
         let mut problems = Vec::new();
-        let mut range = |key: &str, value: u64, low: u64, high: u64, why: &str| {
+        let mut range = |key: &str, value: i128, low: i128, high: i128, why: &str| {
             if !(low..=high).contains(&value) {
                 problems.push(format!(
                     "{key} must be between {low} and {high}{why}, not {value} (from {})",
@@ -256,17 +256,17 @@ impl Loaded {
         };
         // Past 100 a list page is slow to render and to read; 0 would show nothing.
         range("per_page", s.per_page.into(), 1, 100, "");
+        range("top_window_days", s.top_window_days.into(), 1, 365, "");
+        // The cache is sized in memory the process must have; 64 GB is already a large server.
+        range("cache_max_mb", s.cache_max_mb.into(), 1, 65_536, "");
+        // 0: every hit renders again in the background; past a day, use a CDN's cache instead.
         range(
-            "top_window_days",
-            s.top_window_days.try_into().unwrap_or(0),
-            1,
-            365,
+            "cache_fresh_seconds",
+            s.cache_fresh_seconds.into(),
+            0,
+            86_400,
             "",
         );
-        // The cache is sized in memory the process must have; 64 GB is already a large server.
-        range("cache_max_mb", s.cache_max_mb, 1, 65_536, "");
-        // 0: every hit renders again in the background; past a day, use a CDN's cache instead.
-        range("cache_fresh_seconds", s.cache_fresh_seconds, 0, 86_400, "");
         if let Some(n) = s.database_max_connections {
             // PostgreSQL itself allows 100 connections by default, shared by every node.
             range("database_max_connections", n.into(), 1, 1_000, "");
@@ -274,34 +274,46 @@ impl Loaded {
         // 0 would answer 408 to every request; past an hour the timeout protects nothing.
         range(
             "header_timeout_seconds",
-            s.header_timeout_seconds,
+            s.header_timeout_seconds.into(),
             1,
             3_600,
             "",
         );
-        range("body_timeout_seconds", s.body_timeout_seconds, 1, 3_600, "");
-        // 0: no extra time for large bodies; past a gigabyte a second no line is that fast.
         range(
-            "body_min_kb_per_second",
-            s.body_min_kb_per_second,
-            0,
-            1_048_576,
+            "body_timeout_seconds",
+            s.body_timeout_seconds.into(),
+            1,
+            3_600,
             "",
         );
+        // 0: no extra time for large bodies; a gigabyte a second is faster than any client.
+        range(
+            "body_min_kb_per_second",
+            s.body_min_kb_per_second.into(),
+            0,
+            1_048_576,
+            " (0: no extra time)",
+        );
         if let Some(n) = s.max_connections {
-            range("max_connections", n as u64, 1, 1_000_000, "");
+            range("max_connections", n as i128, 1, 1_000_000, "");
         }
         range(
             "max_connections_per_address",
-            s.max_connections_per_address as u64,
+            s.max_connections_per_address as i128,
             0,
             1_000_000,
             " (0: no limit)",
         );
         // Uploads arrive in one request of at most 64 MB, form fields included.
-        range("media.max_mb", s.media.max_mb as u64, 1, 60, "");
+        range("media.max_mb", s.media.max_mb as i128, 1, 60, "");
         // A 500-megapixel image already takes 2 GB of memory to decode.
-        range("media.max_megapixels", s.media.max_megapixels, 1, 500, "");
+        range(
+            "media.max_megapixels",
+            s.media.max_megapixels.into(),
+            1,
+            500,
+            "",
+        );
 
         if let Err(e) = parse_bind(&s.bind) {
             problems.push(format!("bind: {e} (from {})", self.origin("bind")));
@@ -371,7 +383,8 @@ impl Loaded {
         let origin = self.origin(path);
         let shown = match value {
             Value::Empty(..) => {
-                out.push_str(&format!("# {name} is not set  # {origin}\n"));
+                let meaning = self.unset_meaning(path);
+                out.push_str(&format!("# {name} is not set: {meaning}  # {origin}\n"));
                 return;
             }
             Value::String(_, text) if SECRET_KEYS.contains(&path) => toml_string(&mask(text)),
@@ -386,6 +399,27 @@ impl Loaded {
             other => format!("{other:?}"),
         };
         out.push_str(&format!("{name} = {shown}  # {origin}\n"));
+    }
+}
+
+impl Loaded {
+    /// What an unset key means, as `serve` will decide it.
+    fn unset_meaning(&self, path: &str) -> String {
+        let s = &self.settings;
+        match path {
+            "database_url" => format!("SQLite in {}", s.data_dir.display()),
+            "database_max_connections" => "8 for SQLite, 16 for PostgreSQL".into(),
+            "base_url" => format!("http://{}", s.bind),
+            "theme" => "the built-in theme".into(),
+            "security_contact" => "mailto:security@<host of base_url>".into(),
+            "max_connections" => format!(
+                "{}, from the open-file limit",
+                gazette_web::server::ServerOptions::default().max_connections
+            ),
+            "media.dir" => format!("{}", s.data_dir.join("media").display()),
+            "media.s3_bucket" => "media are kept in a folder".into(),
+            _ => "none".into(),
+        }
     }
 }
 
