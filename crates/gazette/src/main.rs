@@ -1,16 +1,15 @@
 //! `gazette`: the one binary. `gazette serve` runs the whole site; the other commands prepare or
 //! maintain its data and work while a server is running on the same data.
 
-mod config;
 mod demo;
 mod demo_images;
 mod generate;
 mod media;
 mod reindex;
+mod settings;
 mod synonyms;
 mod users;
 
-use std::net::SocketAddr;
 use std::path::PathBuf;
 use std::sync::Arc;
 use std::time::Duration;
@@ -22,7 +21,7 @@ use gazette_web::cache::CacheConfig;
 use gazette_web::{AppState, SiteConfig, Theme};
 use tracing_subscriber::EnvFilter;
 
-use crate::config::{DEFAULT_BIND, DEFAULT_DATA_DIR, FileConfig, parse_base_url, parse_bind};
+use crate::settings::{CommandLineValue, Loaded, Settings, parse_base_url, parse_bind};
 
 /// Gazette: a news publishing platform. The public site, the newsroom, feeds and APIs in one
 /// program, on an embedded database by default or PostgreSQL for several nodes.
@@ -37,23 +36,26 @@ struct Cli {
 }
 
 /// Options every command takes.
+///
+/// The settings' variables (`GAZETTE_DATA_DIR`, `GAZETTE_DATABASE_URL`, …) are read by the
+/// settings' environment layer, not by clap, so that every key has one and `gazette config` can
+/// tell a variable from an option.
 #[derive(Args, Clone)]
 struct CommonOptions {
-    /// Configuration file [default: ./gazette.toml, if present]
+    /// Configuration file [default: ./gazette.toml, if present] [env: GAZETTE_CONFIG]
     #[arg(long, global = true, env = "GAZETTE_CONFIG", value_name = "FILE")]
     config: Option<PathBuf>,
-    /// Folder for the SQLite database and uploaded media [default: ./data]
-    #[arg(long, global = true, env = "GAZETTE_DATA_DIR", value_name = "DIR")]
+    /// Folder for the SQLite database and uploaded media [default: ./data] [env: GAZETTE_DATA_DIR]
+    #[arg(long, global = true, value_name = "DIR")]
     data_dir: Option<PathBuf>,
     /// A postgres:// URL to use PostgreSQL instead of the embedded SQLite database
-    #[arg(
-        long,
-        global = true,
-        env = "GAZETTE_DATABASE_URL",
-        value_name = "URL",
-        hide_env_values = true
-    )]
+    /// [env: GAZETTE_DATABASE_URL]
+    #[arg(long, global = true, value_name = "URL")]
     database_url: Option<String>,
+    /// Set any key of gazette.toml, over the file and the environment: `--set per_page=20`,
+    /// `--set media.max_mb=10`. May be repeated.
+    #[arg(long = "set", global = true, value_name = "KEY=VALUE")]
+    set: Vec<String>,
 }
 
 #[derive(Subcommand)]
@@ -74,6 +76,9 @@ enum Command {
     /// Manage the search synonym list: list, add "Kyiv, Kiev, Київ", remove ID.
     #[command(subcommand)]
     Synonyms(synonyms::SynonymsCommand),
+    /// Print the settings in force, each with where it came from (default, file, environment
+    /// variable or command line), secrets masked. Takes serve's options, to show what they change.
+    Config(ServeOptions),
     /// Add many synthetic published articles (for benchmarks and load tests).
     Generate {
         /// How many articles to add
@@ -84,21 +89,65 @@ enum Command {
 
 #[derive(Args, Default)]
 struct ServeOptions {
-    /// Address to listen on [default: 127.0.0.1:8080]
-    #[arg(long, env = "GAZETTE_BIND", value_name = "IP:PORT")]
+    /// Address to listen on [default: 127.0.0.1:8080] [env: GAZETTE_BIND]
+    #[arg(long, value_name = "IP:PORT")]
     bind: Option<String>,
     /// Public address of the site, for canonical and share links [default: http://<bind>]
-    #[arg(long, env = "GAZETTE_BASE_URL", value_name = "URL")]
+    /// [env: GAZETTE_BASE_URL]
+    #[arg(long, value_name = "URL")]
     base_url: Option<String>,
     /// A theme folder (templates/ and assets/) to use instead of the built-in theme
-    #[arg(long, env = "GAZETTE_THEME", value_name = "DIR")]
+    /// [env: GAZETTE_THEME]
+    #[arg(long, value_name = "DIR")]
     theme: Option<PathBuf>,
     /// Start with an empty site instead of loading the demo newspaper on first run
-    #[arg(long, env = "GAZETTE_NO_DEMO")]
+    /// [env: GAZETTE_NO_DEMO]
+    #[arg(long)]
     no_demo: bool,
     /// Render every page on every request (for measuring; the page cache is on by default)
-    #[arg(long, env = "GAZETTE_NO_CACHE")]
+    /// [env: GAZETTE_NO_CACHE]
+    #[arg(long)]
     no_cache: bool,
+}
+
+/// The command line's layer of the settings: the named options given, then every `--set`.
+fn command_line_values(
+    common: &CommonOptions,
+    serve: Option<&ServeOptions>,
+) -> anyhow::Result<Vec<CommandLineValue>> {
+    let mut values = Vec::new();
+    let path = |p: &PathBuf| p.to_string_lossy().into_owned();
+    if let Some(dir) = &common.data_dir {
+        values.push(CommandLineValue::new("--data-dir", "data_dir", path(dir)));
+    }
+    if let Some(url) = &common.database_url {
+        values.push(CommandLineValue::new(
+            "--database-url",
+            "database_url",
+            url.clone(),
+        ));
+    }
+    if let Some(serve) = serve {
+        if let Some(bind) = &serve.bind {
+            values.push(CommandLineValue::new("--bind", "bind", bind.clone()));
+        }
+        if let Some(url) = &serve.base_url {
+            values.push(CommandLineValue::new("--base-url", "base_url", url.clone()));
+        }
+        if let Some(theme) = &serve.theme {
+            values.push(CommandLineValue::new("--theme", "theme", path(theme)));
+        }
+        if serve.no_demo {
+            values.push(CommandLineValue::new("--no-demo", "demo", false));
+        }
+        if serve.no_cache {
+            values.push(CommandLineValue::new("--no-cache", "cache", false));
+        }
+    }
+    for given in &common.set {
+        values.push(CommandLineValue::parse_set(given)?);
+    }
+    Ok(values)
 }
 
 /// Marks a database that has been set up, so the demo is offered once, never again.
@@ -121,14 +170,26 @@ async fn main() -> anyhow::Result<()> {
         .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .init();
     let cli = Cli::parse();
-    let file = FileConfig::load(cli.common.config.as_deref())?;
-    match cli
+    let command = cli
         .command
-        .unwrap_or(Command::Serve(ServeOptions::default()))
-    {
-        Command::Serve(options) => serve(&cli.common, file, options).await,
+        .unwrap_or(Command::Serve(ServeOptions::default()));
+    let serve_options = match &command {
+        Command::Serve(options) | Command::Config(options) => Some(options),
+        _ => None,
+    };
+    let loaded = Settings::load(
+        cli.common.config.as_deref(),
+        command_line_values(&cli.common, serve_options)?,
+    )?;
+    let settings = &loaded.settings;
+    match command {
+        Command::Serve(_) => serve(&loaded).await,
+        Command::Config(_) => {
+            print!("{}", loaded.describe()?);
+            Ok(())
+        }
         Command::Init => {
-            let store = open_store(&cli.common, &file).await?;
+            let store = open_store(settings).await?;
             println!(
                 "Database ready ({} articles).",
                 store.article_count().await?
@@ -137,7 +198,7 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Generate { articles } => {
-            let store = open_store(&cli.common, &file).await?;
+            let store = open_store(settings).await?;
             if store.sections().await?.is_empty() {
                 demo::load(store.as_ref(), chrono::Utc::now()).await?;
                 store.set_setting(INITIALISED_KEY, "demo").await?;
@@ -148,32 +209,28 @@ async fn main() -> anyhow::Result<()> {
             Ok(())
         }
         Command::Reindex => {
-            let store = open_store(&cli.common, &file).await?;
-            let dir = reindex::index_dir(&data_dir(&cli.common, &file));
+            let store = open_store(settings).await?;
+            let dir = reindex::index_dir(&settings.data_dir);
             let result = reindex::run(store.as_ref(), &dir).await;
             store.close().await;
             result
         }
         Command::Synonyms(command) => {
-            let store = open_store(&cli.common, &file).await?;
+            let store = open_store(settings).await?;
             let result = synonyms::run(store.as_ref(), command).await;
             store.close().await;
             result
         }
         Command::User(command) => {
-            let store = open_store(&cli.common, &file).await?;
+            let store = open_store(settings).await?;
             let result = users::run(store.as_ref(), command).await;
             store.close().await;
             result
         }
         Command::Demo => {
-            let store = open_store(&cli.common, &file).await?;
+            let store = open_store(settings).await?;
             let summary = demo::load(store.as_ref(), chrono::Utc::now()).await?;
-            let media = media::library(
-                file.media.as_ref(),
-                &data_dir(&cli.common, &file),
-                store.clone(),
-            )?;
+            let media = media::library(&settings.media, &settings.data_dir, store.clone())?;
             demo_images::add(&media, store.as_ref(), chrono::Utc::now()).await?;
             store.set_setting(INITIALISED_KEY, "demo").await?;
             println!(
@@ -186,22 +243,10 @@ async fn main() -> anyhow::Result<()> {
     }
 }
 
-fn data_dir(common: &CommonOptions, file: &FileConfig) -> PathBuf {
-    common
-        .data_dir
-        .clone()
-        .or_else(|| file.data_dir.clone())
-        .unwrap_or_else(|| DEFAULT_DATA_DIR.into())
-}
-
-async fn open_store(common: &CommonOptions, file: &FileConfig) -> anyhow::Result<Arc<dyn Store>> {
-    let data_dir = data_dir(common, file);
-    let url = common
-        .database_url
-        .clone()
-        .or_else(|| file.database_url.clone());
-    let location = DatabaseLocation::from_config(url.as_deref(), &data_dir);
-    let max = file.database_max_connections.unwrap_or(match location {
+async fn open_store(settings: &Settings) -> anyhow::Result<Arc<dyn Store>> {
+    let location =
+        DatabaseLocation::from_config(settings.database_url.as_deref(), &settings.data_dir);
+    let max = settings.database_max_connections.unwrap_or(match location {
         DatabaseLocation::Sqlite(_) => 8,
         DatabaseLocation::Postgres(_) => 16,
     });
@@ -214,31 +259,23 @@ async fn open_store(common: &CommonOptions, file: &FileConfig) -> anyhow::Result
         .with_context(|| format!("cannot open the {described}"))
 }
 
-async fn serve(
-    common: &CommonOptions,
-    file: FileConfig,
-    options: ServeOptions,
-) -> anyhow::Result<()> {
-    let bind: SocketAddr = parse_bind(
-        options
-            .bind
-            .as_deref()
-            .or(file.bind.as_deref())
-            .unwrap_or(DEFAULT_BIND),
-    )?;
-    let base_url = match options.base_url.as_deref().or(file.base_url.as_deref()) {
+async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
+    let settings = &loaded.settings;
+    // Both were checked when the settings were loaded; parsed again here for their typed form.
+    let bind = parse_bind(&settings.bind)?;
+    let base_url = match &settings.base_url {
         Some(url) => parse_base_url(url)?,
         None => format!("http://{bind}"),
     };
-    let theme = match options.theme.as_ref().or(file.theme.as_ref()) {
+    let theme = match &settings.theme {
         Some(dir) => Theme::from_dir(dir)
             .with_context(|| format!("cannot load the theme in {}", dir.display()))?,
         None => Theme::embedded().context("the built-in theme is broken")?,
     };
-    let store = open_store(common, &file).await?;
-    let media = media::library(file.media.as_ref(), &data_dir(common, &file), store.clone())?;
+    let store = open_store(settings).await?;
+    let media = media::library(&settings.media, &settings.data_dir, store.clone())?;
     if store.setting(INITIALISED_KEY).await?.is_none() {
-        let want_demo = !options.no_demo && file.demo.unwrap_or(true);
+        let want_demo = settings.demo;
         if want_demo && store.sections().await?.is_empty() {
             let summary = demo::load(store.as_ref(), chrono::Utc::now())
                 .await
@@ -253,52 +290,25 @@ async fn serve(
             .await?;
     }
 
-    let defaults = SiteConfig::default();
     let config = SiteConfig {
         base_url: base_url.clone(),
-        per_page: file.per_page.unwrap_or(defaults.per_page).clamp(1, 100),
-        top_window_days: file
-            .top_window_days
-            .unwrap_or(defaults.top_window_days)
-            .clamp(1, 365),
+        per_page: settings.per_page,
+        top_window_days: settings.top_window_days,
         cache: CacheConfig {
-            enabled: !options.no_cache && file.cache.unwrap_or(true),
-            max_bytes: file
-                .cache_max_mb
-                .map_or(defaults.cache.max_bytes, |mb| mb.max(1) * 1024 * 1024),
-            fresh_for: file
-                .cache_fresh_seconds
-                .map_or(defaults.cache.fresh_for, Duration::from_secs),
-            cache_control: file
-                .cache_control
-                .clone()
-                .unwrap_or(defaults.cache.cache_control.clone()),
-            purge_command: file.purge_command.clone(),
+            enabled: settings.cache,
+            max_bytes: settings.cache_max_mb * 1024 * 1024,
+            fresh_for: Duration::from_secs(settings.cache_fresh_seconds),
+            cache_control: settings.cache_control.clone(),
+            purge_command: settings.purge_command.clone(),
         },
-        trust_forwarded_for: file.trust_forwarded_for.unwrap_or(false),
-        security_contact: std::env::var("GAZETTE_SECURITY_CONTACT")
-            .ok()
-            .or_else(|| file.security_contact.clone())
-            .filter(|c| !c.trim().is_empty()),
-        ..defaults
+        trust_forwarded_for: settings.trust_forwarded_for,
+        security_contact: loaded.security_contact(),
+        ..SiteConfig::default()
     };
-    if let Some(contact) = &config.security_contact
-        && !(contact.starts_with("mailto:") || contact.starts_with("https://"))
-    {
-        anyhow::bail!(
-            "security_contact (GAZETTE_SECURITY_CONTACT) must be a mailto: or https:// address, not {contact:?}"
-        );
-    }
-    let search_dir = reindex::index_dir(&data_dir(common, &file));
+    let search_dir = reindex::index_dir(&settings.data_dir);
     let search = Arc::new(reindex::open(&search_dir)?);
-    let feed_content = match file.feed_content.as_deref() {
-        None => gazette_web::feeds::FeedContent::default(),
-        Some(value) => gazette_web::feeds::FeedContent::parse(value).with_context(|| {
-            format!(
-                "feed_content = {value:?} in the configuration: expected \"full\" or \"summary\""
-            )
-        })?,
-    };
+    let feed_content = gazette_web::feeds::FeedContent::parse(&settings.feed_content)
+        .context("feed_content was checked when the settings were loaded")?;
     let state = AppState::new(store.clone(), Arc::new(theme), config)
         .with_search(search)
         .with_media(media)
@@ -316,12 +326,12 @@ async fn serve(
     let local = listener.local_addr()?;
     announce(&format!(
         "Gazette is running at http://{local}/  (data: {})  Press Ctrl-C to stop.",
-        data_dir(common, &file).display()
+        settings.data_dir.display()
     ));
     if base_url != format!("http://{bind}") {
         announce(&format!("Public address: {base_url}/"));
     }
-    let server = server_options(&file);
+    let server = server_options(settings);
     tracing::info!(
         max_connections = server.max_connections,
         max_connections_per_address = server.max_connections_per_address,
@@ -342,25 +352,15 @@ async fn serve(
     Ok(())
 }
 
-/// The server's timeouts and connection limits from the configuration file, over the defaults.
-fn server_options(file: &FileConfig) -> gazette_web::server::ServerOptions {
+/// The server's timeouts and connection limits from the settings (checked to be in range).
+fn server_options(settings: &Settings) -> gazette_web::server::ServerOptions {
     let defaults = gazette_web::server::ServerOptions::default();
-    let seconds = |value: Option<u64>, default: Duration| {
-        // Zero would refuse every request: at least a second.
-        value.map_or(default, |s| Duration::from_secs(s.max(1)))
-    };
     gazette_web::server::ServerOptions {
-        header_read_timeout: seconds(file.header_timeout_seconds, defaults.header_read_timeout),
-        body_timeout: seconds(file.body_timeout_seconds, defaults.body_timeout),
-        body_min_rate: file
-            .body_min_kb_per_second
-            .map_or(defaults.body_min_rate, |kb| kb.saturating_mul(1024)),
-        max_connections: file
-            .max_connections
-            .map_or(defaults.max_connections, |n| n.max(1)),
-        max_connections_per_address: file
-            .max_connections_per_address
-            .unwrap_or(defaults.max_connections_per_address),
+        header_read_timeout: Duration::from_secs(settings.header_timeout_seconds),
+        body_timeout: Duration::from_secs(settings.body_timeout_seconds),
+        body_min_rate: settings.body_min_kb_per_second * 1024,
+        max_connections: settings.max_connections.unwrap_or(defaults.max_connections),
+        max_connections_per_address: settings.max_connections_per_address,
         ..defaults
     }
 }

@@ -20,64 +20,35 @@ use std::sync::Arc;
 use anyhow::Context;
 use gazette_media::{Limits, MediaLibrary, MediaStorage, S3Config};
 use gazette_store::Store;
-use serde::Deserialize;
 
-#[derive(Debug, Default, Clone, Deserialize)]
-#[serde(deny_unknown_fields)]
-pub struct MediaFileConfig {
-    /// A folder for the files when no bucket is set; default `media/` in the data folder.
-    pub dir: Option<std::path::PathBuf>,
-    pub s3_bucket: Option<String>,
-    pub s3_endpoint: Option<String>,
-    pub s3_region: Option<String>,
-    pub s3_access_key_id: Option<String>,
-    pub s3_secret_access_key: Option<String>,
-    pub s3_prefix: Option<String>,
-    /// Largest upload, in megabytes (at most 60).
-    pub max_mb: Option<usize>,
-    /// Largest image, in megapixels.
-    pub max_megapixels: Option<u64>,
-}
+use crate::settings::MediaSettings;
 
-fn env(name: &str) -> Option<String> {
-    std::env::var(format!("GAZETTE_MEDIA_{name}"))
-        .ok()
-        .filter(|v| !v.is_empty())
-}
-
+/// The media library the settings describe. The `GAZETTE_MEDIA_*` variables reach here through
+/// the settings' environment layer, like every other variable.
 pub fn library(
-    file: Option<&MediaFileConfig>,
+    settings: &MediaSettings,
     data_dir: &Path,
     store: Arc<dyn Store>,
 ) -> anyhow::Result<MediaLibrary> {
-    let file = file.cloned().unwrap_or_default();
-    let defaults = Limits::default();
+    // The settings were checked to be in range when they were loaded.
     let limits = Limits {
-        max_bytes: file
-            .max_mb
-            .map_or(defaults.max_bytes, |mb| mb.clamp(1, 60) * 1024 * 1024),
-        max_pixels: file
-            .max_megapixels
-            .map_or(defaults.max_pixels, |mp| mp.clamp(1, 500) * 1_000_000),
+        max_bytes: settings.max_mb * 1024 * 1024,
+        max_pixels: settings.max_megapixels * 1_000_000,
     };
-    let storage = match env("S3_BUCKET").or(file.s3_bucket) {
+    let storage = match settings.s3_bucket.clone() {
         Some(bucket) => MediaStorage::s3(&S3Config {
             bucket: bucket.clone(),
-            endpoint: env("S3_ENDPOINT").or(file.s3_endpoint),
-            region: env("S3_REGION").or(file.s3_region).unwrap_or_default(),
-            access_key_id: env("S3_ACCESS_KEY_ID")
-                .or(file.s3_access_key_id)
-                .unwrap_or_default(),
-            secret_access_key: env("S3_SECRET_ACCESS_KEY")
-                .or(file.s3_secret_access_key)
-                .unwrap_or_default(),
-            prefix: env("S3_PREFIX").or(file.s3_prefix),
+            endpoint: settings.s3_endpoint.clone(),
+            region: settings.s3_region.clone().unwrap_or_default(),
+            access_key_id: settings.s3_access_key_id.clone().unwrap_or_default(),
+            secret_access_key: settings.s3_secret_access_key.clone().unwrap_or_default(),
+            prefix: settings.s3_prefix.clone(),
         })
         .with_context(|| format!("cannot use the S3 bucket {bucket} for media"))?,
         None => {
-            let dir = env("DIR")
-                .map(Into::into)
-                .or(file.dir)
+            let dir = settings
+                .dir
+                .clone()
                 .unwrap_or_else(|| data_dir.join("media"));
             MediaStorage::local(&dir)
                 .with_context(|| format!("cannot use {} for media", dir.display()))?
