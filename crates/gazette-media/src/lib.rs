@@ -7,6 +7,8 @@
 //! a missing file; a refused upload writes nothing, and a failed one removes what it wrote.
 
 mod process;
+#[cfg(test)]
+mod process_properties;
 mod storage;
 pub mod testing;
 

@@ -16,6 +16,8 @@
 //! | `/robots.txt` | points crawlers at the sitemaps |
 
 mod formats;
+#[cfg(test)]
+mod properties;
 mod sitemaps;
 pub mod xml;
 

@@ -15,6 +15,7 @@ use super::xml::element;
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::view::{SiteContext, article_url, author_url, section_url};
+use gazette_store::PublishedLink;
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
@@ -150,21 +151,28 @@ pub async fn news_sitemap(
         .store
         .recent_links(now - Duration::hours(NEWS_WINDOW_HOURS), now, NEWS_MAX)
         .await?;
+    let out = news_sitemap_xml(&site.name, &site.base_url, &links);
+    let newest = links.iter().map(|l| l.lastmod).max();
+    Ok(conditional(&headers, XML, out, newest))
+}
+
+/// The news sitemap's text, apart from its handler so that it can be tested on any headline.
+pub(super) fn news_sitemap_xml(site_name: &str, base_url: &str, links: &[PublishedLink]) -> String {
     let mut out = String::with_capacity(512 + links.len() * 400);
     out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
     out.push_str(&format!(
         "<urlset xmlns=\"{SITEMAP_NS}\" xmlns:news=\"{NEWS_NS}\">\n"
     ));
-    for link in &links {
+    for link in links {
         out.push_str("<url>\n");
         element(
             &mut out,
             "loc",
-            &site.absolute(&article_url(&link.section, &link.slug)),
+            &format!("{base_url}{}", article_url(&link.section, &link.slug)),
         );
         element(&mut out, "lastmod", &w3c(link.lastmod));
         out.push_str("<news:news>\n<news:publication>\n");
-        element(&mut out, "news:name", &site.name);
+        element(&mut out, "news:name", site_name);
         element(&mut out, "news:language", link.language.code());
         out.push_str("</news:publication>\n");
         element(&mut out, "news:publication_date", &w3c(link.published_at));
@@ -172,8 +180,7 @@ pub async fn news_sitemap(
         out.push_str("</news:news>\n</url>\n");
     }
     out.push_str("</urlset>\n");
-    let newest = links.iter().map(|l| l.lastmod).max();
-    Ok(conditional(&headers, XML, out, newest))
+    out
 }
 
 /// `/robots.txt`: everything public may be crawled except search results and the newsroom; the

@@ -12,7 +12,11 @@ pub fn escape(text: &str) -> String {
             '>' => out.push_str("&gt;"),
             '"' => out.push_str("&quot;"),
             '\'' => out.push_str("&apos;"),
-            '\t' | '\n' | '\r' => out.push(c),
+            // A raw CR is read back as a line feed by a conforming reader (XML 1.0 section
+            // 2.11) but kept by others, feed-rs among them; written as a reference it reads back
+            // as a CR everywhere.
+            '\r' => out.push_str("&#13;"),
+            '\t' | '\n' => out.push(c),
             c if is_xml_char(c) => out.push(c),
             _ => {}
         }
@@ -47,5 +51,6 @@ mod tests {
             "&lt;b&gt;&quot;Kyiv&quot; &amp; &apos;Odesa&apos;&lt;/b&gt;"
         );
         assert_eq!(escape("п’ять"), "п’ять");
+        assert_eq!(escape("a\r\nb\tc"), "a&#13;\nb\tc");
     }
 }
