@@ -97,6 +97,15 @@ impl TestDatabase {
         }
     }
 
+    /// Where the database is, for a test that reads its schema directly (`sqlite://…` or
+    /// `postgres://…`).
+    pub fn url(&self) -> String {
+        match &self.cleanup {
+            Cleanup::File(path) => format!("sqlite://{}", path.display()),
+            Cleanup::Database { admin_url, name } => with_database(admin_url, name),
+        }
+    }
+
     /// On SQLite, makes article-page reads wait (up to two seconds each) while `held`, blocking
     /// their thread as a database locked by another process would. No effect on PostgreSQL.
     pub fn hold_page_reads(&self, held: bool) {

@@ -1508,7 +1508,7 @@ async fn the_who_else_is_editing_notice_is_refreshed_while_the_article_is_open()
 }
 
 #[tokio::test]
-async fn the_editor_lists_its_keyboard_shortcuts_and_the_script_handles_them() {
+async fn the_editor_lists_its_keyboard_shortcuts_for_what_the_role_may_do() {
     let app = TestApp::init().await;
     let contributor = app.signed_in("con@news.test", Role::Contributor).await;
     let editor = app.signed_in("ed@news.test", Role::Editor).await;
@@ -1531,17 +1531,7 @@ async fn the_editor_lists_its_keyboard_shortcuts_and_the_script_handles_them() {
     assert!(listed[1].contains("Ctrl+Enter"), "{listed:?}");
     assert!(listed[2].contains("Alt+P"), "{listed:?}");
 
-    let script = editors.attrs("script[src]", "src").remove(0);
-    let js = app.get(&script).await;
-    assert_eq!(js.status, 200);
-    for needed in [
-        "keydown",
-        "KeyP",
-        "requestSubmit",
-        "data.message",
-        "setInterval",
-    ] {
-        assert!(js.body.contains(needed), "newsroom.js lacks {needed}");
-    }
+    // What the script does with these keys is checked in a real browser:
+    // crates/gazette/tests/browser/newsroom.mjs (Ctrl+S saves, Alt+P publishes).
     app.finish().await;
 }

@@ -110,7 +110,9 @@ async fn the_article_page_shows_every_part_in_reading_order() {
         "{top:?}"
     );
     assert!(top[1].contains("Air defence holds over Kharkiv"), "{top:?}");
-    assert!(top[0].starts_with('1') || top[0].contains("War"), "{top:?}");
+    // Numbered by the list itself (an `ol`), each under its section's label.
+    assert_eq!(page.count("aside ol.ranked > li"), 2, "{top:?}");
+    assert_eq!(page.texts("aside li .label"), ["War", "War"]);
 
     // Related: more from the section, not this article.
     let related = page.texts(".related h3");

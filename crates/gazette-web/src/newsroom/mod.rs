@@ -30,10 +30,12 @@ use std::sync::OnceLock;
 
 use axum::Router;
 use axum::extract::Path;
+use axum::http::Method;
 use axum::http::{HeaderValue, StatusCode, header};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use axum::routing::{get, post};
+use axum::routing::{MethodRouter, get, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
+use gazette_core::newsroom::{ArticleAction, Permission};
 use gazette_store::{Actor, NewAuditEntry, StoreError};
 use include_dir::{Dir, include_dir};
 use minijinja::Environment;
@@ -43,65 +45,154 @@ use auth::CurrentUser;
 
 static FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/newsroom");
 
+/// Who may use a route. Handlers enforce it (through [`auth::CurrentUser`], [`auth::PostForm`],
+/// [`audit::require`] and [`gazette_core::workflow`]); the table says it once, so that
+/// `tests/authorization.rs` can check every route against it and a new route cannot be left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not: the sign-in pages and the newsroom's own scripts and styles.
+    Public,
+    /// Any signed-in person, whatever their role (their own account, the article list, uploads).
+    SignedIn,
+    /// Site-wide management: only roles with this permission.
+    Permission(Permission),
+    /// One article, decided from the stored article by the workflow: editors always, writers
+    /// for their own articles only (a colleague's draft is refused to them).
+    Article(ArticleAccess),
+    /// One media item: editors, and the person who uploaded it.
+    MediaOwnerOrEditor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleAccess {
+    /// Reading it in the newsroom (the editor page, revisions, presence).
+    Read,
+    /// Doing this to it.
+    Act(ArticleAction),
+}
+
+/// Which token a POST must carry, so a form sent from another site is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Csrf {
+    /// A GET: changes nothing, carries no token.
+    None,
+    /// The session's token in the `csrf` field of a urlencoded form.
+    Session,
+    /// The session's token as the first part of a multipart upload (or the `X-CSRF-Token` header).
+    SessionMultipart,
+    /// Signing in, before there is a session: the sign-in form's (or code form's) own token.
+    SignIn,
+}
+
+/// One method on one path of the newsroom, relative to `/newsroom`.
+#[derive(Clone)]
+pub struct RouteRule {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub csrf: Csrf,
+    /// The handler, as a method router for this method alone.
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for RouteRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} /newsroom{}", self.method, self.path)
+    }
+}
+
+macro_rules! rule {
+    (GET $path:literal, $access:expr, $handler:expr) => {
+        RouteRule {
+            method: Method::GET,
+            path: $path,
+            access: $access,
+            csrf: Csrf::None,
+            handler: || get($handler),
+        }
+    };
+    (POST $path:literal, $access:expr, $csrf:expr, $handler:expr) => {
+        RouteRule {
+            method: Method::POST,
+            path: $path,
+            access: $access,
+            csrf: $csrf,
+            handler: || post($handler),
+        }
+    };
+}
+
+use Access::{Article, MediaOwnerOrEditor, Public, SignedIn};
+use ArticleAccess::{Act, Read};
+use Csrf::{Session, SessionMultipart, SignIn};
+
+/// Every route of the newsroom: the router is built from this list and nothing else.
+pub const ROUTES: &[RouteRule] = &[
+    rule!(GET "/", SignedIn, articles::list),
+    rule!(GET "/login", Public, auth::login_page),
+    rule!(POST "/login", Public, SignIn, auth::login),
+    rule!(GET "/login/code", Public, two_factor::code_page),
+    rule!(POST "/login/code", Public, SignIn, two_factor::check_code),
+    rule!(POST "/logout", SignedIn, Session, auth::logout),
+    rule!(GET "/account", SignedIn, auth::account),
+    rule!(POST "/account/password", SignedIn, Session, auth::change_password),
+    rule!(POST "/account/sign-out-everywhere", SignedIn, Session, auth::sign_out_everywhere),
+    rule!(GET "/account/two-factor", SignedIn, two_factor::page),
+    rule!(POST "/account/two-factor/start", SignedIn, Session, two_factor::start),
+    rule!(POST "/account/two-factor/confirm", SignedIn, Session, two_factor::confirm),
+    rule!(POST "/account/two-factor/disable", SignedIn, Session, two_factor::disable),
+    rule!(POST "/account/two-factor/recovery-codes", SignedIn, Session, two_factor::new_recovery_codes),
+    rule!(GET "/assets/{name}", Public, asset),
+    rule!(POST "/preview", SignedIn, Session, articles::live_preview),
+    rule!(POST "/articles", SignedIn, Session, articles::create),
+    rule!(GET "/articles/new", SignedIn, articles::new_article),
+    rule!(GET "/articles/{id}", Article(Read), articles::edit),
+    rule!(POST "/articles/{id}", Article(Act(ArticleAction::Edit)), Session, articles::save),
+    rule!(POST "/articles/{id}/autosave", Article(Act(ArticleAction::Edit)), Session, articles::autosave),
+    rule!(POST "/articles/{id}/presence", Article(Read), Session, presence::presence),
+    // The action is in the form; the test asks to submit, which writers may do to their own.
+    rule!(POST "/articles/{id}/workflow", Article(Act(ArticleAction::Submit)), Session, articles::workflow),
+    rule!(POST "/articles/{id}/corrections", Article(Act(ArticleAction::Correct)), Session, corrections::add),
+    rule!(POST "/articles/{id}/featured", Article(Act(ArticleAction::Edit)), Session, media::set_featured),
+    rule!(GET "/articles/{id}/revisions", Article(Read), revisions::list),
+    rule!(GET "/articles/{id}/diff", Article(Read), revisions::diff),
+    rule!(POST "/articles/{id}/revisions/{revision}/restore", Article(Act(ArticleAction::Edit)), Session, revisions::restore),
+    rule!(GET "/media", SignedIn, media::list),
+    RouteRule {
+        method: Method::POST,
+        path: "/media",
+        access: SignedIn,
+        csrf: SessionMultipart,
+        handler: media::upload_route,
+    },
+    rule!(POST "/media/{id}", MediaOwnerOrEditor, Session, media::update),
+    rule!(GET "/sections", Access::Permission(Permission::ManageSections), sections::list),
+    rule!(POST "/sections", Access::Permission(Permission::ManageSections), Session, sections::create),
+    rule!(POST "/sections/{id}", Access::Permission(Permission::ManageSections), Session, sections::update),
+    rule!(GET "/tags", Access::Permission(Permission::ManageTags), sections::tags),
+    rule!(POST "/tags/{id}", Access::Permission(Permission::ManageTags), Session, sections::rename_tag),
+    rule!(POST "/tags/{id}/delete", Access::Permission(Permission::ManageTags), Session, sections::delete_tag),
+    rule!(GET "/synonyms", Access::Permission(synonyms::PERMISSION), synonyms::list),
+    rule!(POST "/synonyms", Access::Permission(synonyms::PERMISSION), Session, synonyms::add),
+    rule!(POST "/synonyms/{id}/delete", Access::Permission(synonyms::PERMISSION), Session, synonyms::delete),
+    rule!(GET "/users", Access::Permission(Permission::ManageUsers), people::list),
+    rule!(POST "/users", Access::Permission(Permission::ManageUsers), Session, people::create),
+    rule!(POST "/users/{id}", Access::Permission(Permission::ManageUsers), Session, people::update),
+    rule!(POST "/users/{id}/password", Access::Permission(Permission::ManageUsers), Session, people::reset_password),
+    rule!(POST "/users/{id}/sign-out", Access::Permission(Permission::ManageUsers), Session, people::sign_out),
+    rule!(POST "/users/{id}/two-factor/reset", Access::Permission(Permission::ManageUsers), Session, two_factor::admin_reset),
+    rule!(GET "/settings", Access::Permission(Permission::ManageSettings), settings::page),
+    rule!(POST "/settings", Access::Permission(Permission::ManageSettings), Session, settings::save),
+    rule!(POST "/settings/two-factor", Access::Permission(Permission::ManageSettings), Session, two_factor::set_required),
+    rule!(GET "/audit", Access::Permission(Permission::ReadAuditLog), audit::list),
+];
+
 pub fn router() -> Router<AppState> {
-    Router::new()
-        .route("/", get(articles::list))
-        .route("/login", get(auth::login_page).post(auth::login))
-        .route(
-            "/login/code",
-            get(two_factor::code_page).post(two_factor::check_code),
-        )
-        .route("/logout", post(auth::logout))
-        .route("/account", get(auth::account))
-        .route("/account/password", post(auth::change_password))
-        .route(
-            "/account/sign-out-everywhere",
-            post(auth::sign_out_everywhere),
-        )
-        .route("/account/two-factor", get(two_factor::page))
-        .route("/account/two-factor/start", post(two_factor::start))
-        .route("/account/two-factor/confirm", post(two_factor::confirm))
-        .route("/account/two-factor/disable", post(two_factor::disable))
-        .route(
-            "/account/two-factor/recovery-codes",
-            post(two_factor::new_recovery_codes),
-        )
-        .route("/assets/{name}", get(asset))
-        .route("/preview", post(articles::live_preview))
-        .route("/articles", post(articles::create))
-        .route("/articles/new", get(articles::new_article))
-        .route("/articles/{id}", get(articles::edit).post(articles::save))
-        .route("/articles/{id}/autosave", post(articles::autosave))
-        .route("/articles/{id}/presence", post(presence::presence))
-        .route("/articles/{id}/workflow", post(articles::workflow))
-        .route("/articles/{id}/corrections", post(corrections::add))
-        .route("/articles/{id}/featured", post(media::set_featured))
-        .route("/media", get(media::list).merge(media::upload_route()))
-        .route("/media/{id}", post(media::update))
-        .route("/articles/{id}/revisions", get(revisions::list))
-        .route("/articles/{id}/diff", get(revisions::diff))
-        .route(
-            "/articles/{id}/revisions/{revision}/restore",
-            post(revisions::restore),
-        )
-        .route("/sections", get(sections::list).post(sections::create))
-        .route("/sections/{id}", post(sections::update))
-        .route("/tags", get(sections::tags))
-        .route("/tags/{id}", post(sections::rename_tag))
-        .route("/tags/{id}/delete", post(sections::delete_tag))
-        .route("/synonyms", get(synonyms::list).post(synonyms::add))
-        .route("/synonyms/{id}/delete", post(synonyms::delete))
-        .route("/users", get(people::list).post(people::create))
-        .route("/users/{id}", post(people::update))
-        .route("/users/{id}/password", post(people::reset_password))
-        .route("/users/{id}/sign-out", post(people::sign_out))
-        .route(
-            "/users/{id}/two-factor/reset",
-            post(two_factor::admin_reset),
-        )
-        .route("/settings", get(settings::page).post(settings::save))
-        .route("/settings/two-factor", post(two_factor::set_required))
-        .route("/audit", get(audit::list))
+    // Routing one path twice merges the methods (and panics on a method given twice, which the
+    // tests would show at once).
+    ROUTES.iter().fold(Router::new(), |router, rule| {
+        router.route(rule.path, (rule.handler)())
+    })
 }
 
 // ---------------------------------------------------------------- templates and assets

@@ -12,7 +12,7 @@ use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_o
 use crate::AppState;
 
 /// Synonyms are part of the site's vocabulary, like tags: whoever may manage tags may edit them.
-const PERMISSION: Permission = Permission::ManageTags;
+pub(super) const PERMISSION: Permission = Permission::ManageTags;
 const WHAT: &str = "edit search synonyms";
 
 #[derive(Debug, serde::Deserialize)]

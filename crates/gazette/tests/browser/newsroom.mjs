@@ -1,5 +1,6 @@
-// The newsroom in a real headless Chromium: a contributor writes an article with a quote and
-// submits it, an editor publishes it, and the public page shows every part of the article.
+// The newsroom in a real headless Chromium: a contributor writes an article with a quote, saves
+// it with Ctrl+S and submits it; an editor opens it (the writer's page then says who else is
+// editing) and publishes it with Alt+P; the public page shows every part of the article.
 import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
 
@@ -27,7 +28,7 @@ const headline = "Volunteers rebuild the Kharkiv library";
 let articleUrl = "";
 const writer = await browser.newContext();
 const page = await writer.newPage();
-await step("a contributor signs in, writes an article with a quote and submits it", async () => {
+await step("a contributor signs in, writes an article with a quote, saves it with Ctrl+S and submits it", async () => {
   await signIn(page, "writer@dispatch.test");
   await page.click("text=New article");
   await page.fill("#headline", headline);
@@ -39,6 +40,12 @@ await step("a contributor signs in, writes an article with a quote and submits i
   articleUrl = page.url().split("?")[0];
   assert.match(await page.textContent(".notice"), /Draft created/);
   assert.match(await page.innerHTML("#preview"), /<blockquote>/);
+  // Ctrl+S, as the shortcut list under the editor promises: the script submits the form.
+  const standfirst = "Two hundred people turned up with brooms and books, and stayed.";
+  await page.fill("#standfirst", standfirst);
+  await page.keyboard.press("Control+s");
+  await page.waitForURL(/notice=saved/);
+  assert.equal(await page.inputValue("#standfirst"), standfirst);
   await page.click("button[value=submit]");
   await page.waitForURL(/notice=submit/);
   assert.equal((await page.textContent(".head .status")).trim(), "In review");
@@ -47,11 +54,24 @@ await step("a contributor signs in, writes an article with a quote and submits i
 
 const editor = await browser.newContext();
 const desk = await editor.newPage();
-await step("an editor signs in and publishes it", async () => {
+await step("an editor signs in, is shown to the writer as also editing, and publishes with Alt+P", async () => {
   await signIn(desk, "editor@dispatch.test");
   await desk.goto(`${base}/newsroom?status=in_review`);
   await desk.click(`text=${headline}`);
-  await desk.click("button[value=publish]");
+  // The "also editing" notice: each page asks the server every 25 seconds, and at once when it
+  // becomes visible again, which is what is simulated here rather than waiting.
+  const poll = async (p) => {
+    const answered = p.waitForResponse((r) => r.url().endsWith("/presence") && r.ok());
+    await p.evaluate(() => document.dispatchEvent(new Event("visibilitychange")));
+    await answered;
+  };
+  await poll(desk);
+  await poll(page);
+  await page.waitForSelector("#presence:not([hidden])");
+  assert.match(await page.textContent("#presence"), /Also editing: Desk Editor/);
+  // Alt+P publishes, after the browser's confirmation.
+  desk.once("dialog", (dialog) => dialog.accept());
+  await desk.keyboard.press("Alt+KeyP");
   await desk.waitForURL(/notice=publish/);
   assert.equal((await desk.textContent(".head .status")).trim(), "Published");
 });
