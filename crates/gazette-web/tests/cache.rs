@@ -14,30 +14,10 @@ use base64::Engine;
 use common::TestApp;
 use gazette_core::ArticleStatus;
 use gazette_store::Backend;
-use gazette_store::testing::postgres_url;
 use gazette_web::SiteConfig;
 use sha2::{Digest, Sha256};
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(gazette_store::Backend::Sqlite).await; } )*
-        }
-        mod on_postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() {
-                   if super::postgres_url().is_none() {
-                       eprintln!("skipped: GAZETTE_TEST_POSTGRES_URL is not set");
-                       return;
-                   }
-                   super::$name(gazette_store::Backend::Postgres).await;
-               } )*
-        }
-    };
-}
-
-on_both_backends!(
+on_sqlite_and_postgres!(
     a_head_request_never_blanks_a_page,
     each_encoding_has_its_own_etag_and_revalidates,
     parameters_a_page_does_not_read_share_its_cached_copy,

@@ -13,28 +13,8 @@ use common::TestApp;
 use common::newsroom::{pairs, redirected_id, with};
 use gazette_core::newsroom::Role;
 use gazette_store::Backend;
-use gazette_store::testing::postgres_url;
 
-macro_rules! on_both_backends {
-    ($($name:ident),* $(,)?) => {
-        mod on_sqlite {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() { super::$name(gazette_store::Backend::Sqlite).await; } )*
-        }
-        mod on_postgres {
-            $( #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-               async fn $name() {
-                   if super::postgres_url().is_none() {
-                       eprintln!("skipped: GAZETTE_TEST_POSTGRES_URL is not set");
-                       return;
-                   }
-                   super::$name(gazette_store::Backend::Postgres).await;
-               } )*
-        }
-    };
-}
-
-on_both_backends!(
+on_sqlite_and_postgres!(
     control_characters_in_addresses_get_the_themed_400_page,
     addresses_that_are_not_utf8_get_the_themed_400_page,
     a_save_with_control_characters_stores_the_text_without_them,
