@@ -1,0 +1,181 @@
+//! What a cached answer depends on in the request: the key a page is cached under (its path and
+//! the parameters it reads), the encoding the client accepts, and whether it already has the page.
+
+use axum::extract::Request;
+use axum::http::{HeaderMap, HeaderValue, header};
+
+/// The query parameters public pages read: lists their `page`, search its filters. Every other
+/// parameter (`utm_*`, `fbclid`, a cache-buster) changes nothing on the page, so it is no part of
+/// the cache key and is removed before rendering: otherwise each random query string would be a
+/// new miss, rendered and stored, and a scan could fill memory and keep the server busy rendering.
+fn reads_parameter(path: &str, name: &str) -> bool {
+    const SEARCH: &[&str] = &[
+        "page", "q", "section", "author", "lang", "from", "to", "sort",
+    ];
+    if path == "/search" {
+        SEARCH.contains(&name)
+    } else {
+        name == "page"
+    }
+}
+
+/// A page is cached under its path and the parameters it reads, in the order they came.
+pub(super) fn cache_key<B>(request: &axum::http::Request<B>) -> std::borrow::Cow<'_, str> {
+    use std::borrow::Cow;
+    let uri = request.uri();
+    let Some(query) = uri.query() else {
+        return Cow::Borrowed(uri.path());
+    };
+    let reads = |pair: &&str| {
+        let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
+        reads_parameter(uri.path(), name)
+    };
+    let pairs = query.split('&').filter(|p| !p.is_empty());
+    if pairs.clone().all(|p| reads(&p)) && !query.is_empty() {
+        return Cow::Borrowed(uri.path_and_query().map_or(uri.path(), |pq| pq.as_str()));
+    }
+    let kept: Vec<&str> = pairs.filter(reads).collect();
+    if kept.is_empty() {
+        Cow::Borrowed(uri.path())
+    } else {
+        Cow::Owned(format!("{}?{}", uri.path(), kept.join("&")))
+    }
+}
+
+/// Rewrites the request to the address it is cached under, so that what is rendered is exactly
+/// what the key names.
+pub(super) fn normalise(request: &mut Request, key: &str) {
+    let current = request.uri().path_and_query().map(|pq| pq.as_str());
+    if current == Some(key) {
+        return;
+    }
+    if let Ok(uri) = key.parse::<axum::http::Uri>() {
+        *request.uri_mut() = uri;
+    }
+}
+
+/// Paths never cached: per-visitor, private or already in memory.
+pub(super) fn cacheable_path(path: &str) -> bool {
+    !(path.starts_with("/newsroom")
+        || path.starts_with("/api/")
+        || path.starts_with("/views/")
+        || path.starts_with("/assets/")
+        || path.starts_with("/media/")
+        || path == "/healthz")
+}
+
+pub(super) enum Encoding {
+    Brotli,
+    Gzip,
+    Identity,
+}
+
+pub(super) fn preferred_encoding(headers: &HeaderMap) -> Encoding {
+    let Some(accept) = headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return Encoding::Identity;
+    };
+    let mut brotli = false;
+    let mut gzip = false;
+    for item in accept.split(',') {
+        let mut parts = item.split(';');
+        let name = parts.next().unwrap_or("").trim();
+        let refused = parts.any(|p| {
+            let p = p.trim();
+            p.strip_prefix("q=")
+                .is_some_and(|q| q.trim().parse::<f32>().is_ok_and(|q| q <= 0.0))
+        });
+        if refused {
+            continue;
+        }
+        match name {
+            "br" => brotli = true,
+            "gzip" | "x-gzip" => gzip = true,
+            "*" => {
+                brotli = true;
+                gzip = true;
+            }
+            _ => {}
+        }
+    }
+    if brotli {
+        Encoding::Brotli
+    } else if gzip {
+        Encoding::Gzip
+    } else {
+        Encoding::Identity
+    }
+}
+
+pub(super) fn etag_matches(headers: &HeaderMap, etag: &HeaderValue) -> bool {
+    let Some(wanted) = headers
+        .get(header::IF_NONE_MATCH)
+        .and_then(|v| v.to_str().ok())
+    else {
+        return false;
+    };
+    let ours = etag.to_str().unwrap_or("");
+    wanted
+        .split(',')
+        .map(|t| t.trim().trim_start_matches("W/"))
+        .any(|t| t == "*" || t == ours)
+}
+
+/// An HTTP date (RFC 9110 IMF-fixdate).
+pub fn httpdate(at: std::time::SystemTime) -> String {
+    let at: chrono::DateTime<chrono::Utc> = at.into();
+    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn headers(accept: &str) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::ACCEPT_ENCODING,
+            HeaderValue::from_str(accept).unwrap(),
+        );
+        h
+    }
+
+    #[test]
+    fn brotli_is_preferred_then_gzip_and_refusals_are_respected() {
+        assert!(matches!(
+            preferred_encoding(&headers("gzip, deflate, br")),
+            Encoding::Brotli
+        ));
+        assert!(matches!(
+            preferred_encoding(&headers("gzip")),
+            Encoding::Gzip
+        ));
+        assert!(matches!(
+            preferred_encoding(&headers("br;q=0, gzip;q=0.5")),
+            Encoding::Gzip
+        ));
+        assert!(matches!(
+            preferred_encoding(&headers("identity")),
+            Encoding::Identity
+        ));
+        assert!(matches!(
+            preferred_encoding(&HeaderMap::new()),
+            Encoding::Identity
+        ));
+    }
+
+    #[test]
+    fn if_none_match_accepts_lists_and_weak_tags() {
+        let etag = HeaderValue::from_static("\"abc\"");
+        let mut h = HeaderMap::new();
+        h.insert(
+            header::IF_NONE_MATCH,
+            HeaderValue::from_static("\"x\", W/\"abc\""),
+        );
+        assert!(etag_matches(&h, &etag));
+        h.insert(header::IF_NONE_MATCH, HeaderValue::from_static("\"x\""));
+        assert!(!etag_matches(&h, &etag));
+    }
+}
