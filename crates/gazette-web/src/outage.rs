@@ -51,11 +51,6 @@ impl DatabaseOutage {
             }
         });
     }
-
-    /// For tests: forget an outage without waiting for the probe.
-    pub fn end(&self) {
-        self.down.store(false, Ordering::Release);
-    }
 }
 
 /// The middleware, inside the error-page renderer (so the 503 is the themed page): answers at once
