@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# The browser test: a fresh data folder with the demo paper and two newsroom accounts, the real
-# binary serving it, and newsroom.mjs driving headless Chromium against it.
+# The browser test: a fresh data folder with the demo paper and three newsroom accounts, the real
+# binary serving it, and headless Chromium driving it: newsroom.mjs (write, review, publish) and
+# xss.mjs (script injection through every stored field, on every page that shows one).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/../../../.." && pwd)"
@@ -16,6 +17,7 @@ export GAZETTE_LOG=warn
 "$bin" --data-dir "$data" demo >/dev/null
 echo "$password" | "$bin" --data-dir "$data" user add --email writer@dispatch.test --name "Writer Test" --role contributor >/dev/null
 echo "$password" | "$bin" --data-dir "$data" user add --email editor@dispatch.test --name "Desk Editor" --role editor >/dev/null
+echo "$password" | "$bin" --data-dir "$data" user add --email admin@dispatch.test --name "Site Admin" --role admin >/dev/null
 "$bin" --data-dir "$data" serve --bind "127.0.0.1:$port" >/dev/null &
 server=$!
 for _ in $(seq 1 50); do
@@ -24,4 +26,9 @@ for _ in $(seq 1 50); do
 done
 cd "$here"
 [ -d node_modules/playwright-core ] || npm install --no-audit --no-fund --silent
-GAZETTE_URL="http://127.0.0.1:$port" GAZETTE_PASSWORD="$password" node newsroom.mjs
+export GAZETTE_URL="http://127.0.0.1:$port" GAZETTE_PASSWORD="$password"
+status=0
+[ -n "${ONLY_XSS:-}" ] || node newsroom.mjs || status=1
+# After the newsroom test: it fills the site's settings and names with payloads.
+node xss.mjs || status=1
+exit "$status"
