@@ -36,9 +36,11 @@ use crate::AppState;
 use crate::changes::Cursor;
 
 mod request;
+mod wire;
 
 pub use request::httpdate;
 use request::{Encoding, cache_key, cacheable_path, etag_matches, normalise, preferred_encoding};
+pub use wire::{RawRequest, WireAnswer, date_and_end_of_head};
 
 /// Keys naming what a page shows, for invalidation and CDN purges.
 #[derive(Debug, Clone, Default)]
@@ -118,6 +120,10 @@ struct Variant {
     etag: HeaderValue,
     /// For `304 Not Modified`: the same headers without a body, its length or type.
     not_modified: HeaderMap,
+    /// `200 OK` and `headers` as written on the wire, for the server's fast path (`wire.rs`).
+    wire: Bytes,
+    /// `304 Not Modified` and `not_modified`, the same way.
+    wire_not_modified: Bytes,
 }
 
 impl CachedPage {
@@ -186,6 +192,8 @@ impl CachedPage {
                 h.insert(header::CONTENT_ENCODING, HeaderValue::from_static(encoding));
             }
             Some(Variant {
+                wire: wire::head_bytes("HTTP/1.1 200 OK", &h),
+                wire_not_modified: wire::head_bytes("HTTP/1.1 304 Not Modified", &not_modified),
                 body,
                 headers: h,
                 etag,
@@ -203,7 +211,8 @@ impl CachedPage {
     }
 
     fn weight(&self) -> u64 {
-        (self.identity.body.len() + self.gzip.body.len() + self.brotli.body.len() + 2048) as u64
+        let variant = |v: &Variant| v.body.len() + v.wire.len() + v.wire_not_modified.len();
+        (variant(&self.identity) + variant(&self.gzip) + variant(&self.brotli) + 2048) as u64
     }
 
     /// The page in the best encoding the request accepts, or 304 when the client has it.
@@ -252,6 +261,8 @@ pub struct PageCache {
     cursor: Mutex<Option<Cursor>>,
     /// Pages rendered and stored, for tests and monitoring.
     renders: std::sync::atomic::AtomicU64,
+    /// Requests answered by the server's fast path (`wire.rs`), for tests and monitoring.
+    wire_hits: std::sync::atomic::AtomicU64,
     /// Paths last answered with something not cacheable, and when: rendered without waiting for
     /// one another until `fresh_for` has passed. Bounded by count; evicting one is harmless.
     passes: quick_cache::sync::Cache<String, Instant>,
@@ -278,6 +289,7 @@ impl PageCache {
             index: Default::default(),
             cursor: Mutex::new(None),
             renders: Default::default(),
+            wire_hits: Default::default(),
             passes: quick_cache::sync::Cache::new(PASS_CAPACITY),
             compressing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
@@ -330,6 +342,11 @@ impl PageCache {
     /// How many pages have been rendered into the cache since start.
     pub fn renders(&self) -> u64 {
         self.renders.load(Ordering::Relaxed)
+    }
+
+    /// Requests the server answered from this cache below hyper (see `server/fast_path.rs`).
+    pub fn fast_path_hits(&self) -> u64 {
+        self.wire_hits.load(Ordering::Relaxed)
     }
 
     /// Bytes held by cached bodies.

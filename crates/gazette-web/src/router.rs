@@ -141,6 +141,11 @@ impl App {
         self.through_stack(request)
     }
 
+    /// The page cache, which the server's fast path answers from before hyper is involved.
+    pub(crate) fn pages(&self) -> &PageCache {
+        &self.pages
+    }
+
     fn through_stack(&self, request: Request) -> AppFuture {
         AppFuture::Stack(Stack::clone(&self.stack).oneshot(request))
     }

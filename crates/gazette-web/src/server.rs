@@ -12,7 +12,9 @@
 //!   protocol sniffing and upgrade support `axum::serve` carries on every read;
 //! - a failed `accept` (out of file descriptors) is logged and retried after a pause, not a busy
 //!   loop;
-//! - on shutdown, requests in flight finish (for a bounded time) before the caller flushes views.
+//! - on shutdown, requests in flight finish (for a bounded time) before the caller flushes views;
+//! - a **fast path** below hyper for fresh cached pages (`fast_path.rs`): the page goes out as
+//!   prepared bytes in one write, and hyper takes over the connection at its first other request.
 
 use std::collections::HashMap;
 use std::convert::Infallible;
@@ -35,6 +37,10 @@ use tokio::time::{Instant, Sleep};
 
 use crate::App;
 use crate::router::AppFuture;
+
+mod fast_path;
+
+use fast_path::{Outcome, Prefixed};
 
 /// How the server treats its connections.
 #[derive(Debug, Clone)]
@@ -176,12 +182,20 @@ pub async fn serve(
         // A response goes out in one write; waiting to coalesce it with the next only adds delay.
         let _ = stream.set_nodelay(true);
         let app = app.clone();
-        let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
-            body_clock.answer(&app, request, remote)
-        });
-        let connection = http.serve_connection(TokioIo::new(stream), service);
-        let stopping = stopping.clone();
+        let http = http.clone();
+        let mut stopping = stopping.clone();
+        let idle_timeout = options.header_read_timeout;
         tokio::spawn(async move {
+            let io = match fast_path::answer_hits(stream, app.pages(), idle_timeout, &mut stopping)
+                .await
+            {
+                Outcome::Closed => return drop(admitted),
+                Outcome::HandOff(io) => io,
+            };
+            let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
+                body_clock.answer(&app, request, remote)
+            });
+            let connection = http.serve_connection(TokioIo::new(io), service);
             drive(connection, stopping, remote).await;
             drop(admitted);
         });
@@ -198,7 +212,7 @@ pub async fn serve(
 
 /// Runs one connection to its end, and answers a request head that did not arrive in time.
 async fn drive<S>(
-    mut connection: hyper::server::conn::http1::Connection<TokioIo<TcpStream>, S>,
+    mut connection: hyper::server::conn::http1::Connection<TokioIo<Prefixed>, S>,
     mut stopping: watch::Receiver<bool>,
     remote: SocketAddr,
 ) where
@@ -225,7 +239,7 @@ async fn drive<S>(
         tracing::debug!(error = %e, %remote, "connection ended with an error");
     }
     let parts = connection.into_parts();
-    let mut stream = parts.io.into_inner();
+    let mut stream = parts.io.into_inner().into_stream();
     // Bytes of an unfinished head are a request that timed out; an idle keep-alive connection
     // that sent nothing since its last answer has asked nothing, and is closed quietly.
     if header_timeout && !parts.read_buf.is_empty() {

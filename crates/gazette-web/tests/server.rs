@@ -333,3 +333,149 @@ async fn past_the_total_connection_limit_everyone_gets_503_at_once() {
     running.stop().await;
     app.finish().await;
 }
+
+/// One response read off a kept-alive connection: its head (status line and headers, `date`
+/// left out since it changes every second) and its body, by `Content-Length`.
+async fn next_response(stream: &mut TcpStream, to_head: bool) -> (String, Vec<u8>) {
+    let mut received = Vec::new();
+    let mut byte = [0u8; 1];
+    while !received.ends_with(b"\r\n\r\n") {
+        let n = tokio::time::timeout(Duration::from_secs(10), stream.read(&mut byte))
+            .await
+            .expect("the server answers")
+            .unwrap();
+        assert_eq!(n, 1, "the connection closed mid-head: {received:?}");
+        received.push(byte[0]);
+    }
+    let head = String::from_utf8(received).unwrap();
+    let status_304 = head.starts_with("HTTP/1.1 304");
+    let length: usize = head
+        .lines()
+        .find_map(|l| l.strip_prefix("content-length: "))
+        .map_or(0, |v| v.trim().parse().unwrap());
+    let mut body = vec![0u8; if to_head || status_304 { 0 } else { length }];
+    tokio::time::timeout(Duration::from_secs(10), stream.read_exact(&mut body))
+        .await
+        .expect("the body arrives")
+        .unwrap();
+    let head = head
+        .lines()
+        .filter(|l| !l.to_ascii_lowercase().starts_with("date: "))
+        .collect::<Vec<_>>()
+        .join("\n");
+    (head, body)
+}
+
+#[tokio::test]
+async fn a_cached_page_is_answered_alike_below_hyper_and_through_it() {
+    let app = TestApp::init().await;
+    app.publish_headline("Night trains run again").await;
+    let running = start(&app, ServerOptions::default()).await;
+    let get = "GET /war/night-trains-run-again HTTP/1.1\r\nHost: test\r\nAccept-Encoding: gzip, br\r\n\r\n";
+
+    // The first request of a connection is a miss: hyper takes the connection and the stack
+    // renders the page; the next request on it is a hit answered through hyper.
+    let mut through_hyper = TcpStream::connect(running.address).await.unwrap();
+    through_hyper.write_all(get.as_bytes()).await.unwrap();
+    let (rendered_head, _) = next_response(&mut through_hyper, false).await;
+    assert!(rendered_head.starts_with("HTTP/1.1 200"), "{rendered_head}");
+    through_hyper.write_all(get.as_bytes()).await.unwrap();
+    let (hyper_head, hyper_body) = next_response(&mut through_hyper, false).await;
+    assert_eq!(app.state.pages.fast_path_hits(), 0);
+
+    // A new connection asking for the cached page is answered below hyper: same head, same
+    // bytes, several times over on one connection.
+    let mut fast = TcpStream::connect(running.address).await.unwrap();
+    for _ in 0..3 {
+        fast.write_all(get.as_bytes()).await.unwrap();
+        let (head, body) = next_response(&mut fast, false).await;
+        assert_eq!(head, hyper_head);
+        assert_eq!(body, hyper_body);
+        assert!(head.contains("content-encoding: br"), "{head}");
+    }
+    assert_eq!(app.state.pages.fast_path_hits(), 3);
+
+    running.stop().await;
+    app.finish().await;
+}
+
+#[tokio::test]
+async fn the_fast_path_answers_head_and_revalidation_then_hands_other_requests_to_hyper() {
+    let app = TestApp::init().await;
+    let article = app.publish_headline("Grain corridor holds").await;
+    let running = start(&app, ServerOptions::default()).await;
+    let path = "/war/grain-corridor-holds";
+    let warm = exchange(
+        running.address,
+        &format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    let etag = warm
+        .lines()
+        .find_map(|l| l.strip_prefix("etag: "))
+        .expect("the page has an ETag")
+        .to_owned();
+
+    // Pipelined on one connection, sent at once: a HEAD, a revalidation, a GET, then a beacon
+    // with a body, which only hyper may read, and a GET after it, which hyper answers too.
+    let beacon = format!(
+        "POST /views/{} HTTP/1.1\r\nHost: test\r\nUser-Agent: Mozilla/5.0 (X11; Linux x86_64) \
+         Firefox/140.0\r\nContent-Length: 0\r\n\r\n",
+        article.id
+    );
+    let mut stream = TcpStream::connect(running.address).await.unwrap();
+    let requests = [
+        format!("HEAD {path} HTTP/1.1\r\nHost: test\r\n\r\n"),
+        format!("GET {path} HTTP/1.1\r\nHost: test\r\nIf-None-Match: {etag}\r\n\r\n"),
+        format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n"),
+        beacon,
+        format!("GET {path} HTTP/1.1\r\nHost: test\r\n\r\n"),
+    ];
+    stream
+        .write_all(requests.concat().as_bytes())
+        .await
+        .unwrap();
+    let (head, _) = next_response(&mut stream, true).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "HEAD: {head}");
+    let (head, body) = next_response(&mut stream, false).await;
+    assert!(head.starts_with("HTTP/1.1 304"), "revalidation: {head}");
+    assert!(body.is_empty());
+    let (head, body) = next_response(&mut stream, false).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(String::from_utf8_lossy(&body).contains("Grain corridor holds"));
+    assert_eq!(app.state.pages.fast_path_hits(), 3);
+    let (head, _) = next_response(&mut stream, false).await;
+    assert!(head.starts_with("HTTP/1.1 204"), "beacon: {head}");
+    let (head, body) = next_response(&mut stream, false).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+    assert!(String::from_utf8_lossy(&body).contains("Grain corridor holds"));
+    assert_eq!(
+        app.state.pages.fast_path_hits(),
+        3,
+        "after a hand-off, hyper serves the connection"
+    );
+
+    // A head that arrives in pieces is hyper's to read: it is answered all the same.
+    let mut stream = TcpStream::connect(running.address).await.unwrap();
+    stream
+        .write_all(format!("GET {path} HTTP/1.1\r\nHo").as_bytes())
+        .await
+        .unwrap();
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    stream.write_all(b"st: test\r\n\r\n").await.unwrap();
+    let (head, _) = next_response(&mut stream, false).await;
+    assert!(head.starts_with("HTTP/1.1 200"), "{head}");
+
+    // A client that asks to close is answered, then the connection ends.
+    let answer = exchange(
+        running.address,
+        &format!("GET {path} HTTP/1.1\r\nHost: test\r\nConnection: close\r\n\r\n"),
+    )
+    .await;
+    assert!(answer.starts_with("HTTP/1.1 200"), "{answer}");
+    assert!(answer.contains("Grain corridor holds"));
+    assert_eq!(app.state.pages.fast_path_hits(), 4);
+
+    running.stop().await;
+    app.finish().await;
+}

@@ -21,24 +21,34 @@ fn reads_parameter(path: &str, name: &str) -> bool {
 
 /// A page is cached under its path and the parameters it reads, in the order they came.
 pub(super) fn cache_key<B>(request: &axum::http::Request<B>) -> std::borrow::Cow<'_, str> {
-    use std::borrow::Cow;
     let uri = request.uri();
-    let Some(query) = uri.query() else {
-        return Cow::Borrowed(uri.path());
+    let target = uri.path_and_query().map_or(uri.path(), |pq| pq.as_str());
+    cache_key_of(uri.path(), uri.query(), target)
+}
+
+/// [`cache_key`] from the request target as it came (`target` is `path` and `?query`, if any).
+pub(super) fn cache_key_of<'a>(
+    path: &'a str,
+    query: Option<&'a str>,
+    target: &'a str,
+) -> std::borrow::Cow<'a, str> {
+    use std::borrow::Cow;
+    let Some(query) = query else {
+        return Cow::Borrowed(path);
     };
     let reads = |pair: &&str| {
         let name = pair.split_once('=').map_or(*pair, |(name, _)| name);
-        reads_parameter(uri.path(), name)
+        reads_parameter(path, name)
     };
     let pairs = query.split('&').filter(|p| !p.is_empty());
     if pairs.clone().all(|p| reads(&p)) && !query.is_empty() {
-        return Cow::Borrowed(uri.path_and_query().map_or(uri.path(), |pq| pq.as_str()));
+        return Cow::Borrowed(target);
     }
     let kept: Vec<&str> = pairs.filter(reads).collect();
     if kept.is_empty() {
-        Cow::Borrowed(uri.path())
+        Cow::Borrowed(path)
     } else {
-        Cow::Owned(format!("{}?{}", uri.path(), kept.join("&")))
+        Cow::Owned(format!("{}?{}", path, kept.join("&")))
     }
 }
 
@@ -71,10 +81,16 @@ pub(super) enum Encoding {
 }
 
 pub(super) fn preferred_encoding(headers: &HeaderMap) -> Encoding {
-    let Some(accept) = headers
-        .get(header::ACCEPT_ENCODING)
-        .and_then(|v| v.to_str().ok())
-    else {
+    preferred_encoding_of(
+        headers
+            .get(header::ACCEPT_ENCODING)
+            .and_then(|v| v.to_str().ok()),
+    )
+}
+
+/// [`preferred_encoding`] from the `Accept-Encoding` header's text, if the request has one.
+pub(super) fn preferred_encoding_of(accept: Option<&str>) -> Encoding {
+    let Some(accept) = accept else {
         return Encoding::Identity;
     };
     let mut brotli = false;
@@ -110,10 +126,17 @@ pub(super) fn preferred_encoding(headers: &HeaderMap) -> Encoding {
 }
 
 pub(super) fn etag_matches(headers: &HeaderMap, etag: &HeaderValue) -> bool {
-    let Some(wanted) = headers
-        .get(header::IF_NONE_MATCH)
-        .and_then(|v| v.to_str().ok())
-    else {
+    etag_matches_of(
+        headers
+            .get(header::IF_NONE_MATCH)
+            .and_then(|v| v.to_str().ok()),
+        etag,
+    )
+}
+
+/// [`etag_matches`] from the `If-None-Match` header's text, if the request has one.
+pub(super) fn etag_matches_of(wanted: Option<&str>, etag: &HeaderValue) -> bool {
+    let Some(wanted) = wanted else {
         return false;
     };
     let ours = etag.to_str().unwrap_or("");
