@@ -183,10 +183,6 @@ mod tests {
     }
 
     proptest::proptest! {
-        #![proptest_config(proptest::prelude::ProptestConfig::with_cases(
-            std::env::var("PROPTEST_CASES").ok().and_then(|v| v.parse().ok()).unwrap_or(256)
-        ))]
-
         #[test]
         fn prop_a_cleaned_form_decodes_without_control_characters(
             body in proptest::prop_oneof![form_bytes(), proptest::collection::vec(proptest::prelude::any::<u8>(), 0..256)]
