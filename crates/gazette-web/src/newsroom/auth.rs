@@ -17,6 +17,7 @@ use gazette_core::newsroom::{Email, User, decoy_hash, random_token};
 use gazette_store::{Actor, NewSession};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::limits::{self, Attempt};
 use super::{FormData, NewsroomError, NewsroomResult, audit, layout, render, see_other};
@@ -202,12 +203,9 @@ fn url_form_pairs(bytes: &[u8]) -> NewsroomResult<Vec<(String, String)>> {
 }
 
 pub(super) fn same_token(a: &str, b: &str) -> bool {
-    // Compared in full whatever the first difference, so timing tells an attacker nothing.
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    // In constant time whatever the first difference, so timing tells an attacker nothing of the
+    // token. Only the length can show, and every token has the same length.
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 impl<S> FromRequest<S> for PostForm
@@ -661,6 +659,16 @@ mod tests {
         assert_eq!(safe_next(Some("/newsroom\r\nSet-Cookie: x=y")), "/newsroom");
         assert_eq!(safe_next(Some("//evil.example/newsroom")), "/newsroom");
         assert_eq!(safe_next(None), "/newsroom");
+    }
+
+    #[test]
+    fn tokens_match_only_when_equal_in_full() {
+        let token = "3f".repeat(32);
+        assert!(same_token(&token, &"3f".repeat(32)));
+        assert!(!same_token(&token, &format!("{}40", &token[..62])));
+        assert!(!same_token(&token, &token[..63]));
+        assert!(!same_token(&token, ""));
+        assert!(same_token("", ""));
     }
 
     #[test]
