@@ -37,7 +37,6 @@ use crate::changes::Cursor;
 
 mod request;
 
-pub use request::httpdate;
 use request::{Encoding, cache_key, cacheable_path, etag_matches, normalise, preferred_encoding};
 
 /// Keys naming what a page shows, for invalidation and CDN purges.
@@ -159,7 +158,7 @@ impl CachedPage {
         }
         headers.insert(
             header::LAST_MODIFIED,
-            HeaderValue::from_str(&httpdate(std::time::SystemTime::now())).ok()?,
+            HeaderValue::from_str(&httpdate::fmt_http_date(std::time::SystemTime::now())).ok()?,
         );
         headers.insert(header::CACHE_CONTROL, cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));

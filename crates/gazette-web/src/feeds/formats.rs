@@ -2,16 +2,16 @@
 
 use chrono::SecondsFormat;
 
+use super::Feed;
 use super::xml::XmlWriter;
-use super::{Feed, http_date};
 
 fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// RSS dates are RFC 822 dates.
+/// RSS dates are RFC 822 dates (with four-digit years, as RFC 1123 updated it), in UTC.
 fn rfc822(at: chrono::DateTime<chrono::Utc>) -> String {
-    http_date(at).replace("GMT", "+0000")
+    at.format("%a, %d %b %Y %H:%M:%S +0000").to_string()
 }
 
 const GENERATOR: &str = "Gazette";
