@@ -5,8 +5,9 @@
 use argon2::password_hash::rand_core::{OsRng, RngCore};
 use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
-use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 use sha2::{Digest, Sha256};
+
+use crate::text::url_encode;
 
 /// Seconds each code is valid for.
 pub const STEP_SECONDS: i64 = 30;
@@ -133,18 +134,11 @@ pub fn verify(
     found
 }
 
-/// Percent-encoded in the `otpauth://` address: everything but RFC 3986's unreserved characters,
-/// so a space in the site's name is `%20` (not `+`) and `@` or `:` in an account cannot end a part.
-const OTPAUTH_ENCODE: &AsciiSet = &NON_ALPHANUMERIC
-    .remove(b'-')
-    .remove(b'.')
-    .remove(b'_')
-    .remove(b'~');
-
 /// The `otpauth://` address an authenticator app reads (from a QR code or pasted).
 pub fn otpauth_uri(issuer: &str, account: &str, secret_base32: &str) -> String {
-    let issuer = utf8_percent_encode(issuer, OTPAUTH_ENCODE);
-    let account = utf8_percent_encode(account, OTPAUTH_ENCODE);
+    // A space in the site's name is `%20` (not `+`); `@` or `:` in an account cannot end a part.
+    let issuer = url_encode(issuer);
+    let account = url_encode(account);
     format!(
         "otpauth://totp/{issuer}:{account}?secret={secret_base32}&issuer={issuer}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}"
     )

@@ -75,7 +75,7 @@ fn form_too_large() -> Response {
 /// Whether `raw` (percent-encoded) decodes to text a person could have typed: UTF-8, without
 /// control characters.
 fn check_text(raw: &[u8]) -> Result<(), &'static str> {
-    let decoded = urlencoding::decode_binary(raw);
+    let decoded: std::borrow::Cow<'_, [u8]> = percent_encoding::percent_decode(raw).into();
     let text = std::str::from_utf8(&decoded).map_err(|_| "is not valid text (UTF-8)")?;
     if text.chars().any(char::is_control) {
         return Err("contains a control character");
@@ -151,9 +151,7 @@ mod tests {
     /// Every byte the body's percent-encoded controls and raw bytes stand for, as the form
     /// decoder reads them.
     fn has_dropped_control(body: &[u8]) -> bool {
-        urlencoding::decode_binary(body)
-            .iter()
-            .any(|&b| is_dropped(b))
+        percent_encoding::percent_decode(body).any(is_dropped)
     }
 
     #[test]

@@ -203,7 +203,8 @@ fn url_form_pairs(bytes: &[u8]) -> NewsroomResult<Vec<(String, String)>> {
     for pair in text.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let decode = |s: &str| {
-            urlencoding::decode(&s.replace('+', " "))
+            percent_encoding::percent_decode_str(&s.replace('+', " "))
+                .decode_utf8()
                 .map(|c| c.into_owned())
                 .map_err(|_| NewsroomError::BadRequest("The form is not valid UTF-8.".into()))
         };
