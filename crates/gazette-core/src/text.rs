@@ -1,6 +1,10 @@
-//! Small pieces of text the pages print: shortened headlines, date lines, counts, initials.
+//! Small pieces of text the pages print: shortened headlines, date lines, counts, initials, and
+//! text as a part of a URL.
+
+use std::borrow::Cow;
 
 use chrono::{DateTime, Datelike, Utc};
+use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
 use crate::Language;
 
@@ -124,6 +128,20 @@ fn html_entity(byte: u8) -> Option<&'static str> {
     }
 }
 
+/// Characters percent-encoded in a part of a URL (a query value, a path segment, the label of an
+/// `otpauth://` address): everything but RFC 3986's unreserved characters, so that nothing in the
+/// text can end the part early, and a space is `%20`, which every reader of URLs takes.
+pub const URL_PART: &AsciiSet = &NON_ALPHANUMERIC
+    .remove(b'-')
+    .remove(b'.')
+    .remove(b'_')
+    .remove(b'~');
+
+/// `text` percent-encoded as one part of a URL (see [`URL_PART`]).
+pub fn url_encode(text: &str) -> Cow<'_, str> {
+    utf8_percent_encode(text, URL_PART).into()
+}
+
 /// Up to two initials for an avatar placeholder: "Olena Marchenko" → "OM".
 pub fn initials(name: &str) -> String {
     let words: Vec<&str> = name.split_whitespace().collect();
@@ -147,6 +165,15 @@ pub fn initials(name: &str) -> String {
 mod tests {
     use super::*;
     use chrono::TimeZone;
+
+    #[test]
+    fn url_parts_keep_only_unreserved_characters() {
+        assert_eq!(url_encode("Kyiv & Odesa"), "Kyiv%20%26%20Odesa");
+        assert_eq!(url_encode("/newsroom?x=1#y"), "%2Fnewsroom%3Fx%3D1%23y");
+        assert_eq!(url_encode("a-b.c_d~e+f"), "a-b.c_d~e%2Bf");
+        assert_eq!(url_encode("п’ять"), "%D0%BF%E2%80%99%D1%8F%D1%82%D1%8C");
+        assert!(matches!(url_encode("plain"), Cow::Borrowed("plain")));
+    }
 
     #[test]
     fn html_escaping_replaces_the_five_special_characters_and_keeps_the_rest() {

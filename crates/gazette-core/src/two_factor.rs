@@ -7,6 +7,8 @@ use chrono::{DateTime, Utc};
 use hmac::{Hmac, Mac};
 use sha2::{Digest, Sha256};
 
+use crate::text::url_encode;
+
 /// Seconds each code is valid for.
 pub const STEP_SECONDS: i64 = 30;
 /// Digits in a code.
@@ -18,46 +20,25 @@ pub const RECOVERY_CODES: usize = 10;
 /// Codes from this many steps either side of now are accepted, for clocks that drift a little.
 const SKEW_STEPS: i64 = 1;
 
-const BASE32: &[u8; 32] = b"ABCDEFGHIJKLMNOPQRSTUVWXYZ234567";
 /// Recovery codes use Crockford's alphabet: no i, l, o or u to misread.
 const RECOVERY_ALPHABET: &[u8; 32] = b"0123456789abcdefghjkmnpqrstvwxyz";
 const RECOVERY_LEN: usize = 16;
 
 /// RFC 4648 base32 without padding, as authenticator apps expect a secret.
 pub fn base32_encode(bytes: &[u8]) -> String {
-    let mut out = String::with_capacity(bytes.len().div_ceil(5) * 8);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for &b in bytes {
-        buffer = (buffer << 8) | u32::from(b);
-        bits += 8;
-        while bits >= 5 {
-            bits -= 5;
-            out.push(char::from(BASE32[((buffer >> bits) & 31) as usize]));
-        }
-    }
-    if bits > 0 {
-        out.push(char::from(BASE32[((buffer << (5 - bits)) & 31) as usize]));
-    }
-    out
+    data_encoding::BASE32_NOPAD.encode(bytes)
 }
 
-/// Reads base32, ignoring case, spaces, hyphens and padding; `None` on any other character.
+/// Reads base32, ignoring case, spaces, hyphens and padding; `None` on any other character, or
+/// on a length no encoding produces.
 pub fn base32_decode(text: &str) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(text.len() * 5 / 8);
-    let mut buffer: u32 = 0;
-    let mut bits = 0;
-    for c in text.chars().filter(|c| !matches!(c, ' ' | '-' | '=')) {
-        let c = c.to_ascii_uppercase();
-        let value = BASE32.iter().position(|&b| char::from(b) == c)?;
-        buffer = (buffer << 5) | value as u32;
-        bits += 5;
-        if bits >= 8 {
-            bits -= 8;
-            out.push(((buffer >> bits) & 0xff) as u8);
-        }
-    }
-    Some(out)
+    let compact: String = text
+        .chars()
+        .filter(|c| !matches!(c, ' ' | '-' | '='))
+        .collect();
+    data_encoding::BASE32_NOPAD_NOCASE
+        .decode(compact.as_bytes())
+        .ok()
 }
 
 /// A new random secret, base32.
@@ -153,24 +134,13 @@ pub fn verify(
     found
 }
 
-fn percent_encode(s: &str) -> String {
-    let mut out = String::with_capacity(s.len());
-    for b in s.bytes() {
-        if b.is_ascii_alphanumeric() || matches!(b, b'-' | b'.' | b'_' | b'~') {
-            out.push(char::from(b));
-        } else {
-            out.push_str(&format!("%{b:02X}"));
-        }
-    }
-    out
-}
-
 /// The `otpauth://` address an authenticator app reads (from a QR code or pasted).
 pub fn otpauth_uri(issuer: &str, account: &str, secret_base32: &str) -> String {
-    let issuer = percent_encode(issuer);
+    // A space in the site's name is `%20` (not `+`); `@` or `:` in an account cannot end a part.
+    let issuer = url_encode(issuer);
+    let account = url_encode(account);
     format!(
-        "otpauth://totp/{issuer}:{}?secret={secret_base32}&issuer={issuer}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}",
-        percent_encode(account)
+        "otpauth://totp/{issuer}:{account}?secret={secret_base32}&issuer={issuer}&algorithm=SHA1&digits={DIGITS}&period={STEP_SECONDS}"
     )
 }
 
@@ -212,10 +182,7 @@ pub fn normalise_recovery_code(input: &str) -> Option<String> {
 /// What the store keeps of a recovery code: its SHA-256 (the code has 80 random bits, so a
 /// fast hash is enough to make a copy of the database useless for signing in).
 pub fn recovery_code_hash(normalised: &str) -> String {
-    Sha256::digest(normalised.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    data_encoding::HEXLOWER.encode(&Sha256::digest(normalised.as_bytes()))
 }
 
 #[cfg(test)]
@@ -252,6 +219,22 @@ mod tests {
         assert_eq!(base32_encode(b"foobar"), "MZXW6YTBOI");
         assert_eq!(base32_decode("mzxw 6ytb-oi==").unwrap(), b"foobar");
         assert!(base32_decode("not base32!").is_none());
+        assert!(
+            base32_decode("MZXW6YTBO").is_none(),
+            "a length no encoder writes"
+        );
+        // RFC 4648 section 10, unpadded.
+        for (plain, encoded) in [
+            ("", ""),
+            ("f", "MY"),
+            ("fo", "MZXQ"),
+            ("foo", "MZXW6"),
+            ("foob", "MZXW6YQ"),
+            ("fooba", "MZXW6YTB"),
+        ] {
+            assert_eq!(base32_encode(plain.as_bytes()), encoded);
+            assert_eq!(base32_decode(encoded).unwrap(), plain.as_bytes());
+        }
         let secret = new_secret();
         assert_eq!(secret.len(), 32);
         assert_eq!(base32_decode(&secret).unwrap().len(), SECRET_BYTES);
@@ -281,6 +264,14 @@ mod tests {
     }
 
     #[test]
+    fn recovery_codes_are_kept_as_their_sha256_in_hex() {
+        assert_eq!(
+            recovery_code_hash("abc"),
+            "ba7816bf8f01cfea414140de5dae2223b00361a396177a9cb410ff61f20015ad"
+        );
+    }
+
+    #[test]
     fn typed_codes_are_told_apart() {
         assert_eq!(CodeInput::parse(" 123 456 "), CodeInput::Totp(123_456));
         assert_eq!(CodeInput::parse("012345"), CodeInput::Totp(12_345));
@@ -302,6 +293,13 @@ mod tests {
         assert_eq!(
             uri,
             "otpauth://totp/The%20Dnipro%20Dispatch:olena%40news.test?secret=MZXW6YTBOI&issuer=The%20Dnipro%20Dispatch&algorithm=SHA1&digits=6&period=30"
+        );
+        let uri = otpauth_uri("Київ & Co", "a+b:c~d_e.f-g", "MZXW6YTBOI");
+        assert!(
+            uri.starts_with(
+                "otpauth://totp/%D0%9A%D0%B8%D1%97%D0%B2%20%26%20Co:a%2Bb%3Ac~d_e.f-g?secret="
+            ),
+            "{uri}"
         );
     }
 }

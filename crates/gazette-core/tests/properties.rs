@@ -1,8 +1,9 @@
 //! Property tests against whole classes of bug in the code that takes text from authors: rendering
 //! Markdown to the HTML printed on the public site, and making URL slugs from headlines.
 //!
-//! Each property runs 256 cases by default so the suite stays quick; set `PROPTEST_CASES` for a
-//! longer hunt (`PROPTEST_CASES=100000 cargo test -p gazette-core --test properties prop_`).
+//! Each property runs proptest's default of 256 cases so the suite stays quick; proptest reads
+//! `PROPTEST_CASES` for a longer hunt (`PROPTEST_CASES=100000 cargo test -p gazette-core --test
+//! properties prop_`), so no test sets its own count.
 
 #![allow(clippy::unwrap_used)]
 
@@ -10,16 +11,6 @@ use gazette_core::markdown::render;
 use gazette_core::slug::{MAX_SLUG_LEN, Slug, SlugError};
 use proptest::prelude::*;
 use scraper::Html;
-
-/// 256 cases unless `PROPTEST_CASES` says otherwise: `ProptestConfig::default()` reads the
-/// variable, so overriding only the default count keeps the variable in charge.
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig::with_cases(cases)
-}
 
 /// Pieces of known attacks on HTML sanitisers and of Markdown syntax that changes how the rest is
 /// read (quotes, code, footnotes, figures), so that random joins of them reach the interesting
@@ -179,8 +170,6 @@ fn assert_inert(markdown: &str, html: &str) -> Result<(), TestCaseError> {
 }
 
 proptest! {
-    #![proptest_config(config())]
-
     #[test]
     fn prop_markdown_from_any_text_renders_inert_html(markdown in any::<String>()) {
         let html = render(&markdown);

@@ -2,7 +2,7 @@
 //! short or damaged on the way) processing never panics, and a file it cannot use is refused with
 //! a message for the person who sent it, never an internal error.
 //!
-//! 256 cases per property unless `PROPTEST_CASES` says otherwise.
+//! 256 cases per property (proptest's default) unless `PROPTEST_CASES` says otherwise.
 
 #![allow(clippy::unwrap_used)]
 
@@ -13,14 +13,6 @@ use image::{DynamicImage, ImageFormat, Rgb, RgbImage};
 use proptest::prelude::*;
 
 use crate::{Limits, MediaError, process};
-
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig::with_cases(cases)
-}
 
 /// Small enough that a damaged header claiming a huge picture is refused before decoding, so a
 /// long run stays fast and within memory.
@@ -120,8 +112,6 @@ fn the_undamaged_originals_are_accepted() {
 }
 
 proptest! {
-    #![proptest_config(config())]
-
     #[test]
     fn prop_arbitrary_bytes_are_refused_with_a_reason(
         bytes in proptest::collection::vec(any::<u8>(), 0..2048)

@@ -38,7 +38,6 @@ use crate::changes::Cursor;
 mod request;
 mod wire;
 
-pub use request::httpdate;
 use request::{Encoding, cache_key, cacheable_path, etag_matches, normalise, preferred_encoding};
 pub use wire::{RawRequest, WireAnswer, date_and_end_of_head};
 
@@ -165,7 +164,7 @@ impl CachedPage {
         }
         headers.insert(
             header::LAST_MODIFIED,
-            HeaderValue::from_str(&httpdate(std::time::SystemTime::now())).ok()?,
+            HeaderValue::from_str(&httpdate::fmt_http_date(std::time::SystemTime::now())).ok()?,
         );
         headers.insert(header::CACHE_CONTROL, cache_control.clone());
         headers.insert(header::VARY, HeaderValue::from_static("Accept-Encoding"));

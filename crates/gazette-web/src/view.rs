@@ -388,8 +388,8 @@ pub struct ShareLink {
 
 /// Plain share links: no third-party script, nothing loaded until the reader clicks.
 pub fn share_links(absolute_url: &str, headline: &str) -> Vec<ShareLink> {
-    let u = urlencoding::encode(absolute_url);
-    let t = urlencoding::encode(headline);
+    let u = gazette_core::text::url_encode(absolute_url);
+    let t = gazette_core::text::url_encode(headline);
     vec![
         ShareLink {
             network: "facebook",

@@ -333,7 +333,10 @@ async fn signed_out_visitors_are_sent_to_sign_in_on_every_route_but_the_sign_in_
             (_, Method::GET) => {
                 refused_to_sign_in(rule, &response);
                 let next = response.header("location").split_once("next=").unwrap().1;
-                assert_eq!(urlencoding::decode(next).unwrap(), path, "{rule:?}");
+                let next = percent_encoding::percent_decode_str(next)
+                    .decode_utf8()
+                    .unwrap();
+                assert_eq!(next, path, "{rule:?}");
             }
             _ => refused_to_sign_in(rule, &response),
         }

@@ -146,12 +146,6 @@ pub(super) fn etag_matches_of(wanted: Option<&str>, etag: &HeaderValue) -> bool 
         .any(|t| t == "*" || t == ours)
 }
 
-/// An HTTP date (RFC 9110 IMF-fixdate).
-pub fn httpdate(at: std::time::SystemTime) -> String {
-    let at: chrono::DateTime<chrono::Utc> = at.into();
-    at.format("%a, %d %b %Y %H:%M:%S GMT").to_string()
-}
-
 #[cfg(test)]
 mod tests {
     use super::*;

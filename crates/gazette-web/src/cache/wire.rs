@@ -109,7 +109,7 @@ pub fn date_and_end_of_head() -> Bytes {
     LAST.with(|last| {
         let mut last = last.borrow_mut();
         if last.0 != second || last.1.is_empty() {
-            let line = format!("date: {}\r\n\r\n", super::httpdate(now));
+            let line = format!("date: {}\r\n\r\n", httpdate::fmt_http_date(now));
             *last = (second, Bytes::from(line));
         }
         last.1.clone()

@@ -2,130 +2,147 @@
 
 use chrono::SecondsFormat;
 
-use super::xml::{element, escape};
-use super::{Feed, http_date};
+use super::Feed;
+use super::xml::XmlWriter;
 
 fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-/// RSS dates are RFC 822 dates.
+/// RSS dates are RFC 822 dates (with four-digit years, as RFC 1123 updated it), in UTC.
 fn rfc822(at: chrono::DateTime<chrono::Utc>) -> String {
-    http_date(at).replace("GMT", "+0000")
+    at.format("%a, %d %b %Y %H:%M:%S +0000").to_string()
 }
 
 const GENERATOR: &str = "Gazette";
 
 pub(crate) fn rss(feed: &Feed) -> String {
-    let mut out = String::with_capacity(4096 + feed.items.len() * 2048);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(
-        "<rss version=\"2.0\" xmlns:atom=\"http://www.w3.org/2005/Atom\" \
-         xmlns:content=\"http://purl.org/rss/1.0/modules/content/\" \
-         xmlns:dc=\"http://purl.org/dc/elements/1.1/\">\n<channel>\n",
+    let mut xml = XmlWriter::new(4096 + feed.items.len() * 2048);
+    xml.start(
+        "rss",
+        &[
+            ("version", "2.0"),
+            ("xmlns:atom", "http://www.w3.org/2005/Atom"),
+            ("xmlns:content", "http://purl.org/rss/1.0/modules/content/"),
+            ("xmlns:dc", "http://purl.org/dc/elements/1.1/"),
+        ],
     );
-    element(&mut out, "title", &feed.title);
-    element(&mut out, "link", &feed.home_url);
-    element(&mut out, "description", &feed.description);
-    element(&mut out, "language", feed.language);
-    element(&mut out, "generator", GENERATOR);
-    element(&mut out, "lastBuildDate", &rfc822(feed.updated));
-    out.push_str(&format!(
-        "<atom:link href=\"{}\" rel=\"self\" type=\"application/rss+xml\"/>\n",
-        escape(&feed.self_url)
-    ));
-    out.push_str("<image>\n");
-    element(&mut out, "url", &feed.logo_url);
-    element(&mut out, "title", &feed.title);
-    element(&mut out, "link", &feed.home_url);
-    out.push_str("</image>\n");
+    xml.start("channel", &[]);
+    xml.element("title", &feed.title);
+    xml.element("link", &feed.home_url);
+    xml.element("description", &feed.description);
+    xml.element("language", feed.language);
+    xml.element("generator", GENERATOR);
+    xml.element("lastBuildDate", &rfc822(feed.updated));
+    xml.empty(
+        "atom:link",
+        &[
+            ("href", &feed.self_url),
+            ("rel", "self"),
+            ("type", "application/rss+xml"),
+        ],
+    );
+    xml.start("image", &[]);
+    xml.element("url", &feed.logo_url);
+    xml.element("title", &feed.title);
+    xml.element("link", &feed.home_url);
+    xml.end("image");
     for item in &feed.items {
-        out.push_str("<item>\n");
-        element(&mut out, "title", &item.title);
-        element(&mut out, "link", &item.url);
-        out.push_str(&format!(
-            "<guid isPermaLink=\"true\">{}</guid>\n",
-            escape(&item.url)
-        ));
-        element(&mut out, "pubDate", &rfc822(item.published));
-        element(&mut out, "description", &item.summary);
+        xml.start("item", &[]);
+        xml.element("title", &item.title);
+        xml.element("link", &item.url);
+        xml.element_with("guid", &[("isPermaLink", "true")], &item.url);
+        xml.element("pubDate", &rfc822(item.published));
+        xml.element("description", &item.summary);
         if let Some(html) = &item.content_html {
-            element(&mut out, "content:encoded", html);
+            xml.element("content:encoded", html);
         }
         for (name, _) in &item.authors {
-            element(&mut out, "dc:creator", name);
+            xml.element("dc:creator", name);
         }
         for category in &item.categories {
-            element(&mut out, "category", category);
+            xml.element("category", category);
         }
-        out.push_str("</item>\n");
+        xml.end("item");
     }
-    out.push_str("</channel>\n</rss>\n");
-    out
+    xml.end("channel");
+    xml.end("rss");
+    xml.finish()
 }
 
 pub(crate) fn atom(feed: &Feed) -> String {
-    let mut out = String::with_capacity(4096 + feed.items.len() * 2048);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<feed xmlns=\"http://www.w3.org/2005/Atom\" xml:lang=\"{}\">\n",
-        escape(feed.language)
-    ));
-    element(&mut out, "id", &feed.self_url);
-    element(&mut out, "title", &feed.title);
+    let mut xml = XmlWriter::new(4096 + feed.items.len() * 2048);
+    xml.start(
+        "feed",
+        &[
+            ("xmlns", "http://www.w3.org/2005/Atom"),
+            ("xml:lang", feed.language),
+        ],
+    );
+    xml.element("id", &feed.self_url);
+    xml.element("title", &feed.title);
     if !feed.description.is_empty() {
-        element(&mut out, "subtitle", &feed.description);
+        xml.element("subtitle", &feed.description);
     }
-    element(&mut out, "updated", &rfc3339(feed.updated));
-    out.push_str(&format!(
-        "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-        escape(&feed.home_url)
-    ));
-    out.push_str(&format!(
-        "<link rel=\"self\" type=\"application/atom+xml\" href=\"{}\"/>\n",
-        escape(&feed.self_url)
-    ));
-    out.push_str("<author>\n");
-    element(&mut out, "name", &feed.site_name);
-    out.push_str("</author>\n");
-    element(&mut out, "generator", GENERATOR);
-    element(&mut out, "icon", &feed.logo_url);
+    xml.element("updated", &rfc3339(feed.updated));
+    xml.empty(
+        "link",
+        &[
+            ("rel", "alternate"),
+            ("type", "text/html"),
+            ("href", &feed.home_url),
+        ],
+    );
+    xml.empty(
+        "link",
+        &[
+            ("rel", "self"),
+            ("type", "application/atom+xml"),
+            ("href", &feed.self_url),
+        ],
+    );
+    xml.start("author", &[]);
+    xml.element("name", &feed.site_name);
+    xml.end("author");
+    xml.element("generator", GENERATOR);
+    xml.element("icon", &feed.logo_url);
     for item in &feed.items {
-        out.push_str("<entry>\n");
-        element(&mut out, "id", &item.url);
-        element(&mut out, "title", &item.title);
-        out.push_str(&format!(
-            "<link rel=\"alternate\" type=\"text/html\" href=\"{}\"/>\n",
-            escape(&item.url)
-        ));
-        element(&mut out, "published", &rfc3339(item.published));
-        element(&mut out, "updated", &rfc3339(item.updated));
+        xml.start("entry", &[]);
+        xml.element("id", &item.url);
+        xml.element("title", &item.title);
+        xml.empty(
+            "link",
+            &[
+                ("rel", "alternate"),
+                ("type", "text/html"),
+                ("href", &item.url),
+            ],
+        );
+        xml.element("published", &rfc3339(item.published));
+        xml.element("updated", &rfc3339(item.updated));
         for (name, uri) in &item.authors {
-            out.push_str("<author>\n");
-            element(&mut out, "name", name);
-            element(&mut out, "uri", uri);
-            out.push_str("</author>\n");
+            xml.start("author", &[]);
+            xml.element("name", name);
+            xml.element("uri", uri);
+            xml.end("author");
         }
         for category in &item.categories {
-            out.push_str(&format!("<category term=\"{}\"/>\n", escape(category)));
+            xml.empty("category", &[("term", category)]);
         }
         if !item.summary.is_empty() {
-            out.push_str(&format!(
-                "<summary type=\"text\">{}</summary>\n",
-                escape(&item.summary)
-            ));
+            xml.element_with("summary", &[("type", "text")], &item.summary);
         }
         if let Some(html) = &item.content_html {
-            out.push_str(&format!(
-                "<content type=\"html\" xml:lang=\"{}\">{}</content>\n",
-                escape(item.language),
-                escape(html)
-            ));
+            xml.element_with(
+                "content",
+                &[("type", "html"), ("xml:lang", item.language)],
+                html,
+            );
         }
-        out.push_str("</entry>\n");
+        xml.end("entry");
     }
-    out.push_str("</feed>\n");
-    out
+    xml.end("feed");
+    xml.finish()
 }
 
 pub(crate) fn json(feed: &Feed) -> String {

@@ -20,14 +20,6 @@ use super::{Feed, FeedItem};
 
 const BASE: &str = "https://news.example";
 
-fn config() -> ProptestConfig {
-    let cases = std::env::var("PROPTEST_CASES")
-        .ok()
-        .and_then(|v| v.parse().ok())
-        .unwrap_or(256);
-    ProptestConfig::with_cases(cases)
-}
-
 /// Headline text: anything at all, or joins of what is special to XML and to feed readers.
 fn headline() -> impl Strategy<Value = String> {
     const SPECIAL: &[&str] = &[
@@ -176,8 +168,6 @@ fn feed_rs_text(text: Option<feed_rs::model::Text>) -> String {
 }
 
 proptest! {
-    #![proptest_config(config())]
-
     #[test]
     fn prop_rss_and_atom_carry_any_headline_and_standfirst(
         articles in proptest::collection::vec((headline(), headline()), 1..4)

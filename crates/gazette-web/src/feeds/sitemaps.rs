@@ -11,7 +11,7 @@ use axum::response::Response;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
 use super::conditional;
-use super::xml::element;
+use super::xml::XmlWriter;
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::view::{SiteContext, article_url, author_url, section_url};
@@ -28,13 +28,14 @@ fn w3c(at: DateTime<Utc>) -> String {
     at.to_rfc3339_opts(SecondsFormat::Secs, true)
 }
 
-fn url_entry(out: &mut String, loc: &str, lastmod: Option<DateTime<Utc>>) {
-    out.push_str("<url>\n");
-    element(out, "loc", loc);
+/// One address in a sitemap: `<url>` or, in the index, `<sitemap>`.
+fn entry(xml: &mut XmlWriter, name: &str, loc: &str, lastmod: Option<DateTime<Utc>>) {
+    xml.start(name, &[]);
+    xml.element("loc", loc);
     if let Some(at) = lastmod {
-        element(out, "lastmod", &w3c(at));
+        xml.element("lastmod", &w3c(at));
     }
-    out.push_str("</url>\n");
+    xml.end(name);
 }
 
 /// `/sitemap.xml`: the pages file, one file per 50,000 articles, and the news sitemap.
@@ -49,27 +50,30 @@ pub async fn sitemap_index(
         .await?;
     let newest = chunks.iter().map(|c| c.lastmod).max();
     let base = &state.config.base_url;
-    let mut out = String::with_capacity(512 + chunks.len() * 160);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<sitemapindex xmlns=\"{SITEMAP_NS}\">\n"));
-    let mut entry = |loc: String, lastmod: Option<DateTime<Utc>>| {
-        out.push_str("<sitemap>\n");
-        element(&mut out, "loc", &loc);
-        if let Some(at) = lastmod {
-            element(&mut out, "lastmod", &w3c(at));
-        }
-        out.push_str("</sitemap>\n");
-    };
-    entry(format!("{base}/sitemaps/pages.xml"), newest);
+    let mut xml = XmlWriter::new(512 + chunks.len() * 160);
+    xml.start("sitemapindex", &[("xmlns", SITEMAP_NS)]);
+    entry(
+        &mut xml,
+        "sitemap",
+        &format!("{base}/sitemaps/pages.xml"),
+        newest,
+    );
     for (i, chunk) in chunks.iter().enumerate() {
         entry(
-            format!("{base}/sitemaps/articles/{}.xml", i + 1),
+            &mut xml,
+            "sitemap",
+            &format!("{base}/sitemaps/articles/{}.xml", i + 1),
             Some(chunk.lastmod),
         );
     }
-    entry(format!("{base}/sitemaps/news.xml"), newest);
-    out.push_str("</sitemapindex>\n");
-    Ok(conditional(&headers, XML, out, newest))
+    entry(
+        &mut xml,
+        "sitemap",
+        &format!("{base}/sitemaps/news.xml"),
+        newest,
+    );
+    xml.end("sitemapindex");
+    Ok(conditional(&headers, XML, xml.finish(), newest))
 }
 
 /// `/sitemaps/pages.xml`: the front page, sections, authors and static pages.
@@ -86,25 +90,23 @@ pub async fn sitemap_pages(
         .iter()
         .map(|c| c.lastmod)
         .max();
-    let mut out = String::with_capacity(4096);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<urlset xmlns=\"{SITEMAP_NS}\">\n"));
-    url_entry(&mut out, &site.absolute("/"), newest);
+    let mut xml = XmlWriter::new(4096);
+    xml.start("urlset", &[("xmlns", SITEMAP_NS)]);
+    entry(&mut xml, "url", &site.absolute("/"), newest);
     for section in state.store.sections().await? {
-        url_entry(&mut out, &site.absolute(&section_url(&section.slug)), None);
+        let loc = site.absolute(&section_url(&section.slug));
+        entry(&mut xml, "url", &loc, None);
     }
     for author in state.store.authors().await? {
-        url_entry(&mut out, &site.absolute(&author_url(&author.slug)), None);
+        let loc = site.absolute(&author_url(&author.slug));
+        entry(&mut xml, "url", &loc, None);
     }
     for page in state.store.pages().await? {
-        url_entry(
-            &mut out,
-            &site.absolute(&format!("/pages/{}", page.slug)),
-            None,
-        );
+        let loc = site.absolute(&format!("/pages/{}", page.slug));
+        entry(&mut xml, "url", &loc, None);
     }
-    out.push_str("</urlset>\n");
-    Ok(conditional(&headers, XML, out, newest))
+    xml.end("urlset");
+    Ok(conditional(&headers, XML, xml.finish(), newest))
 }
 
 /// `/sitemaps/articles/{n}.xml`: the n-th file of article addresses.
@@ -128,16 +130,15 @@ pub async fn sitemap_articles(
         return Err(AppError::NotFound);
     }
     let base = &state.config.base_url;
-    let mut out = String::with_capacity(256 + links.len() * 160);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!("<urlset xmlns=\"{SITEMAP_NS}\">\n"));
+    let mut xml = XmlWriter::new(256 + links.len() * 160);
+    xml.start("urlset", &[("xmlns", SITEMAP_NS)]);
     for link in &links {
         let loc = format!("{base}{}", article_url(&link.section, &link.slug));
-        url_entry(&mut out, &loc, Some(link.lastmod));
+        entry(&mut xml, "url", &loc, Some(link.lastmod));
     }
-    out.push_str("</urlset>\n");
+    xml.end("urlset");
     let newest = links.iter().map(|l| l.lastmod).max();
-    Ok(conditional(&headers, XML, out, newest))
+    Ok(conditional(&headers, XML, xml.finish(), newest))
 }
 
 /// `/sitemaps/news.xml`: articles from the last 48 hours, for Google News.
@@ -158,29 +159,25 @@ pub async fn news_sitemap(
 
 /// The news sitemap's text, apart from its handler so that it can be tested on any headline.
 pub(super) fn news_sitemap_xml(site_name: &str, base_url: &str, links: &[PublishedLink]) -> String {
-    let mut out = String::with_capacity(512 + links.len() * 400);
-    out.push_str("<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n");
-    out.push_str(&format!(
-        "<urlset xmlns=\"{SITEMAP_NS}\" xmlns:news=\"{NEWS_NS}\">\n"
-    ));
+    let mut xml = XmlWriter::new(512 + links.len() * 400);
+    xml.start("urlset", &[("xmlns", SITEMAP_NS), ("xmlns:news", NEWS_NS)]);
     for link in links {
-        out.push_str("<url>\n");
-        element(
-            &mut out,
-            "loc",
-            &format!("{base_url}{}", article_url(&link.section, &link.slug)),
-        );
-        element(&mut out, "lastmod", &w3c(link.lastmod));
-        out.push_str("<news:news>\n<news:publication>\n");
-        element(&mut out, "news:name", site_name);
-        element(&mut out, "news:language", link.language.code());
-        out.push_str("</news:publication>\n");
-        element(&mut out, "news:publication_date", &w3c(link.published_at));
-        element(&mut out, "news:title", &link.headline);
-        out.push_str("</news:news>\n</url>\n");
+        xml.start("url", &[]);
+        let loc = format!("{base_url}{}", article_url(&link.section, &link.slug));
+        xml.element("loc", &loc);
+        xml.element("lastmod", &w3c(link.lastmod));
+        xml.start("news:news", &[]);
+        xml.start("news:publication", &[]);
+        xml.element("news:name", site_name);
+        xml.element("news:language", link.language.code());
+        xml.end("news:publication");
+        xml.element("news:publication_date", &w3c(link.published_at));
+        xml.element("news:title", &link.headline);
+        xml.end("news:news");
+        xml.end("url");
     }
-    out.push_str("</urlset>\n");
-    out
+    xml.end("urlset");
+    xml.finish()
 }
 
 /// `/robots.txt`: everything public may be crawled except search results and the newsroom; the

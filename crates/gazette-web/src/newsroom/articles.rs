@@ -214,7 +214,7 @@ pub async fn list(
         all.push(("page".into(), n.to_string()));
         let qs: Vec<String> = all
             .iter()
-            .map(|(k, v)| format!("{k}={}", urlencoding::encode(v)))
+            .map(|(k, v)| format!("{k}={}", gazette_core::text::url_encode(v)))
             .collect();
         format!("/newsroom?{}", qs.join("&"))
     };

@@ -74,9 +74,9 @@ pub async fn list(
     let link = |n: u32| {
         format!(
             "/newsroom/audit?action={}&entity={}&user={}&page={n}",
-            urlencoding::encode(query.action.as_deref().unwrap_or("")),
-            urlencoding::encode(query.entity.as_deref().unwrap_or("")),
-            urlencoding::encode(query.user.as_deref().unwrap_or("")),
+            gazette_core::text::url_encode(query.action.as_deref().unwrap_or("")),
+            gazette_core::text::url_encode(query.entity.as_deref().unwrap_or("")),
+            gazette_core::text::url_encode(query.user.as_deref().unwrap_or("")),
         )
     };
     render(

@@ -13,10 +13,12 @@ use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use axum::response::Response;
 use chrono::Duration;
+use cookie::{Cookie, SameSite};
 use gazette_core::newsroom::{Email, User, decoy_hash, random_token};
 use gazette_store::{Actor, NewSession};
 use serde::Deserialize;
 use sha2::{Digest, Sha256};
+use subtle::ConstantTimeEq;
 
 use super::limits::{self, Attempt};
 use super::{FormData, NewsroomError, NewsroomResult, audit, layout, render, see_other};
@@ -53,15 +55,16 @@ pub(super) fn token_hash(token: &str) -> String {
         .collect()
 }
 
+/// The value of the cookie `name` the browser sent, as sent; the first if there are several.
 pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
     headers
         .get_all(header::COOKIE)
         .iter()
         .filter_map(|v| v.to_str().ok())
-        .flat_map(|v| v.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(k, _)| *k == name)
-        .map(|(_, v)| v)
+        .flat_map(Cookie::split_parse)
+        .filter_map(Result::ok)
+        .find(|c| c.name() == name)
+        .and_then(|c| c.value_raw())
 }
 
 /// The client's address: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
@@ -86,21 +89,29 @@ pub fn client_address(state: &AppState, parts: &Parts) -> String {
         )
 }
 
+/// A `Set-Cookie` for the newsroom: never readable by scripts nor sent with cross-site requests
+/// other than links, and over HTTPS only when the site is served over HTTPS. A `max_age_secs` of
+/// 0 removes the cookie.
 pub(super) fn set_cookie(
     state: &AppState,
     name: &str,
     value: &str,
     max_age_secs: i64,
 ) -> HeaderValue {
-    let secure = if state.config.base_url.starts_with("https://") {
-        "; Secure"
-    } else {
-        ""
-    };
-    let value = format!(
-        "{name}={value}; Path=/newsroom; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{secure}"
-    );
-    HeaderValue::from_str(&value).unwrap_or_else(|_| HeaderValue::from_static(""))
+    let https = state.config.base_url.starts_with("https://");
+    newsroom_cookie(name, value, max_age_secs, https)
+}
+
+fn newsroom_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> HeaderValue {
+    let cookie = Cookie::build((name, value))
+        .path("/newsroom")
+        .http_only(true)
+        .same_site(SameSite::Lax)
+        .max_age(cookie::time::Duration::seconds(max_age_secs))
+        .secure(secure)
+        .build();
+    // Names and values are ours (fixed names, hex tokens), so the header is always valid.
+    HeaderValue::from_str(&cookie.to_string()).unwrap_or_else(|_| HeaderValue::from_static(""))
 }
 
 impl<S> FromRequestParts<S> for CurrentUser
@@ -192,7 +203,8 @@ fn url_form_pairs(bytes: &[u8]) -> NewsroomResult<Vec<(String, String)>> {
     for pair in text.split('&').filter(|p| !p.is_empty()) {
         let (k, v) = pair.split_once('=').unwrap_or((pair, ""));
         let decode = |s: &str| {
-            urlencoding::decode(&s.replace('+', " "))
+            percent_encoding::percent_decode_str(&s.replace('+', " "))
+                .decode_utf8()
                 .map(|c| c.into_owned())
                 .map_err(|_| NewsroomError::BadRequest("The form is not valid UTF-8.".into()))
         };
@@ -202,12 +214,9 @@ fn url_form_pairs(bytes: &[u8]) -> NewsroomResult<Vec<(String, String)>> {
 }
 
 pub(super) fn same_token(a: &str, b: &str) -> bool {
-    // Compared in full whatever the first difference, so timing tells an attacker nothing.
-    a.len() == b.len()
-        && a.bytes()
-            .zip(b.bytes())
-            .fold(0u8, |acc, (x, y)| acc | (x ^ y))
-            == 0
+    // In constant time whatever the first difference, so timing tells an attacker nothing of the
+    // token. Only the length can show, and every token has the same length.
+    bool::from(a.as_bytes().ct_eq(b.as_bytes()))
 }
 
 impl<S> FromRequest<S> for PostForm
@@ -661,6 +670,51 @@ mod tests {
         assert_eq!(safe_next(Some("/newsroom\r\nSet-Cookie: x=y")), "/newsroom");
         assert_eq!(safe_next(Some("//evil.example/newsroom")), "/newsroom");
         assert_eq!(safe_next(None), "/newsroom");
+    }
+
+    #[test]
+    fn cookies_are_read_by_name_from_every_cookie_header() {
+        let mut headers = HeaderMap::new();
+        headers.append(
+            header::COOKIE,
+            HeaderValue::from_static("theme=dark;  gazette_session=abc123 ; x=1"),
+        );
+        headers.append(header::COOKIE, HeaderValue::from_static("gazette_2fa=def"));
+        assert_eq!(cookie(&headers, SESSION_COOKIE), Some("abc123"));
+        assert_eq!(cookie(&headers, "gazette_2fa"), Some("def"));
+        assert_eq!(cookie(&headers, "gazette"), None);
+        assert_eq!(cookie(&HeaderMap::new(), SESSION_COOKIE), None);
+    }
+
+    #[test]
+    fn newsroom_cookies_are_private_to_the_newsroom() {
+        let set = newsroom_cookie(SESSION_COOKIE, "abc", 3600, true);
+        let set = set.to_str().unwrap_or_default();
+        for part in [
+            "gazette_session=abc",
+            "HttpOnly",
+            "SameSite=Lax",
+            "Secure",
+            "Path=/newsroom",
+            "Max-Age=3600",
+        ] {
+            assert!(set.split("; ").any(|p| p == part), "{set} lacks {part}");
+        }
+        let removal = newsroom_cookie(SESSION_COOKIE, "", 0, false);
+        let removal = removal.to_str().unwrap_or_default();
+        assert!(removal.starts_with("gazette_session=;"), "{removal}");
+        assert!(removal.contains("Max-Age=0"), "{removal}");
+        assert!(!removal.contains("Secure"), "{removal}");
+    }
+
+    #[test]
+    fn tokens_match_only_when_equal_in_full() {
+        let token = "3f".repeat(32);
+        assert!(same_token(&token, &"3f".repeat(32)));
+        assert!(!same_token(&token, &format!("{}40", &token[..62])));
+        assert!(!same_token(&token, &token[..63]));
+        assert!(!same_token(&token, ""));
+        assert!(same_token("", ""));
     }
 
     #[test]

@@ -425,7 +425,10 @@ impl NewsroomError {
 impl IntoResponse for NewsroomError {
     fn into_response(self) -> Response {
         if let Self::Unauthenticated { next } = &self {
-            let target = format!("/newsroom/login?next={}", urlencoding::encode(next));
+            let target = format!(
+                "/newsroom/login?next={}",
+                gazette_core::text::url_encode(next)
+            );
             return see_other(&target);
         }
         if let Self::TwoFactorRequired = &self {

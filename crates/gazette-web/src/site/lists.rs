@@ -55,7 +55,7 @@ async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppRes
         .query
         .as_deref()
         .filter(|q| !q.is_empty())
-        .map(|q| format!("q={}&", urlencoding::encode(q)))
+        .map(|q| format!("q={}&", gazette_core::text::url_encode(q)))
         .unwrap_or_default();
     let pagination = Pagination::new(&listing.path, &extra_query, page, result.total_pages());
     let articles = Card::list(&result.items, Language::En);

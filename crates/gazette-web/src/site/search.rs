@@ -283,7 +283,7 @@ pub async fn search(
     let unfiltered_url = if text.is_empty() {
         "/search".to_owned()
     } else {
-        format!("/search?q={}", urlencoding::encode(&text))
+        format!("/search?q={}", gazette_core::text::url_encode(&text))
     };
     let breadcrumb = vec![
         Link {
@@ -356,7 +356,7 @@ fn filter_query(text: &str, f: &Filters) -> String {
         if !value.is_empty() {
             out.push_str(name);
             out.push('=');
-            out.push_str(&urlencoding::encode(value));
+            out.push_str(&gazette_core::text::url_encode(value));
             out.push('&');
         }
     }

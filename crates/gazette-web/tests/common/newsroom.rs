@@ -5,6 +5,7 @@ use axum::body::Body;
 use axum::http::Request;
 use chrono::Duration;
 use gazette_core::newsroom::{Email, Role, User, random_token};
+use gazette_core::text::url_encode;
 use gazette_store::{NewSession, NewUser};
 use sha2::{Digest, Sha256};
 
@@ -236,7 +237,7 @@ impl TestApp {
 pub fn encode(fields: &[(&str, &str)]) -> String {
     fields
         .iter()
-        .map(|(k, v)| format!("{}={}", urlencoding::encode(k), urlencoding::encode(v)))
+        .map(|(k, v)| format!("{}={}", url_encode(k), url_encode(v)))
         .collect::<Vec<_>>()
         .join("&")
 }
