@@ -55,6 +55,7 @@ pub fn day_number(at: DateTime<Utc>) -> i64 {
 #[derive(Clone)]
 pub struct Jobs {
     store: Arc<dyn Store>,
+    clock: Clock,
     changes: ChangeFeed,
     outage: Arc<DatabaseOutage>,
     /// Publishing and taking down on time.
@@ -74,8 +75,9 @@ impl Jobs {
         outage: Arc<DatabaseOutage>,
     ) -> Self {
         Self {
-            scheduler: Scheduler::new(store.clone(), clock, changes.clone()),
+            scheduler: Scheduler::new(store.clone(), clock.clone(), changes.clone()),
             store,
+            clock,
             changes,
             outage,
             reads: None,
@@ -98,15 +100,10 @@ impl Jobs {
     }
 
     /// Recomputes the most read articles over `window_days` into `sink`.
-    pub fn with_top_articles(
-        mut self,
-        clock: Clock,
-        window_days: i64,
-        sink: Arc<dyn TopArticlesSink>,
-    ) -> Self {
+    pub fn with_top_articles(mut self, window_days: i64, sink: Arc<dyn TopArticlesSink>) -> Self {
         self.top = Some(TopArticlesJob::new(
             self.store.clone(),
-            clock,
+            self.clock.clone(),
             window_days,
             sink,
         ));

@@ -149,11 +149,7 @@ impl AppState {
         )
         .with_read_counter(self.reads.clone())
         .with_page_cache(self.pages.clone())
-        .with_top_articles(
-            self.clock.clone(),
-            self.config.top_window_days,
-            self.top.clone(),
-        )
+        .with_top_articles(self.config.top_window_days, self.top.clone())
         .with_search(self.search.clone())
     }
 }
