@@ -4,9 +4,10 @@
 //! - Pages opt in: a handler attaches [`SurrogateKeys`] to its response (`article-12`,
 //!   `section-3`, `home`…). Those keys drive invalidation here and CDN purges outside
 //!   (`Surrogate-Key` and `Cache-Tag` headers).
-//! - Invalidation follows the change log ([`PageCache::sync`]): a changed article removes every
-//!   page that shows it and every list it now belongs in; any other change (sections, settings,
-//!   pages) clears everything, since it can show on every page.
+//! - Invalidation follows the change log: the node's page-invalidation job works out what a change
+//!   made stale and calls [`InvalidatePages::invalidate`]. A changed article removes every page
+//!   that shows it and every list it now belongs in; any other change (sections, settings, pages)
+//!   clears everything, since it can show on every page.
 //! - A page is fresh for `fresh_for` (view counts and "Top articles" may be that stale). After that
 //!   the first reader re-renders it while the others still get the stale copy; if rendering fails
 //!   because the database is down, the stale copy keeps being served.
@@ -28,12 +29,8 @@ use axum::extract::{Request, State};
 use axum::http::{HeaderMap, HeaderValue, Method, StatusCode, header};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
-use gazette_store::Store;
+use gazette_node::{InvalidatePages, Stale};
 use sha2::{Digest, Sha256};
-use tokio::sync::Mutex;
-
-use crate::AppState;
-use crate::changes::Cursor;
 
 mod request;
 mod wire;
@@ -256,8 +253,6 @@ pub struct PageCache {
     /// Which cached pages carry each key. Entries evicted by size stay listed until their key is
     /// next purged or the index is pruned: removing a missing page is harmless.
     index: std::sync::Mutex<HashMap<String, HashSet<String>>>,
-    /// The change-log position this cache has applied; one sync at a time.
-    cursor: Mutex<Option<Cursor>>,
     /// Pages rendered and stored, for tests and monitoring.
     renders: std::sync::atomic::AtomicU64,
     /// Requests answered by the server's fast path (`wire.rs`), for tests and monitoring.
@@ -286,7 +281,6 @@ impl PageCache {
             cache_control,
             entries,
             index: Default::default(),
-            cursor: Mutex::new(None),
             renders: Default::default(),
             wire_hits: Default::default(),
             passes: quick_cache::sync::Cache::new(PASS_CAPACITY),
@@ -403,53 +397,33 @@ impl PageCache {
             run_purge_command(command, keys);
         }
     }
+}
 
-    /// Applies every change-log entry this cache has not seen yet. Called by the background
-    /// follower when the log moves, and by tests to settle deterministically.
-    pub async fn sync(&self, store: &dyn Store) -> gazette_store::StoreResult<()> {
-        let mut cursor = self.cursor.lock().await;
-        let cursor = match cursor.as_mut() {
-            Some(cursor) => cursor,
-            None => cursor.insert(Cursor::at(store.latest_change_seq().await?)),
-        };
-        loop {
-            let batch = cursor.next_batch(store).await?;
-            if batch.is_empty() {
-                return Ok(());
-            }
-            let mut keys = SurrogateKeys::new();
-            for change in &batch {
-                match (change.entity.as_str(), change.entity_id) {
-                    ("article", Some(id)) => {
-                        keys.add(article_key(id));
-                        // Lists a published article belongs in now, which may not show it yet.
-                        // (Pages that showed it before carry its own key.)
-                        if let Some(article) = store
-                            .article(id)
-                            .await?
-                            .filter(|a| a.status == gazette_core::ArticleStatus::Published)
-                        {
-                            keys.add(HOME_KEY);
-                            keys.add(section_key(article.section.id));
-                            for tag in &article.tags {
-                                keys.add(tag_key(tag.id));
-                            }
-                            for author in &article.authors {
-                                keys.add(author_key(author.id));
-                            }
-                        }
-                    }
-                    // A new tag or byline shows on no page until an article uses it (which is an
-                    // article change); search synonyms show on no cached page.
-                    ("tag" | "author", _) if change.action == "created" => {}
-                    ("synonyms", _) => {}
-                    _ => keys.add(SITE_KEY),
-                }
-            }
-            if !keys.0.is_empty() {
-                tracing::debug!(keys = ?keys.0, "purging pages");
-                self.purge(&keys.0);
-            }
+/// The node's page-invalidation job (`gazette_node::page_invalidation`) works out what a change
+/// made stale; this names it in the cache's keys and purges them.
+impl InvalidatePages for PageCache {
+    fn invalidate(&self, stale: &Stale) {
+        let mut keys = SurrogateKeys::new();
+        if stale.everything {
+            keys.add(SITE_KEY);
+        }
+        if stale.home {
+            keys.add(HOME_KEY);
+        }
+        for &id in &stale.articles {
+            keys.add(article_key(id));
+        }
+        for &id in &stale.sections {
+            keys.add(section_key(id));
+        }
+        for &id in &stale.tags {
+            keys.add(tag_key(id));
+        }
+        for &id in &stale.authors {
+            keys.add(author_key(id));
+        }
+        if !keys.0.is_empty() {
+            self.purge(&keys.0);
         }
     }
 }
@@ -476,21 +450,6 @@ fn run_purge_command(command: &str, keys: &[String]) {
             });
         }
         Err(e) => tracing::warn!(error = %e, command, "cannot run the purge command"),
-    }
-}
-
-/// Follows the change log for the cache until the process ends.
-pub async fn follow_changes(state: AppState) {
-    let mut wake = state.changes.subscribe();
-    loop {
-        if let Err(e) = state.pages.sync(state.store.as_ref()).await {
-            tracing::warn!(error = %e, "page cache cannot read the change log; retrying");
-            tokio::time::sleep(Duration::from_secs(1)).await;
-            continue;
-        }
-        if wake.changed().await.is_err() {
-            return;
-        }
     }
 }
 

@@ -10,7 +10,7 @@ use axum::response::{Html, IntoResponse, Response};
 use gazette_store::StoreError;
 
 use crate::AppState;
-use crate::view::SiteContext;
+use crate::presenters::SiteContext;
 
 pub type AppResult<T> = Result<T, AppError>;
 

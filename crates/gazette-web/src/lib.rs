@@ -1,38 +1,33 @@
 //! Gazette's HTTP layer: the public site readers see, rendered on the server from the theme's
-//! templates, with one error type that becomes a themed HTML page.
+//! templates, with one error type that becomes a themed HTML page. The node's background work
+//! (following the change log, the scheduler, counting reads) is in `gazette_node`; this crate
+//! gives it the page cache and the top-articles list to keep up to date ([`AppState::jobs`]).
 //!
 //! - [`router`] lists every route in one place; [`server`] accepts connections and serves them;
-//! - [`site`] holds the public pages' handlers, one module per kind of page;
-//! - [`view`] turns domain values into what templates print (cards, date lines, links);
+//! - [`state`] is what handlers reach; [`site`] holds the public pages' handlers, one module per
+//!   kind of page (with the site chrome, the read beacon and the top-articles list);
+//! - [`presenters`] turns domain values into what templates print (cards, date lines, links);
 //! - [`theme`] loads templates and assets, embedded or from a folder;
 //! - [`error`] is the error type and the themed error pages; [`outage`] answers at once while the
 //!   database is known to be down;
 //! - [`security`] sets the headers every response carries; [`input`] refuses or strips control
 //!   characters at the edge;
-//! - [`changes`] follows the change log, and [`background`] starts the tasks that use it;
-//! - [`cache`] keeps rendered pages in memory; [`views`] counts reads; [`top`] ranks them;
-//! - [`search`] keeps the search index in step with the change log; [`feeds`] serves RSS, Atom,
-//!   JSON Feed, sitemaps and robots.txt.
+//! - [`cache`] keeps rendered pages in memory; [`feeds`] serves RSS, Atom, JSON Feed, sitemaps and
+//!   robots.txt; [`newsroom`] is the newsroom app.
 
-pub mod background;
 pub mod cache;
-pub mod changes;
 pub mod error;
 pub mod feeds;
 pub mod input;
-pub mod leases;
 pub mod newsroom;
 pub mod outage;
+pub mod presenters;
 pub mod router;
-pub mod search;
 pub mod security;
 pub mod server;
 pub mod site;
 pub mod state;
 pub mod theme;
-pub mod top;
-pub mod view;
-pub mod views;
 
 pub use router::{App, app, router};
 pub use state::{AppState, Clock, SiteConfig};

@@ -1,70 +1,32 @@
-//! What this node knows about its database being down, so that readers are not each made to wait
-//! for it.
-//!
-//! Without this, every page that is not cached waits the pool's whole acquire time (5 s on
-//! PostgreSQL) before answering 503, and so does the themed error page it then renders. Once one
-//! request has found the database unreachable the node *knows* it is down: requests that need it
-//! answer 503 at once, and a background probe asks the database once a second until it answers
-//! again. Cached pages never ask (see `cache.rs`), so they keep being served throughout.
+//! Answering at once while the database is known to be down. What the node knows about the outage,
+//! and the probe that ends it, are `gazette_node::outage::DatabaseOutage`; this middleware reads it
+//! on every request and starts it when a response says the database could not be reached, so
+//! readers are not each made to wait the pool's whole acquire time (5 s on PostgreSQL). Cached
+//! pages never ask (see `cache.rs`), so they keep being served throughout.
 
 use std::sync::Arc;
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::time::Duration;
 
 use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
+use gazette_node::DatabaseOutage;
 use gazette_store::Store;
 
 use crate::error::{AppError, ErrorPage};
-
-/// How often the probe asks a database known to be down whether it is back.
-const PROBE_EVERY: Duration = Duration::from_secs(1);
-
-#[derive(Default)]
-pub struct DatabaseOutage {
-    down: AtomicBool,
-}
-
-impl DatabaseOutage {
-    /// Whether a request has found the database unreachable and no probe has reached it since.
-    pub fn is_known(&self) -> bool {
-        self.down.load(Ordering::Acquire)
-    }
-
-    /// Records that the database could not be reached; the first to notice starts the probe that
-    /// will end the outage.
-    pub fn begin(self: &Arc<Self>, store: Arc<dyn Store>) {
-        if self.down.swap(true, Ordering::AcqRel) {
-            return;
-        }
-        tracing::warn!("database unreachable: answering 503 at once until it is back");
-        let outage = self.clone();
-        tokio::spawn(async move {
-            loop {
-                tokio::time::sleep(PROBE_EVERY).await;
-                if store.ping().await.is_ok() {
-                    outage.down.store(false, Ordering::Release);
-                    tracing::info!("database reachable again");
-                    return;
-                }
-            }
-        });
-    }
-}
 
 /// The middleware, inside the error-page renderer (so the 503 is the themed page): answers at once
 /// while the database is known to be down, and starts the outage when a response says the
 /// database could not be reached.
 pub async fn fail_fast(
-    State(state): State<crate::AppState>,
+    State(outage): State<Arc<DatabaseOutage>>,
+    State(store): State<Arc<dyn Store>>,
     request: Request,
     next: Next,
 ) -> Response {
     let path = request.uri().path();
     // The health check must ask the database itself; assets never need it.
     let exempt = path == "/healthz" || path.starts_with("/assets/");
-    if !exempt && state.outage.is_known() {
+    if !exempt && outage.is_known() {
         return AppError::Unavailable.into_response();
     }
     let response = next.run(request).await;
@@ -73,7 +35,7 @@ pub async fn fail_fast(
         .get::<ErrorPage>()
         .is_some_and(|page| page.status == 503);
     if unreachable {
-        state.outage.begin(state.store.clone());
+        outage.begin(store);
     }
     response
 }

@@ -24,8 +24,8 @@ use crate::cache::{PageCache, serve_cached};
 use crate::error::{AppError, not_found, render_error_pages};
 use crate::feeds;
 use crate::security::security_headers;
+use crate::site::reads;
 use crate::site::{article, assets, health, home, lists, pages};
-use crate::views;
 
 pub fn router(state: AppState) -> Router {
     Router::new()
@@ -47,7 +47,7 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/{file}", get(feeds::site_feed))
         .route("/feeds/{kind}/{slug}/{file}", get(feeds::list_feed))
         .route("/corrections", get(crate::site::corrections::page))
-        .route("/views/{id}", post(views::beacon).get(views::pixel))
+        .route("/views/{id}", post(reads::beacon).get(reads::pixel))
         .route("/tags/{slug}", get(lists::tag))
         .route("/authors/{slug}", get(lists::author))
         .route("/pages/{slug}", get(pages::page))

@@ -7,7 +7,7 @@ use axum::extract::{Request, State};
 use base64::Engine;
 use sha2::{Digest, Sha256};
 
-use crate::views::BEACON_SCRIPT;
+use crate::site::reads::BEACON_SCRIPT;
 use axum::http::{HeaderName, HeaderValue, header};
 use axum::middleware::Next;
 use axum::response::Response;

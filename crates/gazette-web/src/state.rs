@@ -1,26 +1,25 @@
-//! What every handler can reach: the store, the theme, the configuration and the clock.
+//! What every handler can reach: the store, the theme, the configuration and the clock, and the
+//! pieces it shares with the node's background jobs (the change feed, the page cache, the read
+//! counter, the top articles), which [`AppState::jobs`] hands to `gazette_node`.
+//!
+//! Handlers and middleware that need only one piece take it alone (`State<Arc<PageCache>>` and the
+//! others below work wherever `State<AppState>` does: axum's `FromRef`).
 
 use std::sync::Arc;
 
+use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
+use gazette_node::{ChangeFeed, DatabaseOutage, Jobs, ReadCounter};
 use gazette_store::Store;
 
 use crate::Theme;
 use crate::cache::{CacheConfig, PageCache};
-use crate::changes::ChangeFeed;
+use crate::feeds::options::FeedOptions;
 use crate::newsroom::passwords::PasswordChecks;
-use crate::outage::DatabaseOutage;
-use crate::top::TopArticles;
-use crate::view::ChromeCache;
-use crate::views::ViewCounter;
+use crate::presenters::ChromeCache;
+use crate::site::top_articles::TopArticles;
 
-/// Where "now" comes from. Tests set it to a fixed time so that what is published, embargoed or
-/// "in the last 7 days" does not depend on when they run.
-pub type Clock = Arc<dyn Fn() -> DateTime<Utc> + Send + Sync>;
-
-pub fn system_clock() -> Clock {
-    Arc::new(Utc::now)
-}
+pub use gazette_node::{Clock, system_clock};
 
 /// Public-site settings that come from configuration rather than the database.
 #[derive(Debug, Clone)]
@@ -74,12 +73,14 @@ pub struct AppState {
     pub outage: Arc<DatabaseOutage>,
     /// The site's name, menu and footer, reloaded when the change log moves.
     pub chrome: Arc<ChromeCache>,
-    pub views: Arc<ViewCounter>,
+    /// Reads counted by the beacon, written to the database by the node's read-counter job.
+    pub reads: Arc<ReadCounter>,
+    /// The most read articles, as the node's top-articles job last computed them.
     pub top: Arc<TopArticles>,
     /// The full-text index, when this node keeps one (`gazette serve` does).
     pub search: Option<Arc<gazette_search::SearchIndex>>,
     /// What feeds carry.
-    pub feeds: crate::feeds::FeedOptions,
+    pub feeds: FeedOptions,
     /// Uploaded images and their files; `None` when this node has no media storage configured.
     pub media: Option<gazette_media::MediaLibrary>,
     /// Where the newsroom checks and hashes passwords.
@@ -89,7 +90,6 @@ pub struct AppState {
 impl AppState {
     pub fn new(store: Arc<dyn Store>, theme: Arc<Theme>, config: SiteConfig) -> Self {
         let pages = Arc::new(PageCache::new(config.cache.clone()));
-        let views = Arc::new(ViewCounter::new(config.trust_forwarded_for));
         let passwords = Arc::new(PasswordChecks::new(
             config.password_checks_at_once,
             config.password_check_wait,
@@ -103,10 +103,10 @@ impl AppState {
             pages,
             outage: Arc::default(),
             chrome: Arc::new(ChromeCache::default()),
-            views,
+            reads: Arc::default(),
             top: Arc::new(TopArticles::default()),
             search: None,
-            feeds: crate::feeds::FeedOptions::default(),
+            feeds: FeedOptions::default(),
             media: None,
             passwords,
         }
@@ -128,12 +128,52 @@ impl AppState {
         self
     }
 
-    pub fn with_feed_options(mut self, feeds: crate::feeds::FeedOptions) -> Self {
+    pub fn with_feed_options(mut self, feeds: FeedOptions) -> Self {
         self.feeds = feeds;
         self
     }
 
     pub fn now(&self) -> DateTime<Utc> {
         (self.clock)()
+    }
+
+    /// The node's background jobs, working on this state's store, clock, change feed, page cache,
+    /// read counter, top articles and search index. Build it once per process and
+    /// [`Jobs::start`] it: the page-invalidation job keeps its place in the change log.
+    pub fn jobs(&self) -> Jobs {
+        Jobs::new(
+            self.store.clone(),
+            self.clock.clone(),
+            self.changes.clone(),
+            self.outage.clone(),
+        )
+        .with_read_counter(self.reads.clone())
+        .with_page_cache(self.pages.clone())
+        .with_top_articles(self.config.top_window_days, self.top.clone())
+        .with_search(self.search.clone())
+    }
+}
+
+impl FromRef<AppState> for Arc<PageCache> {
+    fn from_ref(state: &AppState) -> Self {
+        state.pages.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<DatabaseOutage> {
+    fn from_ref(state: &AppState) -> Self {
+        state.outage.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<dyn Store> {
+    fn from_ref(state: &AppState) -> Self {
+        state.store.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<Theme> {
+    fn from_ref(state: &AppState) -> Self {
+        state.theme.clone()
     }
 }

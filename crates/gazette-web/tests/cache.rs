@@ -67,7 +67,7 @@ fn beacon(id: i64, address: &str, user_agent: &str) -> Request<Body> {
 const BROWSER: &str = "Mozilla/5.0 (X11; Linux x86_64) AppleWebKit/537.36 (KHTML, like Gecko) Chrome/156.0 Safari/537.36";
 
 async fn views_of(app: &TestApp, id: i64) -> i64 {
-    app.state.views.flush(app.store.as_ref()).await.unwrap();
+    app.state.reads.flush(app.store.as_ref()).await.unwrap();
     app.store.article(id).await.unwrap().unwrap().view_total
 }
 

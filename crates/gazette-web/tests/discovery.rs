@@ -374,7 +374,7 @@ async fn unpublished_text_is_never_shown_in_search() {
 // loaded CI machine does not fail a test of *who* indexes: the background task, unasked.
 async fn a_publish_reaches_the_index_through_the_background_task() {
     let app = TestApp::init().await;
-    gazette_web::background::spawn_all(&app.state).await;
+    app.jobs.start().await;
     let index = app.state.search.clone().unwrap();
     let article = app.publish_headline("Breaking: dam repaired").await;
     app.state.changes.poke(app.store.as_ref()).await.unwrap();

@@ -12,7 +12,6 @@ use common::{TestApp, TestResponse};
 use gazette_core::ArticleStatus;
 use gazette_core::newsroom::Role;
 use gazette_store::Backend;
-use gazette_web::newsroom::scheduler;
 
 /// Creates a draft through the newsroom as `browser` and returns its id.
 async fn draft(app: &TestApp, browser: &Browser, headline: &str) -> i64 {
@@ -968,7 +967,9 @@ async fn a_scheduled_article_is_published_on_time_exactly_once() {
 
     app.advance_clock(299);
     assert!(
-        scheduler::run_once(&app.state)
+        app.jobs
+            .scheduler
+            .run_once()
             .await
             .unwrap()
             .published
@@ -977,11 +978,13 @@ async fn a_scheduled_article_is_published_on_time_exactly_once() {
     assert_eq!(app.get("/war/parliament-votes-at-noon").await.status, 404);
     app.advance_clock(1);
     assert_eq!(
-        scheduler::run_once(&app.state).await.unwrap().published,
+        app.jobs.scheduler.run_once().await.unwrap().published,
         vec![id]
     );
     assert!(
-        scheduler::run_once(&app.state)
+        app.jobs
+            .scheduler
+            .run_once()
             .await
             .unwrap()
             .published
@@ -1015,11 +1018,11 @@ async fn an_embargo_holds_publication_and_a_takedown_removes_it() {
         "publishing before the embargo waits for it"
     );
     app.advance_clock(2 * 3600);
-    scheduler::run_once(&app.state).await.unwrap();
+    app.jobs.scheduler.run_once().await.unwrap();
     assert_eq!(app.get("/war/embargoed-report").await.status, 200);
     app.advance_clock(24 * 3600);
     assert_eq!(
-        scheduler::run_once(&app.state).await.unwrap().taken_down,
+        app.jobs.scheduler.run_once().await.unwrap().taken_down,
         vec![id]
     );
     assert_eq!(app.get("/war/embargoed-report").await.status, 410);
@@ -1133,7 +1136,7 @@ async fn an_author_cannot_move_an_embargo_earlier() {
     refused_because(&response, "only an editor can bring an embargo forward");
     assert_eq!(stored_state(&app, id).await, before, "nothing changed");
     app.advance_clock(120);
-    scheduler::run_once(&app.state).await.unwrap();
+    app.jobs.scheduler.run_once().await.unwrap();
     assert_eq!(app.get("/war/embargoed-report").await.status, 404);
 
     // Later is allowed: an embargo only ever holds publication back.
@@ -1183,7 +1186,7 @@ async fn an_author_cannot_clear_an_editors_takedown_time() {
     assert_eq!(stored_state(&app, id).await, before, "nothing changed");
     app.advance_clock(27 * 3600);
     assert_eq!(
-        scheduler::run_once(&app.state).await.unwrap().taken_down,
+        app.jobs.scheduler.run_once().await.unwrap().taken_down,
         vec![id]
     );
     assert_eq!(app.get("/war/report-with-an-expiry").await.status, 410);
@@ -1234,7 +1237,9 @@ async fn an_author_cannot_take_an_article_down_with_a_takedown_a_minute_ahead() 
     assert_eq!(stored_state(&app, id).await, before, "nothing changed");
     app.advance_clock(120);
     assert!(
-        scheduler::run_once(&app.state)
+        app.jobs
+            .scheduler
+            .run_once()
             .await
             .unwrap()
             .taken_down

@@ -113,7 +113,7 @@ async fn pages_and_beacons_are_served_over_real_connections() {
         let answer = exchange_from(reader, running.address, &beacon).await;
         assert!(answer.starts_with("HTTP/1.1 204"), "{answer}");
     }
-    app.state.views.flush(app.store.as_ref()).await.unwrap();
+    app.state.reads.flush(app.store.as_ref()).await.unwrap();
     let counted = app.store.article(article.id).await.unwrap().unwrap();
     assert_eq!(counted.view_total, 2, "two readers, one of them twice");
 

@@ -316,7 +316,10 @@ async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
             content: feed_content,
             ..Default::default()
         });
-    gazette_web::background::spawn_all(&state).await;
+    // Every background job of the node, started once: the change follower, the page cache's
+    // invalidation, the search follower, the scheduler, the read-count flush, the top articles.
+    let jobs = state.jobs();
+    jobs.start().await;
     media::spawn_sweeper(state.media.clone());
     let app = gazette_web::app(state.clone());
 
@@ -339,14 +342,9 @@ async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
         "connection limits"
     );
     gazette_web::server::serve(listener, app, server, shutdown_signal()).await;
-    // Views counted since the last flush would otherwise be lost with the process.
-    match state.views.flush(store.as_ref()).await {
-        Ok(n) if n > 0 => tracing::info!(views = n, "saved view counts"),
-        Ok(_) => {}
-        Err(e) => tracing::error!(error = %e, "could not save the last view counts"),
-    }
-    // Another node takes the scheduler over at once instead of when the lease runs out.
-    gazette_web::newsroom::scheduler::stop(&state).await;
+    // Saves the reads counted since the last flush, and gives the scheduler's lease up so another
+    // node takes it over at once instead of when the lease runs out.
+    jobs.stop().await;
     store.close().await;
     announce("Gazette stopped.");
     Ok(())

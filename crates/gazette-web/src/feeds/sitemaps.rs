@@ -14,7 +14,7 @@ use super::conditional;
 use super::xml::XmlWriter;
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::view::{SiteContext, article_url, author_url, section_url};
+use crate::presenters::{SiteContext, article_url, author_url, section_url};
 use gazette_store::PublishedLink;
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";

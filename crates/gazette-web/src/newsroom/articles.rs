@@ -492,7 +492,7 @@ async fn render_editor(
             .await?;
         let corrections = state.store.corrections(a.id).await?;
         let media_picker = super::media::picker(state, a.id).await?;
-        let public_url = crate::view::article_url(&a.section.slug, &a.slug);
+        let public_url = crate::presenters::article_url(&a.section.slug, &a.slug);
         context = minijinja::context! {
             article => minijinja::context! {
                 id => a.id,

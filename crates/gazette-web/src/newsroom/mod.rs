@@ -19,7 +19,6 @@ pub mod passwords;
 pub mod people;
 pub mod presence;
 pub mod revisions;
-pub mod scheduler;
 pub mod sections;
 pub mod settings;
 pub mod synonyms;

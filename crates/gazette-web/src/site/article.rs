@@ -12,10 +12,10 @@ use super::{keys_for, render, top_articles};
 use crate::AppState;
 use crate::cache::{article_key, section_key};
 use crate::error::{AppError, AppResult};
-use crate::view::{
+use crate::presenters::{
     ArticleView, Card, Link, SiteContext, article_url, json_ld, section_url, share_links,
 };
-use crate::views::BEACON_SCRIPT;
+use crate::site::reads::BEACON_SCRIPT;
 
 const RELATED_COUNT: u32 = 4;
 
@@ -96,11 +96,11 @@ async fn render_article(
     let author_urls: Vec<String> = a
         .authors
         .iter()
-        .map(|au| site.absolute(&crate::view::author_url(&au.slug)))
+        .map(|au| site.absolute(&crate::presenters::author_url(&au.slug)))
         .collect();
     let mut meta = site.meta(title, description, &path, false);
     meta.og_type = "article";
-    meta.article = Some(crate::view::ArticleMeta {
+    meta.article = Some(crate::presenters::ArticleMeta {
         published_time: article.published.as_ref().map(|d| d.iso.clone()),
         modified_time: modified.clone(),
         section: a.section.name.clone(),

@@ -1,17 +1,19 @@
 //! Theme assets under content-hashed names, cached for a year.
 
+use std::sync::Arc;
+
 use axum::extract::{Path, State};
 use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 
-use crate::AppState;
+use crate::Theme;
 use crate::error::AppError;
 
 pub async fn asset(
-    State(state): State<AppState>,
+    State(theme): State<Arc<Theme>>,
     Path(name): Path<String>,
 ) -> Result<Response, AppError> {
-    let asset = state.theme.asset(&name).ok_or(AppError::NotFound)?;
+    let asset = theme.asset(&name).ok_or(AppError::NotFound)?;
     let mut response = asset.bytes.clone().into_response();
     let headers = response.headers_mut();
     headers.insert(

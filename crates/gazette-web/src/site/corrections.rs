@@ -11,7 +11,7 @@ use super::{PageParam, render};
 use crate::AppState;
 use crate::cache::SurrogateKeys;
 use crate::error::AppResult;
-use crate::view::{Card, DateView, SiteContext};
+use crate::presenters::{Card, DateView, SiteContext};
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteView {

@@ -10,7 +10,7 @@ use super::{keys_for, render, top_articles};
 use crate::AppState;
 use crate::cache::HOME_KEY;
 use crate::error::AppResult;
-use crate::view::{Card, Link, SiteContext, json_ld, section_url};
+use crate::presenters::{Card, Link, SiteContext, json_ld, section_url};
 
 const SECTION_BLOCK_SIZE: u32 = 4;
 

@@ -10,7 +10,7 @@ use super::{PageParam, keys_for, render};
 use crate::AppState;
 use crate::cache::{author_key, section_key, tag_key};
 use crate::error::{AppError, AppResult};
-use crate::view::{AuthorView, Card, Pagination, SiteContext};
+use crate::presenters::{AuthorView, Card, Pagination, SiteContext};
 
 #[derive(Serialize)]
 struct Heading {
@@ -90,7 +90,7 @@ async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppRes
         meta.feeds
             .extend(crate::feeds::feed_links(&path, &listing.heading.title));
     }
-    let jsonld = vec![crate::view::json_ld(&serde_json::json!({
+    let jsonld = vec![crate::presenters::json_ld(&serde_json::json!({
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [

@@ -2,14 +2,17 @@
 
 pub mod article;
 pub mod assets;
+pub mod chrome;
 pub mod corrections;
 pub mod health;
 pub mod home;
 pub mod lists;
 pub mod media;
 pub mod pages;
+pub mod reads;
 pub mod search;
 pub mod security_txt;
+pub mod top_articles;
 
 use axum::http::{HeaderValue, header};
 use axum::response::{Html, IntoResponse, Response};
@@ -76,11 +79,6 @@ impl PageParam {
             },
         }
     }
-}
-
-/// Days since the Unix epoch: the unit of the view buckets.
-pub fn day_number(at: chrono::DateTime<chrono::Utc>) -> i64 {
-    at.timestamp().div_euclid(86_400)
 }
 
 /// "Top articles" as pages show them: the most read over the configured window, as last computed

@@ -7,7 +7,7 @@ use serde::Serialize;
 use super::render;
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::view::SiteContext;
+use crate::presenters::SiteContext;
 
 #[derive(Serialize)]
 struct PageView {

@@ -16,7 +16,7 @@ use serde::{Deserialize, Serialize};
 use super::{PageParam, render};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
-use crate::view::{Card, Link, Pagination, SiteContext};
+use crate::presenters::{Card, Link, Pagination, SiteContext};
 
 /// Longest search query used; longer text is cut, not refused.
 const MAX_QUERY_CHARS: usize = 200;

@@ -56,6 +56,9 @@ pub fn days_ago(days: i64) -> DateTime<Utc> {
 pub struct TestApp {
     pub store: Arc<dyn Store>,
     pub state: AppState,
+    /// The node's background jobs on this state, not started: tests run their steps when they
+    /// choose ([`TestApp::settle`], `jobs.scheduler.run_once()`), or start them.
+    pub jobs: gazette_node::Jobs,
     /// Seconds the clock has been moved past [`now`]; see [`TestApp::advance_clock`].
     clock_offset: Arc<std::sync::atomic::AtomicI64>,
     router: gazette_web::App,
@@ -223,9 +226,11 @@ impl TestApp {
         };
         let state = state.with_search(index).with_feed_options(feeds);
         let router = gazette_web::app(state.clone());
+        let jobs = state.jobs();
         Self {
             store,
             state,
+            jobs,
             router,
             clock_offset,
             db,
@@ -255,16 +260,10 @@ impl TestApp {
             .await
     }
 
-    /// Brings the node's derived data up to date, as its background tasks would within a second:
-    /// the change feed, the page cache's invalidations, the top articles. Errors (a database
-    /// closed on purpose) are ignored, as the background tasks would retry them.
+    /// Brings the node's derived data up to date, as its background jobs would within a second:
+    /// the change feed, the page cache's invalidations, the top articles, the search index.
     pub async fn settle(&self) {
-        let _ = self.state.changes.poke(self.store.as_ref()).await;
-        let _ = self.state.pages.sync(self.store.as_ref()).await;
-        let _ = self.state.top.refresh(&self.state).await;
-        if let Some(index) = &self.state.search {
-            let _ = gazette_web::search::catch_up(self.store.as_ref(), index).await;
-        }
+        self.jobs.settle().await;
     }
 
     /// The service the server runs, to serve over real connections.

@@ -10,9 +10,9 @@ use std::time::Duration;
 
 use gazette_search::{SearchIndex, SearchResult};
 use gazette_store::Store;
+use tokio::sync::watch;
 
-use crate::AppState;
-use crate::changes::Cursor;
+use crate::change_feed::Cursor;
 
 /// Wait before retrying after the database or the index failed.
 const RETRY_AFTER: Duration = Duration::from_secs(2);
@@ -49,14 +49,17 @@ pub async fn rebuild_if_needed(store: &dyn Store, index: &Arc<SearchIndex>) -> S
     Ok(())
 }
 
-/// The background task: runs until the process ends, surviving database outages.
-pub async fn follow_changes(state: AppState, index: Arc<SearchIndex>) {
-    let store = state.store.clone();
+/// The job: runs until the process ends, surviving database outages. `wake` is a subscription
+/// to the node's change feed.
+pub async fn follow_changes(
+    store: Arc<dyn Store>,
+    index: Arc<SearchIndex>,
+    mut wake: watch::Receiver<i64>,
+) {
     while let Err(e) = rebuild_if_needed(store.as_ref(), &index).await {
         tracing::warn!(error = %e, "cannot build the search index yet; will retry");
         tokio::time::sleep(RETRY_AFTER).await;
     }
-    let mut wake = state.changes.subscribe();
     let mut failing = false;
     loop {
         match catch_up(store.as_ref(), &index).await {

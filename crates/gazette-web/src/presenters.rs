@@ -2,13 +2,12 @@
 //! date lines and links. Templates never compute URLs or format dates themselves, so every page
 //! writes them the same way.
 
-use chrono::{DateTime, Datelike, Utc};
+use chrono::{DateTime, Utc};
 use gazette_core::text::{date_line, group_thousands, initials, shorten};
 use gazette_core::{Article, ArticleSummary, Author, Language, Slug};
 use serde::Serialize;
 
-use crate::AppState;
-use crate::error::AppResult;
+use crate::feeds::options::{FeedLink, feed_links};
 
 /// Characters kept of a headline in "Top articles" before it is shortened with "...".
 pub const SHORT_HEADLINE_CHARS: usize = 60;
@@ -66,15 +65,6 @@ pub struct SiteContext {
     pub social: Vec<FooterPage>,
 }
 
-/// Settings holding the site's social links, and how the footer names them.
-const SOCIAL_LINKS: &[(&str, &str)] = &[
-    ("site.social.telegram", "Telegram"),
-    ("site.social.x", "X"),
-    ("site.social.facebook", "Facebook"),
-    ("site.social.youtube", "YouTube"),
-    ("site.social.instagram", "Instagram"),
-];
-
 pub const DEFAULT_SITE_NAME: &str = "Gazette";
 
 /// The site chrome as last loaded, with the change-log position it reflects. Any change reloads
@@ -85,110 +75,20 @@ pub struct ChromeCache {
     loaded: std::sync::RwLock<Option<(i64, std::sync::Arc<SiteContext>)>>,
 }
 
+impl ChromeCache {
+    /// The chrome last loaded and the change-log position it reflects.
+    pub fn get(&self) -> Option<(i64, std::sync::Arc<SiteContext>)> {
+        self.loaded.read().ok().and_then(|c| c.clone())
+    }
+
+    pub fn set(&self, seq: i64, site: std::sync::Arc<SiteContext>) {
+        if let Ok(mut slot) = self.loaded.write() {
+            *slot = Some((seq, site));
+        }
+    }
+}
+
 impl SiteContext {
-    /// The site's name and menu; `current_section` marks that section in the menu.
-    pub async fn load(state: &AppState, current_section: Option<&str>) -> AppResult<Self> {
-        let seq = state.changes.latest();
-        let cached = state.chrome.loaded.read().ok().and_then(|c| c.clone());
-        let base = match cached {
-            Some((at, site)) if at == seq => site,
-            _ => {
-                let site = std::sync::Arc::new(Self::load_from_store(state).await?);
-                if let Ok(mut slot) = state.chrome.loaded.write() {
-                    *slot = Some((seq, site.clone()));
-                }
-                site
-            }
-        };
-        let mut site = (*base).clone();
-        for item in &mut site.nav {
-            item.current = current_section.is_some_and(|s| item.url.strip_prefix('/') == Some(s));
-        }
-        site.year = state.now().year();
-        Ok(site)
-    }
-
-    async fn load_from_store(state: &AppState) -> AppResult<Self> {
-        let store = &state.store;
-        let name = store
-            .setting("site.name")
-            .await?
-            .unwrap_or_else(|| DEFAULT_SITE_NAME.to_owned());
-        let tagline = store.setting("site.tagline").await?.unwrap_or_default();
-        let description = store.setting("site.description").await?.unwrap_or_default();
-        let nav = store
-            .sections()
-            .await?
-            .into_iter()
-            .map(|s| NavItem {
-                current: false,
-                url: section_url(&s.slug),
-                name: s.name,
-            })
-            .collect();
-        let footer_pages = store
-            .pages()
-            .await?
-            .into_iter()
-            .map(|p| FooterPage {
-                url: format!("/pages/{}", p.slug),
-                title: p.title,
-            })
-            .collect();
-        let mut social = Vec::new();
-        for (key, title) in SOCIAL_LINKS {
-            // The newsroom accepts only https addresses here; anything else is not shown.
-            if let Some(url) = store
-                .setting(key)
-                .await?
-                .filter(|u| u.starts_with("https://"))
-            {
-                social.push(FooterPage {
-                    title: (*title).to_owned(),
-                    url,
-                });
-            }
-        }
-        Ok(Self {
-            name,
-            tagline,
-            description,
-            nav,
-            footer_pages,
-            social,
-            ..Self::bare(state)
-        })
-    }
-
-    /// The site chrome when the database cannot be asked: for error pages.
-    pub async fn load_or_default(state: &AppState, current_section: Option<&str>) -> Self {
-        if state.outage.is_known() {
-            // Do not wait for a database known to be down: the chrome last loaded, if any.
-            let cached = state.chrome.loaded.read().ok().and_then(|c| c.clone());
-            return cached.map_or_else(|| Self::bare(state), |(_, site)| (*site).clone());
-        }
-        match Self::load(state, current_section).await {
-            Ok(site) => site,
-            Err(_) => Self::bare(state),
-        }
-    }
-
-    fn bare(state: &AppState) -> Self {
-        Self {
-            name: DEFAULT_SITE_NAME.to_owned(),
-            tagline: String::new(),
-            description: String::new(),
-            base_url: state.config.base_url.clone(),
-            language: Language::En.code(),
-            year: state.now().year(),
-            css_url: state.theme.asset_url("style.css").to_owned(),
-            favicon_url: state.theme.asset_url("favicon.svg").to_owned(),
-            nav: Vec::new(),
-            footer_pages: Vec::new(),
-            social: Vec::new(),
-        }
-    }
-
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
     }
@@ -207,7 +107,7 @@ impl SiteContext {
             next_url: None,
             og_type: "website",
             noindex,
-            feeds: crate::feeds::feed_links("/feeds", &self.name),
+            feeds: feed_links("/feeds", &self.name),
             article: None,
         }
     }
@@ -224,7 +124,7 @@ pub struct Meta {
     pub noindex: bool,
     /// Feeds announced with `<link rel="alternate">`: the site's, then the section's, tag's or
     /// author's on their pages.
-    pub feeds: Vec<crate::feeds::FeedLink>,
+    pub feeds: Vec<FeedLink>,
     /// OpenGraph `article:*` properties, on article pages.
     pub article: Option<ArticleMeta>,
 }

@@ -1,26 +1,21 @@
-//! "Top articles" and "Most read": the most read articles over the last days, recomputed in the
-//! background (every minute, and when an article changes) so that no page request waits on it.
+//! "Top articles" and "Most read" as pages show them. The node's top-articles job
+//! (`gazette_node::top_articles`) computes the list in the background and hands it here, where it
+//! is prepared once per refresh as the cards pages print in each language, rather than on every
+//! page that shows them.
 
 use std::sync::{Arc, RwLock};
-use std::time::Duration;
 
 use gazette_core::{ArticleSummary, Language};
-use gazette_store::StoreResult;
+use gazette_node::TopArticlesSink;
 
-use crate::AppState;
-use crate::view::Card;
-
-/// How many articles the home and article pages show.
-pub const TOP_COUNT: u32 = 5;
-pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
+use crate::presenters::Card;
 
 #[derive(Default)]
 pub struct TopArticles {
     current: RwLock<Arc<Current>>,
 }
 
-/// The list, and the same list as the cards pages print in each language: prepared once per
-/// refresh rather than on every page that shows them.
+/// The list, and the same list as cards in each language.
 #[derive(Default)]
 struct Current {
     list: Arc<Vec<ArticleSummary>>,
@@ -62,29 +57,13 @@ impl TopArticles {
     fn current(&self) -> Arc<Current> {
         self.current.read().map(|c| c.clone()).unwrap_or_default()
     }
+}
 
-    pub async fn refresh(&self, state: &AppState) -> StoreResult<()> {
-        let now = state.now();
-        let since = crate::site::day_number(now) - state.config.top_window_days + 1;
-        let list = state.store.most_read(since, TOP_COUNT, now).await?;
+impl TopArticlesSink for TopArticles {
+    fn replace(&self, list: Vec<ArticleSummary>) {
         let prepared = Arc::new(Current::new(list));
         if let Ok(mut current) = self.current.write() {
             *current = prepared;
-        }
-        Ok(())
-    }
-}
-
-/// Refreshes the list every [`REFRESH_INTERVAL`] and whenever the change log moves.
-pub async fn refresh_periodically(state: AppState) {
-    let mut wake = state.changes.subscribe();
-    loop {
-        if let Err(e) = state.top.refresh(&state).await {
-            tracing::warn!(error = %e, "cannot compute top articles; keeping the last list");
-        }
-        tokio::select! {
-            () = tokio::time::sleep(REFRESH_INTERVAL) => {}
-            changed = wake.changed() => if changed.is_err() { return },
         }
     }
 }
