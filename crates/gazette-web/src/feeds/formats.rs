@@ -2,7 +2,7 @@
 
 use chrono::SecondsFormat;
 
-use super::Feed;
+use super::model::Feed;
 use super::xml::XmlWriter;
 
 fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {

@@ -10,7 +10,7 @@ use axum::http::HeaderMap;
 use axum::response::Response;
 use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
-use super::conditional;
+use super::conditional::conditional;
 use super::xml::XmlWriter;
 use crate::AppState;
 use crate::error::{AppError, AppResult};

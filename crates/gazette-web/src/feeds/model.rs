@@ -1,0 +1,31 @@
+//! A feed before it is written in a format: what RSS, Atom and JSON Feed all say.
+
+use chrono::{DateTime, Utc};
+
+/// One feed, before it is written in a format.
+pub(crate) struct Feed {
+    pub title: String,
+    pub description: String,
+    /// Absolute address of the page the feed follows.
+    pub home_url: String,
+    /// Absolute address of the feed itself.
+    pub self_url: String,
+    pub language: &'static str,
+    pub updated: DateTime<Utc>,
+    pub items: Vec<FeedItem>,
+    pub site_name: String,
+    pub logo_url: String,
+}
+
+pub(crate) struct FeedItem {
+    pub url: String,
+    pub title: String,
+    pub summary: String,
+    /// Sanitised body HTML, when feeds carry full content.
+    pub content_html: Option<String>,
+    pub published: DateTime<Utc>,
+    pub updated: DateTime<Utc>,
+    pub authors: Vec<(String, String)>,
+    pub categories: Vec<String>,
+    pub language: &'static str,
+}
