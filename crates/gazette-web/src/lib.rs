@@ -1,12 +1,13 @@
 //! Gazette's HTTP layer: the public site readers see, rendered on the server from the theme's
-//! templates, with one error type that becomes a themed HTML page.
+//! templates, with one error type that becomes a themed HTML page (or JSON, for scripts).
 //!
 //! - [`router`] lists every route in one place; [`server`] accepts connections and serves them;
 //! - [`site`] holds the public pages' handlers, one module per kind of page;
 //! - [`view`] turns domain values into what templates print (cards, date lines, links);
 //! - [`theme`] loads templates and assets, embedded or from a folder;
-//! - [`error`] is the error type and the themed error pages; [`outage`] answers at once while the
-//!   database is known to be down;
+//! - [`error`] is the one error type and its statuses, [`error_pages`] writes its body once (JSON,
+//!   the theme's page, or the newsroom's); [`outage`] answers at once while the database is known
+//!   to be down;
 //! - [`security`] sets the headers every response carries; [`input`] refuses or strips control
 //!   characters at the edge;
 //! - [`changes`] follows the change log, and [`background`] starts the tasks that use it;
@@ -18,6 +19,7 @@ pub mod background;
 pub mod cache;
 pub mod changes;
 pub mod error;
+pub mod error_pages;
 pub mod feeds;
 pub mod input;
 pub mod leases;

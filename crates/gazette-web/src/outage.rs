@@ -16,7 +16,7 @@ use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 use gazette_store::Store;
 
-use crate::error::{AppError, ErrorPage};
+use crate::error::{AppError, PendingError};
 
 /// How often the probe asks a database known to be down whether it is back.
 const PROBE_EVERY: Duration = Duration::from_secs(1);
@@ -70,8 +70,8 @@ pub async fn fail_fast(
     let response = next.run(request).await;
     let unreachable = response
         .extensions()
-        .get::<ErrorPage>()
-        .is_some_and(|page| page.status == 503);
+        .get::<PendingError>()
+        .is_some_and(|pending| pending.error == AppError::Unavailable);
     if unreachable {
         state.outage.begin(state.store.clone());
     }

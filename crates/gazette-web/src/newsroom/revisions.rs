@@ -3,24 +3,27 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use gazette_core::newsroom::{ArticleAction, Revision};
+use gazette_core::submission::ArticleInput;
 use gazette_core::text::escape_html;
 use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
-use super::articles::{EditorInput, authorised, person, readable, stored};
+use super::access::{authorised, person, readable, stored};
+use super::articles::to_article;
 use super::auth::{CurrentUser, PostForm};
-use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_other, show_time};
+use super::{audit, changed, layout, render, see_other, show_time};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 
-fn ids(article: &str) -> NewsroomResult<i64> {
-    article.parse().map_err(|_| NewsroomError::NotFound)
+fn ids(article: &str) -> AppResult<i64> {
+    article.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let id = ids(&id)?;
     let (article, _) = readable(&state, &user, id).await?;
     let revisions = state.store.revisions(id).await?;
@@ -84,20 +87,16 @@ pub fn word_diff(old: &str, new: &str) -> String {
     html
 }
 
-async fn revision_of(
-    state: &AppState,
-    article: i64,
-    raw: Option<&str>,
-) -> NewsroomResult<Revision> {
+async fn revision_of(state: &AppState, article: i64, raw: Option<&str>) -> AppResult<Revision> {
     let id: i64 = raw
         .and_then(|r| r.trim().parse().ok())
-        .ok_or_else(|| NewsroomError::BadRequest("Choose two revisions to compare.".into()))?;
+        .ok_or_else(|| AppError::BadRequest("Choose two revisions to compare.".into()))?;
     state
         .store
         .revision(id)
         .await?
         .filter(|r| r.article_id == article)
-        .ok_or(NewsroomError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn diff(
@@ -105,7 +104,7 @@ pub async fn diff(
     user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<DiffQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let id = ids(&id)?;
     let (article, _) = readable(&state, &user, id).await?;
     let from = revision_of(&state, id, query.from.as_deref()).await?;
@@ -149,7 +148,7 @@ pub async fn restore(
     State(state): State<AppState>,
     Path((id, revision)): Path<(String, String)>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, .. } = post;
     let id = ids(&id)?;
     let (article, workflow) = authorised(&state, &user, id, ArticleAction::Edit).await?;
@@ -158,7 +157,7 @@ pub async fn restore(
     let authors = state.store.authors().await?;
     let tags = state.store.tags_with_counts().await?;
     // Restoring brings back the words; sections, bylines and tags deleted since are left out.
-    let input = EditorInput {
+    let input = ArticleInput {
         headline: old.headline.clone(),
         standfirst: old.standfirst.clone(),
         body: old.body_markdown.clone(),
@@ -201,9 +200,7 @@ pub async fn restore(
             .map(|r| r.to_string())
             .unwrap_or_default(),
     };
-    let new = input
-        .to_article(&state, article.status, article.published_at)
-        .await?;
+    let new = to_article(&state, &input, article.status, article.published_at).await?;
     // An old revision may carry bylines an author may not put back on a public article.
     gazette_core::workflow::check_save(
         &stored(&article, &workflow),
