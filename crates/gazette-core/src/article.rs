@@ -217,16 +217,23 @@ pub enum ArticleError {
     NoAuthors,
 }
 
+/// A headline, trimmed, once it is known to be neither empty nor too long.
+pub fn check_headline(headline: &str) -> Result<&str, ArticleError> {
+    let headline = headline.trim();
+    if headline.is_empty() {
+        return Err(ArticleError::EmptyHeadline);
+    }
+    if headline.chars().count() > MAX_HEADLINE_LEN {
+        return Err(ArticleError::HeadlineTooLong);
+    }
+    Ok(headline)
+}
+
 impl NewArticle {
-    /// Checks the rules every article must satisfy before it is stored.
+    /// Checks the rules every article must satisfy before it is stored, however it was made (the
+    /// editor's form is checked further by `crate::submission`).
     pub fn validate(&self) -> Result<(), ArticleError> {
-        let headline = self.headline.trim();
-        if headline.is_empty() {
-            return Err(ArticleError::EmptyHeadline);
-        }
-        if headline.chars().count() > MAX_HEADLINE_LEN {
-            return Err(ArticleError::HeadlineTooLong);
-        }
+        check_headline(&self.headline)?;
         if self.author_ids.is_empty() {
             return Err(ArticleError::NoAuthors);
         }

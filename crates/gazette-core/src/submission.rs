@@ -8,7 +8,7 @@
 
 use chrono::{DateTime, Utc};
 
-use crate::article::{ArticleError, MAX_HEADLINE_LEN};
+use crate::article::{ArticleError, MAX_HEADLINE_LEN, check_headline};
 use crate::{Article, ArticleStatus, Language, NewArticle, Slug};
 
 /// Longest standfirst accepted.
@@ -201,13 +201,7 @@ impl ArticleInput {
             "SEO description",
         )?;
         check_length(&self.body, MAX_BODY_LEN, "body")?;
-        let headline = self.headline.trim();
-        if headline.is_empty() {
-            return Err(SubmissionError::EmptyHeadline);
-        }
-        if headline.chars().count() > MAX_HEADLINE_LEN {
-            return Err(SubmissionError::HeadlineTooLong);
-        }
+        let headline = check_headline(&self.headline)?;
         Ok(Submission {
             language,
             slug,
