@@ -9,7 +9,8 @@
 use chrono::{DateTime, Utc};
 
 use crate::article::{ArticleError, MAX_HEADLINE_LEN, check_headline};
-use crate::{Article, ArticleStatus, Language, NewArticle, Slug};
+use crate::editorial::Revision;
+use crate::{Article, ArticleStatus, Language, NewArticle, Slug, Tag};
 
 /// Longest standfirst accepted.
 pub const MAX_STANDFIRST_LEN: usize = 1000;
@@ -132,6 +133,53 @@ impl ArticleInput {
             slug: a.slug.to_string(),
             language: a.language.code().to_owned(),
             base_revision: base_revision.map(|r| r.to_string()).unwrap_or_default(),
+        }
+    }
+
+    /// The form that restores `revision` of `current`: its words come back, while sections,
+    /// bylines and tags deleted since (not among `section_ids`, `author_ids`, `tags`) are left
+    /// out, the current section and bylines standing in. A restore is a deliberate act on the
+    /// newest state, so it is based on `latest_revision`.
+    pub fn from_revision(
+        revision: &Revision,
+        current: &Article,
+        (section_ids, author_ids): (&[i64], &[i64]),
+        tags: &[Tag],
+        latest_revision: Option<i64>,
+    ) -> Self {
+        let section_id = if section_ids.contains(&revision.section_id) {
+            revision.section_id
+        } else {
+            current.section.id
+        };
+        let kept: Vec<String> = revision
+            .author_ids
+            .iter()
+            .filter(|id| author_ids.contains(id))
+            .map(i64::to_string)
+            .collect();
+        Self {
+            headline: revision.headline.clone(),
+            standfirst: revision.standfirst.clone(),
+            body: revision.body_markdown.clone(),
+            section_id: section_id.to_string(),
+            tags: revision
+                .tag_ids
+                .iter()
+                .filter_map(|id| tags.iter().find(|t| t.id == *id))
+                .map(|t| t.name.as_str())
+                .collect::<Vec<_>>()
+                .join(", "),
+            author_ids: if kept.is_empty() {
+                current.authors.iter().map(|a| a.id.to_string()).collect()
+            } else {
+                kept
+            },
+            seo_title: revision.seo_title.clone().unwrap_or_default(),
+            seo_description: revision.seo_description.clone().unwrap_or_default(),
+            slug: revision.slug.clone(),
+            language: revision.language.code().to_owned(),
+            base_revision: latest_revision.map(|r| r.to_string()).unwrap_or_default(),
         }
     }
 
@@ -348,5 +396,79 @@ mod tests {
         assert_eq!(i.base_revision(), Ok(Some(12)));
         i.base_revision = "twelve".into();
         assert_eq!(i.base_revision(), Err(SubmissionError::DamagedRevision));
+    }
+
+    #[test]
+    fn a_restored_revision_leaves_out_what_was_deleted_since() {
+        use crate::{Author, Section};
+        let t = chrono::DateTime::<Utc>::UNIX_EPOCH;
+        let slug = |s: &str| Slug::parse(s).unwrap();
+        let current = Article {
+            id: 1,
+            language: Language::En,
+            slug: slug("now"),
+            headline: "Now".into(),
+            standfirst: String::new(),
+            body_markdown: "Now.".into(),
+            body_html: String::new(),
+            section: Section {
+                id: 2,
+                slug: slug("war"),
+                name: "War".into(),
+                description: String::new(),
+                position: 0,
+            },
+            tags: vec![],
+            authors: vec![Author {
+                id: 8,
+                slug: slug("olena"),
+                name: "Olena".into(),
+                bio: String::new(),
+                is_house: false,
+            }],
+            status: ArticleStatus::Draft,
+            published_at: None,
+            updated_at: None,
+            created_at: t,
+            view_total: 0,
+            seo_title: None,
+            seo_description: None,
+        };
+        let old = Revision {
+            id: 3,
+            article_id: 1,
+            created_at: t,
+            user_id: None,
+            user_name: String::new(),
+            note: String::new(),
+            language: Language::Uk,
+            slug: "then".into(),
+            headline: "Then".into(),
+            standfirst: "Before.".into(),
+            body_markdown: "Then.".into(),
+            section_id: 99,
+            tag_ids: vec![5, 6],
+            author_ids: vec![77],
+            seo_title: None,
+            seo_description: None,
+        };
+        let kept = Tag {
+            id: 5,
+            slug: slug("kharkiv"),
+            name: "Kharkiv".into(),
+        };
+        let input =
+            ArticleInput::from_revision(&old, &current, (&[1, 2], &[7, 8]), &[kept], Some(4));
+        assert_eq!(input.headline, "Then");
+        assert_eq!(input.section_id, "2", "the deleted section is replaced");
+        assert_eq!(
+            input.author_ids,
+            vec!["8"],
+            "the deleted byline is replaced"
+        );
+        assert_eq!(input.tags, "Kharkiv", "the deleted tag is left out");
+        assert_eq!(input.language, "uk");
+        assert_eq!(input.base_revision(), Ok(Some(4)));
+        assert!(parse(&input).is_ok());
     }
 }

@@ -155,51 +155,19 @@ pub async fn restore(
     let old = revision_of(&state, id, Some(&revision)).await?;
     let sections = state.store.sections().await?;
     let authors = state.store.authors().await?;
-    let tags = state.store.tags_with_counts().await?;
-    // Restoring brings back the words; sections, bylines and tags deleted since are left out.
-    let input = ArticleInput {
-        headline: old.headline.clone(),
-        standfirst: old.standfirst.clone(),
-        body: old.body_markdown.clone(),
-        section_id: if sections.iter().any(|s| s.id == old.section_id) {
-            old.section_id
-        } else {
-            article.section.id
-        }
-        .to_string(),
-        tags: old
-            .tag_ids
-            .iter()
-            .filter_map(|t| {
-                tags.iter()
-                    .find(|(tag, _)| tag.id == *t)
-                    .map(|(tag, _)| tag.name.clone())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        author_ids: {
-            let kept: Vec<String> = old
-                .author_ids
-                .iter()
-                .filter(|a| authors.iter().any(|p| p.id == **a))
-                .map(|a| a.to_string())
-                .collect();
-            if kept.is_empty() {
-                article.authors.iter().map(|a| a.id.to_string()).collect()
-            } else {
-                kept
-            }
-        },
-        seo_title: old.seo_title.clone().unwrap_or_default(),
-        seo_description: old.seo_description.clone().unwrap_or_default(),
-        slug: old.slug.clone(),
-        language: old.language.code().to_owned(),
-        // A deliberate act on the newest state: based on the latest revision.
-        base_revision: workflow
-            .latest_revision
-            .map(|r| r.to_string())
-            .unwrap_or_default(),
-    };
+    let tags: Vec<_> = (state.store.tags_with_counts().await?)
+        .into_iter()
+        .map(|(tag, _)| tag)
+        .collect();
+    let section_ids: Vec<i64> = sections.iter().map(|s| s.id).collect();
+    let author_ids: Vec<i64> = authors.iter().map(|a| a.id).collect();
+    let input = ArticleInput::from_revision(
+        &old,
+        &article,
+        (&section_ids, &author_ids),
+        &tags,
+        workflow.latest_revision,
+    );
     let new = to_article(&state, &input, article.status, article.published_at).await?;
     // An old revision may carry bylines an author may not put back on a public article.
     gazette_core::workflow::check_save(
