@@ -4,6 +4,7 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use gazette_core::Slug;
 use gazette_core::newsroom::Permission;
+use gazette_core::submission::{MAX_TAG_LEN, SubmissionError};
 use gazette_store::NewSection;
 use serde::Deserialize;
 
@@ -153,10 +154,9 @@ pub async fn rename_tag(
     require(&post.user, Permission::ManageTags, "manage tags")?;
     let id = id_of(&id)?;
     let name = post.form.text("name");
-    if name.chars().count() > 60 {
-        return Err(AppError::BadRequest(
-            "A tag can be at most 60 characters.".into(),
-        ));
+    // The same limit as a tag typed in the editor.
+    if name.chars().count() > MAX_TAG_LEN {
+        return Err(SubmissionError::TagTooLong.into());
     }
     let tag = state.store.rename_tag(id, &name).await?;
     audit(
