@@ -32,7 +32,7 @@ pub type AppResult<T> = Result<T, AppError>;
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 pub enum AppError {
     /// Not signed in to the newsroom: sent to the sign-in page, then back to `next`.
-    #[error("sign in to continue")]
+    #[error("You are signed out. Sign in again to continue.")]
     Unauthenticated { next: String },
     /// Signed in, but the site requires two-factor sign-in and this person has not set it up.
     #[error(

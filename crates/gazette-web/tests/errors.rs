@@ -153,6 +153,8 @@ async fn callers_that_ask_for_json_get_json_errors_with_the_same_status() {
         )
         .await;
     assert_eq!(signed_out.status, StatusCode::UNAUTHORIZED);
+    let json: serde_json::Value = serde_json::from_str(&signed_out.body).unwrap();
+    assert!(json["error"].as_str().unwrap().contains("Sign in again"));
     assert_eq!(
         app.get("/newsroom/media").await.status,
         StatusCode::SEE_OTHER
