@@ -32,6 +32,25 @@ impl ArticleStatus {
         }
     }
 
+    /// The status as the newsroom labels it.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Draft => "Draft",
+            Self::InReview => "In review",
+            Self::Scheduled => "Scheduled",
+            Self::Published => "Published",
+            Self::Unpublished => "Unpublished",
+        }
+    }
+
+    pub const ALL: [ArticleStatus; 5] = [
+        Self::Draft,
+        Self::InReview,
+        Self::Scheduled,
+        Self::Published,
+        Self::Unpublished,
+    ];
+
     pub fn parse(s: &str) -> Result<Self, UnknownStatus> {
         Ok(match s {
             "draft" => Self::Draft,
@@ -110,6 +129,38 @@ pub struct Article {
     pub seo_description: Option<String>,
 }
 
+/// What a reader gets at an article's address.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ReaderView {
+    /// The article.
+    Visible,
+    /// "Removed": readers saw it once and the newsroom took it down (410 Gone).
+    Removed,
+    /// Nothing: it has not appeared yet, or never will (404).
+    Hidden,
+}
+
+/// Whether readers see an article at `now`: published, with its publication time reached. A
+/// scheduled article stays hidden until the scheduler publishes it, even past its time.
+pub fn reader_view(
+    status: ArticleStatus,
+    published_at: Option<DateTime<Utc>>,
+    now: DateTime<Utc>,
+) -> ReaderView {
+    match status {
+        ArticleStatus::Published if published_at.is_some_and(|t| t <= now) => ReaderView::Visible,
+        ArticleStatus::Unpublished => ReaderView::Removed,
+        _ => ReaderView::Hidden,
+    }
+}
+
+impl Article {
+    /// What a reader gets at this article's address at `now`.
+    pub fn reader_view(&self, now: DateTime<Utc>) -> ReaderView {
+        reader_view(self.status, self.published_at, now)
+    }
+}
+
 /// The part of an article a list or a card needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ArticleSummary {
@@ -166,19 +217,54 @@ pub enum ArticleError {
     NoAuthors,
 }
 
+/// A headline, trimmed, once it is known to be neither empty nor too long.
+pub fn check_headline(headline: &str) -> Result<&str, ArticleError> {
+    let headline = headline.trim();
+    if headline.is_empty() {
+        return Err(ArticleError::EmptyHeadline);
+    }
+    if headline.chars().count() > MAX_HEADLINE_LEN {
+        return Err(ArticleError::HeadlineTooLong);
+    }
+    Ok(headline)
+}
+
 impl NewArticle {
-    /// Checks the rules every article must satisfy before it is stored.
+    /// Checks the rules every article must satisfy before it is stored, however it was made (the
+    /// editor's form is checked further by `crate::submission`).
     pub fn validate(&self) -> Result<(), ArticleError> {
-        let headline = self.headline.trim();
-        if headline.is_empty() {
-            return Err(ArticleError::EmptyHeadline);
-        }
-        if headline.chars().count() > MAX_HEADLINE_LEN {
-            return Err(ArticleError::HeadlineTooLong);
-        }
+        check_headline(&self.headline)?;
         if self.author_ids.is_empty() {
             return Err(ArticleError::NoAuthors);
         }
         Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use chrono::TimeZone;
+
+    use super::*;
+
+    #[test]
+    fn readers_see_only_published_articles_whose_time_has_come() {
+        let now = Utc.with_ymd_and_hms(2025, 3, 31, 12, 0, 0).unwrap();
+        let earlier = Some(now - chrono::Duration::minutes(1));
+        let later = Some(now + chrono::Duration::minutes(1));
+        use ArticleStatus as S;
+        assert_eq!(reader_view(S::Published, earlier, now), ReaderView::Visible);
+        assert_eq!(
+            reader_view(S::Published, Some(now), now),
+            ReaderView::Visible
+        );
+        assert_eq!(reader_view(S::Published, later, now), ReaderView::Hidden);
+        assert_eq!(reader_view(S::Published, None, now), ReaderView::Hidden);
+        assert_eq!(reader_view(S::Scheduled, earlier, now), ReaderView::Hidden);
+        assert_eq!(reader_view(S::Draft, earlier, now), ReaderView::Hidden);
+        assert_eq!(
+            reader_view(S::Unpublished, earlier, now),
+            ReaderView::Removed
+        );
     }
 }

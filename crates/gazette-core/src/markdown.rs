@@ -184,9 +184,36 @@ fn demote(level: HeadingLevel) -> HeadingLevel {
     }
 }
 
+/// The address of the first `![](src)` in a Markdown body whose alt text is empty: readers who
+/// cannot see an image get its alt text, so the newsroom refuses to publish without it.
+pub fn image_without_alt(markdown: &str) -> Option<String> {
+    let mut open: Option<(String, String)> = None;
+    for event in Parser::new(markdown) {
+        match event {
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                open = Some((dest_url.to_string(), String::new()));
+            }
+            Event::Text(t) | Event::Code(t) => {
+                if let Some((_, alt)) = open.as_mut() {
+                    alt.push_str(&t);
+                }
+            }
+            Event::End(TagEnd::Image) => {
+                if let Some((src, alt)) = open.take()
+                    && alt.trim().is_empty()
+                {
+                    return Some(src);
+                }
+            }
+            _ => {}
+        }
+    }
+    None
+}
+
 #[cfg(test)]
 mod tests {
-    use super::render;
+    use super::{image_without_alt, render};
 
     #[test]
     fn paragraphs_quotes_and_tables_render() {
@@ -249,5 +276,14 @@ mod tests {
         let html = render("# Background\n\n## Detail");
         assert!(html.contains("<h2>Background</h2>"), "{html}");
         assert!(html.contains("<h3>Detail</h3>"), "{html}");
+    }
+
+    #[test]
+    fn body_images_need_alt_text() {
+        assert_eq!(image_without_alt("Text ![A harbour](/media/a.jpeg)"), None);
+        assert_eq!(
+            image_without_alt("![ ](/media/b.jpeg \"Caption\")").as_deref(),
+            Some("/media/b.jpeg")
+        );
     }
 }

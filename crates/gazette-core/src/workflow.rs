@@ -28,7 +28,80 @@
 use chrono::{DateTime, Utc};
 
 use crate::ArticleStatus;
-use crate::newsroom::{ArticleAction, Role, may, transition};
+use crate::accounts::Role;
+
+/// Something done to one article.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub enum ArticleAction {
+    Create,
+    Edit,
+    /// Draft → in review.
+    Submit,
+    /// Publish now or schedule for later.
+    Publish,
+    Unpublish,
+    /// Back to draft: withdraw from review or cancel a schedule.
+    ReturnToDraft,
+    /// Append a correction or update note.
+    Correct,
+}
+
+impl ArticleAction {
+    pub const ALL: [ArticleAction; 7] = [
+        Self::Create,
+        Self::Edit,
+        Self::Submit,
+        Self::Publish,
+        Self::Unpublish,
+        Self::ReturnToDraft,
+        Self::Correct,
+    ];
+}
+
+/// Whether `role` may do `action` to an article in `status`; `own` is true when the person wrote it
+/// (created it, or their byline is on it).
+pub fn may(role: Role, action: ArticleAction, own: bool, status: ArticleStatus) -> bool {
+    use ArticleAction as A;
+    use ArticleStatus as S;
+    match role {
+        Role::Editor | Role::Admin => true,
+        Role::Author => match action {
+            A::Create => true,
+            A::Edit | A::Submit | A::Publish | A::ReturnToDraft => own,
+            A::Unpublish | A::Correct => false,
+        },
+        Role::Contributor => match action {
+            A::Create => true,
+            A::Edit | A::Submit => own && status == S::Draft,
+            A::ReturnToDraft => own && status == S::InReview,
+            A::Publish | A::Unpublish | A::Correct => false,
+        },
+    }
+}
+
+/// Whether the workflow allows moving an article from `from` by `action`; `None` when it does not,
+/// otherwise the status it ends in (publishing with a time in the future schedules).
+pub fn transition(
+    from: ArticleStatus,
+    action: ArticleAction,
+    publish_later: bool,
+) -> Option<ArticleStatus> {
+    use ArticleAction as A;
+    use ArticleStatus as S;
+    match (action, from) {
+        (A::Submit, S::Draft) => Some(S::InReview),
+        (A::Publish, S::Draft | S::InReview | S::Scheduled | S::Unpublished) => {
+            Some(if publish_later {
+                S::Scheduled
+            } else {
+                S::Published
+            })
+        }
+        (A::Unpublish, S::Published) => Some(S::Unpublished),
+        (A::ReturnToDraft, S::InReview | S::Scheduled | S::Unpublished) => Some(S::Draft),
+        _ => None,
+    }
+}
 
 /// Who is acting: their account, role and byline.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -89,6 +162,40 @@ impl WorkflowAction {
             "draft" => Self::ReturnToDraft,
             _ => return None,
         })
+    }
+
+    /// The buttons of the workflow panel, in the order they are shown.
+    pub const ALL: [WorkflowAction; 6] = [
+        Self::Submit,
+        Self::PublishNow,
+        Self::Schedule,
+        Self::SetTakedown,
+        Self::Unpublish,
+        Self::ReturnToDraft,
+    ];
+
+    /// The form value [`WorkflowAction::parse`] reads.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Self::Submit => "submit",
+            Self::PublishNow => "publish",
+            Self::Schedule => "schedule",
+            Self::SetTakedown => "takedown",
+            Self::Unpublish => "unpublish",
+            Self::ReturnToDraft => "draft",
+        }
+    }
+
+    /// The button's words.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Submit => "Submit for review",
+            Self::PublishNow => "Publish now",
+            Self::Schedule => "Schedule",
+            Self::SetTakedown => "Set takedown time",
+            Self::Unpublish => "Unpublish",
+            Self::ReturnToDraft => "Back to draft",
+        }
     }
 
     /// The permission the action needs in [`may`].
@@ -226,6 +333,21 @@ pub fn authorise(
             action,
             own,
             article.status,
+        )))
+    }
+}
+
+/// Whether `person` may start a new article (a draft of their own).
+pub fn may_create(person: &Person) -> Result<(), Refusal> {
+    let (action, status) = (ArticleAction::Create, ArticleStatus::Draft);
+    if may(person.role, action, true, status) {
+        Ok(())
+    } else {
+        Err(Refusal::forbidden(refusal_reason(
+            person.role,
+            action,
+            true,
+            status,
         )))
     }
 }
@@ -443,6 +565,50 @@ pub fn check_save(
         )));
     }
     Ok(())
+}
+
+/// The status buttons to offer `person` on `article` at `now`: those the rules would allow with
+/// the embargo and takedown left as stored (and, for Schedule, a time ahead). A refusal for a bad
+/// time is only known when the button is used, and shown then. The takedown time has a form of
+/// its own ([`may_set_takedown`]).
+pub fn offered_actions(
+    article: &StoredArticle,
+    person: &Person,
+    now: DateTime<Utc>,
+) -> Vec<WorkflowAction> {
+    WorkflowAction::ALL
+        .into_iter()
+        .filter(|action| *action != WorkflowAction::SetTakedown)
+        .filter(|&action| {
+            let request = WorkflowRequest {
+                action,
+                publish_at: Some(now + chrono::Duration::days(1)),
+                embargo_until: article.embargo_until,
+                takedown_at: article.takedown_at,
+            };
+            let refused_by_role = matches!(
+                plan_workflow(article, person, &request, now),
+                Err(Refusal {
+                    kind: RefusalKind::Forbidden,
+                    ..
+                })
+            );
+            let later = action == WorkflowAction::Schedule;
+            !refused_by_role && transition(article.status, action.article_action(), later).is_some()
+        })
+        .collect()
+}
+
+/// Whether `person` may set, move or clear the takedown time of `article`: an editor's decision,
+/// on a published article.
+pub fn may_set_takedown(article: &StoredArticle, person: &Person) -> bool {
+    person.is_editor() && article.status == ArticleStatus::Published
+}
+
+/// Whether the editor's script may save `article` as it is typed. Only unpublished drafts and
+/// articles in review: a change readers would see is saved on purpose, with Save.
+pub fn may_autosave(status: ArticleStatus) -> bool {
+    matches!(status, ArticleStatus::Draft | ArticleStatus::InReview)
 }
 
 /// Whether `person` may open `article` in the newsroom (editor, revisions, comparisons).

@@ -16,11 +16,11 @@
 
 use axum::body::{Body, Bytes};
 use axum::extract::Request;
-use axum::http::{StatusCode, header};
+use axum::http::header;
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Response};
 
-use crate::error::{AppError, ErrorPage};
+use crate::error::AppError;
 
 /// The largest URL-encoded form read here: axum's own limit for `Form`, so nothing that would have
 /// been accepted is refused.
@@ -64,14 +64,10 @@ fn is_url_encoded_form(request: &Request) -> bool {
 }
 
 fn form_too_large() -> Response {
-    let page = ErrorPage {
-        status: 413,
-        title: "That form is too large",
-        message: "The form sent was larger than 2 MB. Shorten the text and send it again.".into(),
-    };
-    let mut response = (StatusCode::PAYLOAD_TOO_LARGE, page.message.clone()).into_response();
-    response.extensions_mut().insert(page);
-    response
+    AppError::TooLarge(
+        "The form sent was larger than 2 MB. Shorten the text and send it again.".into(),
+    )
+    .into_response()
 }
 
 /// Whether `raw` (percent-encoded) decodes to text a person could have typed: UTF-8, without

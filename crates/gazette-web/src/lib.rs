@@ -1,5 +1,5 @@
 //! Gazette's HTTP layer: the public site readers see, rendered on the server from the theme's
-//! templates, with one error type that becomes a themed HTML page. The node's background work
+//! templates, with one error type that becomes a themed HTML page (or JSON, for scripts). The node's background work
 //! (following the change log, the scheduler, counting reads) is in `gazette_node`; this crate
 //! gives it the page cache and the top-articles list to keep up to date ([`AppState::jobs`]).
 //!
@@ -8,8 +8,9 @@
 //!   kind of page (with the site chrome, the read beacon and the top-articles list);
 //! - [`presenters`] turns domain values into what templates print (cards, date lines, links);
 //! - [`theme`] loads templates and assets, embedded or from a folder;
-//! - [`error`] is the error type and the themed error pages; [`outage`] answers at once while the
-//!   database is known to be down;
+//! - [`error`] is the one error type and its statuses, [`error_pages`] writes its body once (JSON,
+//!   the theme's page, or the newsroom's); [`outage`] answers at once while the database is known
+//!   to be down;
 //! - [`security`] sets the headers every response carries; [`input`] refuses or strips control
 //!   characters at the edge;
 //! - [`cache`] keeps rendered pages in memory; [`feeds`] serves RSS, Atom, JSON Feed, sitemaps and
@@ -17,6 +18,7 @@
 
 pub mod cache;
 pub mod error;
+pub mod error_pages;
 pub mod feeds;
 pub mod input;
 pub mod newsroom;

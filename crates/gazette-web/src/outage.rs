@@ -12,7 +12,7 @@ use axum::response::{IntoResponse, Response};
 use gazette_node::DatabaseOutage;
 use gazette_store::Store;
 
-use crate::error::{AppError, ErrorPage};
+use crate::error::{AppError, PendingError};
 
 /// The middleware, inside the error-page renderer (so the 503 is the themed page): answers at once
 /// while the database is known to be down, and starts the outage when a response says the
@@ -32,8 +32,8 @@ pub async fn fail_fast(
     let response = next.run(request).await;
     let unreachable = response
         .extensions()
-        .get::<ErrorPage>()
-        .is_some_and(|page| page.status == 503);
+        .get::<PendingError>()
+        .is_some_and(|pending| pending.error == AppError::Unavailable);
     if unreachable {
         outage.begin(store);
     }

@@ -21,7 +21,8 @@ use tower_http::trace::TraceLayer;
 
 use crate::AppState;
 use crate::cache::{PageCache, serve_cached};
-use crate::error::{AppError, not_found, render_error_pages};
+use crate::error::{AppError, not_found};
+use crate::error_pages::render_errors;
 use crate::feeds;
 use crate::security::security_headers;
 use crate::site::reads;
@@ -63,10 +64,7 @@ pub fn router(state: AppState) -> Router {
             crate::outage::fail_fast,
         ))
         .layer(middleware::from_fn(crate::input::clean_input))
-        .layer(middleware::from_fn_with_state(
-            state.clone(),
-            render_error_pages,
-        ))
+        .layer(middleware::from_fn_with_state(state.clone(), render_errors))
         .layer(middleware::from_fn_with_state(
             state.clone(),
             security_headers,

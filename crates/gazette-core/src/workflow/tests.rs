@@ -413,3 +413,83 @@ fn only_editors_and_admins_read_colleagues_unpublished_work() {
     colleagues.author_ids.push(MY_BYLINE);
     assert!(may_read(&colleagues, &person(Role::Contributor)));
 }
+
+#[test]
+fn contributors_edit_only_their_own_drafts() {
+    use ArticleAction as A;
+    use ArticleStatus as S;
+    assert!(may(Role::Contributor, A::Edit, true, S::Draft));
+    assert!(!may(Role::Contributor, A::Edit, true, S::InReview));
+    assert!(!may(Role::Contributor, A::Edit, false, S::Draft));
+    assert!(!may(Role::Contributor, A::Publish, true, S::Draft));
+    assert!(may(Role::Author, A::Publish, true, S::InReview));
+    assert!(!may(Role::Author, A::Publish, false, S::InReview));
+    assert!(!may(Role::Author, A::Unpublish, true, S::Published));
+    assert!(may(Role::Editor, A::Unpublish, false, S::Published));
+}
+
+#[test]
+fn the_workflow_allows_only_its_transitions() {
+    use ArticleAction as A;
+    use ArticleStatus as S;
+    assert_eq!(transition(S::Draft, A::Submit, false), Some(S::InReview));
+    assert_eq!(
+        transition(S::InReview, A::Publish, true),
+        Some(S::Scheduled)
+    );
+    assert_eq!(
+        transition(S::InReview, A::Publish, false),
+        Some(S::Published)
+    );
+    assert_eq!(transition(S::Published, A::Publish, false), None);
+    assert_eq!(transition(S::Draft, A::Unpublish, false), None);
+    assert_eq!(
+        transition(S::Published, A::Unpublish, false),
+        Some(S::Unpublished)
+    );
+}
+
+#[test]
+fn the_panel_offers_only_the_buttons_the_rules_allow() {
+    let editor = Person {
+        user_id: 1,
+        role: Role::Editor,
+        author_id: None,
+    };
+    let contributor = Person {
+        user_id: ME,
+        role: Role::Contributor,
+        author_id: Some(MY_BYLINE),
+    };
+    let draft = StoredArticle {
+        status: S::Draft,
+        owner_user_id: Some(ME),
+        author_ids: vec![MY_BYLINE],
+        published_at: None,
+        embargo_until: None,
+        takedown_at: None,
+    };
+    assert_eq!(
+        offered_actions(&draft, &contributor, now()),
+        vec![W::Submit]
+    );
+    assert_eq!(
+        offered_actions(&draft, &editor, now()),
+        vec![W::Submit, W::PublishNow, W::Schedule]
+    );
+    let published = StoredArticle {
+        status: S::Published,
+        published_at: Some(hours(-1)),
+        ..draft
+    };
+    assert_eq!(
+        offered_actions(&published, &editor, now()),
+        vec![W::Unpublish]
+    );
+    assert!(may_set_takedown(&published, &editor));
+    assert!(!may_set_takedown(&published, &contributor));
+    assert!(may_autosave(S::InReview) && !may_autosave(S::Published));
+    for action in WorkflowAction::ALL {
+        assert_eq!(WorkflowAction::parse(action.as_str()), Some(action));
+    }
+}

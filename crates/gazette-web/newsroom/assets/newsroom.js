@@ -53,7 +53,7 @@
 
   function refreshPreview() {
     if (!preview || !form.dataset.preview) return;
-    fetch(form.dataset.preview, { method: "POST", body: formBody(), credentials: "same-origin" })
+    fetch(form.dataset.preview, { method: "POST", body: formBody(), credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.ok ? r.json() : null; })
       .then(function (data) { if (data && typeof data.html === "string") preview.innerHTML = data.html; })
       .catch(function () {});
@@ -102,7 +102,9 @@
       fetch(presence.dataset.presence, {
         method: "POST",
         body: new URLSearchParams({ csrf: csrf.value }),
-        credentials: "same-origin"
+        credentials: "same-origin",
+        // Errors come back as JSON (a 401 when signed out) rather than as a page to parse.
+        headers: { Accept: "application/json" }
       })
         .then(function (r) { return r.ok ? r.json() : null; })
         .then(function (data) {
@@ -117,7 +119,7 @@
   }
 
   function autosave() {
-    fetch(form.dataset.autosave, { method: "POST", body: formBody(), credentials: "same-origin" })
+    fetch(form.dataset.autosave, { method: "POST", body: formBody(), credentials: "same-origin", headers: { Accept: "application/json" } })
       .then(function (r) { return r.json().then(function (data) { return { ok: r.ok, data: data }; }); })
       .then(function (result) {
         if (result.ok) {

@@ -8,121 +8,27 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use chrono::{DateTime, Duration, Utc};
-use gazette_core::newsroom::{ArticleAction, may, transition};
-use gazette_core::workflow::{
-    self, Person, Refusal, RefusalKind, StoredArticle, WorkflowAction, WorkflowRequest,
-};
-use gazette_core::{Article, ArticleStatus, Language, NewArticle, Slug, markdown};
+use gazette_core::newsroom::{ArticleAction, may};
+use gazette_core::submission::{ArticleInput, MAX_BODY_LEN};
+use gazette_core::workflow::{self, WorkflowAction, WorkflowRequest};
+use gazette_core::{Article, ArticleStatus, Language, NewArticle, markdown};
 use gazette_store::{
     ArticleWorkflow, NewsroomFilter, NewsroomSort, PageRequest, StatusChange, StoreError,
 };
 use serde::Deserialize;
 
+use super::access::{article_id, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
 use super::{
-    FormData, JsonError, NewsroomError, NewsroomResult, audit, changed, input_time, layout,
-    page_number, render, see_other, show_time,
+    FormData, audit, changed, input_time, layout, page_number, render, see_other, show_time,
 };
 use crate::AppState;
+use crate::error::{AppError, AppResult, Format, JsonError, Place};
 
 /// Articles per page in the newsroom list.
 const PER_PAGE: u32 = 20;
 /// Someone who opened the editor this recently is shown as "also editing".
 pub(super) const EDITING_WINDOW_MINUTES: i64 = 10;
-const MAX_TAGS: usize = 20;
-const MAX_TAG_LEN: usize = 60;
-
-pub fn status_label(status: ArticleStatus) -> &'static str {
-    match status {
-        ArticleStatus::Draft => "Draft",
-        ArticleStatus::InReview => "In review",
-        ArticleStatus::Scheduled => "Scheduled",
-        ArticleStatus::Published => "Published",
-        ArticleStatus::Unpublished => "Unpublished",
-    }
-}
-
-const STATUSES: [ArticleStatus; 5] = [
-    ArticleStatus::Draft,
-    ArticleStatus::InReview,
-    ArticleStatus::Scheduled,
-    ArticleStatus::Published,
-    ArticleStatus::Unpublished,
-];
-
-/// The person acting, as the workflow rules see them.
-pub fn person(user: &CurrentUser) -> Person {
-    Person {
-        user_id: user.user.id,
-        role: user.user.role,
-        author_id: user.user.author_id,
-    }
-}
-
-/// The stored article, as the workflow rules see it.
-pub fn stored(article: &Article, workflow: &ArticleWorkflow) -> StoredArticle {
-    StoredArticle {
-        status: article.status,
-        owner_user_id: workflow.owner_user_id,
-        author_ids: article.authors.iter().map(|a| a.id).collect(),
-        published_at: article.published_at,
-        embargo_until: workflow.embargo_until,
-        takedown_at: workflow.takedown_at,
-    }
-}
-
-impl From<Refusal> for NewsroomError {
-    fn from(refusal: Refusal) -> Self {
-        match refusal.kind {
-            RefusalKind::Forbidden => Self::Forbidden(refusal.reason),
-            RefusalKind::Invalid => Self::BadRequest(refusal.reason),
-            RefusalKind::Conflict => Self::Conflict(refusal.reason),
-        }
-    }
-}
-
-async fn load(state: &AppState, id: i64) -> NewsroomResult<(Article, ArticleWorkflow)> {
-    let article = state
-        .store
-        .article(id)
-        .await?
-        .ok_or(NewsroomError::NotFound)?;
-    let workflow = state
-        .store
-        .article_workflow(id)
-        .await?
-        .ok_or(NewsroomError::NotFound)?;
-    Ok((article, workflow))
-}
-
-/// Loads an article for a person and checks that they may do `action` to it.
-pub async fn authorised(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-    action: ArticleAction,
-) -> NewsroomResult<(Article, ArticleWorkflow)> {
-    let (article, workflow) = load(state, id).await?;
-    workflow::authorise(&stored(&article, &workflow), &person(user), action)?;
-    Ok((article, workflow))
-}
-
-/// Loads an article for a person who wants to read it in the newsroom.
-pub async fn readable(
-    state: &AppState,
-    user: &CurrentUser,
-    id: i64,
-) -> NewsroomResult<(Article, ArticleWorkflow)> {
-    let (article, workflow) = load(state, id).await?;
-    if !workflow::may_read(&stored(&article, &workflow), &person(user)) {
-        return Err(NewsroomError::Forbidden(
-            "This is a colleague's unpublished article. Drafts, articles in review, scheduled, \
-             embargoed and unpublished articles are open to their writers and to editors only."
-                .into(),
-        ));
-    }
-    Ok((article, workflow))
-}
 
 // ---------------------------------------------------------------- list
 
@@ -146,8 +52,8 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<ListQuery>,
-) -> NewsroomResult<Response> {
-    let bad = |what: &str| NewsroomError::BadRequest(format!("Unknown {what} in the filter."));
+) -> AppResult<Response> {
+    let bad = |what: &str| AppError::BadRequest(format!("Unknown {what} in the filter."));
     let filter = NewsroomFilter {
         // The same rule as `readable`, applied in the query so that pages and counts are right.
         readable_by: (!workflow::reads_everything(user.user.role)).then_some(user.user.id),
@@ -188,7 +94,7 @@ pub async fn list(
                 section => a.summary.section.name.clone(),
                 authors => a.summary.authors.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", "),
                 status => a.status.as_str(),
-                status_label => status_label(a.status),
+                status_label => a.status.label(),
                 language => a.language.code(),
                 modified => show_time(a.modified_at),
                 published => a.summary.published_at.map(show_time),
@@ -234,7 +140,7 @@ pub async fn list(
                 total_pages,
                 prev => (page_no > 1).then(|| page_link(page_no - 1)),
                 next => (page_no < total_pages).then(|| page_link(page_no + 1)),
-                statuses => STATUSES.iter().map(|s| minijinja::context! { value => s.as_str(), label => status_label(*s) }).collect::<Vec<_>>(),
+                statuses => ArticleStatus::ALL.iter().map(|s| minijinja::context! { value => s.as_str(), label => s.label() }).collect::<Vec<_>>(),
                 sections => sections.iter().map(|s| minijinja::context! { id => s.id, name => s.name.clone() }).collect::<Vec<_>>(),
                 authors => authors.iter().map(|a| minijinja::context! { id => a.id, name => a.name.clone() }).collect::<Vec<_>>(),
                 languages => Language::ALL.iter().map(|l| l.code()).collect::<Vec<_>>(),
@@ -254,178 +160,44 @@ pub async fn list(
 
 // ---------------------------------------------------------------- the editor's form
 
-/// What the editor form holds, as typed: re-shown unchanged when a save is refused, so nothing
-/// written is lost.
-#[derive(Debug, Clone, Default, serde::Serialize)]
-pub struct EditorInput {
-    pub headline: String,
-    pub standfirst: String,
-    pub body: String,
-    pub section_id: String,
-    pub tags: String,
-    pub author_ids: Vec<String>,
-    pub seo_title: String,
-    pub seo_description: String,
-    pub slug: String,
-    pub language: String,
-    pub base_revision: String,
+/// Reads the editor form's fields (`gazette_core::submission` checks them).
+pub fn input_from_form(form: &FormData) -> ArticleInput {
+    ArticleInput {
+        headline: form.text("headline"),
+        standfirst: form.text("standfirst"),
+        body: form.get("body").unwrap_or("").replace("\r\n", "\n"),
+        section_id: form.text("section"),
+        tags: form.text("tags"),
+        author_ids: form
+            .all("author")
+            .iter()
+            .map(|s| s.trim().to_owned())
+            .filter(|s| !s.is_empty())
+            .collect(),
+        seo_title: form.text("seo_title"),
+        seo_description: form.text("seo_description"),
+        slug: form.text("slug"),
+        language: form.text("language"),
+        base_revision: form.text("base_revision"),
+    }
 }
 
-impl EditorInput {
-    pub fn from_article(a: &Article, base_revision: Option<i64>) -> Self {
-        Self {
-            headline: a.headline.clone(),
-            standfirst: a.standfirst.clone(),
-            body: a.body_markdown.clone(),
-            section_id: a.section.id.to_string(),
-            tags: a
-                .tags
-                .iter()
-                .map(|t| t.name.clone())
-                .collect::<Vec<_>>()
-                .join(", "),
-            author_ids: a.authors.iter().map(|p| p.id.to_string()).collect(),
-            seo_title: a.seo_title.clone().unwrap_or_default(),
-            seo_description: a.seo_description.clone().unwrap_or_default(),
-            slug: a.slug.to_string(),
-            language: a.language.code().to_owned(),
-            base_revision: base_revision.map(|r| r.to_string()).unwrap_or_default(),
-        }
+/// The article `input` describes, checked against the sections and bylines that exist; tags typed
+/// for the first time are created only once everything else is accepted.
+pub async fn to_article(
+    state: &AppState,
+    input: &ArticleInput,
+    status: ArticleStatus,
+    published_at: Option<DateTime<Utc>>,
+) -> AppResult<NewArticle> {
+    let sections: Vec<i64> = state.store.sections().await?.iter().map(|s| s.id).collect();
+    let authors: Vec<i64> = state.store.authors().await?.iter().map(|a| a.id).collect();
+    let submission = input.parse(&sections, &authors)?;
+    let mut tag_ids = Vec::with_capacity(submission.tag_names.len());
+    for name in &submission.tag_names {
+        tag_ids.push(state.store.ensure_tag(name).await?.id);
     }
-
-    pub fn from_form(form: &FormData) -> Self {
-        Self {
-            headline: form.text("headline"),
-            standfirst: form.text("standfirst"),
-            body: form.get("body").unwrap_or("").replace("\r\n", "\n"),
-            section_id: form.text("section"),
-            tags: form.text("tags"),
-            author_ids: form
-                .all("author")
-                .iter()
-                .map(|s| s.trim().to_owned())
-                .filter(|s| !s.is_empty())
-                .collect(),
-            seo_title: form.text("seo_title"),
-            seo_description: form.text("seo_description"),
-            slug: form.text("slug"),
-            language: form.text("language"),
-            base_revision: form.text("base_revision"),
-        }
-    }
-
-    pub fn base_revision(&self) -> NewsroomResult<Option<i64>> {
-        match self.base_revision.as_str() {
-            "" => Ok(None),
-            raw => raw.parse().map(Some).map_err(|_| {
-                NewsroomError::BadRequest(
-                    "The form's revision number is damaged; reload the editor.".into(),
-                )
-            }),
-        }
-    }
-
-    /// The article this input describes, creating tags typed for the first time.
-    pub async fn to_article(
-        &self,
-        state: &AppState,
-        status: ArticleStatus,
-        published_at: Option<DateTime<Utc>>,
-    ) -> NewsroomResult<NewArticle> {
-        let bad = |m: &str| NewsroomError::BadRequest(m.to_owned());
-        let section_id: i64 = self
-            .section_id
-            .parse()
-            .map_err(|_| bad("Choose a section."))?;
-        if !state
-            .store
-            .sections()
-            .await?
-            .iter()
-            .any(|s| s.id == section_id)
-        {
-            return Err(bad("That section does not exist."));
-        }
-        let language = if self.language.is_empty() {
-            Language::default()
-        } else {
-            Language::parse(&self.language)
-                .map_err(|e| NewsroomError::BadRequest(format!("{e}.")))?
-        };
-        let slug = if self.slug.is_empty() {
-            None
-        } else {
-            Some(
-                Slug::parse(&self.slug)
-                    .map_err(|e| NewsroomError::BadRequest(format!("The address (slug): {e}.")))?,
-            )
-        };
-        let mut author_ids = Vec::new();
-        for raw in &self.author_ids {
-            author_ids.push(
-                raw.parse::<i64>()
-                    .map_err(|_| bad("A byline in the form is damaged."))?,
-            );
-        }
-        if author_ids.is_empty() {
-            return Err(bad("Choose at least one byline."));
-        }
-        let known = state.store.authors().await?;
-        if author_ids
-            .iter()
-            .any(|id| !known.iter().any(|a| a.id == *id))
-        {
-            return Err(bad("A chosen byline does not exist."));
-        }
-        let names: Vec<&str> = self
-            .tags
-            .split(',')
-            .map(str::trim)
-            .filter(|t| !t.is_empty())
-            .collect();
-        if names.len() > MAX_TAGS {
-            return Err(NewsroomError::BadRequest(format!(
-                "An article can have at most {MAX_TAGS} tags."
-            )));
-        }
-        let mut tag_ids = Vec::new();
-        for name in names {
-            if name.chars().count() > MAX_TAG_LEN {
-                return Err(NewsroomError::BadRequest(format!(
-                    "A tag can be at most {MAX_TAG_LEN} characters."
-                )));
-            }
-            tag_ids.push(state.store.ensure_tag(name).await?.id);
-        }
-        let limit = |s: &str, max: usize, what: &str| {
-            if s.chars().count() > max {
-                Err(NewsroomError::BadRequest(format!(
-                    "The {what} can be at most {max} characters."
-                )))
-            } else {
-                Ok(())
-            }
-        };
-        limit(&self.standfirst, 1000, "standfirst")?;
-        limit(&self.seo_title, 200, "SEO title")?;
-        limit(&self.seo_description, 400, "SEO description")?;
-        limit(&self.body, 500_000, "body")?;
-        Ok(NewArticle {
-            language,
-            slug,
-            headline: self.headline.clone(),
-            standfirst: self.standfirst.clone(),
-            body_markdown: self.body.clone(),
-            section_id,
-            tag_ids,
-            author_ids,
-            status,
-            published_at,
-            updated_at: None,
-            seo_title: Some(self.seo_title.clone()),
-            seo_description: Some(self.seo_description.clone()),
-        })
-    }
+    Ok(submission.into_article(tag_ids, status, published_at))
 }
 
 /// Everything the editor page shows besides the form.
@@ -433,7 +205,7 @@ impl EditorInput {
 struct EditorPage<'a> {
     article: Option<&'a Article>,
     workflow: Option<&'a ArticleWorkflow>,
-    input: EditorInput,
+    input: ArticleInput,
     error: Option<String>,
     notice: Option<String>,
     preview_html: Option<String>,
@@ -444,7 +216,7 @@ async fn render_editor(
     user: &CurrentUser,
     page: EditorPage<'_>,
     status: StatusCode,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let sections = state.store.sections().await?;
     let authors = state.store.authors().await?;
     let now = state.now();
@@ -454,33 +226,10 @@ async fn render_editor(
         let stored = stored(a, w);
         let own = stored.is_own(&me);
         let can = |action| may(me.role, action, own, a.status);
-        let mut actions = Vec::new();
-        let mut offer = |action: WorkflowAction, value: &str, label: &str| {
-            // A button is offered when the rules would allow it with the times left as they are
-            // (and, for Schedule, some time ahead); refusals for a bad time are shown on use.
-            let request = WorkflowRequest {
-                action,
-                publish_at: Some(now + Duration::days(1)),
-                embargo_until: w.embargo_until,
-                takedown_at: w.takedown_at,
-            };
-            let refused_by_role = matches!(
-                workflow::plan_workflow(&stored, &me, &request, now),
-                Err(Refusal {
-                    kind: RefusalKind::Forbidden,
-                    ..
-                })
-            );
-            let later = action == WorkflowAction::Schedule;
-            if !refused_by_role && transition(a.status, action.article_action(), later).is_some() {
-                actions.push(minijinja::context! { value, label });
-            }
-        };
-        offer(WorkflowAction::Submit, "submit", "Submit for review");
-        offer(WorkflowAction::PublishNow, "publish", "Publish now");
-        offer(WorkflowAction::Schedule, "schedule", "Schedule");
-        offer(WorkflowAction::Unpublish, "unpublish", "Unpublish");
-        offer(WorkflowAction::ReturnToDraft, "draft", "Back to draft");
+        let actions: Vec<_> = workflow::offered_actions(&stored, &me, now)
+            .into_iter()
+            .map(|action| minijinja::context! { value => action.as_str(), label => action.label() })
+            .collect();
         let others = state
             .store
             .mark_editing(
@@ -497,7 +246,7 @@ async fn render_editor(
             article => minijinja::context! {
                 id => a.id,
                 status => a.status.as_str(),
-                status_label => status_label(a.status),
+                status_label => a.status.label(),
                 public_url => (a.status == ArticleStatus::Published).then_some(public_url),
                 published => a.published_at.map(show_time),
                 updated => a.updated_at.map(show_time),
@@ -507,7 +256,7 @@ async fn render_editor(
             can_edit => can(ArticleAction::Edit),
             can_correct => can(ArticleAction::Correct) && a.status == ArticleStatus::Published,
             can_schedule => can(ArticleAction::Publish),
-            can_set_takedown => me.is_editor() && a.status == ArticleStatus::Published,
+            can_set_takedown => workflow::may_set_takedown(&stored, &me),
             // Sent back unchanged with the publish buttons: only editors change a takedown.
             takedown_readonly => !me.is_editor(),
             actions,
@@ -516,7 +265,7 @@ async fn render_editor(
             takedown_at => input_time(w.takedown_at),
             others => others.iter().map(|o| minijinja::context! { name => o.name.clone(), seen => show_time(o.seen_at) }).collect::<Vec<_>>(),
             corrections => corrections.iter().map(|c| minijinja::context! { kind => c.kind.label(), text => c.text.clone(), at => show_time(c.created_at) }).collect::<Vec<_>>(),
-            autosave => matches!(a.status, ArticleStatus::Draft | ArticleStatus::InReview) && can(ArticleAction::Edit),
+            autosave => workflow::may_autosave(a.status) && can(ArticleAction::Edit),
             media_picker,
         };
     } else {
@@ -548,21 +297,18 @@ async fn render_editor(
 
 /// A refused save re-shows the form with the message; other errors are their own pages. Whether
 /// the person may edit at all is checked before, so a refusal here (bylines) keeps their text too.
-fn keeps_form(e: &NewsroomError) -> bool {
+fn keeps_form(e: &AppError) -> bool {
     matches!(
         e,
-        NewsroomError::BadRequest(_) | NewsroomError::Conflict(_) | NewsroomError::Forbidden(_)
+        AppError::BadRequest(_) | AppError::Conflict(_) | AppError::Forbidden(_)
     )
 }
 
 // ---------------------------------------------------------------- create
 
-pub async fn new_article(
-    State(state): State<AppState>,
-    user: CurrentUser,
-) -> NewsroomResult<Response> {
+pub async fn new_article(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
     let sections = state.store.sections().await?;
-    let input = EditorInput {
+    let input = ArticleInput {
         section_id: sections
             .first()
             .map(|s| s.id.to_string())
@@ -587,22 +333,10 @@ pub async fn new_article(
     .await
 }
 
-pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
-    if !may(
-        user.user.role,
-        ArticleAction::Create,
-        true,
-        ArticleStatus::Draft,
-    ) {
-        return Err(NewsroomError::Forbidden(workflow::refusal_reason(
-            user.user.role,
-            ArticleAction::Create,
-            true,
-            ArticleStatus::Draft,
-        )));
-    }
-    let input = EditorInput::from_form(&form);
+    workflow::may_create(&person(&user))?;
+    let input = input_from_form(&form);
     if form.get("intent") == Some("preview") {
         let preview_html = Some(markdown::render(&input.body));
         return render_editor(
@@ -618,8 +352,8 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
         .await;
     }
     let result = async {
-        let article = input.to_article(&state, ArticleStatus::Draft, None).await?;
-        Ok::<_, NewsroomError>(
+        let article = to_article(&state, &input, ArticleStatus::Draft, None).await?;
+        Ok::<_, AppError>(
             state
                 .store
                 .newsroom_create_article(article, &user.actor(), state.now())
@@ -645,13 +379,13 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
             )))
         }
         Err(e) if keeps_form(&e) => {
-            let status = e.status();
+            let status = e.status(Format::Html);
             render_editor(
                 &state,
                 &user,
                 EditorPage {
                     input,
-                    error: Some(e.message()),
+                    error: Some(e.message(Place::Newsroom)),
                     ..Default::default()
                 },
                 status,
@@ -688,19 +422,15 @@ fn notice_text(code: Option<&str>) -> Option<String> {
     )
 }
 
-fn article_id(raw: &str) -> NewsroomResult<i64> {
-    raw.parse().map_err(|_| NewsroomError::NotFound)
-}
-
 pub async fn edit(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<EditQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let id = article_id(&id)?;
     let (article, workflow) = readable(&state, &user, id).await?;
-    let input = EditorInput::from_article(&article, workflow.latest_revision);
+    let input = ArticleInput::from_article(&article, workflow.latest_revision);
     let page = EditorPage {
         article: Some(&article),
         workflow: Some(&workflow),
@@ -718,12 +448,10 @@ async fn save_input(
     state: &AppState,
     user: &CurrentUser,
     (article, workflow): (&Article, &ArticleWorkflow),
-    input: &EditorInput,
+    input: &ArticleInput,
     note: &str,
-) -> NewsroomResult<(Article, i64)> {
-    let new = input
-        .to_article(state, article.status, article.published_at)
-        .await?;
+) -> AppResult<(Article, i64)> {
+    let new = to_article(state, input, article.status, article.published_at).await?;
     workflow::check_save(&stored(article, workflow), &person(user), &new.author_ids)?;
     let base = input.base_revision()?;
     state
@@ -731,7 +459,7 @@ async fn save_input(
         .newsroom_save_article(article.id, new, base, &user.actor(), note, state.now())
         .await
         .map_err(|e| match e {
-            StoreError::Stale(who) => NewsroomError::Conflict(format!(
+            StoreError::Stale(who) => AppError::Conflict(format!(
                 "Not saved: {who}. Your text is still in the form below. Open the article again in \
                  another tab to see their version, copy what you need, then save."
             )),
@@ -743,11 +471,11 @@ pub async fn save(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, form } = post;
     let id = article_id(&id)?;
     let (article, workflow) = authorised(&state, &user, id, ArticleAction::Edit).await?;
-    let input = EditorInput::from_form(&form);
+    let input = input_from_form(&form);
     if form.get("intent") == Some("preview") {
         let page = EditorPage {
             article: Some(&article),
@@ -774,13 +502,13 @@ pub async fn save(
             Ok(see_other(&format!("/newsroom/articles/{id}?notice=saved")))
         }
         Err(e) if keeps_form(&e) => {
-            let status = e.status();
+            let status = e.status(Format::Html);
             let page = EditorPage {
                 article: Some(&article),
                 workflow: Some(&workflow),
                 preview_html: Some(markdown::render(&input.body)),
                 input,
-                error: Some(e.message()),
+                error: Some(e.message(Place::Newsroom)),
                 ..Default::default()
             };
             render_editor(&state, &user, page, status).await
@@ -798,17 +526,14 @@ pub async fn autosave(
     let PostForm { user, form } = post;
     let id = article_id(&id)?;
     let (article, workflow) = authorised(&state, &user, id, ArticleAction::Edit).await?;
-    if !matches!(
-        article.status,
-        ArticleStatus::Draft | ArticleStatus::InReview
-    ) {
-        return Err(NewsroomError::Conflict(
+    if !workflow::may_autosave(article.status) {
+        return Err(AppError::Conflict(
             "Autosave is only for unpublished drafts; press Save to update a published article."
                 .into(),
         )
         .into());
     }
-    let input = EditorInput::from_form(&form);
+    let input = input_from_form(&form);
     let (_, revision) =
         save_input(&state, &user, (&article, &workflow), &input, "autosaved").await?;
     audit(
@@ -830,8 +555,8 @@ pub async fn autosave(
 /// The preview pane's script: the body rendered exactly as the public site renders it.
 pub async fn live_preview(post: PostForm) -> Result<Json<serde_json::Value>, JsonError> {
     let body = post.form.get("body").unwrap_or("");
-    if body.len() > 500_000 {
-        return Err(NewsroomError::BadRequest("The body is too long to preview.".into()).into());
+    if body.len() > MAX_BODY_LEN {
+        return Err(AppError::BadRequest("The body is too long to preview.".into()).into());
     }
     Ok(Json(serde_json::json!({ "html": markdown::render(body) })))
 }
@@ -842,13 +567,13 @@ pub async fn workflow(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, form } = post;
     let id = article_id(&id)?;
     let now = state.now();
     let requested = form.text("action");
     let action = WorkflowAction::parse(&requested)
-        .ok_or_else(|| NewsroomError::BadRequest("Unknown workflow action.".into()))?;
+        .ok_or_else(|| AppError::BadRequest("Unknown workflow action.".into()))?;
     let (article, stored_workflow) = authorised(&state, &user, id, action.article_action()).await?;
     // The form says only what is asked for; what the article is comes from the store.
     let request = WorkflowRequest {

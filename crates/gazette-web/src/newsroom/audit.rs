@@ -7,8 +7,9 @@ use gazette_store::{AuditFilter, PageRequest};
 use serde::Deserialize;
 
 use super::auth::CurrentUser;
-use super::{NewsroomError, NewsroomResult, layout, page_number, render, show_time};
+use super::{layout, page_number, render, show_time};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 
 const PER_PAGE: u32 = 50;
 
@@ -20,11 +21,11 @@ pub struct AuditQuery {
     page: Option<String>,
 }
 
-pub fn require(user: &CurrentUser, permission: Permission, what: &str) -> NewsroomResult<()> {
+pub fn require(user: &CurrentUser, permission: Permission, what: &str) -> AppResult<()> {
     if has_permission(user.user.role, permission) {
         Ok(())
     } else {
-        Err(NewsroomError::Forbidden(format!(
+        Err(AppError::Forbidden(format!(
             "Only {} can {what}.",
             if matches!(
                 permission,
@@ -42,7 +43,7 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<AuditQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&user, Permission::ReadAuditLog, "read the audit log")?;
     let filter = AuditFilter {
         user_id: query.user.as_deref().and_then(|u| u.trim().parse().ok()),

@@ -5,28 +5,29 @@ use axum::response::Response;
 use gazette_core::ArticleStatus;
 use gazette_core::newsroom::{ArticleAction, CorrectionKind, parse_note};
 
-use super::articles::authorised;
+use super::access::authorised;
 use super::auth::PostForm;
-use super::{NewsroomError, NewsroomResult, audit, changed, see_other};
+use super::{audit, changed, see_other};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 
 pub async fn add(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, form } = post;
-    let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let (article, _) = authorised(&state, &user, id, ArticleAction::Correct).await?;
     if article.status != ArticleStatus::Published {
-        return Err(NewsroomError::Conflict(
+        return Err(AppError::Conflict(
             "Corrections and updates are for published articles; edit a draft directly.".into(),
         ));
     }
     let kind = CorrectionKind::parse(&form.text("kind"))
-        .ok_or_else(|| NewsroomError::BadRequest("Choose Correction or Update.".into()))?;
+        .ok_or_else(|| AppError::BadRequest("Choose Correction or Update.".into()))?;
     let text = parse_note(form.get("text").unwrap_or(""))
-        .map_err(|m| NewsroomError::BadRequest(format!("{}.", super::capitalise(&m))))?;
+        .map_err(|m| AppError::BadRequest(format!("{}.", super::capitalise(&m))))?;
     let note = state
         .store
         .add_correction(id, kind, &text, &user.actor(), state.now())

@@ -30,9 +30,10 @@ use chrono::Duration;
 use gazette_core::newsroom::{Email, random_token};
 use gazette_store::{Actor, LoginCounter};
 
+use super::audit;
 use super::auth::{cookie, set_cookie, token_hash};
-use super::{NewsroomResult, audit};
 use crate::AppState;
+use crate::error::AppResult;
 
 /// The window over which failed sign-ins are counted.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
@@ -102,7 +103,7 @@ impl Attempt {
         headers: &HeaderMap,
         email_key: &str,
         address: &str,
-    ) -> NewsroomResult<Result<Self, String>> {
+    ) -> AppResult<Result<Self, String>> {
         let now = state.now();
         let counters = match known_browser(state, headers, email_key).await? {
             Some(device) => vec![(
@@ -167,7 +168,7 @@ impl Attempt {
 
     /// The password or code was right: this browser's or address's failures for the account were
     /// the person's own typos, and are forgiven wherever they were counted.
-    pub async fn succeeded(&self, state: &AppState) -> NewsroomResult<()> {
+    pub async fn succeeded(&self, state: &AppState) -> AppResult<()> {
         let (own, others): (Vec<_>, Vec<_>) = self
             .counters
             .iter()
@@ -184,7 +185,7 @@ impl Attempt {
 
     /// This attempt was not a failure after all (a right password waiting for its code, or a
     /// check not made because the server was busy): its charge is given back.
-    pub async fn not_a_failure(&self, state: &AppState) -> NewsroomResult<()> {
+    pub async fn not_a_failure(&self, state: &AppState) -> AppResult<()> {
         state.store.refund_login_attempt(&self.keys()).await?;
         Ok(())
     }
@@ -195,7 +196,7 @@ async fn known_browser(
     state: &AppState,
     headers: &HeaderMap,
     email_key: &str,
-) -> NewsroomResult<Option<String>> {
+) -> AppResult<Option<String>> {
     let Some(token) = device_token(headers) else {
         return Ok(None);
     };
@@ -219,7 +220,7 @@ pub async fn remember_browser(
     state: &AppState,
     headers: &HeaderMap,
     email: &Email,
-) -> NewsroomResult<HeaderValue> {
+) -> AppResult<HeaderValue> {
     let now = state.now();
     let token = match device_token(headers) {
         Some(token)

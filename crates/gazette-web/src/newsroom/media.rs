@@ -15,12 +15,11 @@ use gazette_core::Article;
 use gazette_media::{ImageDetails, MediaError, MediaLibrary};
 use gazette_store::{Media, MediaText, PageRequest};
 
-use super::articles::authorised;
+use super::access::authorised;
 use super::auth::{CurrentUser, PostForm, same_token};
-use super::{
-    NewsroomError, NewsroomResult, audit, changed, layout, page_number, render, see_other,
-};
+use super::{audit, changed, layout, page_number, render, see_other};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 use gazette_core::newsroom::{ArticleAction, Role};
 
 const PER_PAGE: u32 = 24;
@@ -31,10 +30,11 @@ pub struct ListQuery {
     notice: Option<String>,
 }
 
-fn library(state: &AppState) -> NewsroomResult<&MediaLibrary> {
-    state.media.as_ref().ok_or_else(|| {
-        NewsroomError::BadRequest("This site has no media storage configured.".into())
-    })
+fn library(state: &AppState) -> AppResult<&MediaLibrary> {
+    state
+        .media
+        .as_ref()
+        .ok_or_else(|| AppError::BadRequest("This site has no media storage configured.".into()))
 }
 
 /// The smallest file of an image, for lists.
@@ -88,7 +88,7 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<ListQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let page = state
         .store
         .media_list(PageRequest::new(
@@ -156,7 +156,7 @@ pub async fn upload(
     let request = request.map(|body| Body::new(Paced::new(body)));
     let received = match Multipart::from_request(request, &state).await {
         Ok(mut multipart) => receive(&state, &user, &headers, &mut multipart).await,
-        Err(_) => Err(NewsroomError::BadRequest(
+        Err(_) => Err(AppError::BadRequest(
             "Send the image with the upload form (multipart/form-data).".into(),
         )),
     };
@@ -169,11 +169,7 @@ pub async fn upload(
         .into_response(),
         Ok((_, Some(article))) => see_other(&format!("/newsroom/articles/{article}")),
         Ok((_, None)) => see_other("/newsroom/media?notice=uploaded"),
-        Err(e) if wants_json => (
-            e.status(),
-            axum::Json(serde_json::json!({ "error": e.message() })),
-        )
-            .into_response(),
+        // A script is answered in JSON: `render_errors` reads the same `Accept`.
         Err(e) => e.into_response(),
     }
 }
@@ -226,16 +222,16 @@ impl hyper::body::Body for Paced {
     }
 }
 
-fn forged() -> NewsroomError {
-    NewsroomError::Forbidden(
+fn forged() -> AppError {
+    AppError::Forbidden(
         "This form has expired or did not come from the newsroom (its security token does not match). \
          Go back, reload the page and try again."
             .into(),
     )
 }
 
-fn too_large(max_bytes: usize) -> NewsroomError {
-    NewsroomError::TooLarge(format!(
+fn too_large(max_bytes: usize) -> AppError {
+    AppError::TooLarge(format!(
         "Images may be at most {} MB, and this file is larger. Make it smaller (or export it at a \
          lower quality) and upload it again.",
         max_bytes / (1024 * 1024)
@@ -252,14 +248,14 @@ async fn receive(
     user: &CurrentUser,
     headers: &HeaderMap,
     multipart: &mut Multipart,
-) -> NewsroomResult<(Media, Option<i64>)> {
+) -> AppResult<(Media, Option<i64>)> {
     let library = library(state)?;
     let max_bytes = library.limits().max_bytes;
     let unreadable = |e: MultipartError| {
         if e.status() == StatusCode::PAYLOAD_TOO_LARGE {
             too_large(max_bytes)
         } else {
-            NewsroomError::BadRequest(
+            AppError::BadRequest(
                 "The upload could not be read: it was interrupted, or it is not an upload form."
                     .into(),
             )
@@ -285,7 +281,7 @@ async fn receive(
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         parts += 1;
         if parts > MAX_PARTS {
-            return Err(NewsroomError::BadRequest(
+            return Err(AppError::BadRequest(
                 "The upload form has too many fields.".into(),
             ));
         }
@@ -306,9 +302,7 @@ async fn receive(
         }
         if name == "file" {
             if file.is_some() {
-                return Err(NewsroomError::BadRequest(
-                    "Upload one file at a time.".into(),
-                ));
+                return Err(AppError::BadRequest("Upload one file at a time.".into()));
             }
             let filename = field.file_name().unwrap_or("").to_owned();
             // The declared length, never more than the limit, saves regrowing for honest clients.
@@ -336,7 +330,7 @@ async fn receive(
                 feature_on = match text.trim() {
                     "" => None,
                     raw => {
-                        let id: i64 = raw.parse().map_err(|_| NewsroomError::NotFound)?;
+                        let id: i64 = raw.parse().map_err(|_| AppError::NotFound)?;
                         authorised(state, user, id, ArticleAction::Edit).await?;
                         Some(id)
                     }
@@ -352,7 +346,7 @@ async fn receive(
         return Err(forged());
     }
     let Some((filename, bytes)) = file.filter(|(_, b)| !b.is_empty()) else {
-        return Err(NewsroomError::BadRequest(
+        return Err(AppError::BadRequest(
             "Choose an image file to upload.".into(),
         ));
     };
@@ -361,13 +355,13 @@ async fn receive(
         .add_image_from_bytes(bytes, details)
         .await
         .map_err(|e| match e {
-            MediaError::Refused(message) => NewsroomError::BadRequest(message),
+            MediaError::Refused(message) => AppError::BadRequest(message),
             MediaError::Store(e) => e.into(),
             MediaError::Storage(e) => {
                 tracing::error!(error = %e, "media storage failed");
-                NewsroomError::Unavailable
+                AppError::Unavailable
             }
-            MediaError::Internal(e) => NewsroomError::Internal(e),
+            MediaError::Internal(e) => AppError::Internal(e),
         })?;
     audit(
         state,
@@ -392,12 +386,12 @@ async fn receive(
 async fn read_text(
     field: &mut Field<'_>,
     max: usize,
-    unreadable: impl Fn(MultipartError) -> NewsroomError,
-) -> NewsroomResult<String> {
+    unreadable: impl Fn(MultipartError) -> AppError,
+) -> AppResult<String> {
     let mut bytes = Vec::new();
     while let Some(chunk) = field.chunk().await.map_err(&unreadable)? {
         if bytes.len() + chunk.len() > max {
-            return Err(NewsroomError::BadRequest(format!(
+            return Err(AppError::BadRequest(format!(
                 "A text field of the upload is longer than {} KB.",
                 max / 1024
             )));
@@ -405,23 +399,19 @@ async fn read_text(
         bytes.extend_from_slice(&chunk);
     }
     String::from_utf8(bytes)
-        .map_err(|_| NewsroomError::BadRequest("A text field of the upload is not UTF-8.".into()))
+        .map_err(|_| AppError::BadRequest("A text field of the upload is not UTF-8.".into()))
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
-    let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
-    let existing = state
-        .store
-        .media(id)
-        .await?
-        .ok_or(NewsroomError::NotFound)?;
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    let existing = state.store.media(id).await?.ok_or(AppError::NotFound)?;
     // Words on a published picture are editorial: editors change any, others their own uploads.
     if post.user.user.role < Role::Editor && existing.created_by != Some(post.user.user.id) {
-        return Err(NewsroomError::Forbidden(
+        return Err(AppError::Forbidden(
             "You can describe only images you uploaded. Ask an editor.".into(),
         ));
     }
@@ -449,8 +439,8 @@ pub async fn set_featured(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
-    let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     authorised(&state, &post.user, id, ArticleAction::Edit).await?;
     let media_id = post.form.optional_id("media_id")?;
     state
@@ -474,7 +464,7 @@ pub async fn set_featured(
 }
 
 /// What the editor shows to choose a featured image: the current one and the newest uploads.
-pub async fn picker(state: &AppState, article_id: i64) -> NewsroomResult<minijinja::Value> {
+pub async fn picker(state: &AppState, article_id: i64) -> AppResult<minijinja::Value> {
     let current = state
         .store
         .featured_media(&[article_id])
@@ -493,7 +483,7 @@ pub async fn picker(state: &AppState, article_id: i64) -> NewsroomResult<minijin
 
 /// Readers who cannot see an image get its alt text: an article may not be published while its
 /// featured image or an image in its body has none.
-pub async fn require_alt_text(state: &AppState, article: &Article) -> NewsroomResult<()> {
+pub async fn require_alt_text(state: &AppState, article: &Article) -> AppResult<()> {
     if let Some(featured) = state
         .store
         .featured_media(&[article.id])
@@ -501,59 +491,15 @@ pub async fn require_alt_text(state: &AppState, article: &Article) -> NewsroomRe
         .remove(&article.id)
         && featured.alt.trim().is_empty()
     {
-        return Err(NewsroomError::BadRequest(format!(
+        return Err(AppError::BadRequest(format!(
             "The featured image ({}) has no alt text. Describe it in the media library, then publish.",
             featured.original_name
         )));
     }
-    if let Some(src) = body_image_without_alt(&article.body_markdown) {
-        return Err(NewsroomError::BadRequest(format!(
+    if let Some(src) = gazette_core::markdown::image_without_alt(&article.body_markdown) {
+        return Err(AppError::BadRequest(format!(
             "An image in the body ({src}) has no alt text: write it between the brackets, ![like this]({src}), then publish."
         )));
     }
     Ok(())
-}
-
-/// The address of the first `![](src)` in a Markdown body whose alt text is empty.
-pub fn body_image_without_alt(markdown: &str) -> Option<String> {
-    use pulldown_cmark::{Event, Parser, Tag, TagEnd};
-    let mut open: Option<(String, String)> = None;
-    for event in Parser::new(markdown) {
-        match event {
-            Event::Start(Tag::Image { dest_url, .. }) => {
-                open = Some((dest_url.to_string(), String::new()));
-            }
-            Event::Text(t) | Event::Code(t) => {
-                if let Some((_, alt)) = open.as_mut() {
-                    alt.push_str(&t);
-                }
-            }
-            Event::End(TagEnd::Image) => {
-                if let Some((src, alt)) = open.take()
-                    && alt.trim().is_empty()
-                {
-                    return Some(src);
-                }
-            }
-            _ => {}
-        }
-    }
-    None
-}
-
-#[cfg(test)]
-mod tests {
-    use super::body_image_without_alt;
-
-    #[test]
-    fn body_images_need_alt_text() {
-        assert_eq!(
-            body_image_without_alt("Text ![A harbour](/media/a.jpeg)"),
-            None
-        );
-        assert_eq!(
-            body_image_without_alt("![ ](/media/b.jpeg \"Caption\")").as_deref(),
-            Some("/media/b.jpeg")
-        );
-    }
 }

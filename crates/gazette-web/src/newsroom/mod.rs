@@ -9,6 +9,7 @@
 //! Templates and assets live in `crates/gazette-web/newsroom/` and are embedded: the newsroom is
 //! not part of the public theme and cannot be overridden by it.
 
+pub mod access;
 pub mod articles;
 pub mod audit;
 pub mod auth;
@@ -20,7 +21,9 @@ pub mod people;
 pub mod presence;
 pub mod revisions;
 pub mod sections;
+pub mod sessions;
 pub mod settings;
+pub mod sign_in;
 pub mod synonyms;
 pub mod two_factor;
 
@@ -35,11 +38,13 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{MethodRouter, get, post};
 use chrono::{DateTime, NaiveDateTime, Utc};
 use gazette_core::newsroom::{ArticleAction, Permission};
-use gazette_store::{Actor, NewAuditEntry, StoreError};
+use gazette_store::{Actor, NewAuditEntry};
 use include_dir::{Dir, include_dir};
 use minijinja::Environment;
 
 use crate::AppState;
+pub(crate) use crate::error::capitalise;
+use crate::error::{AppError, AppResult};
 use auth::CurrentUser;
 
 static FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/newsroom");
@@ -128,14 +133,14 @@ use Csrf::{Session, SessionMultipart, SignIn};
 /// Every route of the newsroom: the router is built from this list and nothing else.
 pub const ROUTES: &[RouteRule] = &[
     rule!(GET "/", SignedIn, articles::list),
-    rule!(GET "/login", Public, auth::login_page),
-    rule!(POST "/login", Public, SignIn, auth::login),
+    rule!(GET "/login", Public, sign_in::login_page),
+    rule!(POST "/login", Public, SignIn, sign_in::login),
     rule!(GET "/login/code", Public, two_factor::code_page),
     rule!(POST "/login/code", Public, SignIn, two_factor::check_code),
-    rule!(POST "/logout", SignedIn, Session, auth::logout),
-    rule!(GET "/account", SignedIn, auth::account),
-    rule!(POST "/account/password", SignedIn, Session, auth::change_password),
-    rule!(POST "/account/sign-out-everywhere", SignedIn, Session, auth::sign_out_everywhere),
+    rule!(POST "/logout", SignedIn, Session, sign_in::logout),
+    rule!(GET "/account", SignedIn, sign_in::account),
+    rule!(POST "/account/password", SignedIn, Session, sign_in::change_password),
+    rule!(POST "/account/sign-out-everywhere", SignedIn, Session, sign_in::sign_out_everywhere),
     rule!(GET "/account/two-factor", SignedIn, two_factor::page),
     rule!(POST "/account/two-factor/start", SignedIn, Session, two_factor::start),
     rule!(POST "/account/two-factor/confirm", SignedIn, Session, two_factor::confirm),
@@ -255,17 +260,17 @@ async fn asset(Path(name): Path<String>) -> Response {
             *bytes,
         )
             .into_response(),
-        None => NewsroomError::NotFound.into_response(),
+        None => AppError::NotFound.into_response(),
     }
 }
 
 /// Renders a newsroom page. Pages are private: never stored by browsers' shared caches or CDNs.
-pub fn render(template: &str, context: minijinja::Value) -> Result<Response, NewsroomError> {
+pub fn render(template: &str, context: minijinja::Value) -> AppResult<Response> {
     let html = files()
         .env
         .get_template(template)
         .and_then(|t| t.render(context))
-        .map_err(|e| NewsroomError::Internal(format!("template {template}: {e:#}")))?;
+        .map_err(|e| AppError::Internal(format!("template {template}: {e:#}")))?;
     Ok(private(Html(html).into_response()))
 }
 
@@ -311,190 +316,19 @@ pub fn see_other(path: &str) -> Response {
 
 // ---------------------------------------------------------------- errors
 
-/// The newsroom's errors: each becomes a newsroom page with a clear message and the right status
-/// (or, for the few JSON endpoints, a JSON body — see [`JsonError`]).
-#[derive(Debug, thiserror::Error)]
-pub enum NewsroomError {
-    /// Not signed in: sent to the sign-in page, then back to `next`.
-    #[error("sign in to continue")]
-    Unauthenticated { next: String },
-    /// Signed in, but the site requires two-factor sign-in and this person has not set it up.
-    #[error(
-        "This newsroom requires two-factor sign-in. Set it up on your account page to continue."
-    )]
-    TwoFactorRequired,
-    #[error("{0}")]
-    Forbidden(String),
-    #[error("{0}")]
-    BadRequest(String),
-    /// Someone else changed the thing first, or it already exists.
-    #[error("{0}")]
-    Conflict(String),
-    #[error("not found")]
-    NotFound,
-    #[error("{0}")]
-    TooManyRequests(String),
-    /// An upload over the size limit, refused as its bytes arrived.
-    #[error("{0}")]
-    TooLarge(String),
-    #[error("temporarily unavailable")]
-    Unavailable,
-    /// Too many password checks are waiting already (see `passwords.rs`).
-    #[error(
-        "The newsroom is busy checking other passwords. Try again in a few seconds; nothing was changed."
-    )]
-    Busy,
-    #[error("internal error: {0}")]
-    Internal(String),
-}
-
-pub type NewsroomResult<T> = Result<T, NewsroomError>;
-
-impl From<StoreError> for NewsroomError {
-    fn from(e: StoreError) -> Self {
-        match e {
-            StoreError::NotFound => Self::NotFound,
-            StoreError::Invalid(msg) => Self::BadRequest(capitalise(&msg)),
-            StoreError::Conflict(msg) => {
-                Self::Conflict(format!("{} already exists.", capitalise(&msg)))
-            }
-            StoreError::Stale(msg) => Self::Conflict(capitalise(&msg)),
-            e if e.is_unstorable_text() => {
-                Self::BadRequest("The text sent contains a character that cannot be stored.".into())
-            }
-            e if e.is_unavailable() => Self::Unavailable,
-            e => Self::Internal(e.to_string()),
-        }
-    }
-}
-
-fn capitalise(s: &str) -> String {
-    let mut chars = s.chars();
-    match chars.next() {
-        Some(first) => first.to_uppercase().chain(chars).collect(),
-        None => String::new(),
-    }
-}
-
-impl NewsroomError {
-    pub fn status(&self) -> StatusCode {
-        match self {
-            Self::Unauthenticated { .. } | Self::TwoFactorRequired => StatusCode::SEE_OTHER,
-            Self::Forbidden(_) => StatusCode::FORBIDDEN,
-            Self::BadRequest(_) => StatusCode::BAD_REQUEST,
-            Self::Conflict(_) => StatusCode::CONFLICT,
-            Self::NotFound => StatusCode::NOT_FOUND,
-            Self::TooManyRequests(_) => StatusCode::TOO_MANY_REQUESTS,
-            Self::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
-            Self::Unavailable | Self::Busy => StatusCode::SERVICE_UNAVAILABLE,
-            Self::Internal(_) => StatusCode::INTERNAL_SERVER_ERROR,
-        }
-    }
-
-    pub fn message(&self) -> String {
-        match self {
-            Self::NotFound => "There is nothing at this address in the newsroom.".into(),
-            Self::Unavailable => {
-                "The database cannot be reached. Try again in a minute; nothing was changed.".into()
-            }
-            Self::Internal(_) => {
-                "Something went wrong on our side. It has been logged; nothing was changed.".into()
-            }
-            other => other.to_string(),
-        }
-    }
-
-    fn title(&self) -> &'static str {
-        match self {
-            Self::Unauthenticated { .. } => "Sign in",
-            Self::TwoFactorRequired => "Two-factor sign-in required",
-            Self::Forbidden(_) => "Not allowed",
-            Self::BadRequest(_) => "That did not work",
-            Self::Conflict(_) => "Changed by someone else",
-            Self::NotFound => "Not found",
-            Self::TooManyRequests(_) => "Too many attempts",
-            Self::TooLarge(_) => "File too large",
-            Self::Unavailable => "Temporarily unavailable",
-            Self::Busy => "Busy",
-            Self::Internal(_) => "Something went wrong",
-        }
-    }
-}
-
-impl IntoResponse for NewsroomError {
-    fn into_response(self) -> Response {
-        if let Self::Unauthenticated { next } = &self {
-            let target = format!(
-                "/newsroom/login?next={}",
-                gazette_core::text::url_encode(next)
-            );
-            return see_other(&target);
-        }
-        if let Self::TwoFactorRequired = &self {
-            return see_other("/newsroom/account/two-factor?notice=required");
-        }
-        if let Self::Internal(detail) = &self {
-            tracing::error!(%detail, "newsroom request failed");
-        }
-        let status = self.status();
-        let mut context = layout(None, self.title());
-        context = minijinja::context! { ..context, ..minijinja::context! {
-            status => status.as_u16(),
-            message => self.message(),
-        }};
-        let mut response = match render("error.html", context) {
-            Ok(page) => page,
-            Err(_) => private(
-                Html(format!(
-                    "<!doctype html><title>{0}</title><h1>{0}</h1>",
-                    status
-                ))
-                .into_response(),
-            ),
-        };
-        *response.status_mut() = status;
-        if matches!(self, Self::Unavailable) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("30"));
-        }
-        if matches!(self, Self::Busy) {
-            response
-                .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("5"));
-        }
-        response
-    }
-}
-
-/// The same errors as a JSON body, for the endpoints scripts call.
-#[derive(Debug)]
-pub struct JsonError(pub NewsroomError);
-
-impl From<NewsroomError> for JsonError {
-    fn from(e: NewsroomError) -> Self {
-        Self(e)
-    }
-}
-
-impl IntoResponse for JsonError {
-    fn into_response(self) -> Response {
-        if let NewsroomError::Internal(detail) = &self.0 {
-            tracing::error!(%detail, "newsroom request failed");
-        }
-        let status = match self.0 {
-            NewsroomError::Unauthenticated { .. } => StatusCode::UNAUTHORIZED,
-            NewsroomError::TwoFactorRequired => StatusCode::FORBIDDEN,
-            ref e => e.status(),
-        };
-        private(
-            (
-                status,
-                axum::Json(serde_json::json!({ "error": self.0.message() })),
-            )
-                .into_response(),
-        )
-    }
+/// The body of the newsroom's error page (the error type and its statuses are `crate::error`'s;
+/// `error_pages.rs` calls this for errors under `/newsroom`).
+pub fn error_page(title: &str, status: StatusCode, message: &str) -> Option<String> {
+    let context = minijinja::context! {
+        ..layout(None, title),
+        ..minijinja::context! { status => status.as_u16(), message => message },
+    };
+    files()
+        .env
+        .get_template("error.html")
+        .and_then(|t| t.render(context))
+        .map_err(|e| tracing::error!(error = %e, "newsroom error page template failed"))
+        .ok()
 }
 
 // ---------------------------------------------------------------- forms
@@ -524,24 +358,24 @@ impl FormData {
             .collect()
     }
 
-    pub fn optional_id(&self, name: &str) -> NewsroomResult<Option<i64>> {
+    pub fn optional_id(&self, name: &str) -> AppResult<Option<i64>> {
         match self.get(name).map(str::trim) {
             None | Some("") => Ok(None),
             Some(raw) => raw
                 .parse()
                 .map(Some)
-                .map_err(|_| NewsroomError::BadRequest(format!("{name}: {raw:?} is not a number"))),
+                .map_err(|_| AppError::BadRequest(format!("{name}: {raw:?} is not a number"))),
         }
     }
 
     /// A `datetime-local` value, read as UTC.
-    pub fn time(&self, name: &str, label: &str) -> NewsroomResult<Option<DateTime<Utc>>> {
+    pub fn time(&self, name: &str, label: &str) -> AppResult<Option<DateTime<Utc>>> {
         parse_time(self.get(name).unwrap_or(""), label)
     }
 }
 
 /// Reads `2025-03-31T12:00` (or with seconds, or a space) as a UTC time; empty is none.
-pub fn parse_time(raw: &str, label: &str) -> NewsroomResult<Option<DateTime<Utc>>> {
+pub fn parse_time(raw: &str, label: &str) -> AppResult<Option<DateTime<Utc>>> {
     let raw = raw.trim();
     if raw.is_empty() {
         return Ok(None);
@@ -556,7 +390,7 @@ pub fn parse_time(raw: &str, label: &str) -> NewsroomResult<Option<DateTime<Utc>
             return Ok(Some(t.and_utc()));
         }
     }
-    Err(NewsroomError::BadRequest(format!(
+    Err(AppError::BadRequest(format!(
         "{label}: {:?} is not a date and time like 2025-03-31T14:30 (UTC)",
         raw.chars().take(40).collect::<String>()
     )))

@@ -14,7 +14,7 @@ use std::time::Duration;
 use gazette_core::newsroom::{AccountError, hash_password, verify_password};
 use tokio::sync::Semaphore;
 
-use super::{NewsroomError, NewsroomResult};
+use crate::error::{AppError, AppResult};
 
 /// Runs password checks and hashes on blocking threads, at most `at_once` together.
 #[derive(Debug)]
@@ -39,28 +39,28 @@ impl PasswordChecks {
     async fn run<T: Send + 'static>(
         &self,
         work: impl FnOnce() -> T + Send + 'static,
-    ) -> NewsroomResult<T> {
+    ) -> AppResult<T> {
         let permit = tokio::time::timeout(self.wait, self.permits.clone().acquire_owned())
             .await
-            .map_err(|_| NewsroomError::Busy)?
-            .map_err(|_| NewsroomError::Busy)?;
+            .map_err(|_| AppError::Busy)?
+            .map_err(|_| AppError::Busy)?;
         tokio::task::spawn_blocking(move || {
             // Held until the work is done, even if the request that asked has gone away.
             let _permit = permit;
             work()
         })
         .await
-        .map_err(|e| NewsroomError::Internal(format!("password check failed: {e}")))
+        .map_err(|e| AppError::Internal(format!("password check failed: {e}")))
     }
 
     /// Whether `password` matches the stored `hash`.
-    pub async fn verify(&self, password: &str, hash: &str) -> NewsroomResult<bool> {
+    pub async fn verify(&self, password: &str, hash: &str) -> AppResult<bool> {
         let (password, hash) = (password.to_owned(), hash.to_owned());
         self.run(move || verify_password(&password, &hash)).await
     }
 
     /// A new hash of `password`, or why the password is not acceptable.
-    pub async fn hash(&self, password: &str) -> NewsroomResult<Result<String, AccountError>> {
+    pub async fn hash(&self, password: &str) -> AppResult<Result<String, AccountError>> {
         let password = password.to_owned();
         self.run(move || hash_password(&password)).await
     }
@@ -76,7 +76,7 @@ mod tests {
         let held = checks.permits.clone().acquire_owned().await;
         assert!(matches!(
             checks.verify("anything at all", "not a hash").await,
-            Err(NewsroomError::Busy)
+            Err(AppError::Busy)
         ));
         drop(held);
         assert!(

@@ -11,11 +11,9 @@ use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::{
-    FormData, NewsroomError, NewsroomResult, audit, capitalise, layout, render, see_other,
-    show_time,
-};
+use super::{FormData, audit, capitalise, layout, render, see_other, show_time};
 use crate::AppState;
+use crate::error::{AppError, AppResult, Format, Place};
 
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
@@ -28,7 +26,7 @@ async fn page(
     notice: Option<&str>,
     error: Option<String>,
     status: StatusCode,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(user, Permission::ManageUsers, "manage people")?;
     let users = state.store.users().await?;
     let authors = state.store.authors().await?;
@@ -68,21 +66,21 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     page(&state, &user, query.notice.as_deref(), None, StatusCode::OK).await
 }
 
-fn role_of(form: &FormData) -> NewsroomResult<Role> {
+fn role_of(form: &FormData) -> AppResult<Role> {
     Role::parse(&form.text("role"))
-        .map_err(|e| NewsroomError::BadRequest(format!("{}.", capitalise(&e.to_string()))))
+        .map_err(|e| AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))))
 }
 
-fn bad(e: impl ToString) -> NewsroomError {
-    NewsroomError::BadRequest(format!("{}.", capitalise(&e.to_string())))
+fn bad(e: impl ToString) -> AppError {
+    AppError::BadRequest(format!("{}.", capitalise(&e.to_string())))
 }
 
 /// The byline chosen in the form: an existing one, a new one in the person's name, or none.
-async fn byline(state: &AppState, form: &FormData, name: &str) -> NewsroomResult<Option<i64>> {
+async fn byline(state: &AppState, form: &FormData, name: &str) -> AppResult<Option<i64>> {
     match form.text("author").as_str() {
         "" => Ok(None),
         "new" => {
@@ -104,18 +102,18 @@ async fn byline(state: &AppState, form: &FormData, name: &str) -> NewsroomResult
                     Err(e) => return Err(e.into()),
                 }
             }
-            Err(NewsroomError::Conflict(
+            Err(AppError::Conflict(
                 "Could not find a free address for the byline.".into(),
             ))
         }
         id => id
             .parse()
             .map(Some)
-            .map_err(|_| NewsroomError::BadRequest("Choose a byline from the list.".into())),
+            .map_err(|_| AppError::BadRequest("Choose a byline from the list.".into())),
     }
 }
 
-pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
     require(&user, Permission::ManageUsers, "manage people")?;
     let result = async {
@@ -128,7 +126,7 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
             .await?
             .map_err(bad)?;
         let author_id = byline(&state, &form, &name).await?;
-        Ok::<_, NewsroomError>(
+        Ok::<_, AppError>(
             state
                 .store
                 .create_user(
@@ -158,27 +156,34 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
             .await;
             Ok(see_other("/newsroom/users?notice=created"))
         }
-        Err(e @ (NewsroomError::BadRequest(_) | NewsroomError::Conflict(_))) => {
-            let status = e.status();
-            page(&state, &user, None, Some(e.message()), status).await
+        Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => {
+            let status = e.status(Format::Html);
+            page(
+                &state,
+                &user,
+                None,
+                Some(e.message(Place::Newsroom)),
+                status,
+            )
+            .await
         }
         Err(e) => Err(e),
     }
 }
 
-fn id_of(raw: &str) -> NewsroomResult<i64> {
-    raw.parse().map_err(|_| NewsroomError::NotFound)
+fn id_of(raw: &str) -> AppResult<i64> {
+    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, form } = post;
     require(&user, Permission::ManageUsers, "manage people")?;
     let id = id_of(&id)?;
-    let before = state.store.user(id).await?.ok_or(NewsroomError::NotFound)?;
+    let before = state.store.user(id).await?.ok_or(AppError::NotFound)?;
     let name = parse_name(&form.text("name")).map_err(bad)?;
     let change = UserChange {
         author_id: byline(&state, &form, &name).await?,
@@ -238,7 +243,7 @@ pub async fn reset_password(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, form } = post;
     require(&user, Permission::ManageUsers, "manage people")?;
     let id = id_of(&id)?;
@@ -253,7 +258,7 @@ pub async fn reset_password(
                 &state,
                 &user,
                 None,
-                Some(bad(e).message()),
+                Some(bad(e).message(Place::Newsroom)),
                 StatusCode::BAD_REQUEST,
             )
             .await;
@@ -276,7 +281,7 @@ pub async fn sign_out(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&post.user, Permission::ManageUsers, "manage people")?;
     let id = id_of(&id)?;
     let ended = state.store.delete_user_sessions(id).await?;

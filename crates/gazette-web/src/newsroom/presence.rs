@@ -5,17 +5,19 @@ use axum::Json;
 use axum::extract::{Path, State};
 use chrono::Duration;
 
-use super::articles::{EDITING_WINDOW_MINUTES, readable};
+use super::access::readable;
+use super::articles::EDITING_WINDOW_MINUTES;
 use super::auth::PostForm;
-use super::{JsonError, NewsroomError, show_time};
+use super::show_time;
 use crate::AppState;
+use crate::error::{AppError, JsonError};
 
 pub async fn presence(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> Result<Json<serde_json::Value>, JsonError> {
-    let id: i64 = id.trim().parse().map_err(|_| NewsroomError::NotFound)?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
     // Being listed as "also editing" is for people who may read the article.
     readable(&state, &post.user, id).await?;
     let now = state.now();
@@ -28,7 +30,7 @@ pub async fn presence(
             now,
         )
         .await
-        .map_err(NewsroomError::from)?;
+        .map_err(AppError::from)?;
     let names: Vec<String> = others.iter().map(|o| o.name.clone()).collect();
     let message = if others.is_empty() {
         String::new()

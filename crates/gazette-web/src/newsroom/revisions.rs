@@ -3,24 +3,27 @@
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use gazette_core::newsroom::{ArticleAction, Revision};
+use gazette_core::submission::ArticleInput;
 use gazette_core::text::escape_html;
 use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
-use super::articles::{EditorInput, authorised, person, readable, stored};
+use super::access::{authorised, person, readable, stored};
+use super::articles::to_article;
 use super::auth::{CurrentUser, PostForm};
-use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_other, show_time};
+use super::{audit, changed, layout, render, see_other, show_time};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 
-fn ids(article: &str) -> NewsroomResult<i64> {
-    article.parse().map_err(|_| NewsroomError::NotFound)
+fn ids(article: &str) -> AppResult<i64> {
+    article.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Path(id): Path<String>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let id = ids(&id)?;
     let (article, _) = readable(&state, &user, id).await?;
     let revisions = state.store.revisions(id).await?;
@@ -84,20 +87,16 @@ pub fn word_diff(old: &str, new: &str) -> String {
     html
 }
 
-async fn revision_of(
-    state: &AppState,
-    article: i64,
-    raw: Option<&str>,
-) -> NewsroomResult<Revision> {
+async fn revision_of(state: &AppState, article: i64, raw: Option<&str>) -> AppResult<Revision> {
     let id: i64 = raw
         .and_then(|r| r.trim().parse().ok())
-        .ok_or_else(|| NewsroomError::BadRequest("Choose two revisions to compare.".into()))?;
+        .ok_or_else(|| AppError::BadRequest("Choose two revisions to compare.".into()))?;
     state
         .store
         .revision(id)
         .await?
         .filter(|r| r.article_id == article)
-        .ok_or(NewsroomError::NotFound)
+        .ok_or(AppError::NotFound)
 }
 
 pub async fn diff(
@@ -105,7 +104,7 @@ pub async fn diff(
     user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<DiffQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let id = ids(&id)?;
     let (article, _) = readable(&state, &user, id).await?;
     let from = revision_of(&state, id, query.from.as_deref()).await?;
@@ -149,61 +148,27 @@ pub async fn restore(
     State(state): State<AppState>,
     Path((id, revision)): Path<(String, String)>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, .. } = post;
     let id = ids(&id)?;
     let (article, workflow) = authorised(&state, &user, id, ArticleAction::Edit).await?;
     let old = revision_of(&state, id, Some(&revision)).await?;
     let sections = state.store.sections().await?;
     let authors = state.store.authors().await?;
-    let tags = state.store.tags_with_counts().await?;
-    // Restoring brings back the words; sections, bylines and tags deleted since are left out.
-    let input = EditorInput {
-        headline: old.headline.clone(),
-        standfirst: old.standfirst.clone(),
-        body: old.body_markdown.clone(),
-        section_id: if sections.iter().any(|s| s.id == old.section_id) {
-            old.section_id
-        } else {
-            article.section.id
-        }
-        .to_string(),
-        tags: old
-            .tag_ids
-            .iter()
-            .filter_map(|t| {
-                tags.iter()
-                    .find(|(tag, _)| tag.id == *t)
-                    .map(|(tag, _)| tag.name.clone())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-        author_ids: {
-            let kept: Vec<String> = old
-                .author_ids
-                .iter()
-                .filter(|a| authors.iter().any(|p| p.id == **a))
-                .map(|a| a.to_string())
-                .collect();
-            if kept.is_empty() {
-                article.authors.iter().map(|a| a.id.to_string()).collect()
-            } else {
-                kept
-            }
-        },
-        seo_title: old.seo_title.clone().unwrap_or_default(),
-        seo_description: old.seo_description.clone().unwrap_or_default(),
-        slug: old.slug.clone(),
-        language: old.language.code().to_owned(),
-        // A deliberate act on the newest state: based on the latest revision.
-        base_revision: workflow
-            .latest_revision
-            .map(|r| r.to_string())
-            .unwrap_or_default(),
-    };
-    let new = input
-        .to_article(&state, article.status, article.published_at)
-        .await?;
+    let tags: Vec<_> = (state.store.tags_with_counts().await?)
+        .into_iter()
+        .map(|(tag, _)| tag)
+        .collect();
+    let section_ids: Vec<i64> = sections.iter().map(|s| s.id).collect();
+    let author_ids: Vec<i64> = authors.iter().map(|a| a.id).collect();
+    let input = ArticleInput::from_revision(
+        &old,
+        &article,
+        (&section_ids, &author_ids),
+        &tags,
+        workflow.latest_revision,
+    );
+    let new = to_article(&state, &input, article.status, article.published_at).await?;
     // An old revision may carry bylines an author may not put back on a public article.
     gazette_core::workflow::check_save(
         &stored(&article, &workflow),

@@ -4,13 +4,15 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use gazette_core::Slug;
 use gazette_core::newsroom::Permission;
+use gazette_core::submission::{MAX_TAG_LEN, SubmissionError};
 use gazette_store::NewSection;
 use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::{FormData, NewsroomError, NewsroomResult, audit, changed, layout, render, see_other};
+use super::{FormData, audit, changed, layout, render, see_other};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
@@ -27,15 +29,15 @@ fn notice(code: Option<&str>) -> Option<&'static str> {
     }
 }
 
-fn id_of(raw: &str) -> NewsroomResult<i64> {
-    raw.parse().map_err(|_| NewsroomError::NotFound)
+fn id_of(raw: &str) -> AppResult<i64> {
+    raw.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&user, Permission::ManageSections, "manage sections")?;
     let sections = state.store.sections().await?;
     render(
@@ -53,24 +55,23 @@ pub async fn list(
     )
 }
 
-fn section_from(form: &FormData) -> NewsroomResult<NewSection> {
+fn section_from(form: &FormData) -> AppResult<NewSection> {
     let name = form.text("name");
     if name.is_empty() {
-        return Err(NewsroomError::BadRequest("A section needs a name.".into()));
+        return Err(AppError::BadRequest("A section needs a name.".into()));
     }
     let slug = match form.text("slug") {
         s if s.is_empty() => Slug::from_title(&name),
         s => Slug::parse(&s),
     }
-    .map_err(|e| NewsroomError::BadRequest(format!("The section's address: {e}.")))?;
+    .map_err(|e| AppError::BadRequest(format!("The section's address: {e}.")))?;
     // The store refuses these too; checking here answers before anything else is looked at.
-    slug.check_section_slug().map_err(|e| {
-        NewsroomError::BadRequest(format!("{}.", super::capitalise(&e.to_string())))
-    })?;
+    slug.check_section_slug()
+        .map_err(|e| AppError::BadRequest(format!("{}.", super::capitalise(&e.to_string()))))?;
     let position = match form.text("position") {
         p if p.is_empty() => 0,
         p => p.parse().map_err(|_| {
-            NewsroomError::BadRequest("The menu position must be a whole number.".into())
+            AppError::BadRequest("The menu position must be a whole number.".into())
         })?,
     };
     Ok(NewSection {
@@ -81,7 +82,7 @@ fn section_from(form: &FormData) -> NewsroomResult<NewSection> {
     })
 }
 
-pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     require(&post.user, Permission::ManageSections, "manage sections")?;
     let section = state
         .store
@@ -104,7 +105,7 @@ pub async fn update(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&post.user, Permission::ManageSections, "manage sections")?;
     let id = id_of(&id)?;
     let section = state
@@ -128,7 +129,7 @@ pub async fn tags(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&user, Permission::ManageTags, "manage tags")?;
     let tags = state.store.tags_with_counts().await?;
     render(
@@ -149,14 +150,13 @@ pub async fn rename_tag(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&post.user, Permission::ManageTags, "manage tags")?;
     let id = id_of(&id)?;
     let name = post.form.text("name");
-    if name.chars().count() > 60 {
-        return Err(NewsroomError::BadRequest(
-            "A tag can be at most 60 characters.".into(),
-        ));
+    // The same limit as a tag typed in the editor.
+    if name.chars().count() > MAX_TAG_LEN {
+        return Err(SubmissionError::TagTooLong.into());
     }
     let tag = state.store.rename_tag(id, &name).await?;
     audit(
@@ -176,7 +176,7 @@ pub async fn delete_tag(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&post.user, Permission::ManageTags, "manage tags")?;
     let id = id_of(&id)?;
     state.store.delete_tag(id).await?;

@@ -8,8 +8,9 @@ use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_other};
+use super::{audit, changed, layout, render, see_other};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 
 /// Every setting the page edits: key, label, longest value.
 const FIELDS: [(&str, &str, usize); 9] = [
@@ -33,7 +34,7 @@ pub async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&user, Permission::ManageSettings, "change site settings")?;
     let mut fields = Vec::new();
     for (key, label, max) in FIELDS {
@@ -53,7 +54,7 @@ pub async fn page(
     )
 }
 
-pub async fn save(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+pub async fn save(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
     require(&user, Permission::ManageSettings, "change site settings")?;
     // Everything is checked before anything is written.
@@ -61,20 +62,20 @@ pub async fn save(State(state): State<AppState>, post: PostForm) -> NewsroomResu
     for (key, label, max) in FIELDS {
         let value = form.text(key);
         if value.chars().count() > max {
-            return Err(NewsroomError::BadRequest(format!(
+            return Err(AppError::BadRequest(format!(
                 "{label}: at most {max} characters."
             )));
         }
         if key == "site.name" && value.is_empty() {
-            return Err(NewsroomError::BadRequest("The site needs a name.".into()));
+            return Err(AppError::BadRequest("The site needs a name.".into()));
         }
         if key == "site.default_language" && !value.is_empty() && Language::parse(&value).is_err() {
-            return Err(NewsroomError::BadRequest(
+            return Err(AppError::BadRequest(
                 "Default language: use en or uk.".into(),
             ));
         }
         if key.starts_with("site.social.") && !value.is_empty() && !value.starts_with("https://") {
-            return Err(NewsroomError::BadRequest(format!(
+            return Err(AppError::BadRequest(format!(
                 "{label}: use a full address starting with https://."
             )));
         }

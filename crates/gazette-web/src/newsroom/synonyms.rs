@@ -8,8 +8,9 @@ use gazette_core::newsroom::Permission;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_other};
+use super::{audit, changed, layout, render, see_other};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 
 /// Synonyms are part of the site's vocabulary, like tags: whoever may manage tags may edit them.
 pub(super) const PERMISSION: Permission = Permission::ManageTags;
@@ -41,7 +42,7 @@ pub async fn list(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&user, PERMISSION, WHAT)?;
     let groups = state.store.synonym_groups().await?;
     render(
@@ -58,11 +59,11 @@ pub async fn list(
     )
 }
 
-pub async fn add(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+pub async fn add(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     require(&post.user, PERMISSION, WHAT)?;
     let terms = split_terms(post.form.get("terms").unwrap_or_default());
     if terms.is_empty() {
-        return Err(NewsroomError::BadRequest(
+        return Err(AppError::BadRequest(
             "Type two or more spellings of the same word, separated by commas: Kyiv, Kiev, Київ."
                 .into(),
         ));
@@ -73,7 +74,7 @@ pub async fn add(State(state): State<AppState>, post: PostForm) -> NewsroomResul
         .await
         .map_err(|e| match e {
             gazette_store::StoreError::Conflict(_) => {
-                NewsroomError::Conflict("That synonym group already exists.".into())
+                AppError::Conflict("That synonym group already exists.".into())
             }
             e => e.into(),
         })?;
@@ -94,9 +95,9 @@ pub async fn delete(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     require(&post.user, PERMISSION, WHAT)?;
-    let id: i64 = id.parse().map_err(|_| NewsroomError::NotFound)?;
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     let terms = state
         .store
         .synonym_groups()
@@ -104,7 +105,7 @@ pub async fn delete(
         .into_iter()
         .find(|g| g.id == id)
         .map(|g| g.terms.join(", "))
-        .ok_or(NewsroomError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     state.store.delete_synonym_group(id, state.now()).await?;
     audit(
         &state,

@@ -17,32 +17,18 @@ use gazette_store::{Actor, NewLoginChallenge};
 use serde::Deserialize;
 
 use super::audit::require;
+pub use super::auth::{CHALLENGE_COOKIE, REQUIRE_SETTING, exempt_path, required};
 use super::auth::{
-    CurrentUser, PostForm, check_own_password, client_address, cookie, read_form, same_token,
-    set_cookie, start_session, token_hash,
+    CurrentUser, PostForm, client_address, cookie, read_form, same_token, set_cookie, token_hash,
 };
 use super::limits::Attempt;
-use super::{NewsroomError, NewsroomResult, audit, layout, render, see_other, show_time};
+use super::sessions::{check_own_password, start_session};
+use super::{audit, layout, render, see_other, show_time};
 use crate::AppState;
+use crate::error::{AppError, AppResult};
 
-/// The site setting that makes everyone use two-factor sign-in ("true" or "false").
-pub const REQUIRE_SETTING: &str = "newsroom.require_two_factor";
-/// The cookie naming a sign-in that waits for its code.
-pub const CHALLENGE_COOKIE: &str = "gazette_2fa";
 /// How long the code step waits after the password.
 const CHALLENGE_MINUTES: i64 = 5;
-
-/// Whether the site requires two-factor sign-in of everyone.
-pub async fn required(state: &AppState) -> NewsroomResult<bool> {
-    Ok(state.store.setting(REQUIRE_SETTING).await?.as_deref() == Some("true"))
-}
-
-/// Pages someone without two-factor can still use when it is required: their account (where it
-/// is set up) and signing out.
-pub fn exempt_path(path: &str) -> bool {
-    let path = path.strip_prefix("/newsroom").unwrap_or(path);
-    path == "/account" || path.starts_with("/account/") || path == "/logout"
-}
 
 // ---------------------------------------------------------------- second sign-in step
 
@@ -52,7 +38,7 @@ pub async fn ask_for_code(
     user: &User,
     address: &str,
     next: &str,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let now = state.now();
     let token = random_token();
     state
@@ -90,11 +76,7 @@ pub async fn ask_for_code(
     Ok(response)
 }
 
-fn code_form(
-    csrf: Option<&str>,
-    error: Option<&str>,
-    status: StatusCode,
-) -> NewsroomResult<Response> {
+fn code_form(csrf: Option<&str>, error: Option<&str>, status: StatusCode) -> AppResult<Response> {
     let mut page = render(
         "login_code.html",
         minijinja::context! {
@@ -110,7 +92,7 @@ fn code_form(
     Ok(page)
 }
 
-fn expired() -> NewsroomResult<Response> {
+fn expired() -> AppResult<Response> {
     code_form(
         None,
         Some(&format!(
@@ -120,10 +102,7 @@ fn expired() -> NewsroomResult<Response> {
     )
 }
 
-pub async fn code_page(
-    State(state): State<AppState>,
-    headers: HeaderMap,
-) -> NewsroomResult<Response> {
+pub async fn code_page(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
     let Some(token) = cookie(&headers, CHALLENGE_COOKIE).filter(|t| !t.is_empty()) else {
         return expired();
     };
@@ -137,10 +116,7 @@ pub async fn code_page(
     }
 }
 
-pub async fn check_code(
-    State(state): State<AppState>,
-    request: Request,
-) -> NewsroomResult<Response> {
+pub async fn check_code(State(state): State<AppState>, request: Request) -> AppResult<Response> {
     let (parts, body) = request.into_parts();
     let address = client_address(&state, &parts);
     let headers = parts.headers.clone();
@@ -270,12 +246,12 @@ async fn two_factor_page(
     user: &CurrentUser,
     shown: PageState<'_>,
     status: StatusCode,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let stored = state
         .store
         .two_factor(user.user.id)
         .await?
-        .ok_or(NewsroomError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     let required = required(state).await?;
     let issuer = state
         .store
@@ -350,7 +326,7 @@ pub async fn page(
     State(state): State<AppState>,
     user: CurrentUser,
     Query(query): Query<PageQuery>,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let shown = PageState {
         notice: query.notice.as_deref(),
         ..Default::default()
@@ -359,10 +335,10 @@ pub async fn page(
 }
 
 /// Makes a new secret to set up (replacing one set up but never confirmed).
-pub async fn start(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+pub async fn start(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     let user = post.user;
     if user.user.two_factor {
-        return Err(NewsroomError::Conflict(
+        return Err(AppError::Conflict(
             "Two-factor sign-in is already on. Turn it off first to move it to another app.".into(),
         ));
     }
@@ -393,21 +369,21 @@ fn fresh_codes() -> (Vec<String>, Vec<String>) {
 }
 
 /// Turns two-factor on once a code from the app proves it was set up right.
-pub async fn confirm(State(state): State<AppState>, post: PostForm) -> NewsroomResult<Response> {
+pub async fn confirm(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
     let now = state.now();
     let stored = state
         .store
         .two_factor(user.user.id)
         .await?
-        .ok_or(NewsroomError::NotFound)?;
+        .ok_or(AppError::NotFound)?;
     if stored.enabled {
-        return Err(NewsroomError::Conflict(
+        return Err(AppError::Conflict(
             "Two-factor sign-in is already on.".into(),
         ));
     }
     let Some(secret) = stored.pending else {
-        return Err(NewsroomError::BadRequest(
+        return Err(AppError::BadRequest(
             "Start the set-up first: press “Set up two-factor sign-in”.".into(),
         ));
     };
@@ -462,7 +438,7 @@ async fn check_password(
     user: &CurrentUser,
     headers: &HeaderMap,
     form: &super::FormData,
-) -> NewsroomResult<Option<String>> {
+) -> AppResult<Option<String>> {
     let checked =
         check_own_password(state, user, headers, form.get("password").unwrap_or("")).await?;
     Ok(checked
@@ -474,7 +450,7 @@ pub async fn disable(
     State(state): State<AppState>,
     headers: HeaderMap,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, form } = post;
     if let Some(problem) = check_password(&state, &user, &headers, &form).await? {
         audit(
@@ -516,10 +492,10 @@ pub async fn new_recovery_codes(
     State(state): State<AppState>,
     headers: HeaderMap,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let PostForm { user, form } = post;
     if !user.user.two_factor {
-        return Err(NewsroomError::BadRequest(
+        return Err(AppError::BadRequest(
             "Recovery codes come with two-factor sign-in: set that up first.".into(),
         ));
     }
@@ -558,11 +534,11 @@ pub async fn admin_reset(
     State(state): State<AppState>,
     Path(id): Path<String>,
     post: PostForm,
-) -> NewsroomResult<Response> {
+) -> AppResult<Response> {
     let user = post.user;
     require(&user, Permission::ManageUsers, "manage people")?;
-    let id: i64 = id.trim().parse().map_err(|_| NewsroomError::NotFound)?;
-    let target = state.store.user(id).await?.ok_or(NewsroomError::NotFound)?;
+    let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
+    let target = state.store.user(id).await?.ok_or(AppError::NotFound)?;
     let was_on = state.store.disable_two_factor(id).await?;
     audit(
         &state,
@@ -581,15 +557,12 @@ pub async fn admin_reset(
 }
 
 /// Requires two-factor sign-in of everyone, or stops requiring it.
-pub async fn set_required(
-    State(state): State<AppState>,
-    post: PostForm,
-) -> NewsroomResult<Response> {
+pub async fn set_required(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
     require(&user, Permission::ManageSettings, "change site settings")?;
     let on = matches!(form.get("require"), Some("on" | "1" | "true"));
     if on && !user.user.two_factor {
-        return Err(NewsroomError::BadRequest(
+        return Err(AppError::BadRequest(
             "Set up two-factor sign-in for your own account first (Your account → Two-factor sign-in), \
              then require it of everyone."
                 .into(),

@@ -2,7 +2,7 @@
 
 use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
-use gazette_core::{Article, ArticleStatus, ArticleSummary};
+use gazette_core::{Article, ArticleSummary, ReaderView};
 use gazette_store::ArticleLookup;
 use serde::Serialize;
 
@@ -34,11 +34,11 @@ pub async fn article(
         }
         ArticleLookup::NotFound => return Err(AppError::NotFound),
     };
-    match article.status {
-        ArticleStatus::Published if article.published_at.is_some_and(|t| t <= state.now()) => {}
+    match article.reader_view(state.now()) {
+        ReaderView::Visible => {}
         // Readers saw it once; say it was removed rather than pretend it never existed.
-        ArticleStatus::Unpublished => return Err(AppError::Gone),
-        _ => return Err(AppError::NotFound),
+        ReaderView::Removed => return Err(AppError::Gone),
+        ReaderView::Hidden => return Err(AppError::NotFound),
     }
     if article.section.slug.as_str() != section {
         // The article moved section, or the link had the wrong one: one canonical address.

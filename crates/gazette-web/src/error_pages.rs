@@ -1,0 +1,73 @@
+//! Where every error response gets its body, once: [`render_errors`] reads who asked before the
+//! request is handled, and when the answer is an [`AppError`] (see `error.rs`) writes it as JSON,
+//! as the theme's error page, or as the newsroom's. Nothing else renders errors, so a status and
+//! its page cannot disagree.
+//!
+//! This sits above `error.rs` rather than in it: the site's page needs the site's chrome
+//! (`view.rs`) and the newsroom's its layout, and both of those use the error type.
+
+use axum::extract::{Request, State};
+use axum::middleware::Next;
+use axum::response::Response;
+
+use crate::AppState;
+use crate::error::{AppError, Audience, Format, PendingError, Place};
+use crate::presenters::SiteContext;
+
+/// What the theme's `error.html` prints.
+#[derive(Debug, Clone, serde::Serialize)]
+pub struct ErrorPage {
+    pub status: u16,
+    pub title: &'static str,
+    pub message: String,
+}
+
+/// The middleware.
+pub async fn render_errors(
+    State(state): State<AppState>,
+    request: Request,
+    next: Next,
+) -> Response {
+    let mut audience = Audience::of(request.uri().path(), request.headers());
+    let response = next.run(request).await;
+    let Some(PendingError { error, json }) = response.extensions().get::<PendingError>().cloned()
+    else {
+        return response;
+    };
+    if json {
+        audience.format = Format::Json;
+    }
+    let html = match (audience.format, error.redirect()) {
+        (Format::Html, None) => Some(match audience.place {
+            Place::Site => site_page(&state, &error, audience).await,
+            Place::Newsroom => crate::newsroom::error_page(
+                error.title(Place::Newsroom),
+                error.status(Format::Html),
+                &error.message(Place::Newsroom),
+            ),
+        }),
+        _ => None,
+    };
+    error.respond(audience, html.flatten())
+}
+
+/// The theme's error page, with the site's name and menu when the database allows.
+async fn site_page(state: &AppState, error: &AppError, audience: Audience) -> Option<String> {
+    let page = ErrorPage {
+        status: error.status(audience.format).as_u16(),
+        title: error.title(Place::Site),
+        message: error.message(Place::Site),
+    };
+    // Best effort: with the database down the page still renders, without the section menu.
+    let site = SiteContext::load_or_default(state, None).await;
+    let html = state.theme.render(
+        "error.html",
+        minijinja::context! {
+            site => site,
+            meta => site.meta(page.title, &page.message, "/", true),
+            error => page,
+        },
+    );
+    html.map_err(|e| tracing::error!(error = %e, "error page template failed"))
+        .ok()
+}
