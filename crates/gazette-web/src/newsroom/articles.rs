@@ -19,7 +19,7 @@ use serde::Deserialize;
 
 use super::access::{article_id, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
-use super::{
+use super::pages::{
     FormData, audit, changed, input_time, layout, page_number, render, see_other, show_time,
 };
 use crate::AppState;

@@ -7,7 +7,7 @@ use gazette_store::{AuditFilter, PageRequest};
 use serde::Deserialize;
 
 use super::auth::CurrentUser;
-use super::{layout, page_number, render, show_time};
+use super::pages::{layout, page_number, render, show_time};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 

@@ -18,7 +18,7 @@ use gazette_store::Actor;
 use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
-use super::FormData;
+use super::form::FormData;
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 

@@ -7,7 +7,7 @@ use gazette_core::newsroom::{ArticleAction, CorrectionKind, parse_note};
 
 use super::access::authorised;
 use super::auth::PostForm;
-use super::{audit, changed, see_other};
+use super::pages::{audit, changed, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -27,7 +27,7 @@ pub async fn add(
     let kind = CorrectionKind::parse(&form.text("kind"))
         .ok_or_else(|| AppError::BadRequest("Choose Correction or Update.".into()))?;
     let text = parse_note(form.get("text").unwrap_or(""))
-        .map_err(|m| AppError::BadRequest(format!("{}.", super::capitalise(&m))))?;
+        .map_err(|m| AppError::BadRequest(format!("{}.", super::pages::capitalise(&m))))?;
     let note = state
         .store
         .add_correction(id, kind, &text, &user.actor(), state.now())

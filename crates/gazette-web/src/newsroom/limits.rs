@@ -30,8 +30,8 @@ use chrono::Duration;
 use gazette_core::newsroom::{Email, random_token};
 use gazette_store::{Actor, LoginCounter};
 
-use super::audit;
 use super::auth::{cookie, set_cookie, token_hash};
+use super::pages::audit;
 use crate::AppState;
 use crate::error::AppResult;
 

@@ -17,7 +17,7 @@ use gazette_store::{Media, MediaText, PageRequest};
 
 use super::access::authorised;
 use super::auth::{CurrentUser, PostForm, same_token};
-use super::{audit, changed, layout, page_number, render, see_other};
+use super::pages::{audit, changed, layout, page_number, render, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use gazette_core::newsroom::{ArticleAction, Role};

@@ -11,7 +11,7 @@ use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::{FormData, audit, capitalise, layout, render, see_other, show_time};
+use super::pages::{FormData, audit, capitalise, layout, render, see_other, show_time};
 use crate::AppState;
 use crate::error::{AppError, AppResult, Format, Place};
 

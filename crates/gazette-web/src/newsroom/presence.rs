@@ -8,7 +8,7 @@ use chrono::Duration;
 use super::access::readable;
 use super::articles::EDITING_WINDOW_MINUTES;
 use super::auth::PostForm;
-use super::show_time;
+use super::pages::show_time;
 use crate::AppState;
 use crate::error::{AppError, JsonError};
 

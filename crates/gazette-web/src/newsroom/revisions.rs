@@ -11,7 +11,7 @@ use similar::{ChangeTag, TextDiff};
 use super::access::{authorised, person, readable, stored};
 use super::articles::to_article;
 use super::auth::{CurrentUser, PostForm};
-use super::{audit, changed, layout, render, see_other, show_time};
+use super::pages::{audit, changed, layout, render, see_other, show_time};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 

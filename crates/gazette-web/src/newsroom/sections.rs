@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::{FormData, audit, changed, layout, render, see_other};
+use super::pages::{FormData, audit, changed, layout, render, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -66,8 +66,9 @@ fn section_from(form: &FormData) -> AppResult<NewSection> {
     }
     .map_err(|e| AppError::BadRequest(format!("The section's address: {e}.")))?;
     // The store refuses these too; checking here answers before anything else is looked at.
-    slug.check_section_slug()
-        .map_err(|e| AppError::BadRequest(format!("{}.", super::capitalise(&e.to_string()))))?;
+    slug.check_section_slug().map_err(|e| {
+        AppError::BadRequest(format!("{}.", super::pages::capitalise(&e.to_string())))
+    })?;
     let position = match form.text("position") {
         p if p.is_empty() => 0,
         p => p.parse().map_err(|_| {

@@ -17,7 +17,7 @@ use super::auth::{
     cookie, set_cookie, token_hash,
 };
 use super::limits::{self, Attempt};
-use super::{audit, see_other};
+use super::pages::{audit, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 

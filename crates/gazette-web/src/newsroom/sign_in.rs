@@ -12,8 +12,8 @@ use super::auth::{
     same_token, set_cookie,
 };
 use super::limits::{self, Attempt};
+use super::pages::{audit, layout, render, see_other};
 use super::sessions::{check_own_password, start_session};
-use super::{audit, layout, render, see_other};
 use crate::AppState;
 use crate::error::AppResult;
 
@@ -288,7 +288,7 @@ pub async fn change_password(
             let mut page = account_page(
                 user,
                 None,
-                Some(&format!("{}.", super::capitalise(&e.to_string()))),
+                Some(&format!("{}.", super::pages::capitalise(&e.to_string()))),
             )?;
             *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
             return Ok(page);

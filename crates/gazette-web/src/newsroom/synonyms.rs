@@ -8,7 +8,7 @@ use gazette_core::newsroom::Permission;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::{audit, changed, layout, render, see_other};
+use super::pages::{audit, changed, layout, render, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 

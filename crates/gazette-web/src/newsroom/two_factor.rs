@@ -22,8 +22,8 @@ use super::auth::{
     CurrentUser, PostForm, client_address, cookie, read_form, same_token, set_cookie, token_hash,
 };
 use super::limits::Attempt;
+use super::pages::{audit, layout, render, see_other, show_time};
 use super::sessions::{check_own_password, start_session};
-use super::{audit, layout, render, see_other, show_time};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -437,7 +437,7 @@ async fn check_password(
     state: &AppState,
     user: &CurrentUser,
     headers: &HeaderMap,
-    form: &super::FormData,
+    form: &super::pages::FormData,
 ) -> AppResult<Option<String>> {
     let checked =
         check_own_password(state, user, headers, form.get("password").unwrap_or("")).await?;

@@ -1,0 +1,201 @@
+//! What every newsroom handler shares: its templates and assets, the page layout, redirects, form
+//! and time helpers, the audit entry and the change signal. A leaf: it imports no handler module,
+//! so handlers and the route table can all depend on it.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use axum::extract::Path;
+use axum::http::{HeaderValue, StatusCode, header};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::{DateTime, Utc};
+use gazette_store::{Actor, NewAuditEntry};
+use include_dir::{Dir, include_dir};
+use minijinja::Environment;
+
+use super::auth::CurrentUser;
+pub use super::form::{FormData, parse_time};
+use crate::AppState;
+pub(crate) use crate::error::capitalise;
+use crate::error::{AppError, AppResult};
+
+static FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/newsroom");
+
+struct Files {
+    env: Environment<'static>,
+    /// By hashed name.
+    assets: HashMap<String, (&'static [u8], &'static str)>,
+    /// `/newsroom/assets/<hashed>` by file name.
+    urls: HashMap<String, String>,
+}
+
+fn files() -> &'static Files {
+    static FILES_ONCE: OnceLock<Files> = OnceLock::new();
+    FILES_ONCE.get_or_init(|| {
+        let mut env = Environment::new();
+        env.set_trim_blocks(true);
+        env.set_lstrip_blocks(true);
+        env.set_formatter(crate::theme::html_formatter);
+        let mut assets = HashMap::new();
+        let mut urls = HashMap::new();
+        let mut all = Vec::new();
+        collect(&FILES, &mut all);
+        for file in all {
+            let path = file.path().to_string_lossy().replace('\\', "/");
+            if let Some(name) = path.strip_prefix("templates/") {
+                let source = String::from_utf8_lossy(file.contents()).into_owned();
+                if let Err(e) = env.add_template_owned(name.to_owned(), source) {
+                    // Embedded templates are checked by the tests; a broken one is a build bug.
+                    tracing::error!(template = name, error = %e, "newsroom template does not parse");
+                }
+            } else if let Some(name) = path.strip_prefix("assets/") {
+                let hashed = crate::theme::hashed_name(name, file.contents());
+                let content_type = crate::theme::content_type(name);
+                urls.insert(name.to_owned(), format!("/newsroom/assets/{hashed}"));
+                assets.insert(hashed, (file.contents(), content_type));
+            }
+        }
+        Files { env, assets, urls }
+    })
+}
+
+fn collect(dir: &'static Dir<'static>, out: &mut Vec<&'static include_dir::File<'static>>) {
+    out.extend(dir.files());
+    for sub in dir.dirs() {
+        collect(sub, out);
+    }
+}
+
+pub fn asset_url(name: &str) -> String {
+    files().urls.get(name).cloned().unwrap_or_default()
+}
+
+pub(super) async fn asset(Path(name): Path<String>) -> Response {
+    match files().assets.get(&name) {
+        Some((bytes, content_type)) => (
+            [
+                (header::CONTENT_TYPE, *content_type),
+                (header::CACHE_CONTROL, "public, max-age=31536000, immutable"),
+            ],
+            *bytes,
+        )
+            .into_response(),
+        None => AppError::NotFound.into_response(),
+    }
+}
+
+/// Renders a newsroom page. Pages are private: never stored by browsers' shared caches or CDNs.
+pub fn render(template: &str, context: minijinja::Value) -> AppResult<Response> {
+    let html = files()
+        .env
+        .get_template(template)
+        .and_then(|t| t.render(context))
+        .map_err(|e| AppError::Internal(format!("template {template}: {e:#}")))?;
+    Ok(private(Html(html).into_response()))
+}
+
+fn private(mut response: Response) -> Response {
+    response.headers_mut().insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("no-store, private"),
+    );
+    response
+}
+
+/// What every page's layout needs: who is signed in, the token for its forms, the assets.
+pub fn layout(user: Option<&CurrentUser>, title: &str) -> minijinja::Value {
+    minijinja::context! {
+        title => title,
+        css => asset_url("newsroom.css"),
+        js => asset_url("newsroom.js"),
+        me => user.map(|u| minijinja::context! {
+            id => u.user.id,
+            name => u.user.name.clone(),
+            email => u.user.email.as_str(),
+            role => u.user.role.as_str(),
+            role_label => u.user.role.label(),
+            is_editor => u.user.role >= gazette_core::newsroom::Role::Editor,
+            is_admin => u.user.role == gazette_core::newsroom::Role::Admin,
+            two_factor => u.user.two_factor,
+        }),
+        csrf => user.map(|u| u.csrf.clone()).unwrap_or_default(),
+    }
+}
+
+/// A 303 to another newsroom page, with an optional notice shown there.
+pub fn see_other(path: &str) -> Response {
+    // `Redirect::to` panics on what a header cannot hold (a CR, LF or NUL); no address built from
+    // what a client sent may end a request that way, so such a one goes to the newsroom's home.
+    let path = if HeaderValue::from_str(path).is_ok() {
+        path
+    } else {
+        "/newsroom"
+    };
+    private(Redirect::to(path).into_response())
+}
+
+// ---------------------------------------------------------------- errors
+
+/// The body of the newsroom's error page (the error type and its statuses are `crate::error`'s;
+/// `error_pages.rs` calls this for errors under `/newsroom`).
+pub fn error_page(title: &str, status: StatusCode, message: &str) -> Option<String> {
+    let context = minijinja::context! {
+        ..layout(None, title),
+        ..minijinja::context! { status => status.as_u16(), message => message },
+    };
+    files()
+        .env
+        .get_template("error.html")
+        .and_then(|t| t.render(context))
+        .map_err(|e| tracing::error!(error = %e, "newsroom error page template failed"))
+        .ok()
+}
+
+/// How a time is shown in the newsroom: always UTC, always with the zone, so nobody guesses.
+pub fn show_time(t: DateTime<Utc>) -> String {
+    t.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
+/// The value a `datetime-local` input shows.
+pub fn input_time(t: Option<DateTime<Utc>>) -> String {
+    t.map(|t| t.format("%Y-%m-%dT%H:%M").to_string())
+        .unwrap_or_default()
+}
+
+/// `?page=N`, forgiving: the newsroom's lists fall back to page 1 on nonsense.
+pub fn page_number(raw: Option<&str>) -> u32 {
+    raw.and_then(|p| p.trim().parse().ok())
+        .filter(|p| (1..=100_000).contains(p))
+        .unwrap_or(1)
+}
+
+// ---------------------------------------------------------------- audit
+
+/// Writes one audit entry for what `user` just did. An audit failure is logged, not shown: the
+/// action itself has already been saved.
+pub async fn audit(
+    state: &AppState,
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: impl Into<String>,
+) {
+    let entry = NewAuditEntry {
+        actor: actor.clone(),
+        action: action.into(),
+        entity: entity.into(),
+        entity_id,
+        detail: detail.into(),
+    };
+    if let Err(e) = state.store.audit(entry, state.now()).await {
+        tracing::error!(error = %e, action, entity, "cannot write the audit log");
+    }
+}
+
+/// After a content change: this node's caches react at once, others within a poll.
+pub async fn changed(state: &AppState) {
+    if let Err(e) = state.changes.poke(state.store.as_ref()).await {
+        tracing::warn!(error = %e, "cannot read the change log after a write");
+    }
+}

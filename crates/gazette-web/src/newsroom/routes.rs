@@ -1,0 +1,165 @@
+//! Every route of the newsroom, with who may use it: the router is built from this table and
+//! `tests/authorization.rs` checks every route against it.
+
+use axum::Router;
+use axum::http::Method;
+use axum::routing::{MethodRouter, get, post};
+use gazette_core::newsroom::{ArticleAction, Permission};
+
+use super::{
+    articles, audit, corrections, media, pages, people, presence, revisions, sections, settings,
+    sign_in, synonyms, two_factor,
+};
+use crate::AppState;
+
+/// Who may use a route. Handlers enforce it (through [`super::auth::CurrentUser`], [`super::auth::PostForm`],
+/// [`super::audit::require`] and [`gazette_core::workflow`]); the table says it once, so that
+/// `tests/authorization.rs` can check every route against it and a new route cannot be left out.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not: the sign-in pages and the newsroom's own scripts and styles.
+    Public,
+    /// Any signed-in person, whatever their role (their own account, the article list, uploads).
+    SignedIn,
+    /// Site-wide management: only roles with this permission.
+    Permission(Permission),
+    /// One article, decided from the stored article by the workflow: editors always, writers
+    /// for their own articles only (a colleague's draft is refused to them).
+    Article(ArticleAccess),
+    /// One media item: editors, and the person who uploaded it.
+    MediaOwnerOrEditor,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ArticleAccess {
+    /// Reading it in the newsroom (the editor page, revisions, presence).
+    Read,
+    /// Doing this to it.
+    Act(ArticleAction),
+}
+
+/// Which token a POST must carry, so a form sent from another site is refused.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Csrf {
+    /// A GET: changes nothing, carries no token.
+    None,
+    /// The session's token in the `csrf` field of a urlencoded form.
+    Session,
+    /// The session's token as the first part of a multipart upload (or the `X-CSRF-Token` header).
+    SessionMultipart,
+    /// Signing in, before there is a session: the sign-in form's (or code form's) own token.
+    SignIn,
+}
+
+/// One method on one path of the newsroom, relative to `/newsroom`.
+#[derive(Clone)]
+pub struct RouteRule {
+    pub method: Method,
+    pub path: &'static str,
+    pub access: Access,
+    pub csrf: Csrf,
+    /// The handler, as a method router for this method alone.
+    pub handler: fn() -> MethodRouter<AppState>,
+}
+
+impl std::fmt::Debug for RouteRule {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} /newsroom{}", self.method, self.path)
+    }
+}
+
+macro_rules! rule {
+    (GET $path:literal, $access:expr, $handler:expr) => {
+        RouteRule {
+            method: Method::GET,
+            path: $path,
+            access: $access,
+            csrf: Csrf::None,
+            handler: || get($handler),
+        }
+    };
+    (POST $path:literal, $access:expr, $csrf:expr, $handler:expr) => {
+        RouteRule {
+            method: Method::POST,
+            path: $path,
+            access: $access,
+            csrf: $csrf,
+            handler: || post($handler),
+        }
+    };
+}
+
+use Access::{Article, MediaOwnerOrEditor, Public, SignedIn};
+use ArticleAccess::{Act, Read};
+use Csrf::{Session, SessionMultipart, SignIn};
+
+/// Every route of the newsroom: the router is built from this list and nothing else.
+pub const ROUTES: &[RouteRule] = &[
+    rule!(GET "/", SignedIn, articles::list),
+    rule!(GET "/login", Public, sign_in::login_page),
+    rule!(POST "/login", Public, SignIn, sign_in::login),
+    rule!(GET "/login/code", Public, two_factor::code_page),
+    rule!(POST "/login/code", Public, SignIn, two_factor::check_code),
+    rule!(POST "/logout", SignedIn, Session, sign_in::logout),
+    rule!(GET "/account", SignedIn, sign_in::account),
+    rule!(POST "/account/password", SignedIn, Session, sign_in::change_password),
+    rule!(POST "/account/sign-out-everywhere", SignedIn, Session, sign_in::sign_out_everywhere),
+    rule!(GET "/account/two-factor", SignedIn, two_factor::page),
+    rule!(POST "/account/two-factor/start", SignedIn, Session, two_factor::start),
+    rule!(POST "/account/two-factor/confirm", SignedIn, Session, two_factor::confirm),
+    rule!(POST "/account/two-factor/disable", SignedIn, Session, two_factor::disable),
+    rule!(POST "/account/two-factor/recovery-codes", SignedIn, Session, two_factor::new_recovery_codes),
+    rule!(GET "/assets/{name}", Public, pages::asset),
+    rule!(POST "/preview", SignedIn, Session, articles::live_preview),
+    rule!(POST "/articles", SignedIn, Session, articles::create),
+    rule!(GET "/articles/new", SignedIn, articles::new_article),
+    rule!(GET "/articles/{id}", Article(Read), articles::edit),
+    rule!(POST "/articles/{id}", Article(Act(ArticleAction::Edit)), Session, articles::save),
+    rule!(POST "/articles/{id}/autosave", Article(Act(ArticleAction::Edit)), Session, articles::autosave),
+    rule!(POST "/articles/{id}/presence", Article(Read), Session, presence::presence),
+    // The action is in the form; the test asks to submit, which writers may do to their own.
+    rule!(POST "/articles/{id}/workflow", Article(Act(ArticleAction::Submit)), Session, articles::workflow),
+    rule!(POST "/articles/{id}/corrections", Article(Act(ArticleAction::Correct)), Session, corrections::add),
+    rule!(POST "/articles/{id}/featured", Article(Act(ArticleAction::Edit)), Session, media::set_featured),
+    rule!(GET "/articles/{id}/revisions", Article(Read), revisions::list),
+    rule!(GET "/articles/{id}/diff", Article(Read), revisions::diff),
+    rule!(POST "/articles/{id}/revisions/{revision}/restore", Article(Act(ArticleAction::Edit)), Session, revisions::restore),
+    rule!(GET "/media", SignedIn, media::list),
+    RouteRule {
+        method: Method::POST,
+        path: "/media",
+        access: SignedIn,
+        csrf: SessionMultipart,
+        handler: media::upload_route,
+    },
+    rule!(POST "/media/{id}", MediaOwnerOrEditor, Session, media::update),
+    rule!(GET "/sections", Access::Permission(Permission::ManageSections), sections::list),
+    rule!(POST "/sections", Access::Permission(Permission::ManageSections), Session, sections::create),
+    rule!(POST "/sections/{id}", Access::Permission(Permission::ManageSections), Session, sections::update),
+    rule!(GET "/tags", Access::Permission(Permission::ManageTags), sections::tags),
+    rule!(POST "/tags/{id}", Access::Permission(Permission::ManageTags), Session, sections::rename_tag),
+    rule!(POST "/tags/{id}/delete", Access::Permission(Permission::ManageTags), Session, sections::delete_tag),
+    rule!(GET "/synonyms", Access::Permission(synonyms::PERMISSION), synonyms::list),
+    rule!(POST "/synonyms", Access::Permission(synonyms::PERMISSION), Session, synonyms::add),
+    rule!(POST "/synonyms/{id}/delete", Access::Permission(synonyms::PERMISSION), Session, synonyms::delete),
+    rule!(GET "/users", Access::Permission(Permission::ManageUsers), people::list),
+    rule!(POST "/users", Access::Permission(Permission::ManageUsers), Session, people::create),
+    rule!(POST "/users/{id}", Access::Permission(Permission::ManageUsers), Session, people::update),
+    rule!(POST "/users/{id}/password", Access::Permission(Permission::ManageUsers), Session, people::reset_password),
+    rule!(POST "/users/{id}/sign-out", Access::Permission(Permission::ManageUsers), Session, people::sign_out),
+    rule!(POST "/users/{id}/two-factor/reset", Access::Permission(Permission::ManageUsers), Session, two_factor::admin_reset),
+    rule!(GET "/settings", Access::Permission(Permission::ManageSettings), settings::page),
+    rule!(POST "/settings", Access::Permission(Permission::ManageSettings), Session, settings::save),
+    rule!(POST "/settings/two-factor", Access::Permission(Permission::ManageSettings), Session, two_factor::set_required),
+    rule!(GET "/audit", Access::Permission(Permission::ReadAuditLog), audit::list),
+];
+
+pub fn router() -> Router<AppState> {
+    // Routing one path twice merges the methods (and panics on a method given twice, which the
+    // tests would show at once).
+    ROUTES.iter().fold(Router::new(), |router, rule| {
+        router.route(rule.path, (rule.handler)())
+    })
+}
+
+// ---------------------------------------------------------------- templates and assets
