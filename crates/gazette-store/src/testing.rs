@@ -1,4 +1,5 @@
-//! Fresh, throw-away databases for tests, on either backend.
+//! Fresh, throw-away databases for tests, on either backend (the `testing` feature, which the
+//! workspace's tests enable as a dev-dependency).
 //!
 //! SQLite tests get a new file in the temporary folder. PostgreSQL tests run when
 //! `GAZETTE_TEST_POSTGRES_URL` names a server (e.g. `postgres://postgres@127.0.0.1:5432/test`):
@@ -11,7 +12,7 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::Connection;
 
-use crate::{Backend, PostgresStore, SqliteStore, Store, StoreResult};
+use crate::{Backend, SqlStore, Store, StoreResult};
 
 pub const POSTGRES_URL_VAR: &str = "GAZETTE_TEST_POSTGRES_URL";
 
@@ -22,7 +23,7 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 pub struct TestDatabase {
     pub store: Arc<dyn Store>,
     /// The same store, as SQLite, for fault injection.
-    sqlite: Option<Arc<SqliteStore>>,
+    sqlite: Option<Arc<SqlStore>>,
     cleanup: Cleanup,
 }
 
@@ -70,7 +71,7 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
-                let store = Arc::new(SqliteStore::open(&path, 4).await?);
+                let store = Arc::new(SqlStore::open_sqlite(&path, 4).await?);
                 Ok(Self {
                     store: store.clone(),
                     sqlite: Some(store),
@@ -87,7 +88,8 @@ impl TestDatabase {
                     .execute(&mut admin)
                     .await?;
                 admin.close().await?;
-                let store = PostgresStore::connect(&with_database(&admin_url, &name), 4).await?;
+                let store =
+                    SqlStore::connect_postgres(&with_database(&admin_url, &name), 4).await?;
                 Ok(Self {
                     store: Arc::new(store),
                     sqlite: None,
