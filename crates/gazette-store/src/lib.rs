@@ -1,11 +1,15 @@
-//! Gazette's storage: one contract, [`Store`], and two implementations of it — SQLite (the
-//! default: a single file in the data folder, nothing to install) and PostgreSQL (for several
-//! nodes). Both run the same SQL text (see `sql/`), so they cannot drift apart; the migrations
-//! differ only in column types and are embedded in the binary and run when a store is opened.
+//! Gazette's storage: one contract, [`Store`] — the sum of a few role traits (articles, reads,
+//! people, sign-in, media, taxonomy, the change log, the journal; see [`prelude`]) — and one
+//! implementation of it, [`SqlStore`], on SQLite (the default: a single file in the data folder,
+//! nothing to install) or PostgreSQL (for several nodes). Both databases run the same SQL text
+//! (one module per role under `sql/`), so they cannot drift apart; what differs between them lives
+//! in `sql/db.rs`. The migrations differ only in column types and are embedded in the binary and
+//! run when a store is opened.
 //!
-//! The database is the only source of truth. Every content change also writes a row to the
-//! change log (`changes`) in the same transaction, which is how caches and search indexes on every
-//! node learn what to refresh.
+//! The database is the only source of truth. Every write commits its content, its audit entry,
+//! the tags it creates and its row in the change log (`changes`) in one transaction, and returns
+//! that row's sequence number ([`Written`]); the change log is how caches and search indexes on
+//! every node learn what to refresh.
 
 mod cluster;
 mod discovery;
@@ -38,9 +42,9 @@ pub use discovery::{
 };
 pub use media::{Media, MediaText, MediaVariant, NewMedia};
 pub use newsroom::{
-    Actor, ArticleWorkflow, AuditFilter, DueWork, ListedCorrection, LoginCounter, NewAuditEntry,
-    NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
-    UserChange,
+    Actor, ArticleSave, ArticleWorkflow, AuditFilter, DueWork, ListedCorrection, LoginCounter,
+    NewAuditEntry, NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor,
+    SavedArticle, StatusChange, UserChange,
 };
 pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
 pub use roles::{
@@ -242,6 +246,28 @@ pub struct Change {
     pub entity_id: Option<i64>,
     pub action: String,
     pub at: DateTime<Utc>,
+}
+
+/// What a write committed: its result, and the change-log sequence number of the write's last
+/// entry, so the writer's node can move its caches there without asking the log again. Reads
+/// through to the result (`written.id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written<T> {
+    pub value: T,
+    pub seq: i64,
+}
+
+impl<T> Written<T> {
+    pub fn into_inner(self) -> T {
+        self.value
+    }
+}
+
+impl<T> std::ops::Deref for Written<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
 }
 
 /// Where the database is: a `postgres://` URL, or a SQLite file.

@@ -11,11 +11,12 @@ use gazette_core::newsroom::{
 use gazette_core::{Article, ArticleSummary, Author, NewArticle, Section, StaticPage, Tag};
 
 use crate::{
-    Actor, ArticleFilter, ArticlePage, ArticleWorkflow, AuditFilter, Backend, Change,
+    Actor, ArticleFilter, ArticlePage, ArticleSave, ArticleWorkflow, AuditFilter, Backend, Change,
     ChangeListener, DueWork, ListedCorrection, LoginChallenge, LoginCounter, Media, MediaText,
     NewAuditEntry, NewAuthor, NewLoginChallenge, NewMedia, NewSection, NewSession, NewUser,
-    NewsroomArticle, NewsroomFilter, OtherEditor, Page, PageRequest, PublishedLink, SitemapChunk,
-    StatusChange, StoreResult, SynonymGroup, TwoFactorState, UserChange, ViewIncrement,
+    NewsroomArticle, NewsroomFilter, OtherEditor, Page, PageRequest, PublishedLink, SavedArticle,
+    SitemapChunk, StatusChange, StoreResult, SynonymGroup, TwoFactorState, UserChange,
+    ViewIncrement, Written,
 };
 #[cfg(feature = "testing")]
 use crate::{ArticleLookup, Lease};
@@ -43,32 +44,37 @@ pub trait ArticleStore: Send + Sync + 'static {
     ) -> StoreResult<Vec<i64>>;
 
     /// Creates a draft owned by `actor`, with its first revision, in one transaction.
+    /// Its tags are `article.tag_ids` and then `tag_names`, created here if new; the audit log
+    /// records the creation. All in one transaction: a refused draft leaves nothing behind.
     async fn newsroom_create_article(
         &self,
         article: NewArticle,
+        tag_names: &[String],
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<Article>;
+    ) -> StoreResult<Written<Article>>;
 
-    /// Saves an article and records the save as a revision, in one transaction. Refused with
-    /// `Conflict` when someone other than `actor` saved a revision newer than `base_revision`.
+    /// Saves an article with the tags it names (new ones created), records the save as a
+    /// revision and in the audit log, and writes its change-log entry: one transaction, so a
+    /// refused or failed save leaves nothing behind. Refused with `Stale` when someone other than
+    /// `actor` saved a revision newer than `save.base_revision`.
     async fn newsroom_save_article(
         &self,
         id: i64,
-        article: NewArticle,
-        base_revision: Option<i64>,
+        save: ArticleSave,
         actor: &Actor,
-        note: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<(Article, i64)>;
+    ) -> StoreResult<SavedArticle>;
 
-    /// Moves an article through the workflow if it is still in `change.expected`.
+    /// Moves an article through the workflow if it is still in `change.expected`, with its
+    /// audit entry in the same transaction.
     async fn change_article_status(
         &self,
         id: i64,
         change: StatusChange,
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Article>;
+    ) -> StoreResult<Written<Article>>;
 
     /// Publishes scheduled articles whose time has come and takes down those whose takedown time
     /// has come. Each article moves exactly once however many nodes run this at the same time.
@@ -217,7 +223,13 @@ pub trait ReadStore: Send + Sync + 'static {
 #[async_trait::async_trait]
 pub trait PeopleStore: Send + Sync + 'static {
     /// Adds a person; an e-mail address already in use is a `Conflict`.
-    async fn create_user(&self, user: NewUser, now: DateTime<Utc>) -> StoreResult<User>;
+    /// `audit` is written in the same transaction, naming the new person when it names no one.
+    async fn create_user(
+        &self,
+        user: NewUser,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User>;
 
     async fn users(&self) -> StoreResult<Vec<User>>;
 
@@ -228,10 +240,20 @@ pub trait PeopleStore: Send + Sync + 'static {
 
     /// Changes name, role, byline or the disabled flag. Disabling signs the person out everywhere.
     /// Refused when it would leave no enabled admin.
-    async fn update_user(&self, id: i64, change: UserChange) -> StoreResult<User>;
+    async fn update_user(
+        &self,
+        id: i64,
+        change: UserChange,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<User>;
 
     /// Replaces the password hash and signs the person out everywhere.
-    async fn set_user_password(&self, id: i64, password_hash: &str) -> StoreResult<()>;
+    async fn set_user_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<()>;
 
     async fn create_session(&self, session: NewSession, now: DateTime<Utc>) -> StoreResult<()>;
 
@@ -351,8 +373,14 @@ pub trait SignInStore: Send + Sync + 'static {
 /// The media library and articles' featured images.
 #[async_trait::async_trait]
 pub trait MediaStore: Send + Sync + 'static {
-    /// Records an image whose files are all stored already (so every key a row names exists).
-    async fn insert_media(&self, media: NewMedia, now: DateTime<Utc>) -> StoreResult<Media>;
+    /// Records an image whose files are all stored already (so every key a row names exists), with
+    /// `audit` (naming the new image when it names none) in the same transaction.
+    async fn insert_media(
+        &self,
+        media: NewMedia,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Written<Media>>;
 
     async fn media(&self, id: i64) -> StoreResult<Option<Media>>;
 
@@ -364,19 +392,22 @@ pub trait MediaStore: Send + Sync + 'static {
         &self,
         id: i64,
         text: MediaText,
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Media>;
+    ) -> StoreResult<Written<Media>>;
 
     /// Every storage key some row names, to tell orphaned files from used ones.
     async fn media_keys(&self) -> StoreResult<Vec<String>>;
 
     /// Sets or clears an article's featured image.
+    /// Returns the change's sequence number.
     async fn set_featured_media(
         &self,
         article_id: i64,
         media_id: Option<i64>,
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()>;
+    ) -> StoreResult<i64>;
 
     /// The featured image of each of these articles that has one.
     async fn featured_media(
@@ -393,14 +424,31 @@ pub trait TaxonomyStore: Send + Sync + 'static {
 
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
 
-    async fn create_section(&self, section: NewSection) -> StoreResult<Section>;
+    /// Saves several settings and `audit` in one transaction; returns the change's sequence number.
+    async fn set_settings(
+        &self,
+        values: &[(String, String)],
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<i64>;
+
+    /// `audit` is written in the same transaction, naming the new section when it names none.
+    async fn create_section(
+        &self,
+        section: NewSection,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<Written<Section>>;
 
     /// All sections in menu order.
     async fn sections(&self) -> StoreResult<Vec<Section>>;
 
     async fn section_by_slug(&self, slug: &str) -> StoreResult<Option<Section>>;
 
-    async fn update_section(&self, id: i64, section: NewSection) -> StoreResult<Section>;
+    async fn update_section(
+        &self,
+        id: i64,
+        section: NewSection,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<Written<Section>>;
 
     async fn create_author(&self, author: NewAuthor) -> StoreResult<Author>;
 
@@ -416,10 +464,16 @@ pub trait TaxonomyStore: Send + Sync + 'static {
     /// Every tag with the number of articles carrying it, by name.
     async fn tags_with_counts(&self) -> StoreResult<Vec<(Tag, u64)>>;
 
-    async fn rename_tag(&self, id: i64, name: &str) -> StoreResult<Tag>;
+    async fn rename_tag(
+        &self,
+        id: i64,
+        name: &str,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<Written<Tag>>;
 
     /// Removes a tag from every article and deletes it.
-    async fn delete_tag(&self, id: i64) -> StoreResult<()>;
+    /// Returns the change's sequence number.
+    async fn delete_tag(&self, id: i64, audit: Option<&NewAuditEntry>) -> StoreResult<i64>;
 
     async fn put_page(&self, page: &StaticPage) -> StoreResult<()>;
 
@@ -434,10 +488,17 @@ pub trait TaxonomyStore: Send + Sync + 'static {
     async fn add_synonym_group(
         &self,
         terms: &[String],
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
-    ) -> StoreResult<SynonymGroup>;
+    ) -> StoreResult<Written<SynonymGroup>>;
 
-    async fn delete_synonym_group(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Returns the change's sequence number.
+    async fn delete_synonym_group(
+        &self,
+        id: i64,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
 }
 
 /// The database itself, the change log every node follows, and leases for jobs that run once.
@@ -496,7 +557,8 @@ pub trait JournalStore: Send + Sync + 'static {
 
     async fn revision(&self, id: i64) -> StoreResult<Option<Revision>>;
 
-    /// Appends a correction or update to an article and marks it updated now.
+    /// Appends a correction or update to an article and marks it updated now; the audit log
+    /// records it for `actor` in the same transaction.
     async fn add_correction(
         &self,
         article_id: i64,
@@ -504,7 +566,7 @@ pub trait JournalStore: Send + Sync + 'static {
         text: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<Correction>;
+    ) -> StoreResult<Written<Correction>>;
 
     /// An article's corrections and updates, oldest first.
     async fn corrections(&self, article_id: i64) -> StoreResult<Vec<Correction>>;

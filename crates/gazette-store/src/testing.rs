@@ -14,6 +14,8 @@ use sqlx::Connection;
 
 use crate::{Backend, SqlStore, Store, StoreResult};
 
+pub use crate::sql::Fault;
+
 pub const POSTGRES_URL_VAR: &str = "GAZETTE_TEST_POSTGRES_URL";
 
 static COUNTER: AtomicU32 = AtomicU32::new(0);
@@ -22,8 +24,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 /// behind by a failed test is harmless (and named `gazette_test_*`).
 pub struct TestDatabase {
     pub store: Arc<dyn Store>,
-    /// The same store, as SQLite, for fault injection.
-    sqlite: Option<Arc<SqlStore>>,
+    /// The same store, for fault injection.
+    sql: Arc<SqlStore>,
     cleanup: Cleanup,
 }
 
@@ -74,7 +76,7 @@ impl TestDatabase {
                 let store = Arc::new(SqlStore::open_sqlite(&path, 4).await?);
                 Ok(Self {
                     store: store.clone(),
-                    sqlite: Some(store),
+                    sql: store,
                     cleanup: Cleanup::File(path),
                 })
             }
@@ -88,11 +90,12 @@ impl TestDatabase {
                     .execute(&mut admin)
                     .await?;
                 admin.close().await?;
-                let store =
-                    SqlStore::connect_postgres(&with_database(&admin_url, &name), 4).await?;
+                let store = Arc::new(
+                    SqlStore::connect_postgres(&with_database(&admin_url, &name), 4).await?,
+                );
                 Ok(Self {
-                    store: Arc::new(store),
-                    sqlite: None,
+                    store: store.clone(),
+                    sql: store,
                     cleanup: Cleanup::Database { admin_url, name },
                 })
             }
@@ -111,9 +114,13 @@ impl TestDatabase {
     /// On SQLite, makes article-page reads wait (up to two seconds each) while `held`, blocking
     /// their thread as a database locked by another process would. No effect on PostgreSQL.
     pub fn hold_page_reads(&self, held: bool) {
-        if let Some(sqlite) = &self.sqlite {
-            sqlite.hold_page_reads(held);
-        }
+        self.sql.hold_page_reads(held);
+    }
+
+    /// Makes the next write that reaches `fault` fail there, as a crash or a lost connection
+    /// would part-way through it.
+    pub fn fail_next_write(&self, fault: Fault) {
+        self.sql.arm_fault(fault);
     }
 
     /// Closes the store and removes the database.

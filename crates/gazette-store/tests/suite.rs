@@ -114,6 +114,10 @@ use newsroom_store::*;
 mod media_store;
 use media_store::*;
 
+// One transaction per write, with failures injected part-way.
+#[path = "suite/writes.rs"]
+mod write_store;
+
 // ---------------------------------------------------------------- fixtures
 
 fn at(day: u32, hour: u32) -> DateTime<Utc> {
@@ -133,21 +137,27 @@ struct Newsroom {
 
 async fn newsroom(store: &Arc<dyn Store>) -> Newsroom {
     let war = store
-        .create_section(NewSection {
-            slug: slug("war"),
-            name: "War".into(),
-            description: "The front".into(),
-            position: 1,
-        })
+        .create_section(
+            NewSection {
+                slug: slug("war"),
+                name: "War".into(),
+                description: "The front".into(),
+                position: 1,
+            },
+            None,
+        )
         .await
         .unwrap();
     let culture = store
-        .create_section(NewSection {
-            slug: slug("culture"),
-            name: "Culture".into(),
-            description: String::new(),
-            position: 2,
-        })
+        .create_section(
+            NewSection {
+                slug: slug("culture"),
+                name: "Culture".into(),
+                description: String::new(),
+                position: 2,
+            },
+            None,
+        )
         .await
         .unwrap();
     let olena = store
@@ -214,12 +224,15 @@ fn headlines(items: &[gazette_core::ArticleSummary]) -> Vec<&str> {
 
 async fn sections_come_back_in_menu_order(store: Arc<dyn Store>) {
     store
-        .create_section(NewSection {
-            slug: slug("business"),
-            name: "Business".into(),
-            description: String::new(),
-            position: 3,
-        })
+        .create_section(
+            NewSection {
+                slug: slug("business"),
+                name: "Business".into(),
+                description: String::new(),
+                position: 3,
+            },
+            None,
+        )
         .await
         .unwrap();
     newsroom(&store).await;
@@ -239,12 +252,15 @@ async fn sections_come_back_in_menu_order(store: Arc<dyn Store>) {
 async fn a_section_address_can_be_used_once(store: Arc<dyn Store>) {
     newsroom(&store).await;
     let again = store
-        .create_section(NewSection {
-            slug: slug("war"),
-            name: "War again".into(),
-            description: String::new(),
-            position: 9,
-        })
+        .create_section(
+            NewSection {
+                slug: slug("war"),
+                name: "War again".into(),
+                description: String::new(),
+                position: 9,
+            },
+            None,
+        )
         .await;
     assert!(matches!(again, Err(StoreError::Conflict(_))), "{again:?}");
     assert_eq!(store.sections().await.unwrap().len(), 2);
@@ -259,7 +275,7 @@ async fn a_section_cannot_take_an_address_the_site_uses_itself(store: Arc<dyn St
         position: 9,
     };
     for reserved in gazette_core::RESERVED_SECTION_SLUGS {
-        let created = store.create_section(section(reserved)).await;
+        let created = store.create_section(section(reserved), None).await;
         let Err(StoreError::Invalid(message)) = created else {
             panic!("{reserved}: {created:?}");
         };
@@ -270,7 +286,7 @@ async fn a_section_cannot_take_an_address_the_site_uses_itself(store: Arc<dyn St
             )
         );
     }
-    let renamed = store.update_section(n.war, section("feeds")).await;
+    let renamed = store.update_section(n.war, section("feeds"), None).await;
     assert!(
         matches!(&renamed, Err(StoreError::Invalid(m)) if m.contains("/feeds")),
         "{renamed:?}"
@@ -280,11 +296,11 @@ async fn a_section_cannot_take_an_address_the_site_uses_itself(store: Arc<dyn St
     assert_eq!(slugs, ["war", "culture"], "nothing was created or renamed");
     // A word that merely starts like a reserved one is an ordinary address.
     store
-        .create_section(section("search-and-rescue"))
+        .create_section(section("search-and-rescue"), None)
         .await
         .unwrap();
     store
-        .update_section(n.culture, section("feedsafe"))
+        .update_section(n.culture, section("feedsafe"), None)
         .await
         .unwrap();
 }
@@ -1171,6 +1187,7 @@ async fn the_synonym_list_starts_with_defaults_and_editors_change_it(store: Arc<
     let group = store
         .add_synonym_group(
             &[" Cherkasy".into(), "CHERKASSY".into(), "Черкаси".into()],
+            None,
             now(),
         )
         .await
@@ -1179,7 +1196,7 @@ async fn the_synonym_list_starts_with_defaults_and_editors_change_it(store: Arc<
     assert!(store.synonym_groups().await.unwrap().contains(&group));
     assert!(matches!(
         store
-            .add_synonym_group(&["cherkasy".into(), "cherkasy".into()], now())
+            .add_synonym_group(&["cherkasy".into(), "cherkasy".into()], None, now())
             .await,
         Err(StoreError::Invalid(_))
     ));
@@ -1187,16 +1204,20 @@ async fn the_synonym_list_starts_with_defaults_and_editors_change_it(store: Arc<
         store
             .add_synonym_group(
                 &["cherkasy".into(), "cherkassy".into(), "черкаси".into()],
+                None,
                 now()
             )
             .await,
         Err(StoreError::Conflict(_))
     ));
 
-    store.delete_synonym_group(group.id, now()).await.unwrap();
+    store
+        .delete_synonym_group(group.id, None, now())
+        .await
+        .unwrap();
     assert!(!store.synonym_groups().await.unwrap().contains(&group));
     assert!(matches!(
-        store.delete_synonym_group(group.id, now()).await,
+        store.delete_synonym_group(group.id, None, now()).await,
         Err(StoreError::NotFound)
     ));
     let logged: Vec<(String, String)> = store

@@ -148,6 +148,7 @@ pub async fn run(store: &dyn Store, command: UserCommand) -> anyhow::Result<()> 
                         password_hash,
                         author_id,
                     },
+                    None,
                     chrono::Utc::now(),
                 )
                 .await?;
@@ -194,6 +195,7 @@ pub async fn run(store: &dyn Store, command: UserCommand) -> anyhow::Result<()> 
                         disabled: user.disabled,
                         author_id: user.author_id,
                     },
+                    None,
                 )
                 .await?;
             audit(
@@ -216,6 +218,7 @@ pub async fn run(store: &dyn Store, command: UserCommand) -> anyhow::Result<()> 
                         disabled: !enable,
                         author_id: user.author_id,
                     },
+                    None,
                 )
                 .await?;
             let what = if enable { "enabled" } else { "disabled" };
@@ -229,7 +232,7 @@ pub async fn run(store: &dyn Store, command: UserCommand) -> anyhow::Result<()> 
                 user.email
             ))?;
             let hash = hash_password(&password)?;
-            store.set_user_password(user.id, &hash).await?;
+            store.set_user_password(user.id, &hash, None).await?;
             audit(store, "reset_password", &user, String::new()).await;
             println!(
                 "Password changed for {}; they were signed out everywhere.",

@@ -7,7 +7,7 @@ use chrono::{DateTime, Utc};
 use gazette_core::{Article, ArticleStatus, ArticleSummary, NewArticle, Slug, markdown};
 
 use super::db::{AsConn, Tx, query};
-use super::journal::{audit_in, write_revision};
+use super::journal::{audit_in, audit_write, write_revision};
 use super::page_reader::{
     ARTICLE_COLUMNS, ARTICLE_FROM, ARTICLE_PEOPLE_AND_TAGS, in_position_order,
 };
@@ -15,6 +15,7 @@ use super::rows::{
     ArticleAuthorRow, ArticleRow, ArticleTagRow, BylineRow, EditorRow, NewerRevisionRow,
     PersonOrTagRow, WorkflowRow,
 };
+use super::taxonomy::ensure_tag_in;
 use super::{
     SqlStore, clean_text, convert, empty_to_none, opt_time, placeholders, reference_error, time,
 };
@@ -22,6 +23,7 @@ use crate::{
     Actor, ArticleStore, ArticleWorkflow, DueWork, NewAuditEntry, OtherEditor, StatusChange,
     StoreError, StoreResult, ViewIncrement,
 };
+use crate::{ArticleSave, SavedArticle, Written};
 
 const SLUG_TAKEN: &str = "SELECT article_id FROM article_slug_history WHERE slug = $1 \
      UNION ALL SELECT id FROM articles WHERE slug = $1";
@@ -327,6 +329,25 @@ async fn apply_update(
     write_bylines_and_tags(c, id, article).await
 }
 
+/// Adds the tags named in a newsroom form after `article.tag_ids`, creating the new ones inside the
+/// write's transaction (so a refused write leaves no tag behind) and logging each creation.
+async fn add_named_tags(
+    tx: &mut Tx,
+    article: &mut NewArticle,
+    names: &[String],
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    for name in names {
+        let (tag, created) = ensure_tag_in(tx, name).await?;
+        if created {
+            tx.record_change("tag", Some(tag.id), "created", now)
+                .await?;
+        }
+        article.tag_ids.push(tag.id);
+    }
+    Ok(())
+}
+
 fn validated(article: &NewArticle) -> StoreResult<String> {
     article
         .validate()
@@ -405,37 +426,54 @@ impl ArticleStore for SqlStore {
 
     async fn newsroom_create_article(
         &self,
-        article: NewArticle,
+        mut article: NewArticle,
+        tag_names: &[String],
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<Article> {
+    ) -> StoreResult<Written<Article>> {
         let body_html = validated(&article)?;
         let mut tx = self.db.write().await?;
+        add_named_tags(&mut tx, &mut article, tag_names, now).await?;
         let id = insert_article(&mut tx, &article, &body_html, now).await?;
         query("UPDATE articles SET owner_user_id = $1 WHERE id = $2")
             .bind(actor.user_id)
             .bind(id)
             .execute(&mut tx)
             .await?;
-        write_revision(&mut tx, id, actor, "created", now).await?;
-        tx.record_change("article", Some(id), "created", now)
+        let (_, created) = write_revision(&mut tx, id, actor, "created", now).await?;
+        let entry = NewAuditEntry {
+            actor: actor.clone(),
+            action: "create".into(),
+            entity: "article".into(),
+            entity_id: Some(id),
+            detail: created.headline.clone(),
+        };
+        audit_in(&mut tx, &entry, now).await?;
+        let seq = tx
+            .record_change("article", Some(id), "created", now)
             .await?;
-        let created = load_article(&mut tx, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
-        Ok(created)
+        Ok(Written {
+            value: created,
+            seq,
+        })
     }
 
     async fn newsroom_save_article(
         &self,
         id: i64,
-        article: NewArticle,
-        base_revision: Option<i64>,
+        save: ArticleSave,
         actor: &Actor,
-        note: &str,
         now: DateTime<Utc>,
-    ) -> StoreResult<(Article, i64)> {
+    ) -> StoreResult<SavedArticle> {
+        let ArticleSave {
+            mut article,
+            tag_names,
+            base_revision,
+            note,
+            audit_action,
+            audit_detail,
+        } = save;
         let body_html = validated(&article)?;
         let mut tx = self.db.write().await?;
         // Checked inside the write transaction, so two saves cannot both pass it.
@@ -456,23 +494,35 @@ impl ArticleStore for SqlStore {
                 at.format("%H:%M:%S on %-d %b %Y")
             )));
         }
+        add_named_tags(&mut tx, &mut article, &tag_names, now).await?;
         apply_update(&mut tx, id, &article, &body_html, now).await?;
-        let revision = write_revision(&mut tx, id, actor, note, now).await?;
-        tx.record_change("article", Some(id), "updated", now)
+        let (revision, saved) = write_revision(&mut tx, id, actor, &note, now).await?;
+        let entry = NewAuditEntry {
+            actor: actor.clone(),
+            action: audit_action,
+            entity: "article".into(),
+            entity_id: Some(id),
+            detail: format!("{audit_detail}{revision}"),
+        };
+        audit_in(&mut tx, &entry, now).await?;
+        let seq = tx
+            .record_change("article", Some(id), "updated", now)
             .await?;
-        let saved = load_article(&mut tx, id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
-        Ok((saved, revision))
+        Ok(SavedArticle {
+            article: saved,
+            revision,
+            seq,
+        })
     }
 
     async fn change_article_status(
         &self,
         id: i64,
         change: StatusChange,
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Article> {
+    ) -> StoreResult<Written<Article>> {
         let mut tx = self.db.write().await?;
         let changed = query(
             "UPDATE articles SET status = $1, published_at = $2, embargo_until = $3, takedown_at = $4, \
@@ -496,13 +546,18 @@ impl ArticleStore for SqlStore {
                 ))),
             };
         }
-        tx.record_change("article", Some(id), change.status.as_str(), now)
+        audit_write(&mut tx, audit, None, now).await?;
+        let seq = tx
+            .record_change("article", Some(id), change.status.as_str(), now)
             .await?;
         let article = load_article(&mut tx, id)
             .await?
             .ok_or(StoreError::NotFound)?;
         tx.commit().await?;
-        Ok(article)
+        Ok(Written {
+            value: article,
+            seq,
+        })
     }
 
     async fn run_due_work(&self, now: DateTime<Utc>) -> StoreResult<DueWork> {
@@ -527,12 +582,13 @@ impl ArticleStore for SqlStore {
         .bind(now.timestamp())
         .column(&mut tx)
         .await?;
+        let mut seq = None;
         for (ids, action, status) in [
             (&published, "publish", "published"),
             (&taken_down, "unpublish", "unpublished"),
         ] {
             for id in ids {
-                tx.record_change("article", Some(*id), status, now).await?;
+                seq = Some(tx.record_change("article", Some(*id), status, now).await?);
                 let entry = NewAuditEntry {
                     actor: Actor::scheduler(),
                     action: action.into(),
@@ -547,6 +603,7 @@ impl ArticleStore for SqlStore {
         Ok(DueWork {
             published,
             taken_down,
+            seq,
         })
     }
 

@@ -248,6 +248,21 @@ impl AsConn for Conn {
     }
 }
 
+/// A failure a test can make happen inside the next write, to prove that a write interrupted
+/// part-way leaves nothing behind.
+#[cfg(feature = "testing")]
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Fault {
+    /// Fail when the write reaches its change-log entry: everything before it is written.
+    BeforeChangeLog,
+    /// Fail at the commit, after every step of the write.
+    BeforeCommit,
+}
+
+/// The fault armed for the next write, shared by a store and its transactions.
+#[cfg(feature = "testing")]
+type FaultPlan = Arc<std::sync::Mutex<Option<Fault>>>;
+
 /// SQLite's writer queue, held for the whole of a write; nothing on PostgreSQL.
 pub(crate) struct WriteGuard(#[allow(dead_code)] Option<OwnedMutexGuard<()>>);
 
@@ -261,6 +276,8 @@ pub(crate) struct Tx {
     // Declared before the guard so that it is dropped (rolled back) first.
     inner: TxInner,
     _guard: WriteGuard,
+    #[cfg(feature = "testing")]
+    faults: FaultPlan,
 }
 
 impl AsConn for Tx {
@@ -276,7 +293,26 @@ impl AsConn for Tx {
 const CHANGE_LOG_LOCK: i64 = 0x0067_617a_6574_7465;
 
 impl Tx {
+    /// Fails here if a test armed `fault` for this write.
+    #[cfg(feature = "testing")]
+    fn trip(&self, fault: Fault) -> StoreResult<()> {
+        let mut armed = self.faults.lock().unwrap_or_else(|e| e.into_inner());
+        if *armed == Some(fault) {
+            *armed = None;
+            return Err(StoreError::Unavailable(format!(
+                "injected fault: {fault:?}"
+            )));
+        }
+        Ok(())
+    }
+
+    #[cfg(not(feature = "testing"))]
+    fn trip(&self, _fault: ()) -> StoreResult<()> {
+        Ok(())
+    }
+
     pub(crate) async fn commit(self) -> StoreResult<()> {
+        self.trip(fault::BEFORE_COMMIT)?;
         match self.inner {
             TxInner::Sqlite(t) => t.commit().await?,
             TxInner::Postgres(t) => t.commit().await?,
@@ -307,6 +343,7 @@ impl Tx {
         action: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
+        self.trip(fault::BEFORE_CHANGE_LOG)?;
         let postgres = matches!(self.inner, TxInner::Postgres(_));
         if postgres {
             query("SELECT pg_advisory_xact_lock($1)")
@@ -334,6 +371,18 @@ impl Tx {
     }
 }
 
+/// The fault points, as [`Tx::trip`] takes them with and without the `testing` feature.
+mod fault {
+    #[cfg(feature = "testing")]
+    pub(super) const BEFORE_CHANGE_LOG: super::Fault = super::Fault::BeforeChangeLog;
+    #[cfg(feature = "testing")]
+    pub(super) const BEFORE_COMMIT: super::Fault = super::Fault::BeforeCommit;
+    #[cfg(not(feature = "testing"))]
+    pub(super) const BEFORE_CHANGE_LOG: () = ();
+    #[cfg(not(feature = "testing"))]
+    pub(super) const BEFORE_COMMIT: () = ();
+}
+
 enum Pool {
     Sqlite(SqlitePool),
     Postgres(PgPool),
@@ -355,6 +404,8 @@ pub(crate) struct Db {
     /// one. Unused on PostgreSQL, whose row locks are taken as rows are written.
     write_lock: Arc<Mutex<()>>,
     pages: Option<SqlitePages>,
+    #[cfg(feature = "testing")]
+    faults: FaultPlan,
 }
 
 impl Db {
@@ -395,6 +446,8 @@ impl Db {
                     2 * std::thread::available_parallelism().map_or(2, usize::from),
                 ),
             }),
+            #[cfg(feature = "testing")]
+            faults: FaultPlan::default(),
         })
     }
 
@@ -411,6 +464,8 @@ impl Db {
             pool: Pool::Postgres(pool),
             write_lock: Arc::new(Mutex::new(())),
             pages: None,
+            #[cfg(feature = "testing")]
+            faults: FaultPlan::default(),
         })
     }
 
@@ -452,6 +507,8 @@ impl Db {
         Ok(Tx {
             inner,
             _guard: guard,
+            #[cfg(feature = "testing")]
+            faults: self.faults.clone(),
         })
     }
 
@@ -508,6 +565,12 @@ impl Db {
                     )))
                 }),
         )
+    }
+
+    /// Makes the next write that reaches `fault` fail there (see [`Fault`]).
+    #[cfg(feature = "testing")]
+    pub(crate) fn arm_fault(&self, fault: Fault) {
+        *self.faults.lock().unwrap_or_else(|e| e.into_inner()) = Some(fault);
     }
 
     /// See [`crate::testing::TestDatabase::hold_page_reads`].

@@ -1,6 +1,7 @@
 //! What was done and by whom: the audit log, revisions of articles and corrections.
 
 use chrono::{DateTime, Utc};
+use gazette_core::Article;
 use gazette_core::newsroom::{AuditEntry, Correction, CorrectionKind, Revision};
 
 use super::articles::load_article;
@@ -11,25 +12,27 @@ use super::rows::{AuditRow, CorrectionRow, RevisionRow, join_ids};
 use super::{SqlStore, clean_text, convert, count};
 use crate::{
     Actor, AuditFilter, JournalStore, NewAuditEntry, Page, PageRequest, StoreError, StoreResult,
+    Written,
 };
 
 const REVISION_COLUMNS: &str = "article_id, created_at, user_id, user_name, note, language, \
      slug, headline, standfirst, body_markdown, section_id, tag_ids, author_ids, seo_title, seo_description";
 
-/// Records the article as it now is as a new revision; returns the revision's id.
+/// Records the article as it now is as a new revision; returns the revision's id and the article
+/// it recorded (as the write leaves it, so the write need not read it again).
 pub(super) async fn write_revision(
     tx: &mut Tx,
     id: i64,
     actor: &Actor,
     note: &str,
     now: DateTime<Utc>,
-) -> StoreResult<i64> {
+) -> StoreResult<(i64, Article)> {
     let a = load_article(tx, id).await?.ok_or(StoreError::NotFound)?;
     let sql = format!(
         "INSERT INTO revisions ({REVISION_COLUMNS}) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
     );
-    Ok(query(&sql)
+    let revision = query(&sql)
         .bind(id)
         .bind(now.timestamp())
         .bind(actor.user_id)
@@ -37,16 +40,17 @@ pub(super) async fn write_revision(
         .bind(note)
         .bind(a.language.code())
         .bind(a.slug.as_str())
-        .bind(a.headline)
-        .bind(a.standfirst)
-        .bind(a.body_markdown)
+        .bind(&a.headline)
+        .bind(&a.standfirst)
+        .bind(&a.body_markdown)
         .bind(a.section.id)
         .bind(join_ids(a.tags.iter().map(|t| t.id)))
         .bind(join_ids(a.authors.iter().map(|au| au.id)))
-        .bind(a.seo_title)
-        .bind(a.seo_description)
+        .bind(a.seo_title.clone())
+        .bind(a.seo_description.clone())
         .scalar(tx)
-        .await?)
+        .await?;
+    Ok((revision, a))
 }
 
 /// Writes an audit entry on `c` (inside the write it records, when there is one).
@@ -70,6 +74,27 @@ pub(super) async fn audit_in(
     .execute(c)
     .await?;
     Ok(())
+}
+
+/// Writes the audit entry a write was given, if any, in the write's transaction. `created` is the
+/// id of the row the write created: an entry that names no entity id is about that row.
+pub(super) async fn audit_write(
+    tx: &mut Tx,
+    audit: Option<&NewAuditEntry>,
+    created: Option<i64>,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let Some(entry) = audit else {
+        return Ok(());
+    };
+    if entry.entity_id.is_none() && created.is_some() {
+        let entry = NewAuditEntry {
+            entity_id: created,
+            ..entry.clone()
+        };
+        return audit_in(tx, &entry, now).await;
+    }
+    audit_in(tx, entry, now).await
 }
 
 #[async_trait::async_trait]
@@ -146,7 +171,7 @@ impl JournalStore for SqlStore {
         text: &str,
         actor: &Actor,
         now: DateTime<Utc>,
-    ) -> StoreResult<Correction> {
+    ) -> StoreResult<Written<Correction>> {
         let text = clean_text(text);
         if text.is_empty() {
             return Err(StoreError::Invalid("a note needs some text".into()));
@@ -172,10 +197,22 @@ impl JournalStore for SqlStore {
         .fetch_one(&mut tx)
         .await?;
         let correction = Correction::try_from(row)?;
-        tx.record_change("article", Some(article_id), "corrected", now)
+        let entry = NewAuditEntry {
+            actor: actor.clone(),
+            action: kind.as_str().into(),
+            entity: "article".into(),
+            entity_id: Some(article_id),
+            detail: format!("note {}", correction.id),
+        };
+        audit_in(&mut tx, &entry, now).await?;
+        let seq = tx
+            .record_change("article", Some(article_id), "corrected", now)
             .await?;
         tx.commit().await?;
-        Ok(correction)
+        Ok(Written {
+            value: correction,
+            seq,
+        })
     }
 
     async fn corrections(&self, article_id: i64) -> StoreResult<Vec<Correction>> {

@@ -5,10 +5,12 @@ use std::collections::HashMap;
 use chrono::{DateTime, Utc};
 
 use super::db::{AsConn, query};
+use super::journal::audit_write;
 use super::page_reader::MEDIA_COLUMNS;
 use super::rows::{FeaturedRow, MediaRow, VariantRow};
 use super::{SqlStore, clean_text, convert, count, placeholders};
 use crate::{Media, MediaStore, MediaText, NewMedia, Page, PageRequest, StoreError, StoreResult};
+use crate::{NewAuditEntry, Written};
 
 /// Fills in the stored files of each image, narrowest first, WebP first at each width.
 async fn attach_variants(c: &mut impl AsConn, media: &mut [Media]) -> StoreResult<()> {
@@ -61,7 +63,12 @@ pub(super) async fn featured_on(
 
 #[async_trait::async_trait]
 impl MediaStore for SqlStore {
-    async fn insert_media(&self, media: NewMedia, now: DateTime<Utc>) -> StoreResult<Media> {
+    async fn insert_media(
+        &self,
+        media: NewMedia,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Written<Media>> {
         if media.variants.is_empty() {
             return Err(StoreError::Invalid(
                 "an image needs at least one stored file".into(),
@@ -97,9 +104,11 @@ impl MediaStore for SqlStore {
             .execute(&mut tx)
             .await?;
         }
-        tx.record_change("media", Some(id), "created", now).await?;
+        audit_write(&mut tx, audit, Some(id), now).await?;
+        let seq = tx.record_change("media", Some(id), "created", now).await?;
         tx.commit().await?;
-        self.media(id).await?.ok_or(StoreError::NotFound)
+        let media = self.media(id).await?.ok_or(StoreError::NotFound)?;
+        Ok(Written { value: media, seq })
     }
 
     async fn media(&self, id: i64) -> StoreResult<Option<Media>> {
@@ -143,8 +152,9 @@ impl MediaStore for SqlStore {
         &self,
         id: i64,
         text: MediaText,
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
-    ) -> StoreResult<Media> {
+    ) -> StoreResult<Written<Media>> {
         let mut tx = self.db.write().await?;
         let updated = query("UPDATE media SET alt = $1, caption = $2, credit = $3 WHERE id = $4")
             .bind(clean_text(&text.alt))
@@ -156,18 +166,21 @@ impl MediaStore for SqlStore {
         if updated == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.record_change("media", Some(id), "updated", now).await?;
+        audit_write(&mut tx, audit, None, now).await?;
+        let mut seq = tx.record_change("media", Some(id), "updated", now).await?;
         // Pages that show the image as their featured one print its words.
         let articles: Vec<i64> = query("SELECT id FROM articles WHERE featured_media_id = $1")
             .bind(id)
             .column(&mut tx)
             .await?;
         for article in articles {
-            tx.record_change("article", Some(article), "updated", now)
+            seq = tx
+                .record_change("article", Some(article), "updated", now)
                 .await?;
         }
         tx.commit().await?;
-        self.media(id).await?.ok_or(StoreError::NotFound)
+        let media = self.media(id).await?.ok_or(StoreError::NotFound)?;
+        Ok(Written { value: media, seq })
     }
 
     async fn media_keys(&self) -> StoreResult<Vec<String>> {
@@ -180,8 +193,9 @@ impl MediaStore for SqlStore {
         &self,
         article_id: i64,
         media_id: Option<i64>,
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
-    ) -> StoreResult<()> {
+    ) -> StoreResult<i64> {
         let mut tx = self.db.write().await?;
         if let Some(media_id) = media_id {
             let exists = query("SELECT id FROM media WHERE id = $1")
@@ -202,9 +216,12 @@ impl MediaStore for SqlStore {
         if updated == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.record_change("article", Some(article_id), "updated", now)
+        audit_write(&mut tx, audit, None, now).await?;
+        let seq = tx
+            .record_change("article", Some(article_id), "updated", now)
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(seq)
     }
 
     async fn featured_media(&self, article_ids: &[i64]) -> StoreResult<HashMap<i64, Media>> {

@@ -25,6 +25,8 @@ use gazette_core::Slug;
 
 use crate::{StoreError, StoreResult};
 use db::Db;
+#[cfg(feature = "testing")]
+pub use db::Fault;
 
 /// The store on either database: SQLite (one file, one node) or PostgreSQL (several nodes).
 pub struct SqlStore {
@@ -44,6 +46,12 @@ impl SqlStore {
         Ok(Self {
             db: Db::connect_postgres(url, max_connections).await?,
         })
+    }
+
+    /// See [`crate::testing::TestDatabase::fail_next_write`].
+    #[cfg(feature = "testing")]
+    pub(crate) fn arm_fault(&self, fault: Fault) {
+        self.db.arm_fault(fault);
     }
 
     /// See [`crate::testing::TestDatabase::hold_page_reads`].

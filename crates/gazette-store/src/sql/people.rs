@@ -4,9 +4,10 @@ use chrono::{DateTime, Utc};
 use gazette_core::newsroom::{Email, Role, Session, User};
 
 use super::db::{AsConn, query};
+use super::journal::audit_write;
 use super::rows::{CredentialsRow, SessionRow, UserRow};
 use super::{SqlStore, clean_text, convert, is_unique_violation, reference_error, time};
-use crate::{NewSession, NewUser, PeopleStore, StoreError, StoreResult, UserChange};
+use crate::{NewAuditEntry, NewSession, NewUser, PeopleStore, StoreError, StoreResult, UserChange};
 
 const USER_COLUMNS: &str = "id, email, name, role, disabled, author_id, created_at, two_factor";
 
@@ -38,7 +39,12 @@ async fn user_on(c: &mut impl AsConn, id: i64) -> StoreResult<Option<User>> {
 
 #[async_trait::async_trait]
 impl PeopleStore for SqlStore {
-    async fn create_user(&self, user: NewUser, now: DateTime<Utc>) -> StoreResult<User> {
+    async fn create_user(
+        &self,
+        user: NewUser,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<User> {
         let name = checked_name(&user.name)?;
         let mut tx = self.db.write().await?;
         let row: UserRow = query(&format!(
@@ -61,6 +67,8 @@ impl PeopleStore for SqlStore {
             }
         })?;
         let created = User::try_from(row)?;
+        // People are not content: no change-log entry, nothing for caches to refresh.
+        audit_write(&mut tx, audit, Some(created.id), now).await?;
         tx.commit().await?;
         Ok(created)
     }
@@ -89,7 +97,12 @@ impl PeopleStore for SqlStore {
             .transpose()
     }
 
-    async fn update_user(&self, id: i64, change: UserChange) -> StoreResult<User> {
+    async fn update_user(
+        &self,
+        id: i64,
+        change: UserChange,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<User> {
         let name = checked_name(&change.name)?;
         let mut tx = self.db.write().await?;
         let current = user_on(&mut tx, id).await?.ok_or(StoreError::NotFound)?;
@@ -120,11 +133,17 @@ impl PeopleStore for SqlStore {
                 .await?;
         }
         let updated = User::try_from(row)?;
+        audit_write(&mut tx, audit, None, Utc::now()).await?;
         tx.commit().await?;
         Ok(updated)
     }
 
-    async fn set_user_password(&self, id: i64, password_hash: &str) -> StoreResult<()> {
+    async fn set_user_password(
+        &self,
+        id: i64,
+        password_hash: &str,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<()> {
         let mut tx = self.db.write().await?;
         let changed = query("UPDATE users SET password_hash = $1 WHERE id = $2")
             .bind(password_hash)
@@ -138,6 +157,7 @@ impl PeopleStore for SqlStore {
             .bind(id)
             .execute(&mut tx)
             .await?;
+        audit_write(&mut tx, audit, None, Utc::now()).await?;
         tx.commit().await
     }
 

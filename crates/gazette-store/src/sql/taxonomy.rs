@@ -4,9 +4,11 @@
 use chrono::{DateTime, Utc};
 use gazette_core::{Author, Section, Slug, StaticPage, Tag, markdown};
 
-use super::db::query;
+use super::db::{Tx, query};
+use super::journal::audit_write;
 use super::rows::{AuthorRow, SectionRow, StaticPageRow, SynonymRow, TagCountRow, TagRow};
 use super::{SqlStore, clean_text, conflict_if_taken, convert, count};
+use crate::{NewAuditEntry, Written};
 use crate::{
     NewAuthor, NewSection, StoreError, StoreResult, SynonymGroup, TaxonomyStore,
     clean_synonym_terms,
@@ -27,6 +29,25 @@ fn checked_section(section: &NewSection) -> StoreResult<String> {
     Ok(name)
 }
 
+/// The tag with this name, created if it does not exist yet, inside `tx`; and whether it was
+/// created. The caller logs a creation in the change log.
+pub(super) async fn ensure_tag_in(tx: &mut Tx, name: &str) -> StoreResult<(Tag, bool)> {
+    let name = clean_text(name);
+    let slug =
+        Slug::from_title(&name).map_err(|e| StoreError::Invalid(format!("tag {name:?}: {e}")))?;
+    let inserted =
+        query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
+            .bind(slug.as_str())
+            .bind(&name)
+            .execute(tx)
+            .await?;
+    let row: TagRow = query("SELECT id, slug, name FROM tags WHERE slug = $1")
+        .bind(slug.as_str())
+        .fetch_one(tx)
+        .await?;
+    Ok((Tag::try_from(row)?, inserted > 0))
+}
+
 #[async_trait::async_trait]
 impl TaxonomyStore for SqlStore {
     async fn setting(&self, key: &str) -> StoreResult<Option<String>> {
@@ -38,21 +59,39 @@ impl TaxonomyStore for SqlStore {
     }
 
     async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()> {
-        let mut tx = self.db.write().await?;
-        query(
-            "INSERT INTO settings (key, value) VALUES ($1, $2) \
-             ON CONFLICT (key) DO UPDATE SET value = excluded.value",
-        )
-        .bind(key)
-        .bind(value)
-        .execute(&mut tx)
-        .await?;
-        tx.record_change("settings", None, "updated", Utc::now())
+        self.set_settings(&[(key.to_owned(), value.to_owned())], None)
             .await?;
-        tx.commit().await
+        Ok(())
     }
 
-    async fn create_section(&self, section: NewSection) -> StoreResult<Section> {
+    async fn set_settings(
+        &self,
+        values: &[(String, String)],
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.write().await?;
+        for (key, value) in values {
+            query(
+                "INSERT INTO settings (key, value) VALUES ($1, $2) \
+                 ON CONFLICT (key) DO UPDATE SET value = excluded.value",
+            )
+            .bind(key)
+            .bind(value)
+            .execute(&mut tx)
+            .await?;
+        }
+        let now = Utc::now();
+        audit_write(&mut tx, audit, None, now).await?;
+        let seq = tx.record_change("settings", None, "updated", now).await?;
+        tx.commit().await?;
+        Ok(seq)
+    }
+
+    async fn create_section(
+        &self,
+        section: NewSection,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<Written<Section>> {
         let name = checked_section(&section)?;
         let mut tx = self.db.write().await?;
         let row: SectionRow = query(&format!(
@@ -69,10 +108,16 @@ impl TaxonomyStore for SqlStore {
             conflict_if_taken(e, || format!("a section with the address {}", section.slug))
         })?;
         let created = Section::try_from(row)?;
-        tx.record_change("section", Some(created.id), "created", Utc::now())
+        let now = Utc::now();
+        audit_write(&mut tx, audit, Some(created.id), now).await?;
+        let seq = tx
+            .record_change("section", Some(created.id), "created", now)
             .await?;
         tx.commit().await?;
-        Ok(created)
+        Ok(Written {
+            value: created,
+            seq,
+        })
     }
 
     async fn sections(&self) -> StoreResult<Vec<Section>> {
@@ -94,7 +139,12 @@ impl TaxonomyStore for SqlStore {
         row.map(Section::try_from).transpose()
     }
 
-    async fn update_section(&self, id: i64, section: NewSection) -> StoreResult<Section> {
+    async fn update_section(
+        &self,
+        id: i64,
+        section: NewSection,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<Written<Section>> {
         let name = checked_section(&section)?;
         let mut tx = self.db.write().await?;
         let row: SectionRow = query(&format!(
@@ -108,13 +158,23 @@ impl TaxonomyStore for SqlStore {
         .bind(id)
         .fetch_optional(&mut tx)
         .await
-        .map_err(|e| conflict_if_taken(e, || format!("a section with the address {}", section.slug)))?
+        .map_err(|e| {
+            conflict_if_taken(e, || {
+                format!("a section with the address {}", section.slug)
+            })
+        })?
         .ok_or(StoreError::NotFound)?;
         let updated = Section::try_from(row)?;
-        tx.record_change("section", Some(id), "updated", Utc::now())
+        let now = Utc::now();
+        audit_write(&mut tx, audit, None, now).await?;
+        let seq = tx
+            .record_change("section", Some(id), "updated", now)
             .await?;
         tx.commit().await?;
-        Ok(updated)
+        Ok(Written {
+            value: updated,
+            seq,
+        })
     }
 
     async fn create_author(&self, author: NewAuthor) -> StoreResult<Author> {
@@ -161,22 +221,9 @@ impl TaxonomyStore for SqlStore {
     }
 
     async fn ensure_tag(&self, name: &str) -> StoreResult<Tag> {
-        let name = clean_text(name);
-        let slug = Slug::from_title(&name)
-            .map_err(|e| StoreError::Invalid(format!("tag {name:?}: {e}")))?;
         let mut tx = self.db.write().await?;
-        let inserted =
-            query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
-                .bind(slug.as_str())
-                .bind(&name)
-                .execute(&mut tx)
-                .await?;
-        let row: TagRow = query("SELECT id, slug, name FROM tags WHERE slug = $1")
-            .bind(slug.as_str())
-            .fetch_one(&mut tx)
-            .await?;
-        let tag = Tag::try_from(row)?;
-        if inserted > 0 {
+        let (tag, created) = ensure_tag_in(&mut tx, name).await?;
+        if created {
             tx.record_change("tag", Some(tag.id), "created", Utc::now())
                 .await?;
         }
@@ -204,7 +251,12 @@ impl TaxonomyStore for SqlStore {
             .collect()
     }
 
-    async fn rename_tag(&self, id: i64, name: &str) -> StoreResult<Tag> {
+    async fn rename_tag(
+        &self,
+        id: i64,
+        name: &str,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<Written<Tag>> {
         let name = clean_text(name);
         if name.is_empty() {
             return Err(StoreError::Invalid("a tag needs a name".into()));
@@ -217,13 +269,14 @@ impl TaxonomyStore for SqlStore {
             .await?
             .ok_or(StoreError::NotFound)?;
         let tag = Tag::try_from(row)?;
-        tx.record_change("tag", Some(id), "updated", Utc::now())
-            .await?;
+        let now = Utc::now();
+        audit_write(&mut tx, audit, None, now).await?;
+        let seq = tx.record_change("tag", Some(id), "updated", now).await?;
         tx.commit().await?;
-        Ok(tag)
+        Ok(Written { value: tag, seq })
     }
 
-    async fn delete_tag(&self, id: i64) -> StoreResult<()> {
+    async fn delete_tag(&self, id: i64, audit: Option<&NewAuditEntry>) -> StoreResult<i64> {
         let mut tx = self.db.write().await?;
         query("DELETE FROM article_tags WHERE tag_id = $1")
             .bind(id)
@@ -236,9 +289,11 @@ impl TaxonomyStore for SqlStore {
         if deleted == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.record_change("tag", Some(id), "deleted", Utc::now())
-            .await?;
-        tx.commit().await
+        let now = Utc::now();
+        audit_write(&mut tx, audit, None, now).await?;
+        let seq = tx.record_change("tag", Some(id), "deleted", now).await?;
+        tx.commit().await?;
+        Ok(seq)
     }
 
     async fn put_page(&self, page: &StaticPage) -> StoreResult<()> {
@@ -291,8 +346,9 @@ impl TaxonomyStore for SqlStore {
     async fn add_synonym_group(
         &self,
         terms: &[String],
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
-    ) -> StoreResult<SynonymGroup> {
+    ) -> StoreResult<Written<SynonymGroup>> {
         let terms = clean_synonym_terms(terms).map_err(StoreError::Invalid)?;
         let mut tx = self.db.write().await?;
         let row: SynonymRow =
@@ -302,13 +358,20 @@ impl TaxonomyStore for SqlStore {
                 .await
                 .map_err(|e| conflict_if_taken(e, || "that synonym group".into()))?;
         let group = SynonymGroup::from(row);
-        tx.record_change("synonyms", Some(group.id), "created", now)
+        audit_write(&mut tx, audit, Some(group.id), now).await?;
+        let seq = tx
+            .record_change("synonyms", Some(group.id), "created", now)
             .await?;
         tx.commit().await?;
-        Ok(group)
+        Ok(Written { value: group, seq })
     }
 
-    async fn delete_synonym_group(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn delete_synonym_group(
+        &self,
+        id: i64,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
         let mut tx = self.db.write().await?;
         let deleted = query("DELETE FROM search_synonyms WHERE id = $1")
             .bind(id)
@@ -317,8 +380,11 @@ impl TaxonomyStore for SqlStore {
         if deleted == 0 {
             return Err(StoreError::NotFound);
         }
-        tx.record_change("synonyms", Some(id), "deleted", now)
+        audit_write(&mut tx, audit, None, now).await?;
+        let seq = tx
+            .record_change("synonyms", Some(id), "deleted", now)
             .await?;
-        tx.commit().await
+        tx.commit().await?;
+        Ok(seq)
     }
 }

@@ -5,11 +5,11 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use gazette_core::ArticleStatus;
 use gazette_core::newsroom::{CorrectionKind, Email, Role, User};
+use gazette_core::{ArticleStatus, NewArticle};
 use gazette_store::{
-    Actor, AuditFilter, LoginCounter, NewAuditEntry, NewLoginChallenge, NewSession, NewUser,
-    PageRequest, StatusChange, Store, StoreError, UserChange,
+    Actor, ArticleSave, AuditFilter, LoginCounter, NewAuditEntry, NewLoginChallenge, NewSession,
+    NewUser, PageRequest, StatusChange, Store, StoreError, UserChange,
 };
 
 use super::{draft, newsroom, now, published};
@@ -24,6 +24,7 @@ async fn person(store: &Arc<dyn Store>, email: &str, role: Role) -> User {
                 password_hash: format!("hash-of-{email}"),
                 author_id: None,
             },
+            None,
             now(),
         )
         .await
@@ -78,6 +79,7 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
                 password_hash: "x".into(),
                 author_id: None,
             },
+            None,
             now(),
         )
         .await;
@@ -108,6 +110,7 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
                 role: Role::Editor,
                 ..change(&olena)
             },
+            None,
         )
         .await
         .unwrap();
@@ -124,6 +127,7 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
                 role: Role::Editor,
                 ..change(&admin)
             },
+            None,
         )
         .await;
     assert!(
@@ -137,16 +141,20 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
                 disabled: true,
                 ..change(&admin)
             },
+            None,
         )
         .await;
     assert!(matches!(disabled, Err(StoreError::Invalid(_))));
     assert!(matches!(
-        store.update_user(999_999, change(&admin)).await,
+        store.update_user(999_999, change(&admin), None).await,
         Err(StoreError::NotFound)
     ));
 
     session_for(&store, &olena, "olena-laptop", 7).await;
-    store.set_user_password(olena.id, "new-hash").await.unwrap();
+    store
+        .set_user_password(olena.id, "new-hash", None)
+        .await
+        .unwrap();
     assert!(
         store
             .session("olena-laptop", now())
@@ -158,7 +166,7 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
     let (_, hash) = store.user_credentials(&olena.email).await.unwrap().unwrap();
     assert_eq!(hash, "new-hash");
     assert!(matches!(
-        store.set_user_password(999_999, "x").await,
+        store.set_user_password(999_999, "x", None).await,
         Err(StoreError::NotFound)
     ));
 }
@@ -195,6 +203,7 @@ pub async fn sessions_expire_end_and_need_an_enabled_person(store: Arc<dyn Store
                 disabled: true,
                 ..change(&olena)
             },
+            None,
         )
         .await
         .unwrap();
@@ -444,6 +453,18 @@ pub async fn the_audit_log_is_newest_first_filtered_and_paged(store: Arc<dyn Sto
     assert_eq!(second_page.total_pages(), 3);
 }
 
+/// A newsroom save of `article` from revision `base`, tags by id only.
+fn save(article: NewArticle, base: Option<i64>, note: &str) -> ArticleSave {
+    ArticleSave {
+        article,
+        tag_names: Vec::new(),
+        base_revision: base,
+        note: note.into(),
+        audit_action: "edit".into(),
+        audit_detail: "revision ".into(),
+    }
+}
+
 pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     store: Arc<dyn Store>,
 ) {
@@ -452,7 +473,7 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     let anna = person(&store, "anna@news.test", Role::Editor).await;
     let bohdan = person(&store, "bohdan@news.test", Role::Editor).await;
     let article = store
-        .newsroom_create_article(draft(&n, "Shared story"), &actor(&anna), now())
+        .newsroom_create_article(draft(&n, "Shared story"), &[], &actor(&anna), now())
         .await
         .unwrap();
     let workflow = store.article_workflow(article.id).await.unwrap().unwrap();
@@ -461,18 +482,17 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
 
     let mut annas = draft(&n, "Shared story");
     annas.body_markdown = "Anna's version.".into();
-    let (saved, second) = store
+    let saved = store
         .newsroom_save_article(
             article.id,
-            annas,
-            Some(first),
+            save(annas, Some(first), "saved"),
             &actor(&anna),
-            "saved",
             now() + Duration::minutes(1),
         )
         .await
         .unwrap();
-    assert_eq!(saved.body_markdown, "Anna's version.");
+    assert_eq!(saved.article.body_markdown, "Anna's version.");
+    let second = saved.revision;
     assert!(second > first);
 
     // Bohdan opened it before Anna's save: his save is refused, naming her.
@@ -481,10 +501,8 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     let refused = store
         .newsroom_save_article(
             article.id,
-            bohdans.clone(),
-            Some(first),
+            save(bohdans.clone(), Some(first), "saved"),
             &actor(&bohdan),
-            "saved",
             now() + Duration::minutes(2),
         )
         .await;
@@ -505,10 +523,8 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     store
         .newsroom_save_article(
             article.id,
-            draft(&n, "Shared story"),
-            Some(first),
+            save(draft(&n, "Shared story"), Some(first), "autosaved"),
             &actor(&anna),
-            "autosaved",
             now() + Duration::minutes(3),
         )
         .await
@@ -523,10 +539,8 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     store
         .newsroom_save_article(
             article.id,
-            bohdans,
-            newest,
+            save(bohdans, newest, "saved"),
             &actor(&bohdan),
-            "saved",
             now() + Duration::minutes(4),
         )
         .await
@@ -628,7 +642,7 @@ pub async fn corrections_are_kept_in_order_and_listed_for_readers(store: Arc<dyn
     let notes = store.corrections(live.id).await.unwrap();
     let kinds: Vec<CorrectionKind> = notes.iter().map(|c| c.kind).collect();
     assert_eq!(kinds, [CorrectionKind::Correction, CorrectionKind::Update]);
-    assert_eq!(notes[0], first);
+    assert_eq!(notes[0], first.value);
     let updated = store.article(live.id).await.unwrap().unwrap();
     assert_eq!(
         updated.updated_at,
@@ -668,21 +682,23 @@ pub async fn status_changes_apply_only_from_the_status_expected(store: Arc<dyn S
         takedown_at: None,
     };
     let moved = store
-        .change_article_status(article.id, submit.clone(), now())
+        .change_article_status(article.id, submit.clone(), None, now())
         .await
         .unwrap();
     assert_eq!(moved.status, ArticleStatus::InReview);
     assert!(
         matches!(
             store
-                .change_article_status(article.id, submit.clone(), now())
+                .change_article_status(article.id, submit.clone(), None, now())
                 .await,
             Err(StoreError::Stale(_))
         ),
         "a second identical move finds it already moved"
     );
     assert!(matches!(
-        store.change_article_status(999_999, submit, now()).await,
+        store
+            .change_article_status(999_999, submit, None, now())
+            .await,
         Err(StoreError::NotFound)
     ));
 }
@@ -706,6 +722,7 @@ pub async fn scheduled_articles_are_published_once_even_by_several_nodes(store: 
                     embargo_until: None,
                     takedown_at: Some(when + Duration::days(1)),
                 },
+                None,
                 now(),
             )
             .await
@@ -726,6 +743,7 @@ pub async fn scheduled_articles_are_published_once_even_by_several_nodes(store: 
                 embargo_until: Some(when + Duration::hours(2)),
                 takedown_at: None,
             },
+            None,
             now(),
         )
         .await

@@ -14,14 +14,15 @@ use gazette_core::workflow::{
 };
 use gazette_core::{Article, ArticleStatus, Language, NewArticle, Slug, markdown};
 use gazette_store::{
-    ArticleWorkflow, NewsroomFilter, NewsroomSort, PageRequest, StatusChange, StoreError,
+    ArticleSave, ArticleWorkflow, NewsroomFilter, NewsroomSort, PageRequest, SavedArticle,
+    StatusChange, StoreError,
 };
 use serde::Deserialize;
 
 use super::auth::{CurrentUser, PostForm};
 use super::{
-    FormData, JsonError, NewsroomError, NewsroomResult, audit, changed, input_time, layout,
-    page_number, render, see_other, show_time,
+    FormData, JsonError, NewsroomError, NewsroomResult, audit_entry, changed_at, input_time,
+    layout, page_number, render, see_other, show_time,
 };
 use crate::AppState;
 
@@ -325,7 +326,19 @@ impl EditorInput {
         }
     }
 
-    /// The article this input describes, creating tags typed for the first time.
+    /// The tags typed in the form, by name: the store adds them (creating new ones) inside the
+    /// save's own transaction, so a refused save creates none.
+    pub fn tag_names(&self) -> Vec<String> {
+        self.tags
+            .split(',')
+            .map(str::trim)
+            .filter(|t| !t.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+
+    /// The article this input describes; its tags are checked here and given by name
+    /// ([`EditorInput::tag_names`]).
     pub async fn to_article(
         &self,
         state: &AppState,
@@ -388,14 +401,12 @@ impl EditorInput {
                 "An article can have at most {MAX_TAGS} tags."
             )));
         }
-        let mut tag_ids = Vec::new();
         for name in names {
             if name.chars().count() > MAX_TAG_LEN {
                 return Err(NewsroomError::BadRequest(format!(
                     "A tag can be at most {MAX_TAG_LEN} characters."
                 )));
             }
-            tag_ids.push(state.store.ensure_tag(name).await?.id);
         }
         let limit = |s: &str, max: usize, what: &str| {
             if s.chars().count() > max {
@@ -417,7 +428,7 @@ impl EditorInput {
             standfirst: self.standfirst.clone(),
             body_markdown: self.body.clone(),
             section_id,
-            tag_ids,
+            tag_ids: Vec::new(),
             author_ids,
             status,
             published_at,
@@ -622,23 +633,14 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
         Ok::<_, NewsroomError>(
             state
                 .store
-                .newsroom_create_article(article, &user.actor(), state.now())
+                .newsroom_create_article(article, &input.tag_names(), &user.actor(), state.now())
                 .await?,
         )
     }
     .await;
     match result {
         Ok(article) => {
-            audit(
-                &state,
-                &user.actor(),
-                "create",
-                "article",
-                Some(article.id),
-                article.headline.clone(),
-            )
-            .await;
-            changed(&state).await;
+            changed_at(&state, article.seq);
             Ok(see_other(&format!(
                 "/newsroom/articles/{}?notice=created",
                 article.id
@@ -719,8 +721,8 @@ async fn save_input(
     user: &CurrentUser,
     (article, workflow): (&Article, &ArticleWorkflow),
     input: &EditorInput,
-    note: &str,
-) -> NewsroomResult<(Article, i64)> {
+    (note, audit_action): (&str, &str),
+) -> NewsroomResult<SavedArticle> {
     let new = input
         .to_article(state, article.status, article.published_at)
         .await?;
@@ -728,7 +730,19 @@ async fn save_input(
     let base = input.base_revision()?;
     state
         .store
-        .newsroom_save_article(article.id, new, base, &user.actor(), note, state.now())
+        .newsroom_save_article(
+            article.id,
+            ArticleSave {
+                article: new,
+                tag_names: input.tag_names(),
+                base_revision: base,
+                note: note.to_owned(),
+                audit_action: audit_action.to_owned(),
+                audit_detail: "revision ".to_owned(),
+            },
+            &user.actor(),
+            state.now(),
+        )
         .await
         .map_err(|e| match e {
             StoreError::Stale(who) => NewsroomError::Conflict(format!(
@@ -758,19 +772,17 @@ pub async fn save(
         };
         return render_editor(&state, &user, page, StatusCode::OK).await;
     }
-    match save_input(&state, &user, (&article, &workflow), &input, "saved").await {
-        Ok((saved, revision)) => {
-            audit(
-                &state,
-                &user.actor(),
-                "edit",
-                "article",
-                Some(id),
-                format!("revision {revision}"),
-            )
-            .await;
-            changed(&state).await;
-            let _ = saved;
+    match save_input(
+        &state,
+        &user,
+        (&article, &workflow),
+        &input,
+        ("saved", "edit"),
+    )
+    .await
+    {
+        Ok(saved) => {
+            changed_at(&state, saved.seq);
             Ok(see_other(&format!("/newsroom/articles/{id}?notice=saved")))
         }
         Err(e) if keeps_form(&e) => {
@@ -809,20 +821,17 @@ pub async fn autosave(
         .into());
     }
     let input = EditorInput::from_form(&form);
-    let (_, revision) =
-        save_input(&state, &user, (&article, &workflow), &input, "autosaved").await?;
-    audit(
+    let saved = save_input(
         &state,
-        &user.actor(),
-        "autosave",
-        "article",
-        Some(id),
-        format!("revision {revision}"),
+        &user,
+        (&article, &workflow),
+        &input,
+        ("autosaved", "autosave"),
     )
-    .await;
-    changed(&state).await;
+    .await?;
+    changed_at(&state, saved.seq);
     Ok(Json(serde_json::json!({
-        "revision": revision,
+        "revision": saved.revision,
         "saved_at": show_time(state.now()),
     })))
 }
@@ -883,17 +892,12 @@ pub async fn workflow(
         ),
         _ => String::new(),
     };
-    state.store.change_article_status(id, change, now).await?;
-    audit(
-        &state,
-        &user.actor(),
-        &requested,
-        "article",
-        Some(id),
-        detail,
-    )
-    .await;
-    changed(&state).await;
+    let entry = audit_entry(&user.actor(), &requested, "article", Some(id), detail);
+    let written = state
+        .store
+        .change_article_status(id, change, Some(&entry), now)
+        .await?;
+    changed_at(&state, written.seq);
     Ok(see_other(&format!(
         "/newsroom/articles/{id}?notice={requested}"
     )))

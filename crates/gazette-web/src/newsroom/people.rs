@@ -12,8 +12,8 @@ use serde::Deserialize;
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
 use super::{
-    FormData, NewsroomError, NewsroomResult, audit, capitalise, layout, render, see_other,
-    show_time,
+    FormData, NewsroomError, NewsroomResult, audit, audit_entry, capitalise, layout, render,
+    see_other, show_time,
 };
 use crate::AppState;
 
@@ -128,6 +128,14 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
             .await?
             .map_err(bad)?;
         let author_id = byline(&state, &form, &name).await?;
+        // The store names the new person's id in the entry.
+        let entry = audit_entry(
+            &user.actor(),
+            "create",
+            "user",
+            None,
+            format!("{email} as {role}"),
+        );
         Ok::<_, NewsroomError>(
             state
                 .store
@@ -139,6 +147,7 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
                         password_hash,
                         author_id,
                     },
+                    Some(&entry),
                     state.now(),
                 )
                 .await?,
@@ -146,18 +155,7 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> NewsroomRe
     }
     .await;
     match result {
-        Ok(created) => {
-            audit(
-                &state,
-                &user.actor(),
-                "create",
-                "user",
-                Some(created.id),
-                format!("{} as {}", created.email, created.role),
-            )
-            .await;
-            Ok(see_other("/newsroom/users?notice=created"))
-        }
+        Ok(_) => Ok(see_other("/newsroom/users?notice=created")),
         Err(e @ (NewsroomError::BadRequest(_) | NewsroomError::Conflict(_))) => {
             let status = e.status();
             page(&state, &user, None, Some(e.message()), status).await
@@ -186,20 +184,7 @@ pub async fn update(
         role: role_of(&form)?,
         disabled: form.get("disabled").is_some(),
     };
-    let after = match state.store.update_user(id, change).await {
-        Ok(after) => after,
-        Err(StoreError::Invalid(msg)) => {
-            return page(
-                &state,
-                &user,
-                None,
-                Some(format!("{}.", capitalise(&msg))),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let after = &change;
     let mut changes = Vec::new();
     if before.role != after.role {
         changes.push(format!("role {} → {}", before.role, after.role));
@@ -222,15 +207,21 @@ pub async fn update(
     } else {
         "edit"
     };
-    audit(
-        &state,
-        &user.actor(),
-        action,
-        "user",
-        Some(id),
-        changes.join("; "),
-    )
-    .await;
+    let entry = audit_entry(&user.actor(), action, "user", Some(id), changes.join("; "));
+    match state.store.update_user(id, change, Some(&entry)).await {
+        Ok(_) => {}
+        Err(StoreError::Invalid(msg)) => {
+            return page(
+                &state,
+                &user,
+                None,
+                Some(format!("{}.", capitalise(&msg))),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(see_other("/newsroom/users?notice=saved"))
 }
 
@@ -259,16 +250,11 @@ pub async fn reset_password(
             .await;
         }
     };
-    state.store.set_user_password(id, &hash).await?;
-    audit(
-        &state,
-        &user.actor(),
-        "reset_password",
-        "user",
-        Some(id),
-        "",
-    )
-    .await;
+    let entry = audit_entry(&user.actor(), "reset_password", "user", Some(id), "");
+    state
+        .store
+        .set_user_password(id, &hash, Some(&entry))
+        .await?;
     Ok(see_other("/newsroom/users?notice=password"))
 }
 

@@ -4,12 +4,13 @@ use axum::extract::{Path, Query, State};
 use axum::response::Response;
 use gazette_core::newsroom::{ArticleAction, Revision};
 use gazette_core::text::escape_html;
+use gazette_store::ArticleSave;
 use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::articles::{EditorInput, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
-use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_other, show_time};
+use super::{NewsroomError, NewsroomResult, changed_at, layout, render, see_other, show_time};
 use crate::AppState;
 
 fn ids(article: &str) -> NewsroomResult<i64> {
@@ -211,27 +212,19 @@ pub async fn restore(
         &new.author_ids,
     )?;
     let note = format!("restored revision {}", old.id);
-    let (_, revision) = state
+    let save = ArticleSave {
+        article: new,
+        tag_names: input.tag_names(),
+        base_revision: workflow.latest_revision,
+        note,
+        audit_action: "restore".into(),
+        audit_detail: format!("revision {} as ", old.id),
+    };
+    let saved = state
         .store
-        .newsroom_save_article(
-            id,
-            new,
-            workflow.latest_revision,
-            &user.actor(),
-            &note,
-            state.now(),
-        )
+        .newsroom_save_article(id, save, &user.actor(), state.now())
         .await?;
-    audit(
-        &state,
-        &user.actor(),
-        "restore",
-        "article",
-        Some(id),
-        format!("revision {} as {revision}", old.id),
-    )
-    .await;
-    changed(&state).await;
+    changed_at(&state, saved.seq);
     Ok(see_other(&format!(
         "/newsroom/articles/{id}?notice=restored"
     )))

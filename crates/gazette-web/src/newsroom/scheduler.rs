@@ -19,9 +19,9 @@ pub const TICK: Duration = Duration::from_secs(1);
 /// One pass: does whatever is due at the state's "now". Tests call this with a moved clock.
 pub async fn run_once(state: &AppState) -> gazette_store::StoreResult<gazette_store::DueWork> {
     let done = state.store.run_due_work(state.now()).await?;
-    if !done.published.is_empty() || !done.taken_down.is_empty() {
+    if let Some(seq) = done.seq {
         tracing::info!(published = ?done.published, taken_down = ?done.taken_down, "scheduled work done");
-        super::changed(state).await;
+        super::changed_at(state, seq);
     }
     Ok(done)
 }

@@ -8,7 +8,7 @@ use gazette_core::newsroom::Permission;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::{NewsroomError, NewsroomResult, audit, changed, layout, render, see_other};
+use super::{NewsroomError, NewsroomResult, audit_entry, changed_at, layout, render, see_other};
 use crate::AppState;
 
 /// Synonyms are part of the site's vocabulary, like tags: whoever may manage tags may edit them.
@@ -67,9 +67,18 @@ pub async fn add(State(state): State<AppState>, post: PostForm) -> NewsroomResul
                 .into(),
         ));
     }
+    // The store names the new group's id in the entry.
+    let cleaned = gazette_store::clean_synonym_terms(&terms).unwrap_or_default();
+    let entry = audit_entry(
+        &post.user.actor(),
+        "create",
+        "synonyms",
+        None,
+        cleaned.join(", "),
+    );
     let group = state
         .store
-        .add_synonym_group(&terms, state.now())
+        .add_synonym_group(&terms, Some(&entry), state.now())
         .await
         .map_err(|e| match e {
             gazette_store::StoreError::Conflict(_) => {
@@ -77,16 +86,7 @@ pub async fn add(State(state): State<AppState>, post: PostForm) -> NewsroomResul
             }
             e => e.into(),
         })?;
-    audit(
-        &state,
-        &post.user.actor(),
-        "create",
-        "synonyms",
-        Some(group.id),
-        group.terms.join(", "),
-    )
-    .await;
-    changed(&state).await;
+    changed_at(&state, group.seq);
     Ok(see_other("/newsroom/synonyms?notice=added"))
 }
 
@@ -105,17 +105,12 @@ pub async fn delete(
         .find(|g| g.id == id)
         .map(|g| g.terms.join(", "))
         .ok_or(NewsroomError::NotFound)?;
-    state.store.delete_synonym_group(id, state.now()).await?;
-    audit(
-        &state,
-        &post.user.actor(),
-        "delete",
-        "synonyms",
-        Some(id),
-        terms,
-    )
-    .await;
-    changed(&state).await;
+    let entry = audit_entry(&post.user.actor(), "delete", "synonyms", Some(id), terms);
+    let seq = state
+        .store
+        .delete_synonym_group(id, Some(&entry), state.now())
+        .await?;
+    changed_at(&state, seq);
     Ok(see_other("/newsroom/synonyms?notice=deleted"))
 }
 

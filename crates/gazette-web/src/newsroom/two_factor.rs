@@ -595,12 +595,7 @@ pub async fn set_required(
                 .into(),
         ));
     }
-    state
-        .store
-        .set_setting(REQUIRE_SETTING, if on { "true" } else { "false" })
-        .await?;
-    audit(
-        &state,
+    let entry = super::audit_entry(
         &user.actor(),
         "two_factor_required",
         "settings",
@@ -610,7 +605,15 @@ pub async fn set_required(
         } else {
             "two-factor sign-in is optional"
         },
-    )
-    .await;
+    );
+    let value = if on { "true" } else { "false" };
+    let seq = state
+        .store
+        .set_settings(
+            &[(REQUIRE_SETTING.to_owned(), value.to_owned())],
+            Some(&entry),
+        )
+        .await?;
+    super::changed_at(&state, seq);
     Ok(see_other("/newsroom/settings?notice=saved"))
 }
