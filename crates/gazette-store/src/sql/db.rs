@@ -264,7 +264,9 @@ pub enum Fault {
 type FaultPlan = Arc<std::sync::Mutex<Option<Fault>>>;
 
 /// SQLite's writer queue, held for the whole of a write; nothing on PostgreSQL.
-pub(crate) struct WriteGuard(#[allow(dead_code)] Option<OwnedMutexGuard<()>>);
+pub(crate) struct WriteGuard {
+    _held: Option<OwnedMutexGuard<()>>,
+}
 
 enum TxInner {
     Sqlite(Transaction<'static, Sqlite>),
@@ -487,8 +489,10 @@ impl Db {
     /// Waits for this node's turn to write (SQLite); on PostgreSQL, at once.
     pub(crate) async fn lock_writes(&self) -> WriteGuard {
         match self.pool {
-            Pool::Sqlite(_) => WriteGuard(Some(self.write_lock.clone().lock_owned().await)),
-            Pool::Postgres(_) => WriteGuard(None),
+            Pool::Sqlite(_) => WriteGuard {
+                _held: Some(self.write_lock.clone().lock_owned().await),
+            },
+            Pool::Postgres(_) => WriteGuard { _held: None },
         }
     }
 
