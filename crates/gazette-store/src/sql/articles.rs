@@ -17,7 +17,8 @@ use super::rows::{
 };
 use super::taxonomy::ensure_tag_in;
 use super::{
-    SqlStore, clean_text, convert, empty_to_none, opt_time, placeholders, reference_error, time,
+    SqlStore, clean_text, convert, empty_to_none, opt_time, placeholders, reference_error,
+    stored_slug, time,
 };
 use crate::{
     Actor, ArticleStore, ArticleWorkflow, DueWork, NewAuditEntry, OtherEditor, StatusChange,
@@ -272,9 +273,16 @@ async fn apply_update(
     body_html: &str,
     now: DateTime<Utc>,
 ) -> StoreResult<()> {
-    let current = load_article(c, id).await?.ok_or(StoreError::NotFound)?;
+    // Only the slug and status matter here; the whole article is read after the update.
+    let (current_slug, current_status): (String, String) =
+        query("SELECT slug, status FROM articles WHERE id = $1")
+            .bind(id)
+            .fetch_optional(c)
+            .await?
+            .ok_or(StoreError::NotFound)?;
+    let current_slug = stored_slug(current_slug)?;
     let slug = match &article.slug {
-        Some(new_slug) if *new_slug != current.slug => {
+        Some(new_slug) if *new_slug != current_slug => {
             match slug_owner(c, new_slug.as_str()).await? {
                 Some(owner) if owner != id => {
                     return Err(StoreError::Conflict(format!(
@@ -290,17 +298,19 @@ async fn apply_update(
                 }
             }
             query("INSERT INTO article_slug_history (slug, article_id) VALUES ($1, $2)")
-                .bind(current.slug.as_str())
+                .bind(current_slug.as_str())
                 .bind(id)
                 .execute(c)
                 .await?;
             new_slug.clone()
         }
-        _ => current.slug.clone(),
+        _ => current_slug,
     };
-    let updated_at = match current.status {
-        ArticleStatus::Published => Some(article.updated_at.unwrap_or(now)),
-        _ => article.updated_at,
+    // A published article shows readers when it was last changed.
+    let updated_at = if current_status == ArticleStatus::Published.as_str() {
+        Some(article.updated_at.unwrap_or(now))
+    } else {
+        article.updated_at
     };
     query(
         "UPDATE articles SET language = $1, slug = $2, headline = $3, standfirst = $4, \

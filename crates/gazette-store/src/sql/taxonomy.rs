@@ -35,17 +35,29 @@ pub(super) async fn ensure_tag_in(tx: &mut Tx, name: &str) -> StoreResult<(Tag, 
     let name = clean_text(name);
     let slug =
         Slug::from_title(&name).map_err(|e| StoreError::Invalid(format!("tag {name:?}: {e}")))?;
-    let inserted =
-        query("INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING")
-            .bind(slug.as_str())
-            .bind(&name)
-            .execute(tx)
-            .await?;
-    let row: TagRow = query("SELECT id, slug, name FROM tags WHERE slug = $1")
+    // Most tags typed in a form exist already: one lookup answers for them.
+    let select = "SELECT id, slug, name FROM tags WHERE slug = $1";
+    if let Some(row) = query(select)
         .bind(slug.as_str())
-        .fetch_one(tx)
-        .await?;
-    Ok((Tag::try_from(row)?, inserted > 0))
+        .fetch_optional::<TagRow>(tx)
+        .await?
+    {
+        return Ok((Tag::try_from(row)?, false));
+    }
+    let inserted: Option<TagRow> = query(
+        "INSERT INTO tags (slug, name) VALUES ($1, $2) ON CONFLICT (slug) DO NOTHING \
+         RETURNING id, slug, name",
+    )
+    .bind(slug.as_str())
+    .bind(&name)
+    .fetch_optional(tx)
+    .await?;
+    if let Some(row) = inserted {
+        return Ok((Tag::try_from(row)?, true));
+    }
+    // Another writer (another node, on PostgreSQL) created it meanwhile.
+    let row: TagRow = query(select).bind(slug.as_str()).fetch_one(tx).await?;
+    Ok((Tag::try_from(row)?, false))
 }
 
 #[async_trait::async_trait]
