@@ -15,7 +15,7 @@ pub mod testing;
 use std::sync::Arc;
 
 use chrono::Utc;
-use gazette_store::{Media, MediaVariant, NewMedia, Store, StoreError};
+use gazette_store::{Media, MediaVariant, NewAuditEntry, NewMedia, Store, StoreError, Written};
 
 pub use process::{
     Encoded, Format, Limits, Processed, WIDTHS, is_media_key, process, variant_widths,
@@ -43,6 +43,9 @@ pub struct ImageDetails {
     pub caption: String,
     pub credit: String,
     pub created_by: Option<i64>,
+    /// The upload's audit entry, written with the image's row; the store names the new image in
+    /// it.
+    pub audit: Option<NewAuditEntry>,
 }
 
 /// The files and the database, together.
@@ -85,8 +88,13 @@ impl MediaLibrary {
         let result = match result {
             Ok(()) => self
                 .store
-                .insert_media(new_media(&processed, details), Utc::now())
+                .insert_media(
+                    new_media(&processed, &details),
+                    details.audit.as_ref(),
+                    Utc::now(),
+                )
                 .await
+                .map(Written::into_inner)
                 .map_err(MediaError::from),
             Err(e) => Err(e),
         };
@@ -135,16 +143,16 @@ impl MediaLibrary {
     }
 }
 
-fn new_media(processed: &Processed, details: ImageDetails) -> NewMedia {
+fn new_media(processed: &Processed, details: &ImageDetails) -> NewMedia {
     NewMedia {
         hash: processed.hash.clone(),
         original_name: details.filename.chars().take(255).collect(),
         mime: processed.mime.to_owned(),
         width: processed.width,
         height: processed.height,
-        alt: details.alt,
-        caption: details.caption,
-        credit: details.credit,
+        alt: details.alt.clone(),
+        caption: details.caption.clone(),
+        credit: details.credit.clone(),
         created_by: details.created_by,
         variants: processed
             .variants

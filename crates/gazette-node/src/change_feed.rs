@@ -47,7 +47,7 @@ impl ChangeFeed {
         *self.latest.borrow()
     }
 
-    /// Checks the log now, instead of at the next poll: called after this node writes.
+    /// Checks the log now, instead of at the next poll.
     pub async fn poke(&self, store: &dyn Store) -> StoreResult<()> {
         let seq = store.latest_change_seq().await?;
         self.advance(seq);

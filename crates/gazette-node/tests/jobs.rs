@@ -49,12 +49,15 @@ struct Newsroom {
 
 async fn newsroom(store: &dyn Store) -> Newsroom {
     let section = store
-        .create_section(NewSection {
-            slug: Slug::parse("war").unwrap(),
-            name: "War".into(),
-            description: String::new(),
-            position: 1,
-        })
+        .create_section(
+            NewSection {
+                slug: Slug::parse("war").unwrap(),
+                name: "War".into(),
+                description: String::new(),
+                position: 1,
+            },
+            None,
+        )
         .await
         .unwrap();
     let author = store
@@ -143,6 +146,7 @@ async fn a_change_makes_stale_exactly_the_pages_that_show_it(backend: Backend) {
                 description: String::new(),
                 position: 1,
             },
+            None,
         )
         .await
         .unwrap();

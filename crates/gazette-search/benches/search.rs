@@ -118,12 +118,15 @@ async fn main() {
         .enumerate()
     {
         let section = store
-            .create_section(NewSection {
-                slug: Slug::from_title(name).unwrap(),
-                name: (*name).to_owned(),
-                description: String::new(),
-                position: i as i32,
-            })
+            .create_section(
+                NewSection {
+                    slug: Slug::from_title(name).unwrap(),
+                    name: (*name).to_owned(),
+                    description: String::new(),
+                    position: i as i32,
+                },
+                None,
+            )
             .await
             .unwrap();
         sections.push(section.id);

@@ -37,12 +37,12 @@ impl Fixture {
             position,
         };
         let war = store
-            .create_section(section("war", "War", 1))
+            .create_section(section("war", "War", 1), None)
             .await
             .unwrap()
             .id;
         let culture = store
-            .create_section(section("culture", "Culture", 2))
+            .create_section(section("culture", "Culture", 2), None)
             .await
             .unwrap()
             .id;
@@ -235,7 +235,7 @@ async fn transliterated_names_are_found_through_the_synonym_list_editors_extend(
     assert!(f.search("Cherkassy").len() <= 1);
 
     f.store
-        .add_synonym_group(&["Cherkasy".into(), "Черкаси".into()], now())
+        .add_synonym_group(&["Cherkasy".into(), "Черкаси".into()], None, now())
         .await
         .unwrap();
     f.sync().await;

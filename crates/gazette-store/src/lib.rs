@@ -1,30 +1,39 @@
-//! Gazette's storage: one contract, [`Store`], and two implementations of it — SQLite (the
-//! default: a single file in the data folder, nothing to install) and PostgreSQL (for several
-//! nodes). Both run the same SQL text (see [`sql`]), so they cannot drift apart; the migrations
-//! differ only in column types and are embedded in the binary and run when a store is opened.
+//! Gazette's storage: one contract, [`Store`] — the sum of a few role traits (articles, reads,
+//! people, sign-in, media, taxonomy, the change log, the journal; see [`prelude`]) — and one
+//! implementation of it, [`SqlStore`], on SQLite (the default: a single file in the data folder,
+//! nothing to install) or PostgreSQL (for several nodes). Both databases run the same SQL text
+//! (one module per role under `sql/`), so they cannot drift apart; what differs between them lives
+//! in `sql/db.rs`. The migrations differ only in column types and are embedded in the binary and
+//! run when a store is opened.
 //!
-//! The database is the only source of truth. Every content change also writes a row to the
-//! change log (`changes`) in the same transaction, which is how caches and search indexes on every
-//! node learn what to refresh.
+//! The database is the only source of truth. Every write commits its content, its audit entry,
+//! the tags it creates and its row in the change log (`changes`) in one transaction, and returns
+//! that row's sequence number ([`Written`]); the change log is how caches and search indexes on
+//! every node learn what to refresh.
 
 mod cluster;
 mod discovery;
 mod media;
 mod newsroom;
-mod page_reader;
+mod roles;
 mod sql;
+#[cfg(feature = "testing")]
 pub mod testing;
+
+/// The role traits, for callers that use their methods on an `Arc<dyn Store>`.
+pub mod prelude {
+    pub use crate::roles::{
+        ArticleStore, ChangeStore, JournalStore, MediaStore, PeopleStore, ReadStore, SignInStore,
+        Store, TaxonomyStore,
+    };
+}
 
 use std::path::Path;
 use std::sync::Arc;
 
 use chrono::{DateTime, Utc};
-use gazette_core::newsroom::{
-    AuditEntry, Correction, CorrectionKind, Email, Revision, Session, User,
-};
-use gazette_core::{
-    Article, ArticleStatus, ArticleSummary, Author, NewArticle, Section, Slug, StaticPage, Tag,
-};
+use gazette_core::newsroom::Correction;
+use gazette_core::{Article, ArticleSummary, Slug};
 
 pub use cluster::{CHANGES_CHANNEL, ChangeListener, ChangeSignal, Lease};
 pub use discovery::{
@@ -33,12 +42,16 @@ pub use discovery::{
 };
 pub use media::{Media, MediaText, MediaVariant, NewMedia};
 pub use newsroom::{
-    Actor, ArticleWorkflow, AuditFilter, DueWork, ListedCorrection, LoginCounter, NewAuditEntry,
-    NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor, StatusChange,
-    UserChange,
+    Actor, ArticleSave, ArticleWorkflow, AuditFilter, DueWork, ListedCorrection, LoginCounter,
+    NewAuditEntry, NewSession, NewUser, NewsroomArticle, NewsroomFilter, NewsroomSort, OtherEditor,
+    SavedArticle, StatusChange, UserChange,
 };
 pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
-pub use sql::{PostgresStore, SqliteStore};
+pub use roles::{
+    ArticleStore, ChangeStore, JournalStore, MediaStore, PeopleStore, ReadStore, SignInStore,
+    Store, TaxonomyStore,
+};
+pub use sql::SqlStore;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 
@@ -235,420 +248,26 @@ pub struct Change {
     pub at: DateTime<Utc>,
 }
 
-/// Everything Gazette keeps. Implementations must write every content change and its change-log
-/// row in one transaction.
-#[async_trait::async_trait]
-pub trait Store: Send + Sync + 'static {
-    fn backend(&self) -> Backend;
+/// What a write committed: its result, and the change-log sequence number of the write's last
+/// entry, so the writer's node can move its caches there without asking the log again. Reads
+/// through to the result (`written.id`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Written<T> {
+    pub value: T,
+    pub seq: i64,
+}
 
-    /// Answers when the database is reachable.
-    async fn ping(&self) -> StoreResult<()>;
-
-    async fn setting(&self, key: &str) -> StoreResult<Option<String>>;
-    async fn set_setting(&self, key: &str, value: &str) -> StoreResult<()>;
-
-    async fn create_section(&self, section: NewSection) -> StoreResult<Section>;
-    /// All sections in menu order.
-    async fn sections(&self) -> StoreResult<Vec<Section>>;
-    async fn section_by_slug(&self, slug: &str) -> StoreResult<Option<Section>>;
-
-    async fn create_author(&self, author: NewAuthor) -> StoreResult<Author>;
-    async fn authors(&self) -> StoreResult<Vec<Author>>;
-    async fn author_by_slug(&self, slug: &str) -> StoreResult<Option<Author>>;
-
-    /// The tag with this name, created if it does not exist yet.
-    async fn ensure_tag(&self, name: &str) -> StoreResult<Tag>;
-    async fn tag_by_slug(&self, slug: &str) -> StoreResult<Option<Tag>>;
-
-    /// Stores a new article. The slug is taken from the article or made from its headline; a
-    /// slug already used (now or in the past) by another article gets a numeric suffix.
-    async fn create_article(&self, article: NewArticle, now: DateTime<Utc>)
-    -> StoreResult<Article>;
-    /// Stores many new articles in one transaction: all of them, or none if any is refused.
-    /// For imports and generated sites, where one transaction per article would be slow.
-    async fn import_articles(
-        &self,
-        articles: &[NewArticle],
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<i64>>;
-    /// Replaces an article's content. A changed slug keeps the old one resolving; the slug is never
-    /// changed implicitly by a new headline.
-    async fn update_article(
-        &self,
-        id: i64,
-        article: NewArticle,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article>;
-    async fn set_article_status(
-        &self,
-        id: i64,
-        status: ArticleStatus,
-        published_at: Option<DateTime<Utc>>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article>;
-    async fn article(&self, id: i64) -> StoreResult<Option<Article>>;
-    async fn find_article(&self, slug: &str) -> StoreResult<ArticleLookup>;
-    /// An article page's data in one call: the article by `slug`, up to `related` newest other
-    /// articles of its section published by `now`, its corrections and its featured image. A
-    /// store may answer this faster than the separate calls it stands for (SQLite does).
-    async fn article_page(
-        &self,
-        slug: &str,
-        related: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<ArticlePage> {
-        let lookup = self.find_article(slug).await?;
-        let ArticleLookup::Current(article) = &lookup else {
-            return Ok(ArticlePage::lookup_only(lookup));
-        };
-        let filter = ArticleFilter {
-            section_id: Some(article.section.id),
-            exclude_id: Some(article.id),
-            ..Default::default()
-        };
-        let related = self.latest(&filter, related, now).await?;
-        let corrections = self.corrections(article.id).await?;
-        let featured = self
-            .featured_media(&[article.id])
-            .await?
-            .remove(&article.id);
-        Ok(ArticlePage {
-            lookup,
-            related,
-            corrections,
-            featured,
-        })
+impl<T> Written<T> {
+    pub fn into_inner(self) -> T {
+        self.value
     }
+}
 
-    /// Published articles (published at or before `now`), newest first.
-    async fn published(
-        &self,
-        filter: &ArticleFilter,
-        page: PageRequest,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Page<ArticleSummary>>;
-    /// The newest published articles matching `filter`, without counting them all: for blocks
-    /// that show a few articles and no page numbers (home page, related articles).
-    async fn latest(
-        &self,
-        filter: &ArticleFilter,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<ArticleSummary>>;
-    /// The most read published articles over the days `since_day..` (days since the epoch).
-    async fn most_read(
-        &self,
-        since_day: i64,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<ArticleSummary>>;
-    async fn add_views(&self, increments: &[ViewIncrement]) -> StoreResult<()>;
-    async fn article_count(&self) -> StoreResult<u64>;
-
-    async fn put_page(&self, page: &StaticPage) -> StoreResult<()>;
-    async fn page(&self, slug: &str) -> StoreResult<Option<StaticPage>>;
-    async fn pages(&self) -> StoreResult<Vec<StaticPage>>;
-
-    /// Published articles with ids after `after_id`, in id order, complete with bylines and tags,
-    /// embargoed ones included (their publication time says when readers may see them): what a
-    /// search index is rebuilt from, one batch at a time.
-    async fn published_articles_after(
-        &self,
-        after_id: i64,
-        limit: u32,
-    ) -> StoreResult<Vec<Article>>;
-    /// The articles among `ids` that readers can see at `now`, as cards, in the order of `ids`.
-    async fn published_summaries_by_ids(
-        &self,
-        ids: &[i64],
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<ArticleSummary>>;
-    /// The newest published articles matching `filter` (its `text` is ignored), complete with
-    /// bodies, bylines and tags: what a feed carries.
-    async fn published_articles(
-        &self,
-        filter: &ArticleFilter,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<Article>>;
-    /// The article sitemap cut into files of `chunk` addresses, oldest articles first: each file's
-    /// size and newest `lastmod`.
-    async fn sitemap_chunks(
-        &self,
-        chunk: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<SitemapChunk>>;
-    /// Published articles oldest first, from `offset`: one sitemap file.
-    async fn sitemap_links(
-        &self,
-        offset: u64,
-        limit: u32,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<PublishedLink>>;
-    /// Articles published between `since` and `now`, newest first: the news sitemap.
-    async fn recent_links(
-        &self,
-        since: DateTime<Utc>,
-        now: DateTime<Utc>,
-        limit: u32,
-    ) -> StoreResult<Vec<PublishedLink>>;
-    /// The search synonym list, oldest group first.
-    async fn synonym_groups(&self) -> StoreResult<Vec<SynonymGroup>>;
-    /// Adds a group of spellings search treats as one word (cleaned by [`clean_synonym_terms`]).
-    async fn add_synonym_group(
-        &self,
-        terms: &[String],
-        now: DateTime<Utc>,
-    ) -> StoreResult<SynonymGroup>;
-    async fn delete_synonym_group(&self, id: i64, now: DateTime<Utc>) -> StoreResult<()>;
-
-    /// Change-log entries after `seq`, oldest first.
-    async fn changes_since(&self, seq: i64, limit: u32) -> StoreResult<Vec<Change>>;
-    /// The newest change-log sequence number (0 when the log is empty).
-    async fn latest_change_seq(&self) -> StoreResult<i64>;
-    /// Wake-ups on every change-log entry committed by any node, or `None` when the database
-    /// cannot send them (SQLite: one node, which polls).
-    async fn listen_for_changes(&self) -> StoreResult<Option<ChangeListener>>;
-
-    // ------------------------------------------------------------ leases (jobs run once)
-
-    /// Takes or renews the lease `name` for `holder` until `now + ttl`: true when `holder` has it
-    /// now (it was free, expired, or already theirs), false when another holder's lease is live.
-    async fn acquire_lease(
-        &self,
-        name: &str,
-        holder: &str,
-        ttl: std::time::Duration,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool>;
-    /// Gives the lease up if `holder` has it, so another node can take it at once.
-    async fn release_lease(&self, name: &str, holder: &str) -> StoreResult<()>;
-    /// The lease `name` as stored (possibly expired), if anyone ever took it.
-    async fn lease(&self, name: &str) -> StoreResult<Option<Lease>>;
-
-    // ------------------------------------------------------------ newsroom: people
-
-    /// Adds a person; an e-mail address already in use is a `Conflict`.
-    async fn create_user(&self, user: NewUser, now: DateTime<Utc>) -> StoreResult<User>;
-    async fn users(&self) -> StoreResult<Vec<User>>;
-    async fn user(&self, id: i64) -> StoreResult<Option<User>>;
-    /// The person with this address and their password hash, for signing in.
-    async fn user_credentials(&self, email: &Email) -> StoreResult<Option<(User, String)>>;
-    /// Changes name, role, byline or the disabled flag. Disabling signs the person out everywhere.
-    /// Refused when it would leave no enabled admin.
-    async fn update_user(&self, id: i64, change: UserChange) -> StoreResult<User>;
-    /// Replaces the password hash and signs the person out everywhere.
-    async fn set_user_password(&self, id: i64, password_hash: &str) -> StoreResult<()>;
-
-    async fn create_session(&self, session: NewSession, now: DateTime<Utc>) -> StoreResult<()>;
-    /// The live session with this token hash and its (enabled) person.
-    async fn session(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<(Session, User)>>;
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
-    /// Signs a person out everywhere; returns how many sessions ended.
-    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64>;
-
-    /// Charges one sign-in attempt to every counter in `counters` at once, before the password or
-    /// code is checked: counting first is what stops parallel guesses from all passing the limit.
-    /// A counter whose window started before `window_start` starts again from this attempt.
-    /// When a counter is already at its limit nothing is charged to any of them and the answer is
-    /// that counter's index; otherwise `None`, and the attempt counts as a failure until
-    /// [`Store::forgive_login_failures`] or [`Store::refund_login_attempt`] says otherwise.
-    async fn charge_login_attempt(
-        &self,
-        counters: &[LoginCounter],
-        window_start: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<usize>>;
-    /// After a charged attempt succeeded: the `forgiven` counter (that account from that browser or
-    /// address: the person's own typos) goes back to zero, and the failures it held are taken off
-    /// each counter in `also`, which were charged the same attempts.
-    async fn forgive_login_failures(&self, forgiven: &str, also: &[String]) -> StoreResult<()>;
-    /// Gives back one charge to each counter: the attempt turned out not to be a failure (a right
-    /// password still waiting for its code, or a check the server was too busy to make).
-    async fn refund_login_attempt(&self, counters: &[String]) -> StoreResult<()>;
-    /// Remembers that the browser holding this token signed in as `email` (SHA-256 of the token).
-    async fn remember_device(
-        &self,
-        token_hash: &str,
-        email: &str,
-        expires_at: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// Whether the browser holding this token signed in as `email` before, and not too long ago.
-    async fn known_device(
-        &self,
-        token_hash: &str,
-        email: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool>;
-
-    async fn audit(&self, entry: NewAuditEntry, now: DateTime<Utc>) -> StoreResult<()>;
-    /// The audit log, newest first.
-    async fn audit_log(
-        &self,
-        filter: &AuditFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<AuditEntry>>;
-
-    // ------------------------------------------------------------ newsroom: two-factor sign-in
-
-    /// A person's two-factor state; `None` when there is no such person.
-    async fn two_factor(&self, user_id: i64) -> StoreResult<Option<TwoFactorState>>;
-    /// Keeps a new secret as the one being set up (replacing any earlier unconfirmed one).
-    async fn begin_two_factor(&self, user_id: i64, secret: &str) -> StoreResult<()>;
-    /// Turns two-factor on with the secret being set up, confirmed by a code of `step`, and
-    /// replaces the recovery codes. `Stale` when `secret` is no longer the one being set up.
-    async fn enable_two_factor(
-        &self,
-        user_id: i64,
-        secret: &str,
-        step: i64,
-        recovery_code_hashes: &[String],
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// Turns two-factor off: forgets the secrets, the recovery codes and any sign-in waiting for a
-    /// code. Returns whether it was on.
-    async fn disable_two_factor(&self, user_id: i64) -> StoreResult<bool>;
-    /// Records that a code of `step` was used; false (and nothing changes) when a code of this
-    /// step or a later one was already accepted, so each code works once even on several nodes.
-    async fn accept_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;
-    /// Replaces every recovery code with new ones (given as hashes).
-    async fn replace_recovery_codes(
-        &self,
-        user_id: i64,
-        hashes: &[String],
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// Uses up the unused recovery code with this hash; false when there is none.
-    async fn use_recovery_code(
-        &self,
-        user_id: i64,
-        hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<bool>;
-    async fn create_login_challenge(
-        &self,
-        challenge: NewLoginChallenge,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// The unexpired sign-in waiting for a code with this token hash.
-    async fn login_challenge(
-        &self,
-        token_hash: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Option<LoginChallenge>>;
-    async fn delete_login_challenge(&self, token_hash: &str) -> StoreResult<()>;
-
-    // ------------------------------------------------------------ newsroom: articles
-
-    /// Articles in every status, for the newsroom's list.
-    async fn newsroom_articles(
-        &self,
-        filter: &NewsroomFilter,
-        page: PageRequest,
-    ) -> StoreResult<Page<NewsroomArticle>>;
-    async fn article_workflow(&self, id: i64) -> StoreResult<Option<ArticleWorkflow>>;
-    /// Creates a draft owned by `actor`, with its first revision, in one transaction.
-    async fn newsroom_create_article(
-        &self,
-        article: NewArticle,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article>;
-    /// Saves an article and records the save as a revision, in one transaction. Refused with
-    /// `Conflict` when someone other than `actor` saved a revision newer than `base_revision`.
-    async fn newsroom_save_article(
-        &self,
-        id: i64,
-        article: NewArticle,
-        base_revision: Option<i64>,
-        actor: &Actor,
-        note: &str,
-        now: DateTime<Utc>,
-    ) -> StoreResult<(Article, i64)>;
-    /// Moves an article through the workflow if it is still in `change.expected`.
-    async fn change_article_status(
-        &self,
-        id: i64,
-        change: StatusChange,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Article>;
-    /// Publishes scheduled articles whose time has come and takes down those whose takedown time
-    /// has come. Each article moves exactly once however many nodes run this at the same time.
-    async fn run_due_work(&self, now: DateTime<Utc>) -> StoreResult<DueWork>;
-    /// An article's revisions, newest first.
-    async fn revisions(&self, article_id: i64) -> StoreResult<Vec<Revision>>;
-    async fn revision(&self, id: i64) -> StoreResult<Option<Revision>>;
-    /// Notes that `user_id` has the article open, and returns the others seen since `since`.
-    async fn mark_editing(
-        &self,
-        article_id: i64,
-        user_id: i64,
-        since: DateTime<Utc>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Vec<OtherEditor>>;
-    /// Appends a correction or update to an article and marks it updated now.
-    async fn add_correction(
-        &self,
-        article_id: i64,
-        kind: CorrectionKind,
-        text: &str,
-        actor: &Actor,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Correction>;
-    /// An article's corrections and updates, oldest first.
-    async fn corrections(&self, article_id: i64) -> StoreResult<Vec<Correction>>;
-    /// Corrections (not updates) to articles readers can see, newest first.
-    async fn published_corrections(
-        &self,
-        page: PageRequest,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Page<ListedCorrection>>;
-
-    // ------------------------------------------------------------ newsroom: sections and tags
-
-    async fn update_section(&self, id: i64, section: NewSection) -> StoreResult<Section>;
-    /// Every tag with the number of articles carrying it, by name.
-    async fn tags_with_counts(&self) -> StoreResult<Vec<(Tag, u64)>>;
-    async fn rename_tag(&self, id: i64, name: &str) -> StoreResult<Tag>;
-    /// Removes a tag from every article and deletes it.
-    async fn delete_tag(&self, id: i64) -> StoreResult<()>;
-
-    // ------------------------------------------------------------ media library
-
-    /// Records an image whose files are all stored already (so every key a row names exists).
-    async fn insert_media(&self, media: NewMedia, now: DateTime<Utc>) -> StoreResult<Media>;
-    async fn media(&self, id: i64) -> StoreResult<Option<Media>>;
-    /// The library, newest first.
-    async fn media_list(&self, page: PageRequest) -> StoreResult<Page<Media>>;
-    /// Changes alt text, caption and credit; pages showing the image are refreshed.
-    async fn update_media(
-        &self,
-        id: i64,
-        text: MediaText,
-        now: DateTime<Utc>,
-    ) -> StoreResult<Media>;
-    /// Every storage key some row names, to tell orphaned files from used ones.
-    async fn media_keys(&self) -> StoreResult<Vec<String>>;
-    /// Sets or clears an article's featured image.
-    async fn set_featured_media(
-        &self,
-        article_id: i64,
-        media_id: Option<i64>,
-        now: DateTime<Utc>,
-    ) -> StoreResult<()>;
-    /// The featured image of each of these articles that has one.
-    async fn featured_media(
-        &self,
-        article_ids: &[i64],
-    ) -> StoreResult<std::collections::HashMap<i64, Media>>;
-
-    /// Waits for in-flight work and closes the connections.
-    async fn close(&self);
+impl<T> std::ops::Deref for Written<T> {
+    type Target = T;
+    fn deref(&self) -> &T {
+        &self.value
+    }
 }
 
 /// Where the database is: a `postgres://` URL, or a SQLite file.
@@ -683,8 +302,10 @@ pub async fn open(
 ) -> StoreResult<Arc<dyn Store>> {
     Ok(match location {
         DatabaseLocation::Postgres(url) => {
-            Arc::new(PostgresStore::connect(url, max_connections).await?)
+            Arc::new(SqlStore::connect_postgres(url, max_connections).await?)
         }
-        DatabaseLocation::Sqlite(path) => Arc::new(SqliteStore::open(path, max_connections).await?),
+        DatabaseLocation::Sqlite(path) => {
+            Arc::new(SqlStore::open_sqlite(path, max_connections).await?)
+        }
     })
 }

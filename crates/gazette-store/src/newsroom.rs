@@ -5,7 +5,7 @@
 
 use chrono::{DateTime, Utc};
 use gazette_core::newsroom::{Correction, Email, Role};
-use gazette_core::{ArticleStatus, ArticleSummary, Language};
+use gazette_core::{Article, ArticleStatus, ArticleSummary, Language, NewArticle};
 
 /// A person to add. The password arrives already hashed: the store never sees it.
 #[derive(Debug, Clone)]
@@ -63,6 +63,33 @@ pub struct NewAuditEntry {
     pub entity: String,
     pub entity_id: Option<i64>,
     pub detail: String,
+}
+
+/// A newsroom save of an existing article.
+#[derive(Debug, Clone)]
+pub struct ArticleSave {
+    pub article: NewArticle,
+    /// Tags by name, after `article.tag_ids`. Ones that do not exist yet are created in the save's
+    /// transaction, so a refused save leaves none behind.
+    pub tag_names: Vec<String>,
+    /// The revision the editor started from: a newer one saved by someone else refuses the save.
+    pub base_revision: Option<i64>,
+    /// The new revision's note ("saved", "autosaved").
+    pub note: String,
+    /// The audit entry's action ("edit", "autosave", "restore").
+    pub audit_action: String,
+    /// The audit entry's detail, which the new revision's id follows ("revision ").
+    pub audit_detail: String,
+}
+
+/// A committed newsroom save.
+#[derive(Debug, Clone)]
+pub struct SavedArticle {
+    pub article: Article,
+    /// The revision the save recorded.
+    pub revision: i64,
+    /// The save's change-log sequence number.
+    pub seq: i64,
 }
 
 /// Which audit entries to list. Empty fields do not filter.
@@ -142,6 +169,8 @@ pub struct StatusChange {
 pub struct DueWork {
     pub published: Vec<i64>,
     pub taken_down: Vec<i64>,
+    /// The run's last change-log entry, when it moved anything.
+    pub seq: Option<i64>,
 }
 
 /// A correction as listed on the public corrections page.

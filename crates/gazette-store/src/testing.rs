@@ -1,4 +1,5 @@
-//! Fresh, throw-away databases for tests, on either backend.
+//! Fresh, throw-away databases for tests, on either backend (the `testing` feature, which the
+//! workspace's tests enable as a dev-dependency).
 //!
 //! SQLite tests get a new file in the temporary folder. PostgreSQL tests run when
 //! `GAZETTE_TEST_POSTGRES_URL` names a server (e.g. `postgres://postgres@127.0.0.1:5432/test`):
@@ -11,7 +12,9 @@ use std::sync::atomic::{AtomicU32, Ordering};
 
 use sqlx::Connection;
 
-use crate::{Backend, PostgresStore, SqliteStore, Store, StoreResult};
+use crate::{Backend, SqlStore, Store, StoreResult};
+
+pub use crate::sql::Fault;
 
 pub const POSTGRES_URL_VAR: &str = "GAZETTE_TEST_POSTGRES_URL";
 
@@ -21,8 +24,8 @@ static COUNTER: AtomicU32 = AtomicU32::new(0);
 /// behind by a failed test is harmless (and named `gazette_test_*`).
 pub struct TestDatabase {
     pub store: Arc<dyn Store>,
-    /// The same store, as SQLite, for fault injection.
-    sqlite: Option<Arc<SqliteStore>>,
+    /// The same store, for fault injection.
+    sql: Arc<SqlStore>,
     cleanup: Cleanup,
 }
 
@@ -70,10 +73,10 @@ impl TestDatabase {
         match backend {
             Backend::Sqlite => {
                 let path = std::env::temp_dir().join(format!("{}.db", unique_name()));
-                let store = Arc::new(SqliteStore::open(&path, 4).await?);
+                let store = Arc::new(SqlStore::open_sqlite(&path, 4).await?);
                 Ok(Self {
                     store: store.clone(),
-                    sqlite: Some(store),
+                    sql: store,
                     cleanup: Cleanup::File(path),
                 })
             }
@@ -87,10 +90,12 @@ impl TestDatabase {
                     .execute(&mut admin)
                     .await?;
                 admin.close().await?;
-                let store = PostgresStore::connect(&with_database(&admin_url, &name), 4).await?;
+                let store = Arc::new(
+                    SqlStore::connect_postgres(&with_database(&admin_url, &name), 4).await?,
+                );
                 Ok(Self {
-                    store: Arc::new(store),
-                    sqlite: None,
+                    store: store.clone(),
+                    sql: store,
                     cleanup: Cleanup::Database { admin_url, name },
                 })
             }
@@ -109,9 +114,13 @@ impl TestDatabase {
     /// On SQLite, makes article-page reads wait (up to two seconds each) while `held`, blocking
     /// their thread as a database locked by another process would. No effect on PostgreSQL.
     pub fn hold_page_reads(&self, held: bool) {
-        if let Some(sqlite) = &self.sqlite {
-            sqlite.hold_page_reads(held);
-        }
+        self.sql.hold_page_reads(held);
+    }
+
+    /// Makes the next write that reaches `fault` fail there, as a crash or a lost connection
+    /// would part-way through it.
+    pub fn fail_next_write(&self, fault: Fault) {
+        self.sql.arm_fault(fault);
     }
 
     /// Closes the store and removes the database.

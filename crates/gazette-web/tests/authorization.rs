@@ -135,7 +135,7 @@ impl Newsroom {
                 let terms = [format!("colour{}", rand_suffix()), "color".to_owned()];
                 self.app
                     .store
-                    .add_synonym_group(&terms, now())
+                    .add_synonym_group(&terms, None, now())
                     .await
                     .unwrap()
                     .id

@@ -101,12 +101,15 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
     let mut sections = HashMap::new();
     for (position, s) in site.section.iter().enumerate() {
         let created = store
-            .create_section(NewSection {
-                slug: Slug::parse(&s.slug)?,
-                name: s.name.clone(),
-                description: s.description.clone(),
-                position: i32::try_from(position)?,
-            })
+            .create_section(
+                NewSection {
+                    slug: Slug::parse(&s.slug)?,
+                    name: s.name.clone(),
+                    description: s.description.clone(),
+                    position: i32::try_from(position)?,
+                },
+                None,
+            )
             .await?;
         sections.insert(s.slug.clone(), created.id);
     }

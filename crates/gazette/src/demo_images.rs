@@ -53,6 +53,7 @@ pub async fn add(
                         caption: (*caption).to_owned(),
                         credit: "Illustration: Dispatch graphics desk".into(),
                         created_by: None,
+                        audit: None,
                     },
                 )
                 .await?;
@@ -68,7 +69,7 @@ pub async fn add(
             continue;
         }
         store
-            .set_featured_media(article.id, Some(media[n % media.len()]), now)
+            .set_featured_media(article.id, Some(media[n % media.len()]), None, now)
             .await?;
         featured += 1;
     }

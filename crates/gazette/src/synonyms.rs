@@ -65,7 +65,10 @@ pub async fn run(store: &dyn Store, command: SynonymsCommand) -> anyhow::Result<
                 .filter(|t| !t.is_empty())
                 .map(str::to_owned)
                 .collect();
-            let group = match store.add_synonym_group(&terms, chrono::Utc::now()).await {
+            let group = match store
+                .add_synonym_group(&terms, None, chrono::Utc::now())
+                .await
+            {
                 Ok(group) => group,
                 Err(StoreError::Invalid(why)) => bail!("{why}; nothing was added"),
                 Err(StoreError::Conflict(_)) => bail!("that synonym group already exists"),
@@ -85,8 +88,11 @@ pub async fn run(store: &dyn Store, command: SynonymsCommand) -> anyhow::Result<
             else {
                 bail!("there is no synonym group {id}; `gazette synonyms list` shows the ids");
             };
-            match store.delete_synonym_group(id, chrono::Utc::now()).await {
-                Ok(()) => {}
+            match store
+                .delete_synonym_group(id, None, chrono::Utc::now())
+                .await
+            {
+                Ok(_) => {}
                 Err(StoreError::NotFound) => bail!("there is no synonym group {id}"),
                 Err(e) => return Err(e.into()),
             }

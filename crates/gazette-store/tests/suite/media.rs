@@ -38,7 +38,10 @@ fn photo(hash: &str) -> NewMedia {
 }
 
 pub async fn an_image_keeps_its_words_and_files_narrowest_first(store: Arc<dyn Store>) {
-    let media = store.insert_media(photo("aa11"), now()).await.unwrap();
+    let media = store
+        .insert_media(photo("aa11"), None, now())
+        .await
+        .unwrap();
     assert_eq!(media.original_name, "harbour.jpg");
     assert_eq!((media.width, media.height), (800, 600));
     assert_eq!(media.alt, "Boats in the harbour");
@@ -53,7 +56,10 @@ pub async fn an_image_keeps_its_words_and_files_narrowest_first(store: Arc<dyn S
         [(320, "webp"), (320, "jpeg"), (640, "webp"), (640, "jpeg")]
     );
     assert_eq!(media.largest("jpeg").unwrap().key, "aa11-640.jpeg");
-    assert_eq!(store.media(media.id).await.unwrap(), Some(media.clone()));
+    assert_eq!(
+        store.media(media.id).await.unwrap(),
+        Some(media.value.clone())
+    );
     assert_eq!(store.media(media.id + 100).await.unwrap(), None);
     let mut keys = store.media_keys().await.unwrap();
     keys.sort();
@@ -67,7 +73,7 @@ pub async fn an_image_without_files_is_refused(store: Arc<dyn Store>) {
         ..photo("bb22")
     };
     assert!(matches!(
-        store.insert_media(empty, now()).await,
+        store.insert_media(empty, None, now()).await,
         Err(StoreError::Invalid(_))
     ));
     assert_eq!(
@@ -82,7 +88,10 @@ pub async fn an_image_without_files_is_refused(store: Arc<dyn Store>) {
 
 pub async fn the_library_lists_newest_first_in_pages(store: Arc<dyn Store>) {
     for (day, hash) in [(1, "c1"), (3, "c3"), (2, "c2")] {
-        store.insert_media(photo(hash), at(day, 9)).await.unwrap();
+        store
+            .insert_media(photo(hash), None, at(day, 9))
+            .await
+            .unwrap();
     }
     let first = store.media_list(PageRequest::new(1, 2)).await.unwrap();
     assert_eq!(first.total, 3);
@@ -99,9 +108,12 @@ pub async fn editing_an_image_refreshes_the_articles_that_feature_it(store: Arc<
         .create_article(draft(&n, "Harbour reopens"), now())
         .await
         .unwrap();
-    let media = store.insert_media(photo("dd44"), now()).await.unwrap();
+    let media = store
+        .insert_media(photo("dd44"), None, now())
+        .await
+        .unwrap();
     store
-        .set_featured_media(article.id, Some(media.id), now())
+        .set_featured_media(article.id, Some(media.id), None, now())
         .await
         .unwrap();
     let before = store.latest_change_seq().await.unwrap();
@@ -113,6 +125,7 @@ pub async fn editing_an_image_refreshes_the_articles_that_feature_it(store: Arc<
                 caption: String::new(),
                 credit: "Photo: staff".into(),
             },
+            None,
             now(),
         )
         .await
@@ -128,7 +141,7 @@ pub async fn editing_an_image_refreshes_the_articles_that_feature_it(store: Arc<
     );
     assert!(matches!(
         store
-            .update_media(media.id + 100, MediaText::default(), now())
+            .update_media(media.id + 100, MediaText::default(), None, now())
             .await,
         Err(StoreError::NotFound)
     ));
@@ -144,9 +157,12 @@ pub async fn an_article_features_one_image_or_none(store: Arc<dyn Store>) {
         .create_article(draft(&n, "Second"), now())
         .await
         .unwrap();
-    let media = store.insert_media(photo("ee55"), now()).await.unwrap();
+    let media = store
+        .insert_media(photo("ee55"), None, now())
+        .await
+        .unwrap();
     store
-        .set_featured_media(a.id, Some(media.id), now())
+        .set_featured_media(a.id, Some(media.id), None, now())
         .await
         .unwrap();
     let featured = store.featured_media(&[a.id, b.id]).await.unwrap();
@@ -157,15 +173,20 @@ pub async fn an_article_features_one_image_or_none(store: Arc<dyn Store>) {
 
     assert!(matches!(
         store
-            .set_featured_media(b.id, Some(media.id + 100), now())
+            .set_featured_media(b.id, Some(media.id + 100), None, now())
             .await,
         Err(StoreError::Invalid(_))
     ));
     assert!(matches!(
-        store.set_featured_media(b.id + 100, None, now()).await,
+        store
+            .set_featured_media(b.id + 100, None, None, now())
+            .await,
         Err(StoreError::NotFound)
     ));
-    store.set_featured_media(a.id, None, now()).await.unwrap();
+    store
+        .set_featured_media(a.id, None, None, now())
+        .await
+        .unwrap();
     assert!(store.featured_media(&[a.id]).await.unwrap().is_empty());
 }
 
@@ -200,9 +221,12 @@ pub async fn an_article_page_is_read_whole_in_one_call(store: Arc<dyn Store>) {
         )
         .await
         .unwrap();
-    let media = store.insert_media(photo("ee55"), now()).await.unwrap();
+    let media = store
+        .insert_media(photo("ee55"), None, now())
+        .await
+        .unwrap();
     store
-        .set_featured_media(lead.id, Some(media.id), now())
+        .set_featured_media(lead.id, Some(media.id), None, now())
         .await
         .unwrap();
     let editor = gazette_store::Actor {

@@ -5,16 +5,16 @@
 use std::sync::Arc;
 
 use chrono::Duration;
-use gazette_core::ArticleStatus;
 use gazette_core::newsroom::{CorrectionKind, Email, Role, User};
+use gazette_core::{ArticleStatus, NewArticle};
 use gazette_store::{
-    Actor, AuditFilter, LoginCounter, NewAuditEntry, NewLoginChallenge, NewSession, NewUser,
-    PageRequest, StatusChange, Store, StoreError, UserChange,
+    Actor, ArticleSave, AuditFilter, NewAuditEntry, NewSession, NewUser, PageRequest, StatusChange,
+    Store, StoreError, UserChange,
 };
 
 use super::{draft, newsroom, now, published};
 
-async fn person(store: &Arc<dyn Store>, email: &str, role: Role) -> User {
+pub(crate) async fn person(store: &Arc<dyn Store>, email: &str, role: Role) -> User {
     store
         .create_user(
             NewUser {
@@ -24,13 +24,14 @@ async fn person(store: &Arc<dyn Store>, email: &str, role: Role) -> User {
                 password_hash: format!("hash-of-{email}"),
                 author_id: None,
             },
+            None,
             now(),
         )
         .await
         .unwrap()
 }
 
-fn actor(user: &User) -> Actor {
+pub(crate) fn actor(user: &User) -> Actor {
     Actor {
         user_id: Some(user.id),
         name: user.name.clone(),
@@ -38,7 +39,7 @@ fn actor(user: &User) -> Actor {
     }
 }
 
-async fn session_for(store: &Arc<dyn Store>, user: &User, token_hash: &str, days: i64) {
+pub(crate) async fn session_for(store: &Arc<dyn Store>, user: &User, token_hash: &str, days: i64) {
     store
         .create_session(
             NewSession {
@@ -78,6 +79,7 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
                 password_hash: "x".into(),
                 author_id: None,
             },
+            None,
             now(),
         )
         .await;
@@ -108,6 +110,7 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
                 role: Role::Editor,
                 ..change(&olena)
             },
+            None,
         )
         .await
         .unwrap();
@@ -124,6 +127,7 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
                 role: Role::Editor,
                 ..change(&admin)
             },
+            None,
         )
         .await;
     assert!(
@@ -137,16 +141,20 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
                 disabled: true,
                 ..change(&admin)
             },
+            None,
         )
         .await;
     assert!(matches!(disabled, Err(StoreError::Invalid(_))));
     assert!(matches!(
-        store.update_user(999_999, change(&admin)).await,
+        store.update_user(999_999, change(&admin), None).await,
         Err(StoreError::NotFound)
     ));
 
     session_for(&store, &olena, "olena-laptop", 7).await;
-    store.set_user_password(olena.id, "new-hash").await.unwrap();
+    store
+        .set_user_password(olena.id, "new-hash", None)
+        .await
+        .unwrap();
     assert!(
         store
             .session("olena-laptop", now())
@@ -158,7 +166,7 @@ pub async fn people_are_added_changed_and_one_admin_always_remains(store: Arc<dy
     let (_, hash) = store.user_credentials(&olena.email).await.unwrap().unwrap();
     assert_eq!(hash, "new-hash");
     assert!(matches!(
-        store.set_user_password(999_999, "x").await,
+        store.set_user_password(999_999, "x", None).await,
         Err(StoreError::NotFound)
     ));
 }
@@ -195,6 +203,7 @@ pub async fn sessions_expire_end_and_need_an_enabled_person(store: Arc<dyn Store
                 disabled: true,
                 ..change(&olena)
             },
+            None,
         )
         .await
         .unwrap();
@@ -215,154 +224,6 @@ pub async fn sessions_expire_end_and_need_an_enabled_person(store: Arc<dyn Store
             .await,
         Err(StoreError::Invalid(_))
     ));
-}
-
-fn counters(limits: &[(&str, u32)]) -> Vec<LoginCounter> {
-    limits
-        .iter()
-        .map(|(key, limit)| LoginCounter {
-            key: (*key).to_owned(),
-            limit: *limit,
-        })
-        .collect()
-}
-
-pub async fn sign_in_attempts_are_charged_up_to_each_limit_and_refusals_charge_nothing(
-    store: Arc<dyn Store>,
-) {
-    let window = now() - Duration::minutes(15);
-    let both = counters(&[("pair:olena", 2), ("address:203.0.113.1", 3)]);
-    for _ in 0..2 {
-        assert_eq!(
-            store
-                .charge_login_attempt(&both, window, now())
-                .await
-                .unwrap(),
-            None
-        );
-    }
-    assert_eq!(
-        store
-            .charge_login_attempt(&both, window, now())
-            .await
-            .unwrap(),
-        Some(0),
-        "the pair is full"
-    );
-    // The refusal above charged nothing to the address: one more attempt fits there.
-    let address = counters(&[("address:203.0.113.1", 3)]);
-    assert_eq!(
-        store
-            .charge_login_attempt(&address, window, now())
-            .await
-            .unwrap(),
-        None
-    );
-    assert_eq!(
-        store
-            .charge_login_attempt(&address, window, now())
-            .await
-            .unwrap(),
-        Some(0)
-    );
-
-    // Both of the pair's failures were the address's too: forgiving them makes room there.
-    store
-        .forgive_login_failures("pair:olena", &["address:203.0.113.1".to_owned()])
-        .await
-        .unwrap();
-    assert_eq!(
-        store
-            .charge_login_attempt(&both, window, now())
-            .await
-            .unwrap(),
-        None,
-        "a success forgives the pair's failures, in the pair and at the address"
-    );
-
-    let later = now() + Duration::minutes(16);
-    assert_eq!(
-        store
-            .charge_login_attempt(&address, later - Duration::minutes(15), later)
-            .await
-            .unwrap(),
-        None,
-        "a new window starts again"
-    );
-    store
-        .refund_login_attempt(&["address:203.0.113.1".to_owned()])
-        .await
-        .unwrap();
-    for _ in 0..3 {
-        assert_eq!(
-            store
-                .charge_login_attempt(&address, later - Duration::minutes(15), later)
-                .await
-                .unwrap(),
-            None,
-            "a refund gives back the one charge"
-        );
-    }
-}
-
-pub async fn parallel_sign_in_attempts_are_charged_one_at_a_time(store: Arc<dyn Store>) {
-    let window = now() - Duration::minutes(15);
-    let tries = (0..30).map(|i| {
-        let store = store.clone();
-        // Different orders of the same keys must not deadlock on PostgreSQL.
-        let limits = if i % 2 == 0 {
-            counters(&[("pair:taras", 5), ("account:taras", 50)])
-        } else {
-            counters(&[("account:taras", 50), ("pair:taras", 5)])
-        };
-        tokio::spawn(async move { store.charge_login_attempt(&limits, window, now()).await })
-    });
-    let tries: Vec<_> = tries.collect();
-    let mut allowed = 0;
-    for attempt in tries {
-        if attempt.await.unwrap().unwrap().is_none() {
-            allowed += 1;
-        }
-    }
-    assert_eq!(allowed, 5);
-}
-
-pub async fn a_browser_is_known_for_the_account_it_signed_in_to_until_it_expires(
-    store: Arc<dyn Store>,
-) {
-    store
-        .remember_device(
-            "device-hash",
-            "olena@news.test",
-            now() + Duration::days(90),
-            now(),
-        )
-        .await
-        .unwrap();
-    assert!(
-        store
-            .known_device("device-hash", "olena@news.test", now())
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .known_device("device-hash", "taras@news.test", now())
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .known_device("other-hash", "olena@news.test", now())
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .known_device("device-hash", "olena@news.test", now() + Duration::days(91))
-            .await
-            .unwrap()
-    );
 }
 
 pub async fn the_audit_log_is_newest_first_filtered_and_paged(store: Arc<dyn Store>) {
@@ -444,6 +305,18 @@ pub async fn the_audit_log_is_newest_first_filtered_and_paged(store: Arc<dyn Sto
     assert_eq!(second_page.total_pages(), 3);
 }
 
+/// A newsroom save of `article` from revision `base`, tags by id only.
+fn save(article: NewArticle, base: Option<i64>, note: &str) -> ArticleSave {
+    ArticleSave {
+        article,
+        tag_names: Vec::new(),
+        base_revision: base,
+        note: note.into(),
+        audit_action: "edit".into(),
+        audit_detail: "revision ".into(),
+    }
+}
+
 pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     store: Arc<dyn Store>,
 ) {
@@ -452,7 +325,7 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     let anna = person(&store, "anna@news.test", Role::Editor).await;
     let bohdan = person(&store, "bohdan@news.test", Role::Editor).await;
     let article = store
-        .newsroom_create_article(draft(&n, "Shared story"), &actor(&anna), now())
+        .newsroom_create_article(draft(&n, "Shared story"), &[], &actor(&anna), now())
         .await
         .unwrap();
     let workflow = store.article_workflow(article.id).await.unwrap().unwrap();
@@ -461,18 +334,17 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
 
     let mut annas = draft(&n, "Shared story");
     annas.body_markdown = "Anna's version.".into();
-    let (saved, second) = store
+    let saved = store
         .newsroom_save_article(
             article.id,
-            annas,
-            Some(first),
+            save(annas, Some(first), "saved"),
             &actor(&anna),
-            "saved",
             now() + Duration::minutes(1),
         )
         .await
         .unwrap();
-    assert_eq!(saved.body_markdown, "Anna's version.");
+    assert_eq!(saved.article.body_markdown, "Anna's version.");
+    let second = saved.revision;
     assert!(second > first);
 
     // Bohdan opened it before Anna's save: his save is refused, naming her.
@@ -481,10 +353,8 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     let refused = store
         .newsroom_save_article(
             article.id,
-            bohdans.clone(),
-            Some(first),
+            save(bohdans.clone(), Some(first), "saved"),
             &actor(&bohdan),
-            "saved",
             now() + Duration::minutes(2),
         )
         .await;
@@ -505,10 +375,8 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     store
         .newsroom_save_article(
             article.id,
-            draft(&n, "Shared story"),
-            Some(first),
+            save(draft(&n, "Shared story"), Some(first), "autosaved"),
             &actor(&anna),
-            "autosaved",
             now() + Duration::minutes(3),
         )
         .await
@@ -523,10 +391,8 @@ pub async fn every_save_is_a_revision_and_a_save_over_a_newer_one_is_refused(
     store
         .newsroom_save_article(
             article.id,
-            bohdans,
-            newest,
+            save(bohdans, newest, "saved"),
             &actor(&bohdan),
-            "saved",
             now() + Duration::minutes(4),
         )
         .await
@@ -628,7 +494,7 @@ pub async fn corrections_are_kept_in_order_and_listed_for_readers(store: Arc<dyn
     let notes = store.corrections(live.id).await.unwrap();
     let kinds: Vec<CorrectionKind> = notes.iter().map(|c| c.kind).collect();
     assert_eq!(kinds, [CorrectionKind::Correction, CorrectionKind::Update]);
-    assert_eq!(notes[0], first);
+    assert_eq!(notes[0], first.value);
     let updated = store.article(live.id).await.unwrap().unwrap();
     assert_eq!(
         updated.updated_at,
@@ -668,21 +534,23 @@ pub async fn status_changes_apply_only_from_the_status_expected(store: Arc<dyn S
         takedown_at: None,
     };
     let moved = store
-        .change_article_status(article.id, submit.clone(), now())
+        .change_article_status(article.id, submit.clone(), None, now())
         .await
         .unwrap();
     assert_eq!(moved.status, ArticleStatus::InReview);
     assert!(
         matches!(
             store
-                .change_article_status(article.id, submit.clone(), now())
+                .change_article_status(article.id, submit.clone(), None, now())
                 .await,
             Err(StoreError::Stale(_))
         ),
         "a second identical move finds it already moved"
     );
     assert!(matches!(
-        store.change_article_status(999_999, submit, now()).await,
+        store
+            .change_article_status(999_999, submit, None, now())
+            .await,
         Err(StoreError::NotFound)
     ));
 }
@@ -706,6 +574,7 @@ pub async fn scheduled_articles_are_published_once_even_by_several_nodes(store: 
                     embargo_until: None,
                     takedown_at: Some(when + Duration::days(1)),
                 },
+                None,
                 now(),
             )
             .await
@@ -726,6 +595,7 @@ pub async fn scheduled_articles_are_published_once_even_by_several_nodes(store: 
                 embargo_until: Some(when + Duration::hours(2)),
                 takedown_at: None,
             },
+            None,
             now(),
         )
         .await
@@ -801,206 +671,4 @@ async fn futures_join3<T>(
 ) -> Vec<T> {
     let (a, b, c) = tokio::join!(a, b, c);
     vec![a, b, c]
-}
-
-pub async fn two_factor_is_confirmed_then_each_code_works_once(store: Arc<dyn Store>) {
-    let _admin = person(&store, "admin@news.test", Role::Admin).await;
-    let olena = person(&store, "olena@news.test", Role::Author).await;
-    let off = store.two_factor(olena.id).await.unwrap().unwrap();
-    assert_eq!(off, Default::default());
-    assert!(store.two_factor(999_999).await.unwrap().is_none());
-    assert!(matches!(
-        store.begin_two_factor(999_999, "X").await,
-        Err(StoreError::NotFound)
-    ));
-
-    store
-        .begin_two_factor(olena.id, "FIRSTSECRET")
-        .await
-        .unwrap();
-    store
-        .begin_two_factor(olena.id, "SECONDSECRET")
-        .await
-        .unwrap();
-    let pending = store.two_factor(olena.id).await.unwrap().unwrap();
-    assert_eq!(pending.pending.as_deref(), Some("SECONDSECRET"));
-    assert!(!pending.enabled);
-    let codes: Vec<String> = (0..10).map(|i| format!("hash-{i}")).collect();
-    assert!(
-        matches!(
-            store
-                .enable_two_factor(olena.id, "FIRSTSECRET", 100, &codes, now())
-                .await,
-            Err(StoreError::Stale(_))
-        ),
-        "only the secret shown last can be confirmed"
-    );
-    store
-        .enable_two_factor(olena.id, "SECONDSECRET", 100, &codes, now())
-        .await
-        .unwrap();
-    let on = store.two_factor(olena.id).await.unwrap().unwrap();
-    assert!(on.enabled);
-    assert_eq!(on.secret.as_deref(), Some("SECONDSECRET"));
-    assert_eq!(on.pending, None);
-    assert_eq!(on.last_step, Some(100));
-    assert_eq!(on.since, Some(now()));
-    assert_eq!(on.recovery_codes_left, 10);
-    assert!(store.user(olena.id).await.unwrap().unwrap().two_factor);
-    session_for(&store, &olena, "laptop", 1).await;
-    assert!(
-        store
-            .session("laptop", now())
-            .await
-            .unwrap()
-            .unwrap()
-            .1
-            .two_factor
-    );
-
-    assert!(
-        !store.accept_totp_step(olena.id, 100).await.unwrap(),
-        "the confirming code is used"
-    );
-    assert!(store.accept_totp_step(olena.id, 101).await.unwrap());
-    assert!(
-        !store.accept_totp_step(olena.id, 101).await.unwrap(),
-        "no code twice"
-    );
-    assert!(
-        !store.accept_totp_step(olena.id, 99).await.unwrap(),
-        "nor an older one"
-    );
-
-    assert!(
-        store
-            .use_recovery_code(olena.id, "hash-3", now())
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .use_recovery_code(olena.id, "hash-3", now())
-            .await
-            .unwrap(),
-        "once only"
-    );
-    assert!(
-        !store
-            .use_recovery_code(olena.id, "hash-unknown", now())
-            .await
-            .unwrap()
-    );
-    assert!(
-        !store
-            .use_recovery_code(_admin.id, "hash-4", now())
-            .await
-            .unwrap(),
-        "not another person's"
-    );
-    assert_eq!(
-        store
-            .two_factor(olena.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .recovery_codes_left,
-        9
-    );
-    store
-        .replace_recovery_codes(olena.id, &["fresh".to_owned()], now())
-        .await
-        .unwrap();
-    assert!(
-        !store
-            .use_recovery_code(olena.id, "hash-4", now())
-            .await
-            .unwrap(),
-        "old codes stop working"
-    );
-    assert_eq!(
-        store
-            .two_factor(olena.id)
-            .await
-            .unwrap()
-            .unwrap()
-            .recovery_codes_left,
-        1
-    );
-
-    let challenge = NewLoginChallenge {
-        token_hash: "waiting".into(),
-        user_id: olena.id,
-        csrf_token: "challenge-csrf".into(),
-        next: "/newsroom/articles/3".into(),
-        address: "192.0.2.7".into(),
-        expires_at: now() + Duration::minutes(5),
-    };
-    store
-        .create_login_challenge(challenge.clone(), now())
-        .await
-        .unwrap();
-    let found = store
-        .login_challenge("waiting", now())
-        .await
-        .unwrap()
-        .unwrap();
-    assert_eq!(
-        (
-            found.user_id,
-            found.next.as_str(),
-            found.csrf_token.as_str()
-        ),
-        (olena.id, "/newsroom/articles/3", "challenge-csrf")
-    );
-    assert!(
-        store
-            .login_challenge("waiting", now() + Duration::minutes(6))
-            .await
-            .unwrap()
-            .is_none(),
-        "expired"
-    );
-    store.delete_login_challenge("waiting").await.unwrap();
-    assert!(
-        store
-            .login_challenge("waiting", now())
-            .await
-            .unwrap()
-            .is_none()
-    );
-
-    store
-        .create_login_challenge(
-            NewLoginChallenge {
-                token_hash: "again".into(),
-                ..challenge
-            },
-            now(),
-        )
-        .await
-        .unwrap();
-    assert!(store.disable_two_factor(olena.id).await.unwrap());
-    assert!(
-        store
-            .login_challenge("again", now())
-            .await
-            .unwrap()
-            .is_none(),
-        "turning off ends waiting sign-ins"
-    );
-    let cleared = store.two_factor(olena.id).await.unwrap().unwrap();
-    assert_eq!(cleared, Default::default());
-    assert!(
-        !store.accept_totp_step(olena.id, 500).await.unwrap(),
-        "no codes without two-factor"
-    );
-    assert!(
-        !store.disable_two_factor(olena.id).await.unwrap(),
-        "it was already off"
-    );
-    assert!(matches!(
-        store.disable_two_factor(999_999).await,
-        Err(StoreError::NotFound)
-    ));
 }

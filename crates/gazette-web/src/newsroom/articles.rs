@@ -13,14 +13,16 @@ use gazette_core::submission::{ArticleInput, MAX_BODY_LEN};
 use gazette_core::workflow::{self, WorkflowAction, WorkflowRequest};
 use gazette_core::{Article, ArticleStatus, Language, NewArticle, markdown};
 use gazette_store::{
-    ArticleWorkflow, NewsroomFilter, NewsroomSort, PageRequest, StatusChange, StoreError,
+    ArticleSave, ArticleWorkflow, NewsroomFilter, NewsroomSort, PageRequest, SavedArticle,
+    StatusChange, StoreError,
 };
 use serde::Deserialize;
 
 use super::access::{article_id, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{
-    FormData, audit, changed, input_time, layout, page_number, render, see_other, show_time,
+    FormData, audit_entry, changed_at, input_time, layout, page_number, render, see_other,
+    show_time,
 };
 use crate::AppState;
 use crate::error::{AppError, AppResult, Format, JsonError, Place};
@@ -183,21 +185,22 @@ pub fn input_from_form(form: &FormData) -> ArticleInput {
 }
 
 /// The article `input` describes, checked against the sections and bylines that exist; tags typed
-/// for the first time are created only once everything else is accepted.
+/// are given by name: the store adds them (creating new ones) inside the save's own transaction,
+/// so a refused save creates none.
 pub async fn to_article(
     state: &AppState,
     input: &ArticleInput,
     status: ArticleStatus,
     published_at: Option<DateTime<Utc>>,
-) -> AppResult<NewArticle> {
+) -> AppResult<(NewArticle, Vec<String>)> {
     let sections: Vec<i64> = state.store.sections().await?.iter().map(|s| s.id).collect();
     let authors: Vec<i64> = state.store.authors().await?.iter().map(|a| a.id).collect();
     let submission = input.parse(&sections, &authors)?;
-    let mut tag_ids = Vec::with_capacity(submission.tag_names.len());
-    for name in &submission.tag_names {
-        tag_ids.push(state.store.ensure_tag(name).await?.id);
-    }
-    Ok(submission.into_article(tag_ids, status, published_at))
+    let tag_names = submission.tag_names.clone();
+    Ok((
+        submission.into_article(Vec::new(), status, published_at),
+        tag_names,
+    ))
 }
 
 /// Everything the editor page shows besides the form.
@@ -352,27 +355,18 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<
         .await;
     }
     let result = async {
-        let article = to_article(&state, &input, ArticleStatus::Draft, None).await?;
+        let (article, tag_names) = to_article(&state, &input, ArticleStatus::Draft, None).await?;
         Ok::<_, AppError>(
             state
                 .store
-                .newsroom_create_article(article, &user.actor(), state.now())
+                .newsroom_create_article(article, &tag_names, &user.actor(), state.now())
                 .await?,
         )
     }
     .await;
     match result {
         Ok(article) => {
-            audit(
-                &state,
-                &user.actor(),
-                "create",
-                "article",
-                Some(article.id),
-                article.headline.clone(),
-            )
-            .await;
-            changed(&state).await;
+            changed_at(&state, article.seq);
             Ok(see_other(&format!(
                 "/newsroom/articles/{}?notice=created",
                 article.id
@@ -449,14 +443,26 @@ async fn save_input(
     user: &CurrentUser,
     (article, workflow): (&Article, &ArticleWorkflow),
     input: &ArticleInput,
-    note: &str,
-) -> AppResult<(Article, i64)> {
-    let new = to_article(state, input, article.status, article.published_at).await?;
+    (note, audit_action): (&str, &str),
+) -> AppResult<SavedArticle> {
+    let (new, tag_names) = to_article(state, input, article.status, article.published_at).await?;
     workflow::check_save(&stored(article, workflow), &person(user), &new.author_ids)?;
     let base = input.base_revision()?;
     state
         .store
-        .newsroom_save_article(article.id, new, base, &user.actor(), note, state.now())
+        .newsroom_save_article(
+            article.id,
+            ArticleSave {
+                article: new,
+                tag_names,
+                base_revision: base,
+                note: note.to_owned(),
+                audit_action: audit_action.to_owned(),
+                audit_detail: "revision ".to_owned(),
+            },
+            &user.actor(),
+            state.now(),
+        )
         .await
         .map_err(|e| match e {
             StoreError::Stale(who) => AppError::Conflict(format!(
@@ -486,19 +492,17 @@ pub async fn save(
         };
         return render_editor(&state, &user, page, StatusCode::OK).await;
     }
-    match save_input(&state, &user, (&article, &workflow), &input, "saved").await {
-        Ok((saved, revision)) => {
-            audit(
-                &state,
-                &user.actor(),
-                "edit",
-                "article",
-                Some(id),
-                format!("revision {revision}"),
-            )
-            .await;
-            changed(&state).await;
-            let _ = saved;
+    match save_input(
+        &state,
+        &user,
+        (&article, &workflow),
+        &input,
+        ("saved", "edit"),
+    )
+    .await
+    {
+        Ok(saved) => {
+            changed_at(&state, saved.seq);
             Ok(see_other(&format!("/newsroom/articles/{id}?notice=saved")))
         }
         Err(e) if keeps_form(&e) => {
@@ -534,20 +538,17 @@ pub async fn autosave(
         .into());
     }
     let input = input_from_form(&form);
-    let (_, revision) =
-        save_input(&state, &user, (&article, &workflow), &input, "autosaved").await?;
-    audit(
+    let saved = save_input(
         &state,
-        &user.actor(),
-        "autosave",
-        "article",
-        Some(id),
-        format!("revision {revision}"),
+        &user,
+        (&article, &workflow),
+        &input,
+        ("autosaved", "autosave"),
     )
-    .await;
-    changed(&state).await;
+    .await?;
+    changed_at(&state, saved.seq);
     Ok(Json(serde_json::json!({
-        "revision": revision,
+        "revision": saved.revision,
         "saved_at": show_time(state.now()),
     })))
 }
@@ -608,17 +609,12 @@ pub async fn workflow(
         ),
         _ => String::new(),
     };
-    state.store.change_article_status(id, change, now).await?;
-    audit(
-        &state,
-        &user.actor(),
-        &requested,
-        "article",
-        Some(id),
-        detail,
-    )
-    .await;
-    changed(&state).await;
+    let entry = audit_entry(&user.actor(), &requested, "article", Some(id), detail);
+    let written = state
+        .store
+        .change_article_status(id, change, Some(&entry), now)
+        .await?;
+    changed_at(&state, written.seq);
     Ok(see_other(&format!(
         "/newsroom/articles/{id}?notice={requested}"
     )))

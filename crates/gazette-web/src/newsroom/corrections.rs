@@ -7,7 +7,7 @@ use gazette_core::newsroom::{ArticleAction, CorrectionKind, parse_note};
 
 use super::access::authorised;
 use super::auth::PostForm;
-use super::pages::{audit, changed, see_other};
+use super::pages::{changed_at, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -28,20 +28,12 @@ pub async fn add(
         .ok_or_else(|| AppError::BadRequest("Choose Correction or Update.".into()))?;
     let text = parse_note(form.get("text").unwrap_or(""))
         .map_err(|m| AppError::BadRequest(format!("{}.", super::pages::capitalise(&m))))?;
+    // The store writes the audit entry with the note.
     let note = state
         .store
         .add_correction(id, kind, &text, &user.actor(), state.now())
         .await?;
-    audit(
-        &state,
-        &user.actor(),
-        kind.as_str(),
-        "article",
-        Some(id),
-        format!("note {}", note.id),
-    )
-    .await;
-    changed(&state).await;
+    changed_at(&state, note.seq);
     Ok(see_other(&format!(
         "/newsroom/articles/{id}?notice=corrected"
     )))

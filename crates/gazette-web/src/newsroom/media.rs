@@ -17,7 +17,7 @@ use gazette_store::{Media, MediaText, PageRequest};
 
 use super::access::authorised;
 use super::auth::{CurrentUser, PostForm, same_token};
-use super::pages::{audit, changed, layout, page_number, render, see_other};
+use super::pages::{audit_entry, changed_at, layout, page_number, render, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 use gazette_core::newsroom::{ArticleAction, Role};
@@ -350,6 +350,14 @@ async fn receive(
             "Choose an image file to upload.".into(),
         ));
     };
+    // Written with the image's row; the store names the new image in it.
+    details.audit = Some(audit_entry(
+        &user.actor(),
+        "create",
+        "media",
+        None,
+        filename.chars().take(255).collect::<String>().trim(),
+    ));
     details.filename = filename;
     let media = library
         .add_image_from_bytes(bytes, details)
@@ -363,21 +371,13 @@ async fn receive(
             }
             MediaError::Internal(e) => AppError::Internal(e),
         })?;
-    audit(
-        state,
-        &user.actor(),
-        "create",
-        "media",
-        Some(media.id),
-        media.original_name.clone(),
-    )
-    .await;
     if let Some(article) = feature_on {
-        state
+        // The upload's own audit entry above covers it.
+        let seq = state
             .store
-            .set_featured_media(article, Some(media.id), state.now())
+            .set_featured_media(article, Some(media.id), None, state.now())
             .await?;
-        changed(state).await;
+        changed_at(state, seq);
     }
     Ok((media, feature_on))
 }
@@ -420,17 +420,18 @@ pub async fn update(
         caption: post.form.text("caption"),
         credit: post.form.text("credit"),
     };
-    let media = state.store.update_media(id, text, state.now()).await?;
-    audit(
-        &state,
+    let entry = audit_entry(
         &post.user.actor(),
         "update",
         "media",
         Some(id),
-        media.alt.clone(),
-    )
-    .await;
-    changed(&state).await;
+        text.alt.trim(),
+    );
+    let media = state
+        .store
+        .update_media(id, text, Some(&entry), state.now())
+        .await?;
+    changed_at(&state, media.seq);
     Ok(see_other("/newsroom/media?notice=saved"))
 }
 
@@ -443,12 +444,7 @@ pub async fn set_featured(
     let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
     authorised(&state, &post.user, id, ArticleAction::Edit).await?;
     let media_id = post.form.optional_id("media_id")?;
-    state
-        .store
-        .set_featured_media(id, media_id, state.now())
-        .await?;
-    audit(
-        &state,
+    let entry = audit_entry(
         &post.user.actor(),
         "update",
         "article",
@@ -457,9 +453,12 @@ pub async fn set_featured(
             "featured image: {}",
             media_id.map_or("none".to_owned(), |m| m.to_string())
         ),
-    )
-    .await;
-    changed(&state).await;
+    );
+    let seq = state
+        .store
+        .set_featured_media(id, media_id, Some(&entry), state.now())
+        .await?;
+    changed_at(&state, seq);
     Ok(see_other(&format!("/newsroom/articles/{id}")))
 }
 

@@ -193,9 +193,26 @@ pub async fn audit(
     }
 }
 
-/// After a content change: this node's caches react at once, others within a poll.
-pub async fn changed(state: &AppState) {
-    if let Err(e) = state.changes.poke(state.store.as_ref()).await {
-        tracing::warn!(error = %e, "cannot read the change log after a write");
+/// The audit entry for what `actor` did, handed to the store with the write it records so that
+/// both commit together.
+pub fn audit_entry(
+    actor: &Actor,
+    action: &str,
+    entity: &str,
+    entity_id: Option<i64>,
+    detail: impl Into<String>,
+) -> NewAuditEntry {
+    NewAuditEntry {
+        actor: actor.clone(),
+        action: action.into(),
+        entity: entity.into(),
+        entity_id,
+        detail: detail.into(),
     }
+}
+
+/// After this node's write committed as change `seq`: its caches react at once (without asking
+/// the log again), other nodes within a poll.
+pub fn changed_at(state: &AppState, seq: i64) {
+    state.changes.advance(seq);
 }

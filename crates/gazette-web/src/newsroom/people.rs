@@ -11,7 +11,9 @@ use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{FormData, audit, capitalise, layout, render, see_other, show_time};
+use super::pages::{
+    FormData, audit, audit_entry, capitalise, layout, render, see_other, show_time,
+};
 use crate::AppState;
 use crate::error::{AppError, AppResult, Format, Place};
 
@@ -126,6 +128,14 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<
             .await?
             .map_err(bad)?;
         let author_id = byline(&state, &form, &name).await?;
+        // The store names the new person's id in the entry.
+        let entry = audit_entry(
+            &user.actor(),
+            "create",
+            "user",
+            None,
+            format!("{email} as {role}"),
+        );
         Ok::<_, AppError>(
             state
                 .store
@@ -137,6 +147,7 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<
                         password_hash,
                         author_id,
                     },
+                    Some(&entry),
                     state.now(),
                 )
                 .await?,
@@ -144,18 +155,7 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<
     }
     .await;
     match result {
-        Ok(created) => {
-            audit(
-                &state,
-                &user.actor(),
-                "create",
-                "user",
-                Some(created.id),
-                format!("{} as {}", created.email, created.role),
-            )
-            .await;
-            Ok(see_other("/newsroom/users?notice=created"))
-        }
+        Ok(_) => Ok(see_other("/newsroom/users?notice=created")),
         Err(e @ (AppError::BadRequest(_) | AppError::Conflict(_))) => {
             let status = e.status(Format::Html);
             page(
@@ -191,20 +191,7 @@ pub async fn update(
         role: role_of(&form)?,
         disabled: form.get("disabled").is_some(),
     };
-    let after = match state.store.update_user(id, change).await {
-        Ok(after) => after,
-        Err(StoreError::Invalid(msg)) => {
-            return page(
-                &state,
-                &user,
-                None,
-                Some(format!("{}.", capitalise(&msg))),
-                StatusCode::BAD_REQUEST,
-            )
-            .await;
-        }
-        Err(e) => return Err(e.into()),
-    };
+    let after = &change;
     let mut changes = Vec::new();
     if before.role != after.role {
         changes.push(format!("role {} → {}", before.role, after.role));
@@ -227,15 +214,21 @@ pub async fn update(
     } else {
         "edit"
     };
-    audit(
-        &state,
-        &user.actor(),
-        action,
-        "user",
-        Some(id),
-        changes.join("; "),
-    )
-    .await;
+    let entry = audit_entry(&user.actor(), action, "user", Some(id), changes.join("; "));
+    match state.store.update_user(id, change, Some(&entry)).await {
+        Ok(_) => {}
+        Err(StoreError::Invalid(msg)) => {
+            return page(
+                &state,
+                &user,
+                None,
+                Some(format!("{}.", capitalise(&msg))),
+                StatusCode::BAD_REQUEST,
+            )
+            .await;
+        }
+        Err(e) => return Err(e.into()),
+    }
     Ok(see_other("/newsroom/users?notice=saved"))
 }
 
@@ -264,16 +257,11 @@ pub async fn reset_password(
             .await;
         }
     };
-    state.store.set_user_password(id, &hash).await?;
-    audit(
-        &state,
-        &user.actor(),
-        "reset_password",
-        "user",
-        Some(id),
-        "",
-    )
-    .await;
+    let entry = audit_entry(&user.actor(), "reset_password", "user", Some(id), "");
+    state
+        .store
+        .set_user_password(id, &hash, Some(&entry))
+        .await?;
     Ok(see_other("/newsroom/users?notice=password"))
 }
 

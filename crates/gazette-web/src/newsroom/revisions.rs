@@ -5,13 +5,14 @@ use axum::response::Response;
 use gazette_core::newsroom::{ArticleAction, Revision};
 use gazette_core::submission::ArticleInput;
 use gazette_core::text::escape_html;
+use gazette_store::ArticleSave;
 use serde::Deserialize;
 use similar::{ChangeTag, TextDiff};
 
 use super::access::{authorised, person, readable, stored};
 use super::articles::to_article;
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{audit, changed, layout, render, see_other, show_time};
+use super::pages::{changed_at, layout, render, see_other, show_time};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -168,7 +169,7 @@ pub async fn restore(
         &tags,
         workflow.latest_revision,
     );
-    let new = to_article(&state, &input, article.status, article.published_at).await?;
+    let (new, tag_names) = to_article(&state, &input, article.status, article.published_at).await?;
     // An old revision may carry bylines an author may not put back on a public article.
     gazette_core::workflow::check_save(
         &stored(&article, &workflow),
@@ -176,27 +177,19 @@ pub async fn restore(
         &new.author_ids,
     )?;
     let note = format!("restored revision {}", old.id);
-    let (_, revision) = state
+    let save = ArticleSave {
+        article: new,
+        tag_names,
+        base_revision: workflow.latest_revision,
+        note,
+        audit_action: "restore".into(),
+        audit_detail: format!("revision {} as ", old.id),
+    };
+    let saved = state
         .store
-        .newsroom_save_article(
-            id,
-            new,
-            workflow.latest_revision,
-            &user.actor(),
-            &note,
-            state.now(),
-        )
+        .newsroom_save_article(id, save, &user.actor(), state.now())
         .await?;
-    audit(
-        &state,
-        &user.actor(),
-        "restore",
-        "article",
-        Some(id),
-        format!("revision {} as {revision}", old.id),
-    )
-    .await;
-    changed(&state).await;
+    changed_at(&state, saved.seq);
     Ok(see_other(&format!(
         "/newsroom/articles/{id}?notice=restored"
     )))

@@ -10,7 +10,7 @@ use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{FormData, audit, changed, layout, render, see_other};
+use super::pages::{FormData, audit_entry, changed_at, layout, render, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -85,20 +85,17 @@ fn section_from(form: &FormData) -> AppResult<NewSection> {
 
 pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
     require(&post.user, Permission::ManageSections, "manage sections")?;
-    let section = state
-        .store
-        .create_section(section_from(&post.form)?)
-        .await?;
-    audit(
-        &state,
+    let section = section_from(&post.form)?;
+    // The store names the new section's id in the entry.
+    let entry = audit_entry(
         &post.user.actor(),
         "create",
         "section",
-        Some(section.id),
-        section.name.clone(),
-    )
-    .await;
-    changed(&state).await;
+        None,
+        section.name.trim(),
+    );
+    let written = state.store.create_section(section, Some(&entry)).await?;
+    changed_at(&state, written.seq);
     Ok(see_other("/newsroom/sections?notice=created"))
 }
 
@@ -109,20 +106,19 @@ pub async fn update(
 ) -> AppResult<Response> {
     require(&post.user, Permission::ManageSections, "manage sections")?;
     let id = id_of(&id)?;
-    let section = state
-        .store
-        .update_section(id, section_from(&post.form)?)
-        .await?;
-    audit(
-        &state,
+    let section = section_from(&post.form)?;
+    let entry = audit_entry(
         &post.user.actor(),
         "edit",
         "section",
         Some(id),
-        section.name.clone(),
-    )
-    .await;
-    changed(&state).await;
+        section.name.trim(),
+    );
+    let written = state
+        .store
+        .update_section(id, section, Some(&entry))
+        .await?;
+    changed_at(&state, written.seq);
     Ok(see_other("/newsroom/sections?notice=saved"))
 }
 
@@ -159,17 +155,9 @@ pub async fn rename_tag(
     if name.chars().count() > MAX_TAG_LEN {
         return Err(SubmissionError::TagTooLong.into());
     }
-    let tag = state.store.rename_tag(id, &name).await?;
-    audit(
-        &state,
-        &post.user.actor(),
-        "edit",
-        "tag",
-        Some(id),
-        tag.name.clone(),
-    )
-    .await;
-    changed(&state).await;
+    let entry = audit_entry(&post.user.actor(), "edit", "tag", Some(id), name.trim());
+    let written = state.store.rename_tag(id, &name, Some(&entry)).await?;
+    changed_at(&state, written.seq);
     Ok(see_other("/newsroom/tags?notice=renamed"))
 }
 
@@ -180,8 +168,8 @@ pub async fn delete_tag(
 ) -> AppResult<Response> {
     require(&post.user, Permission::ManageTags, "manage tags")?;
     let id = id_of(&id)?;
-    state.store.delete_tag(id).await?;
-    audit(&state, &post.user.actor(), "delete", "tag", Some(id), "").await;
-    changed(&state).await;
+    let entry = audit_entry(&post.user.actor(), "delete", "tag", Some(id), "");
+    let seq = state.store.delete_tag(id, Some(&entry)).await?;
+    changed_at(&state, seq);
     Ok(see_other("/newsroom/tags?notice=deleted"))
 }

@@ -8,7 +8,7 @@ use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{audit, changed, layout, render, see_other};
+use super::pages::{audit_entry, changed_at, layout, render, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -81,22 +81,24 @@ pub async fn save(State(state): State<AppState>, post: PostForm) -> AppResult<Re
         }
         values.push((key, value));
     }
-    let mut changed_keys = Vec::new();
+    let mut changed_values = Vec::new();
     for (key, value) in values {
         if state.store.setting(key).await?.unwrap_or_default() != value {
-            state.store.set_setting(key, &value).await?;
-            changed_keys.push(key);
+            changed_values.push((key.to_owned(), value));
         }
     }
-    audit(
-        &state,
+    let changed_keys: Vec<&str> = changed_values.iter().map(|(k, _)| k.as_str()).collect();
+    let entry = audit_entry(
         &user.actor(),
         "settings",
         "settings",
         None,
         changed_keys.join(", "),
-    )
-    .await;
-    changed(&state).await;
+    );
+    let seq = state
+        .store
+        .set_settings(&changed_values, Some(&entry))
+        .await?;
+    changed_at(&state, seq);
     Ok(see_other("/newsroom/settings?notice=saved"))
 }

@@ -295,19 +295,17 @@ pub async fn change_password(
         }
     };
     // Ends every session, this one included; this browser signs in again with the new password.
-    state
-        .store
-        .set_user_password(user.user.id, &new_hash)
-        .await?;
-    audit(
-        &state,
+    let entry = super::pages::audit_entry(
         &user.actor(),
         "change_password",
         "user",
         Some(user.user.id),
         "",
-    )
-    .await;
+    );
+    state
+        .store
+        .set_user_password(user.user.id, &new_hash, Some(&entry))
+        .await?;
     Ok(signed_out(&state))
 }
 

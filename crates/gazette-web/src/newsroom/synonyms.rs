@@ -8,7 +8,7 @@ use gazette_core::newsroom::Permission;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{audit, changed, layout, render, see_other};
+use super::pages::{audit_entry, changed_at, layout, render, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -68,9 +68,18 @@ pub async fn add(State(state): State<AppState>, post: PostForm) -> AppResult<Res
                 .into(),
         ));
     }
+    // The store names the new group's id in the entry.
+    let cleaned = gazette_store::clean_synonym_terms(&terms).unwrap_or_default();
+    let entry = audit_entry(
+        &post.user.actor(),
+        "create",
+        "synonyms",
+        None,
+        cleaned.join(", "),
+    );
     let group = state
         .store
-        .add_synonym_group(&terms, state.now())
+        .add_synonym_group(&terms, Some(&entry), state.now())
         .await
         .map_err(|e| match e {
             gazette_store::StoreError::Conflict(_) => {
@@ -78,16 +87,7 @@ pub async fn add(State(state): State<AppState>, post: PostForm) -> AppResult<Res
             }
             e => e.into(),
         })?;
-    audit(
-        &state,
-        &post.user.actor(),
-        "create",
-        "synonyms",
-        Some(group.id),
-        group.terms.join(", "),
-    )
-    .await;
-    changed(&state).await;
+    changed_at(&state, group.seq);
     Ok(see_other("/newsroom/synonyms?notice=added"))
 }
 
@@ -106,17 +106,12 @@ pub async fn delete(
         .find(|g| g.id == id)
         .map(|g| g.terms.join(", "))
         .ok_or(AppError::NotFound)?;
-    state.store.delete_synonym_group(id, state.now()).await?;
-    audit(
-        &state,
-        &post.user.actor(),
-        "delete",
-        "synonyms",
-        Some(id),
-        terms,
-    )
-    .await;
-    changed(&state).await;
+    let entry = audit_entry(&post.user.actor(), "delete", "synonyms", Some(id), terms);
+    let seq = state
+        .store
+        .delete_synonym_group(id, Some(&entry), state.now())
+        .await?;
+    changed_at(&state, seq);
     Ok(see_other("/newsroom/synonyms?notice=deleted"))
 }
 

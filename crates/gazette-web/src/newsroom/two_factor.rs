@@ -568,12 +568,7 @@ pub async fn set_required(State(state): State<AppState>, post: PostForm) -> AppR
                 .into(),
         ));
     }
-    state
-        .store
-        .set_setting(REQUIRE_SETTING, if on { "true" } else { "false" })
-        .await?;
-    audit(
-        &state,
+    let entry = super::pages::audit_entry(
         &user.actor(),
         "two_factor_required",
         "settings",
@@ -583,7 +578,15 @@ pub async fn set_required(State(state): State<AppState>, post: PostForm) -> AppR
         } else {
             "two-factor sign-in is optional"
         },
-    )
-    .await;
+    );
+    let value = if on { "true" } else { "false" };
+    let seq = state
+        .store
+        .set_settings(
+            &[(REQUIRE_SETTING.to_owned(), value.to_owned())],
+            Some(&entry),
+        )
+        .await?;
+    super::pages::changed_at(&state, seq);
     Ok(see_other("/newsroom/settings?notice=saved"))
 }

@@ -171,21 +171,27 @@ impl TestApp {
             .await
             .unwrap();
         let war = store
-            .create_section(NewSection {
-                slug: slug("war"),
-                name: "War".into(),
-                description: "From the front.".into(),
-                position: 1,
-            })
+            .create_section(
+                NewSection {
+                    slug: slug("war"),
+                    name: "War".into(),
+                    description: "From the front.".into(),
+                    position: 1,
+                },
+                None,
+            )
             .await
             .unwrap();
         let culture = store
-            .create_section(NewSection {
-                slug: slug("culture"),
-                name: "Culture".into(),
-                description: String::new(),
-                position: 2,
-            })
+            .create_section(
+                NewSection {
+                    slug: slug("culture"),
+                    name: "Culture".into(),
+                    description: String::new(),
+                    position: 2,
+                },
+                None,
+            )
             .await
             .unwrap();
         let olena = store

@@ -60,6 +60,7 @@ impl TestApp {
                     password_hash: password_hash(),
                     author_id,
                 },
+                None,
                 now(),
             )
             .await

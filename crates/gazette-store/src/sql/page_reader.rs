@@ -24,11 +24,62 @@ use gazette_core::{
 };
 use rusqlite::{Connection, OpenFlags, OptionalExtension, Row, RowIndex, params};
 
-use crate::sql::{
-    ARTICLE_COLUMNS, ARTICLE_CORRECTIONS, ARTICLE_FROM, ARTICLE_PEOPLE_AND_TAGS, FEATURED_MEDIA,
-    MEDIA_VARIANTS, RENAMED_ARTICLE, SUMMARY_COLUMNS, in_position_order,
-};
 use crate::{ArticleLookup, ArticlePage, Media, MediaVariant, StoreError, StoreResult};
+
+// The statements an article page needs, kept here with the column positions the reader uses
+// (looking each column up by name cost more than the query itself; a test below checks the
+// positions against the lists). The sqlx path runs the same texts, reading the columns by name,
+// so the fast path reads exactly what the ordinary one does.
+
+pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.slug, a.headline, a.standfirst, a.published_at, \
+     a.updated_at, a.view_total, s.slug AS section_slug, s.name AS section_name";
+
+pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.language, a.slug, a.headline, a.standfirst, \
+     b.body_markdown, b.body_html, a.status, a.published_at, a.updated_at, a.created_at, \
+     a.view_total, a.seo_title, a.seo_description, \
+     s.id AS section_id, s.slug AS section_slug, s.name AS section_name, \
+     s.description AS section_description, s.position AS section_position";
+
+/// Where an article's full row comes from; `a`, `s` and `b` as [`ARTICLE_COLUMNS`] names them.
+pub(crate) const ARTICLE_FROM: &str = "FROM articles a JOIN sections s ON s.id = a.section_id \
+     JOIN article_bodies b ON b.article_id = a.id";
+
+/// An article's bylines and tags together: `kind` says which a row is. Unordered: the few rows are
+/// put in `position` order by the reader, which costs less than the database's sort.
+pub(crate) const ARTICLE_PEOPLE_AND_TAGS: &str = "SELECT 'author' AS kind, au.id, au.slug, au.name, au.bio, au.is_house, aa.position \
+     FROM article_authors aa JOIN authors au ON au.id = aa.author_id WHERE aa.article_id = $1 \
+     UNION ALL \
+     SELECT 'tag' AS kind, t.id, t.slug, t.name, '' AS bio, FALSE AS is_house, at.position \
+     FROM article_tags at JOIN tags t ON t.id = at.tag_id WHERE at.article_id = $1";
+
+/// Where an article now lives, by one of its old slugs.
+pub(crate) const RENAMED_ARTICLE: &str = "SELECT a.slug, s.slug AS section_slug FROM article_slug_history h \
+     JOIN articles a ON a.id = h.article_id JOIN sections s ON s.id = a.section_id \
+     WHERE h.slug = $1";
+
+pub(crate) const ARTICLE_CORRECTIONS: &str = "SELECT id, article_id, kind, body, created_at FROM corrections \
+     WHERE article_id = $1 ORDER BY created_at, id";
+
+/// The media columns every media query reads, from `media m`.
+pub(crate) const MEDIA_COLUMNS: &str = "m.id, m.hash, m.original_name, m.mime, m.width, m.height, \
+     m.alt, m.caption, m.credit, m.created_at, m.created_by";
+
+/// An article's featured image, by the article's id.
+static FEATURED_MEDIA: LazyLock<String> = LazyLock::new(|| {
+    format!(
+        "SELECT {MEDIA_COLUMNS} FROM articles a JOIN media m ON m.id = a.featured_media_id WHERE a.id = $1"
+    )
+});
+
+/// One image's stored files, narrowest first, WebP first at each width.
+const MEDIA_VARIANTS: &str = "SELECT media_id, width, height, format, key, bytes FROM media_variants \
+     WHERE media_id = $1 ORDER BY width, CASE format WHEN 'webp' THEN 0 ELSE 1 END";
+
+/// The items of `(position, item)` pairs, by position.
+pub(crate) fn in_position_order<T>(mut items: Vec<(i32, T)>) -> Vec<T> {
+    items.sort_by_key(|(position, _)| *position);
+    items.into_iter().map(|(_, item)| item).collect()
+}
 
 static ARTICLE_BY_SLUG: LazyLock<String> =
     LazyLock::new(|| format!("SELECT {ARTICLE_COLUMNS} {ARTICLE_FROM} WHERE a.slug = $1"));
@@ -49,7 +100,7 @@ static SECTION_LATEST: LazyLock<String> = LazyLock::new(|| {
 });
 
 // Columns are read by position: looking each up by name cost more than the query itself. The
-// positions follow the shared column lists in `sql.rs`; a test below checks them.
+// positions follow the column lists above; a test below checks them.
 
 /// Positions in `ARTICLE_COLUMNS`.
 mod article_column {
@@ -126,6 +177,7 @@ impl PageReader {
         }
     }
 
+    #[cfg(feature = "testing")]
     pub(crate) fn hold(&self, held: bool) {
         self.held.store(held, Ordering::SeqCst);
     }
@@ -362,7 +414,7 @@ fn corrections(conn: &Connection, article_id: i64) -> StoreResult<Vec<Correction
 }
 
 fn featured_media(conn: &Connection, article_id: i64) -> StoreResult<Option<Media>> {
-    let mut statement = conn.prepare_cached(FEATURED_MEDIA)?;
+    let mut statement = conn.prepare_cached(&FEATURED_MEDIA)?;
     let media = statement
         .query_row(params![article_id], |row| {
             Ok(Media {
