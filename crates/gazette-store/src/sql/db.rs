@@ -376,9 +376,10 @@ impl Tx {
 /// The fault points, as [`Tx::trip`] takes them with and without the `testing` feature.
 mod fault {
     #[cfg(feature = "testing")]
-    pub(super) const BEFORE_CHANGE_LOG: super::Fault = super::Fault::BeforeChangeLog;
+    pub(super) const BEFORE_CHANGE_LOG: crate::sql::db::Fault =
+        crate::sql::db::Fault::BeforeChangeLog;
     #[cfg(feature = "testing")]
-    pub(super) const BEFORE_COMMIT: super::Fault = super::Fault::BeforeCommit;
+    pub(super) const BEFORE_COMMIT: crate::sql::db::Fault = crate::sql::db::Fault::BeforeCommit;
     #[cfg(not(feature = "testing"))]
     pub(super) const BEFORE_CHANGE_LOG: () = ();
     #[cfg(not(feature = "testing"))]

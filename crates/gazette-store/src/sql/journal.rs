@@ -4,11 +4,11 @@ use chrono::{DateTime, Utc};
 use gazette_core::Article;
 use gazette_core::newsroom::{AuditEntry, Correction, CorrectionKind, Revision};
 
-use super::articles::load_article;
 use super::db::{AsConn, Tx, query};
 use super::filters::Conditions;
 use super::page_reader::ARTICLE_CORRECTIONS;
 use super::rows::{AuditRow, CorrectionRow, RevisionRow, join_ids};
+use super::whole_article::load_article;
 use super::{SqlStore, clean_text, convert, count};
 use crate::{
     Actor, AuditFilter, JournalStore, NewAuditEntry, Page, PageRequest, StoreError, StoreResult,

@@ -17,6 +17,7 @@ mod reads;
 mod rows;
 mod sign_in;
 mod taxonomy;
+mod whole_article;
 
 use std::path::Path;
 

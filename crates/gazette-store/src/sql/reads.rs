@@ -7,7 +7,6 @@ use chrono::{DateTime, Utc};
 use gazette_core::newsroom::{Correction, CorrectionKind};
 use gazette_core::{Article, ArticleStatus, ArticleSummary};
 
-use super::articles::{ArticleKey, load_article_by, load_articles, with_bylines};
 use super::db::{AsConn, query};
 use super::filters::Conditions;
 use super::journal::corrections_on;
@@ -16,6 +15,7 @@ use super::page_reader::{RENAMED_ARTICLE, SUMMARY_COLUMNS};
 use super::rows::{
     ChunkRow, LinkRow, ListedCorrectionRow, NewsroomRow, SummaryRow, SummaryStatusRow,
 };
+use super::whole_article::{ArticleKey, load_article_by, load_articles, with_bylines};
 use super::{SqlStore, convert, count, placeholders, stored_slug, time};
 use crate::{
     ArticleFilter, ArticleLookup, ArticlePage, ListedCorrection, NewsroomArticle, NewsroomFilter,
