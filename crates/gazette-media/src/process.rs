@@ -231,11 +231,21 @@ fn decode(bytes: &[u8], format: ImageFormat, limits: &Limits) -> Result<DynamicI
     if u64::from(w) * u64::from(h) > limits.max_pixels {
         return Err(too_many_pixels(limits));
     }
+    // WebP, which every upload is also stored in, cannot hold a side longer than this: without the
+    // check a panorama (or a damaged header claiming one) decoded, then failed to encode as a 500.
+    if w.max(h) > MAX_SIDE {
+        return Err(MediaError::Refused(format!(
+            "The image is {w} × {h} pixels; at most {MAX_SIDE} pixels a side are accepted."
+        )));
+    }
     let orientation = decoder.orientation().map_err(corrupt)?;
     let mut image = DynamicImage::from_decoder(decoder).map_err(corrupt)?;
     image.apply_orientation(orientation);
     Ok(image)
 }
+
+/// The longest side WebP can encode.
+const MAX_SIDE: u32 = 16_383;
 
 fn too_many_pixels(limits: &Limits) -> MediaError {
     MediaError::Refused(format!(
@@ -320,6 +330,22 @@ mod tests {
         assert_eq!(variant_widths(640), [320, 640]);
         assert_eq!(variant_widths(1000), [320, 640, 960, 1000]);
         assert_eq!(variant_widths(4000), [320, 640, 960, 1280, 1920]);
+    }
+
+    #[test]
+    fn a_side_longer_than_webp_can_hold_is_refused_with_a_reason() {
+        let png = |width: u32| {
+            let mut out = Vec::new();
+            DynamicImage::ImageLuma8(image::GrayImage::new(width, 2))
+                .write_with_encoder(image::codecs::png::PngEncoder::new(&mut out))
+                .map(|()| out)
+                .unwrap_or_default()
+        };
+        match process(&png(MAX_SIDE + 1), &Limits::default()) {
+            Err(MediaError::Refused(reason)) => assert!(reason.contains("16383"), "{reason}"),
+            other => panic!("a 16,384-pixel panorama was not refused: {:?}", other.err()),
+        }
+        assert!(process(&png(MAX_SIDE), &Limits::default()).is_ok());
     }
 
     #[test]
