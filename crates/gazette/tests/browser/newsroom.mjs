@@ -1,28 +1,8 @@
 // The newsroom in a real headless Chromium: a contributor writes an article with a quote, saves
 // it with Ctrl+S and submits it; an editor opens it (the writer's page then says who else is
 // editing) and publishes it with Alt+P; the public page shows every part of the article.
-import { chromium } from "playwright-core";
 import assert from "node:assert/strict";
-
-const base = process.env.GAZETTE_URL;
-const password = process.env.GAZETTE_PASSWORD;
-const browser = await chromium.launch({
-  executablePath: process.env.CHROMIUM || "/usr/bin/chromium",
-  args: ["--no-sandbox", "--disable-dev-shm-usage"],
-});
-const failures = [];
-async function step(name, fn) {
-  try { await fn(); console.log(`ok: ${name}`); }
-  catch (e) { failures.push(name); console.log(`FAILED: ${name}\n${e.stack}`); }
-}
-
-async function signIn(page, email) {
-  await page.goto(`${base}/newsroom/login`);
-  await page.fill("#email", email);
-  await page.fill("#password", password);
-  await page.click("button[type=submit]");
-  await page.waitForURL(`${base}/newsroom`);
-}
+import { base, browser, finish, signIn, step } from "./harness.mjs";
 
 const headline = "Volunteers rebuild the Kharkiv library";
 let articleUrl = "";
@@ -96,6 +76,4 @@ await step("the public page shows the article with every part", async () => {
   await reader.screenshot({ path: process.env.SCREENSHOT || "/tmp/gazette-article.png", fullPage: true });
 });
 
-await browser.close();
-console.log(failures.length ? `browser test: ${failures.length} of 3 steps failed` : "browser test: all 3 steps passed");
-process.exit(failures.length ? 1 : 0);
+await finish("browser test", 3);
