@@ -110,6 +110,23 @@ impl From<gazette_core::submission::SubmissionError> for AppError {
     }
 }
 
+/// The newsroom's form rules in gazette-core word their refusals as sentences for the form.
+macro_rules! refused_form {
+    ($($error:ty),*) => {$(
+        impl From<$error> for AppError {
+            fn from(e: $error) -> Self {
+                Self::BadRequest(e.to_string())
+            }
+        }
+    )*};
+}
+
+refused_form!(
+    gazette_core::people::PersonError,
+    gazette_core::sections::SectionError,
+    gazette_core::site_settings::SettingsError
+);
+
 impl From<minijinja::Error> for AppError {
     fn from(e: minijinja::Error) -> Self {
         Self::Internal(format!("template: {e:#}"))

@@ -5,15 +5,16 @@ use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::Response;
 use gazette_core::Slug;
-use gazette_core::newsroom::{Email, Permission, Role, parse_name};
+use gazette_core::newsroom::{Permission, Role};
+use gazette_core::people::{
+    BylineChoice, NewPerson, PersonChange, PersonChangeInput, PersonError, PersonInput,
+};
 use gazette_store::{NewAuthor, NewUser, StoreError, UserChange};
 use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{
-    FormData, audit, audit_entry, capitalise, layout, render, see_other, show_time,
-};
+use super::pages::{audit, audit_entry, capitalise, layout, render, see_other, show_time};
 use crate::AppState;
 use crate::error::{AppError, AppResult, Format, Place};
 
@@ -72,20 +73,16 @@ pub async fn list(
     page(&state, &user, query.notice.as_deref(), None, StatusCode::OK).await
 }
 
-fn role_of(form: &FormData) -> AppResult<Role> {
-    Role::parse(&form.text("role"))
-        .map_err(|e| AppError::BadRequest(format!("{}.", capitalise(&e.to_string()))))
-}
-
 fn bad(e: impl ToString) -> AppError {
     AppError::BadRequest(format!("{}.", capitalise(&e.to_string())))
 }
 
 /// The byline chosen in the form: an existing one, a new one in the person's name, or none.
-async fn byline(state: &AppState, form: &FormData, name: &str) -> AppResult<Option<i64>> {
-    match form.text("author").as_str() {
-        "" => Ok(None),
-        "new" => {
+async fn byline(state: &AppState, choice: BylineChoice, name: &str) -> AppResult<Option<i64>> {
+    match choice {
+        BylineChoice::None => Ok(None),
+        BylineChoice::Existing(id) => Ok(Some(id)),
+        BylineChoice::New => {
             let slug = Slug::from_title(name).map_err(bad)?;
             let mut candidate = slug.clone();
             for n in 2..100 {
@@ -108,10 +105,6 @@ async fn byline(state: &AppState, form: &FormData, name: &str) -> AppResult<Opti
                 "Could not find a free address for the byline.".into(),
             ))
         }
-        id => id
-            .parse()
-            .map(Some)
-            .map_err(|_| AppError::BadRequest("Choose a byline from the list.".into())),
     }
 }
 
@@ -119,15 +112,24 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<
     let PostForm { user, form } = post;
     require(&user, Permission::ManageUsers, "manage people")?;
     let result = async {
-        let email = Email::parse(&form.text("email")).map_err(bad)?;
-        let name = parse_name(&form.text("name")).map_err(bad)?;
-        let role = role_of(&form)?;
+        let NewPerson {
+            email,
+            name,
+            role,
+            byline: choice,
+        } = PersonInput {
+            email: form.text("email"),
+            name: form.text("name"),
+            role: form.text("role"),
+            author: form.text("author"),
+        }
+        .parse()?;
         let password_hash = state
             .passwords
             .hash(form.get("password").unwrap_or(""))
             .await?
-            .map_err(bad)?;
-        let author_id = byline(&state, &form, &name).await?;
+            .map_err(PersonError::from)?;
+        let author_id = byline(&state, choice, &name).await?;
         // The store names the new person's id in the entry.
         let entry = audit_entry(
             &user.actor(),
@@ -184,12 +186,24 @@ pub async fn update(
     require(&user, Permission::ManageUsers, "manage people")?;
     let id = id_of(&id)?;
     let before = state.store.user(id).await?.ok_or(AppError::NotFound)?;
-    let name = parse_name(&form.text("name")).map_err(bad)?;
-    let change = UserChange {
-        author_id: byline(&state, &form, &name).await?,
+    // Checked whole before a new byline is made, so a refused change leaves none behind.
+    let PersonChange {
         name,
-        role: role_of(&form)?,
+        role,
+        byline: choice,
+        disabled,
+    } = PersonChangeInput {
+        name: form.text("name"),
+        role: form.text("role"),
+        author: form.text("author"),
         disabled: form.get("disabled").is_some(),
+    }
+    .parse()?;
+    let change = UserChange {
+        author_id: byline(&state, choice, &name).await?,
+        name,
+        role,
+        disabled,
     };
     let after = &change;
     let mut changes = Vec::new();
@@ -251,7 +265,7 @@ pub async fn reset_password(
                 &state,
                 &user,
                 None,
-                Some(bad(e).message(Place::Newsroom)),
+                Some(AppError::from(PersonError::from(e)).message(Place::Newsroom)),
                 StatusCode::BAD_REQUEST,
             )
             .await;

@@ -2,9 +2,8 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use gazette_core::Slug;
 use gazette_core::newsroom::Permission;
-use gazette_core::submission::{MAX_TAG_LEN, SubmissionError};
+use gazette_core::sections::{SectionInput, check_tag_name};
 use gazette_store::NewSection;
 use serde::Deserialize;
 
@@ -55,31 +54,20 @@ pub async fn list(
     )
 }
 
+/// The form's fields, checked by gazette-core's section rules.
 fn section_from(form: &FormData) -> AppResult<NewSection> {
-    let name = form.text("name");
-    if name.is_empty() {
-        return Err(AppError::BadRequest("A section needs a name.".into()));
-    }
-    let slug = match form.text("slug") {
-        s if s.is_empty() => Slug::from_title(&name),
-        s => Slug::parse(&s),
-    }
-    .map_err(|e| AppError::BadRequest(format!("The section's address: {e}.")))?;
-    // The store refuses these too; checking here answers before anything else is looked at.
-    slug.check_section_slug().map_err(|e| {
-        AppError::BadRequest(format!("{}.", super::pages::capitalise(&e.to_string())))
-    })?;
-    let position = match form.text("position") {
-        p if p.is_empty() => 0,
-        p => p.parse().map_err(|_| {
-            AppError::BadRequest("The menu position must be a whole number.".into())
-        })?,
-    };
-    Ok(NewSection {
-        slug,
-        name,
+    let fields = SectionInput {
+        name: form.text("name"),
+        slug: form.text("slug"),
+        position: form.text("position"),
         description: form.text("description"),
-        position,
+    }
+    .parse()?;
+    Ok(NewSection {
+        slug: fields.slug,
+        name: fields.name,
+        description: fields.description,
+        position: fields.position,
     })
 }
 
@@ -151,10 +139,7 @@ pub async fn rename_tag(
     require(&post.user, Permission::ManageTags, "manage tags")?;
     let id = id_of(&id)?;
     let name = post.form.text("name");
-    // The same limit as a tag typed in the editor.
-    if name.chars().count() > MAX_TAG_LEN {
-        return Err(SubmissionError::TagTooLong.into());
-    }
+    check_tag_name(&name)?;
     let entry = audit_entry(&post.user.actor(), "edit", "tag", Some(id), name.trim());
     let written = state.store.rename_tag(id, &name, Some(&entry)).await?;
     changed_at(&state, written.seq);

@@ -2,28 +2,15 @@
 
 use axum::extract::{Query, State};
 use axum::response::Response;
-use gazette_core::Language;
 use gazette_core::newsroom::Permission;
+use gazette_core::site_settings::{SETTING_FIELDS, SettingField, parse_settings};
 use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{audit_entry, changed_at, layout, render, see_other};
 use crate::AppState;
-use crate::error::{AppError, AppResult};
-
-/// Every setting the page edits: key, label, longest value.
-const FIELDS: [(&str, &str, usize); 9] = [
-    ("site.name", "Site name", 100),
-    ("site.tagline", "Tagline", 200),
-    ("site.description", "Description (for search engines)", 400),
-    ("site.default_language", "Default language (en or uk)", 2),
-    ("site.social.facebook", "Facebook page address", 300),
-    ("site.social.x", "X profile address", 300),
-    ("site.social.telegram", "Telegram channel address", 300),
-    ("site.social.youtube", "YouTube channel address", 300),
-    ("site.social.instagram", "Instagram profile address", 300),
-];
+use crate::error::AppResult;
 
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
@@ -37,7 +24,7 @@ pub async fn page(
 ) -> AppResult<Response> {
     require(&user, Permission::ManageSettings, "change site settings")?;
     let mut fields = Vec::new();
-    for (key, label, max) in FIELDS {
+    for SettingField { key, label, max } in SETTING_FIELDS {
         let value = state.store.setting(key).await?.unwrap_or_default();
         fields.push(minijinja::context! { key, label, max, value });
     }
@@ -58,29 +45,7 @@ pub async fn save(State(state): State<AppState>, post: PostForm) -> AppResult<Re
     let PostForm { user, form } = post;
     require(&user, Permission::ManageSettings, "change site settings")?;
     // Everything is checked before anything is written.
-    let mut values = Vec::new();
-    for (key, label, max) in FIELDS {
-        let value = form.text(key);
-        if value.chars().count() > max {
-            return Err(AppError::BadRequest(format!(
-                "{label}: at most {max} characters."
-            )));
-        }
-        if key == "site.name" && value.is_empty() {
-            return Err(AppError::BadRequest("The site needs a name.".into()));
-        }
-        if key == "site.default_language" && !value.is_empty() && Language::parse(&value).is_err() {
-            return Err(AppError::BadRequest(
-                "Default language: use en or uk.".into(),
-            ));
-        }
-        if key.starts_with("site.social.") && !value.is_empty() && !value.starts_with("https://") {
-            return Err(AppError::BadRequest(format!(
-                "{label}: use a full address starting with https://."
-            )));
-        }
-        values.push((key, value));
-    }
+    let values = parse_settings(|key| form.text(key))?;
     let mut changed_values = Vec::new();
     for (key, value) in values {
         if state.store.setting(key).await?.unwrap_or_default() != value {

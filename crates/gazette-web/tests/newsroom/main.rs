@@ -100,6 +100,7 @@ fn session_cookie(response: &TestResponse) -> String {
 
 mod accounts;
 mod editor;
+mod forms;
 mod roles;
 mod scheduling;
 mod sign_in_limits;
