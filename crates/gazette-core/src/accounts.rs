@@ -176,7 +176,7 @@ pub fn random_token() -> String {
     use argon2::password_hash::rand_core::RngCore;
     let mut bytes = [0u8; 32];
     OsRng.fill_bytes(&mut bytes);
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    data_encoding::HEXLOWER.encode(&bytes)
 }
 
 /// A person who can sign in to the newsroom.
@@ -226,6 +226,14 @@ pub fn has_permission(role: Role, permission: Permission) -> bool {
 mod tests {
     #![allow(clippy::unwrap_used)]
     use super::*;
+
+    #[test]
+    fn tokens_are_64_lower_case_hex_digits_and_differ() {
+        let token = random_token();
+        assert_eq!(token.len(), 64);
+        assert!(token.chars().all(|c| matches!(c, '0'..='9' | 'a'..='f')));
+        assert_ne!(token, random_token());
+    }
 
     #[test]
     fn emails_are_normalised_and_checked() {

@@ -305,7 +305,7 @@ fn mime_of(format: ImageFormat) -> &'static str {
 }
 
 fn hex(bytes: &[u8]) -> String {
-    bytes.iter().map(|b| format!("{b:02x}")).collect()
+    data_encoding::HEXLOWER.encode(bytes)
 }
 
 /// True when `key` has the shape of a stored file's name, so nothing else reaches the storage.

@@ -27,7 +27,7 @@ pub fn node_id() -> &'static str {
             .unwrap_or_else(|| "node".to_owned());
         let mut random = [0_u8; 4];
         let _ = getrandom::fill(&mut random);
-        let random: String = random.iter().map(|b| format!("{b:02x}")).collect();
+        let random = data_encoding::HEXLOWER.encode(&random);
         format!("{host}/pid-{}/{random}", std::process::id())
     })
 }

@@ -255,7 +255,14 @@ pub trait PeopleStore: Send + Sync + 'static {
         audit: Option<&NewAuditEntry>,
     ) -> StoreResult<()>;
 
-    async fn create_session(&self, session: NewSession, now: DateTime<Utc>) -> StoreResult<()>;
+    /// Starts a session (sweeping expired ones); `audit` (the sign-in) is written in the same
+    /// transaction.
+    async fn create_session(
+        &self,
+        session: NewSession,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()>;
 
     /// The live session with this token hash and its (enabled) person.
     async fn session(
@@ -264,10 +271,21 @@ pub trait PeopleStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<Option<(Session, User)>>;
 
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()>;
+    /// Ends one session; `audit` (the sign-out) is written in the same transaction.
+    async fn delete_session(
+        &self,
+        token_hash: &str,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<()>;
 
-    /// Signs a person out everywhere; returns how many sessions ended.
-    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64>;
+    /// Signs a person out everywhere; returns how many sessions ended. `audit` is written in the
+    /// same transaction, with "N sessions ended" (the count this write found) appended to its
+    /// detail, after "; " when the detail is not empty.
+    async fn delete_user_sessions(
+        &self,
+        user_id: i64,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<u64>;
 }
 
 /// Signing in safely: attempt limits, remembered devices, two-factor codes and sign-ins waiting
@@ -321,28 +339,37 @@ pub trait SignInStore: Send + Sync + 'static {
 
     /// Turns two-factor on with the secret being set up, confirmed by a code of `step`, and
     /// replaces the recovery codes. `Stale` when `secret` is no longer the one being set up.
+    /// `audit` is written in the same transaction.
     async fn enable_two_factor(
         &self,
         user_id: i64,
         secret: &str,
         step: i64,
         recovery_code_hashes: &[String],
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 
     /// Turns two-factor off: forgets the secrets, the recovery codes and any sign-in waiting for a
-    /// code. Returns whether it was on.
-    async fn disable_two_factor(&self, user_id: i64) -> StoreResult<bool>;
+    /// code. Returns whether it was on. `audit` is written in the same transaction; when two-factor
+    /// was not on, "it was not on" is appended to its detail (in brackets after a non-empty one).
+    async fn disable_two_factor(
+        &self,
+        user_id: i64,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<bool>;
 
     /// Records that a code of `step` was used; false (and nothing changes) when a code of this
     /// step or a later one was already accepted, so each code works once even on several nodes.
     async fn accept_totp_step(&self, user_id: i64, step: i64) -> StoreResult<bool>;
 
-    /// Replaces every recovery code with new ones (given as hashes).
+    /// Replaces every recovery code with new ones (given as hashes); `audit` is written in the
+    /// same transaction.
     async fn replace_recovery_codes(
         &self,
         user_id: i64,
         hashes: &[String],
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 

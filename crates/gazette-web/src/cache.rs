@@ -132,7 +132,7 @@ impl CachedPage {
         cache_control: &HeaderValue,
     ) -> Option<Self> {
         let digest = Sha256::digest(&body);
-        let digest: String = digest.iter().take(10).map(|b| format!("{b:02x}")).collect();
+        let digest = data_encoding::HEXLOWER.encode(&digest[..10]);
         let gzip = {
             let mut encoder = flate2::write::GzEncoder::new(
                 Vec::with_capacity(body.len() / 3),

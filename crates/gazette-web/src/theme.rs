@@ -203,7 +203,7 @@ fn read_dir_into(
 /// can be cached for a year.
 pub(crate) fn hashed_name(name: &str, bytes: &[u8]) -> String {
     let hash = Sha256::digest(bytes);
-    let short: String = hash.iter().take(5).map(|b| format!("{b:02x}")).collect();
+    let short = data_encoding::HEXLOWER.encode(&hash[..5]);
     match name.rsplit_once('.') {
         Some((stem, ext)) => format!("{stem}.{short}.{ext}"),
         None => format!("{name}.{short}"),
@@ -227,6 +227,13 @@ pub(crate) fn content_type(name: &str) -> &'static str {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn hashed_names_carry_the_first_ten_lower_case_hex_digits_of_the_sha256() {
+        // SHA-256("abc") begins ba7816bf8f: names already cached by browsers must not change.
+        assert_eq!(hashed_name("style.css", b"abc"), "style.ba7816bf8f.css");
+        assert_eq!(hashed_name("LICENSE", b"abc"), "LICENSE.ba7816bf8f");
+    }
 
     #[test]
     fn the_embedded_theme_loads_and_hashes_its_stylesheet() {

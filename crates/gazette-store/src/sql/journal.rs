@@ -97,6 +97,20 @@ pub(super) async fn audit_write(
     audit_in(tx, entry, now).await
 }
 
+/// The entry with `note` added to its detail: a fact only the write itself learns (how many
+/// sessions it ended, say), joined to a detail the caller gave by `joiner`.
+pub(super) fn with_note(entry: &NewAuditEntry, joiner: (&str, &str), note: &str) -> NewAuditEntry {
+    let detail = if entry.detail.is_empty() {
+        note.to_owned()
+    } else {
+        format!("{}{}{note}{}", entry.detail, joiner.0, joiner.1)
+    };
+    NewAuditEntry {
+        detail,
+        ..entry.clone()
+    }
+}
+
 #[async_trait::async_trait]
 impl JournalStore for SqlStore {
     async fn audit(&self, entry: NewAuditEntry, now: DateTime<Utc>) -> StoreResult<()> {

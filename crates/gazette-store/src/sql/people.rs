@@ -4,7 +4,7 @@ use chrono::{DateTime, Utc};
 use gazette_core::newsroom::{Email, Role, Session, User};
 
 use super::db::{AsConn, query};
-use super::journal::audit_write;
+use super::journal::{audit_write, with_note};
 use super::rows::{CredentialsRow, SessionRow, UserRow};
 use super::{SqlStore, clean_text, convert, is_unique_violation, reference_error, time};
 use crate::{NewAuditEntry, NewSession, NewUser, PeopleStore, StoreError, StoreResult, UserChange};
@@ -161,7 +161,12 @@ impl PeopleStore for SqlStore {
         tx.commit().await
     }
 
-    async fn create_session(&self, session: NewSession, now: DateTime<Utc>) -> StoreResult<()> {
+    async fn create_session(
+        &self,
+        session: NewSession,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
         let mut tx = self.db.write().await?;
         // Expired sessions are swept here rather than by a job: sign-ins are rare enough.
         query("DELETE FROM sessions WHERE expires_at <= $1")
@@ -182,6 +187,7 @@ impl PeopleStore for SqlStore {
         .execute(&mut tx)
         .await
         .map_err(|e| reference_error(e, "person"))?;
+        audit_write(&mut tx, audit, None, now).await?;
         tx.commit().await
     }
 
@@ -213,20 +219,34 @@ impl PeopleStore for SqlStore {
         Ok(Some((session, user)))
     }
 
-    async fn delete_session(&self, token_hash: &str) -> StoreResult<()> {
-        let _guard = self.db.lock_writes().await;
+    async fn delete_session(
+        &self,
+        token_hash: &str,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.write().await?;
         query("DELETE FROM sessions WHERE token_hash = $1")
             .bind(token_hash)
-            .execute(&mut self.db.conn().await?)
+            .execute(&mut tx)
             .await?;
-        Ok(())
+        audit_write(&mut tx, audit, None, Utc::now()).await?;
+        tx.commit().await
     }
 
-    async fn delete_user_sessions(&self, user_id: i64) -> StoreResult<u64> {
-        let _guard = self.db.lock_writes().await;
-        Ok(query("DELETE FROM sessions WHERE user_id = $1")
+    async fn delete_user_sessions(
+        &self,
+        user_id: i64,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<u64> {
+        let mut tx = self.db.write().await?;
+        let ended = query("DELETE FROM sessions WHERE user_id = $1")
             .bind(user_id)
-            .execute(&mut self.db.conn().await?)
-            .await?)
+            .execute(&mut tx)
+            .await?;
+        // The count is only known here, so the store adds it to the entry.
+        let entry = audit.map(|e| with_note(e, ("; ", ""), &format!("{ended} sessions ended")));
+        audit_write(&mut tx, entry.as_ref(), None, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(ended)
     }
 }

@@ -4,11 +4,12 @@
 use chrono::{DateTime, Utc};
 
 use super::db::{Tx, query};
+use super::journal::{audit_write, with_note};
 use super::rows::{ChallengeRow, TwoFactorRow};
 use super::{SqlStore, reference_error};
 use crate::{
-    LoginChallenge, LoginCounter, NewLoginChallenge, SignInStore, StoreError, StoreResult,
-    TwoFactorState,
+    LoginChallenge, LoginCounter, NewAuditEntry, NewLoginChallenge, SignInStore, StoreError,
+    StoreResult, TwoFactorState,
 };
 
 async fn write_recovery_codes(
@@ -194,6 +195,7 @@ impl SignInStore for SqlStore {
         secret: &str,
         step: i64,
         recovery_code_hashes: &[String],
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.db.write().await?;
@@ -214,10 +216,15 @@ impl SignInStore for SqlStore {
             ));
         }
         write_recovery_codes(&mut tx, user_id, recovery_code_hashes, now).await?;
+        audit_write(&mut tx, audit, None, now).await?;
         tx.commit().await
     }
 
-    async fn disable_two_factor(&self, user_id: i64) -> StoreResult<bool> {
+    async fn disable_two_factor(
+        &self,
+        user_id: i64,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<bool> {
         let mut tx = self.db.write().await?;
         let Some((was_on,)) = query("SELECT two_factor FROM users WHERE id = $1")
             .bind(user_id)
@@ -241,6 +248,15 @@ impl SignInStore for SqlStore {
             .bind(user_id)
             .execute(&mut tx)
             .await?;
+        // Whether it was on is only known here, so the store says so in the entry.
+        let entry = audit.map(|e| {
+            if was_on {
+                e.clone()
+            } else {
+                with_note(e, (" (", ")"), "it was not on")
+            }
+        });
+        audit_write(&mut tx, entry.as_ref(), None, Utc::now()).await?;
         tx.commit().await?;
         Ok(was_on)
     }
@@ -262,10 +278,12 @@ impl SignInStore for SqlStore {
         &self,
         user_id: i64,
         hashes: &[String],
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.db.write().await?;
         write_recovery_codes(&mut tx, user_id, hashes, now).await?;
+        audit_write(&mut tx, audit, None, now).await?;
         tx.commit().await
     }
 

@@ -50,6 +50,7 @@ pub(crate) async fn session_for(store: &Arc<dyn Store>, user: &User, token_hash:
                 address: "192.0.2.7".into(),
                 user_agent: "suite".into(),
             },
+            None,
             now(),
         )
         .await
@@ -190,10 +191,10 @@ pub async fn sessions_expire_end_and_need_an_enabled_person(store: Arc<dyn Store
         "an expired session no longer signs in"
     );
 
-    store.delete_session("laptop").await.unwrap();
+    store.delete_session("laptop", None).await.unwrap();
     assert!(store.session("laptop", now()).await.unwrap().is_none());
     session_for(&store, &olena, "tablet", 7).await;
-    assert_eq!(store.delete_user_sessions(olena.id).await.unwrap(), 2);
+    assert_eq!(store.delete_user_sessions(olena.id, None).await.unwrap(), 2);
 
     session_for(&store, &olena, "desktop", 7).await;
     store
@@ -219,6 +220,7 @@ pub async fn sessions_expire_end_and_need_an_enabled_person(store: Arc<dyn Store
                     address: String::new(),
                     user_agent: String::new(),
                 },
+                None,
                 now(),
             )
             .await,

@@ -183,14 +183,14 @@ pub async fn two_factor_is_confirmed_then_each_code_works_once(store: Arc<dyn St
     assert!(
         matches!(
             store
-                .enable_two_factor(olena.id, "FIRSTSECRET", 100, &codes, now())
+                .enable_two_factor(olena.id, "FIRSTSECRET", 100, &codes, None, now())
                 .await,
             Err(StoreError::Stale(_))
         ),
         "only the secret shown last can be confirmed"
     );
     store
-        .enable_two_factor(olena.id, "SECONDSECRET", 100, &codes, now())
+        .enable_two_factor(olena.id, "SECONDSECRET", 100, &codes, None, now())
         .await
         .unwrap();
     let on = store.two_factor(olena.id).await.unwrap().unwrap();
@@ -262,7 +262,7 @@ pub async fn two_factor_is_confirmed_then_each_code_works_once(store: Arc<dyn St
         9
     );
     store
-        .replace_recovery_codes(olena.id, &["fresh".to_owned()], now())
+        .replace_recovery_codes(olena.id, &["fresh".to_owned()], None, now())
         .await
         .unwrap();
     assert!(
@@ -334,7 +334,7 @@ pub async fn two_factor_is_confirmed_then_each_code_works_once(store: Arc<dyn St
         )
         .await
         .unwrap();
-    assert!(store.disable_two_factor(olena.id).await.unwrap());
+    assert!(store.disable_two_factor(olena.id, None).await.unwrap());
     assert!(
         store
             .login_challenge("again", now())
@@ -350,11 +350,11 @@ pub async fn two_factor_is_confirmed_then_each_code_works_once(store: Arc<dyn St
         "no codes without two-factor"
     );
     assert!(
-        !store.disable_two_factor(olena.id).await.unwrap(),
+        !store.disable_two_factor(olena.id, None).await.unwrap(),
         "it was already off"
     );
     assert!(matches!(
-        store.disable_two_factor(999_999).await,
+        store.disable_two_factor(999_999, None).await,
         Err(StoreError::NotFound)
     ));
 }

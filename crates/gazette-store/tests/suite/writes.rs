@@ -11,8 +11,8 @@ use gazette_core::{ArticleStatus, NewArticle, Slug};
 use gazette_store::Backend;
 use gazette_store::testing::{Fault, TestDatabase, postgres_url};
 use gazette_store::{
-    Actor, ArticleSave, AuditFilter, NewAuditEntry, NewSection, NewUser, PageRequest, StatusChange,
-    Store, StoreError,
+    Actor, ArticleSave, AuditFilter, NewAuditEntry, NewSection, NewSession, NewUser, PageRequest,
+    StatusChange, Store, StoreError,
 };
 
 use super::{draft, newsroom, now};
@@ -57,6 +57,7 @@ database_tests!(
     a_save_that_fails_at_its_commit_leaves_nothing_behind,
     a_status_change_interrupted_before_its_change_log_entry_is_undone,
     sections_settings_and_people_write_their_audit_entry_in_the_same_transaction,
+    sign_ins_and_sign_outs_write_their_audit_entry_in_the_same_transaction,
 );
 
 async fn editor(store: &Arc<dyn Store>, email: &str) -> (User, Actor) {
@@ -376,6 +377,107 @@ pub async fn sections_settings_and_people_write_their_audit_entry_in_the_same_tr
             ("settings".into(), "settings".into(), None),
             ("create".into(), "section".into(), Some(section.id)),
         ]
+    );
+    db.finish().await;
+}
+
+fn session(user: &User, token_hash: &str) -> NewSession {
+    NewSession {
+        token_hash: token_hash.into(),
+        user_id: user.id,
+        csrf_token: format!("csrf-{token_hash}"),
+        expires_at: now() + Duration::days(7),
+        address: "192.0.2.9".into(),
+        user_agent: "suite".into(),
+    }
+}
+
+/// The newest audit entry's action and detail.
+async fn last_audit(store: &Arc<dyn Store>) -> Option<(String, String)> {
+    store
+        .audit_log(&AuditFilter::default(), PageRequest::new(1, 1))
+        .await
+        .unwrap()
+        .items
+        .into_iter()
+        .next()
+        .map(|e| (e.action, e.detail))
+}
+
+pub async fn sign_ins_and_sign_outs_write_their_audit_entry_in_the_same_transaction(
+    db: TestDatabase,
+) {
+    let store = db.store.clone();
+    let (olena, actor) = editor(&store, "olena@news.test").await;
+    let login = entry(&actor, "login", "user", Some(olena.id));
+    let audit_before = audit_actions(&store).await;
+
+    // A sign-in that fails at its commit leaves neither the session nor its entry.
+    db.fail_next_write(Fault::BeforeCommit);
+    let failed = store
+        .create_session(session(&olena, "laptop"), Some(&login), now())
+        .await;
+    assert!(failed.is_err());
+    assert!(store.session("laptop", now()).await.unwrap().is_none());
+    assert_eq!(audit_actions(&store).await, audit_before);
+
+    // Without the fault both are there.
+    store
+        .create_session(session(&olena, "laptop"), Some(&login), now())
+        .await
+        .unwrap();
+    assert!(store.session("laptop", now()).await.unwrap().is_some());
+    assert_eq!(
+        audit_actions(&store).await[0],
+        ("login".into(), "user".into(), Some(olena.id))
+    );
+    store
+        .create_session(session(&olena, "phone"), None, now())
+        .await
+        .unwrap();
+
+    // Signing out everywhere: interrupted, every session lives on and nothing is recorded; done,
+    // the entry says how many sessions ended, which only the write knew.
+    let everywhere = entry(&actor, "logout_everywhere", "user", Some(olena.id));
+    let audit_before = audit_actions(&store).await;
+    db.fail_next_write(Fault::BeforeCommit);
+    assert!(
+        store
+            .delete_user_sessions(olena.id, Some(&everywhere))
+            .await
+            .is_err()
+    );
+    assert!(store.session("phone", now()).await.unwrap().is_some());
+    assert_eq!(audit_actions(&store).await, audit_before);
+    assert_eq!(
+        store
+            .delete_user_sessions(olena.id, Some(&everywhere))
+            .await
+            .unwrap(),
+        2
+    );
+    assert_eq!(
+        last_audit(&store).await,
+        Some(("logout_everywhere".into(), "2 sessions ended".into()))
+    );
+
+    // Turning off two-factor that was not on says so in the entry.
+    let reset = NewAuditEntry {
+        detail: "for olena@news.test".into(),
+        ..entry(&actor, "two_factor_reset", "user", Some(olena.id))
+    };
+    assert!(
+        !store
+            .disable_two_factor(olena.id, Some(&reset))
+            .await
+            .unwrap()
+    );
+    assert_eq!(
+        last_audit(&store).await,
+        Some((
+            "two_factor_reset".into(),
+            "for olena@news.test (it was not on)".into()
+        ))
     );
     db.finish().await;
 }

@@ -22,13 +22,7 @@ pub(crate) fn conditional(
     last_modified: Option<DateTime<Utc>>,
 ) -> Response {
     let digest = Sha256::digest(body.as_bytes());
-    let etag = format!(
-        "\"{}\"",
-        digest[..16]
-            .iter()
-            .map(|b| format!("{b:02x}"))
-            .collect::<String>()
-    );
+    let etag = format!("\"{}\"", data_encoding::HEXLOWER.encode(&digest[..16]));
     let last_modified = last_modified.filter(|t| t.timestamp() > 0);
     let not_modified = match request
         .get(header::IF_NONE_MATCH)

@@ -47,10 +47,7 @@ impl CurrentUser {
 }
 
 pub(super) fn token_hash(token: &str) -> String {
-    Sha256::digest(token.as_bytes())
-        .iter()
-        .map(|b| format!("{b:02x}"))
-        .collect()
+    data_encoding::HEXLOWER.encode(&Sha256::digest(token.as_bytes()))
 }
 
 /// The value of the cookie `name` the browser sent, as sent; the first if there are several.

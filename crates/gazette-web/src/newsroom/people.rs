@@ -14,7 +14,7 @@ use serde::Deserialize;
 
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{audit, audit_entry, capitalise, layout, render, see_other, show_time};
+use super::pages::{audit_entry, capitalise, layout, render, see_other, show_time};
 use crate::AppState;
 use crate::error::{AppError, AppResult, Format, Place};
 
@@ -286,15 +286,14 @@ pub async fn sign_out(
 ) -> AppResult<Response> {
     require(&post.user, Permission::ManageUsers, "manage people")?;
     let id = id_of(&id)?;
-    let ended = state.store.delete_user_sessions(id).await?;
-    audit(
-        &state,
+    // The store adds how many sessions ended to the entry's detail.
+    let entry = audit_entry(
         &post.user.actor(),
         "logout_everywhere",
         "user",
         Some(id),
-        format!("{ended} sessions ended"),
-    )
-    .await;
+        "",
+    );
+    state.store.delete_user_sessions(id, Some(&entry)).await?;
     Ok(see_other("/newsroom/users?notice=signed_out"))
 }

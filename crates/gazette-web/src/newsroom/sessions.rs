@@ -17,7 +17,7 @@ use super::auth::{
     cookie, set_cookie, token_hash,
 };
 use super::limits::{self, Attempt};
-use super::pages::{audit, see_other};
+use super::pages::{audit_entry, see_other};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
 
@@ -79,7 +79,7 @@ pub(super) async fn start_session(
     let now = state.now();
     // A fresh session at every sign-in; any session this browser had before ends.
     if let Some(old) = cookie(headers, SESSION_COOKIE).filter(|t| !t.is_empty()) {
-        state.store.delete_session(&token_hash(old)).await?;
+        state.store.delete_session(&token_hash(old), None).await?;
     }
     let token = random_token();
     let user_agent = headers
@@ -87,6 +87,17 @@ pub(super) async fn start_session(
         .and_then(|v| v.to_str().ok())
         .unwrap_or("")
         .to_owned();
+    let signed_in = audit_entry(
+        &Actor {
+            user_id: Some(user.id),
+            name: user.name.clone(),
+            address: address.clone(),
+        },
+        "login",
+        "user",
+        Some(user.id),
+        detail,
+    );
     state
         .store
         .create_session(
@@ -95,25 +106,13 @@ pub(super) async fn start_session(
                 user_id: user.id,
                 csrf_token: random_token(),
                 expires_at: now + Duration::days(SESSION_LIFETIME_DAYS),
-                address: address.clone(),
+                address,
                 user_agent,
             },
+            Some(&signed_in),
             now,
         )
         .await?;
-    audit(
-        state,
-        &Actor {
-            user_id: Some(user.id),
-            name: user.name.clone(),
-            address,
-        },
-        "login",
-        "user",
-        Some(user.id),
-        detail,
-    )
-    .await;
     let device = limits::remember_browser(state, headers, &user.email).await?;
     let mut response = see_other(next);
     let headers = response.headers_mut();

@@ -12,7 +12,7 @@ use super::auth::{
     same_token, set_cookie,
 };
 use super::limits::{self, Attempt};
-use super::pages::{audit, layout, render, see_other};
+use super::pages::{audit, audit_entry, layout, render, see_other};
 use super::sessions::{check_own_password, start_session};
 use crate::AppState;
 use crate::error::AppResult;
@@ -204,16 +204,17 @@ fn signed_out(state: &AppState) -> Response {
 }
 
 pub async fn logout(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
-    state.store.delete_session(&post.user.token_hash).await?;
-    audit(
-        &state,
+    let entry = audit_entry(
         &post.user.actor(),
         "logout",
         "user",
         Some(post.user.user.id),
         "",
-    )
-    .await;
+    );
+    state
+        .store
+        .delete_session(&post.user.token_hash, Some(&entry))
+        .await?;
     Ok(signed_out(&state))
 }
 
@@ -221,16 +222,18 @@ pub async fn sign_out_everywhere(
     State(state): State<AppState>,
     post: PostForm,
 ) -> AppResult<Response> {
-    let ended = state.store.delete_user_sessions(post.user.user.id).await?;
-    audit(
-        &state,
+    // The store adds how many sessions ended to the entry's detail.
+    let entry = audit_entry(
         &post.user.actor(),
         "logout_everywhere",
         "user",
         Some(post.user.user.id),
-        format!("{ended} sessions ended"),
-    )
-    .await;
+        "",
+    );
+    state
+        .store
+        .delete_user_sessions(post.user.user.id, Some(&entry))
+        .await?;
     Ok(signed_out(&state))
 }
 

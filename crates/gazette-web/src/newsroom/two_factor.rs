@@ -22,7 +22,7 @@ use super::auth::{
     CurrentUser, PostForm, client_address, cookie, read_form, same_token, set_cookie, token_hash,
 };
 use super::limits::Attempt;
-use super::pages::{audit, layout, render, see_other, show_time};
+use super::pages::{audit, audit_entry, layout, render, see_other, show_time};
 use super::sessions::{check_own_password, start_session};
 use crate::AppState;
 use crate::error::{AppError, AppResult};
@@ -411,19 +411,17 @@ pub async fn confirm(State(state): State<AppState>, post: PostForm) -> AppResult
         return two_factor_page(&state, &user, shown, StatusCode::BAD_REQUEST).await;
     };
     let (codes, hashes) = fresh_codes();
-    state
-        .store
-        .enable_two_factor(user.user.id, &secret, step, &hashes, now)
-        .await?;
-    audit(
-        &state,
+    let entry = audit_entry(
         &user.actor(),
         "two_factor_enable",
         "user",
         Some(user.user.id),
         format!("{} recovery codes made", codes.len()),
-    )
-    .await;
+    );
+    state
+        .store
+        .enable_two_factor(user.user.id, &secret, step, &hashes, Some(&entry), now)
+        .await?;
     let shown = PageState {
         notice: None,
         error: None,
@@ -468,16 +466,18 @@ pub async fn disable(
         };
         return two_factor_page(&state, &user, shown, StatusCode::BAD_REQUEST).await;
     }
-    let was_on = state.store.disable_two_factor(user.user.id).await?;
-    audit(
-        &state,
+    // When it was not on (a set-up cancelled, or nothing), the store says so in the entry.
+    let entry = audit_entry(
         &user.actor(),
         "two_factor_disable",
         "user",
         Some(user.user.id),
-        if was_on { "" } else { "set-up cancelled" },
-    )
-    .await;
+        "",
+    );
+    state
+        .store
+        .disable_two_factor(user.user.id, Some(&entry))
+        .await?;
     let notice = if required(&state).await? {
         "off_required"
     } else {
@@ -507,19 +507,17 @@ pub async fn new_recovery_codes(
         return two_factor_page(&state, &user, shown, StatusCode::BAD_REQUEST).await;
     }
     let (codes, hashes) = fresh_codes();
-    state
-        .store
-        .replace_recovery_codes(user.user.id, &hashes, state.now())
-        .await?;
-    audit(
-        &state,
+    let entry = audit_entry(
         &user.actor(),
         "two_factor_recovery_codes",
         "user",
         Some(user.user.id),
         "new recovery codes made; the old ones no longer work",
-    )
-    .await;
+    );
+    state
+        .store
+        .replace_recovery_codes(user.user.id, &hashes, Some(&entry), state.now())
+        .await?;
     let shown = PageState {
         new_codes: Some(codes),
         ..Default::default()
@@ -539,20 +537,15 @@ pub async fn admin_reset(
     require(&user, Permission::ManageUsers, "manage people")?;
     let id: i64 = id.trim().parse().map_err(|_| AppError::NotFound)?;
     let target = state.store.user(id).await?.ok_or(AppError::NotFound)?;
-    let was_on = state.store.disable_two_factor(id).await?;
-    audit(
-        &state,
+    // When it was not on, the store adds "(it was not on)" to the entry.
+    let entry = audit_entry(
         &user.actor(),
         "two_factor_reset",
         "user",
         Some(id),
-        format!(
-            "for {}{}",
-            target.email,
-            if was_on { "" } else { " (it was not on)" }
-        ),
-    )
-    .await;
+        format!("for {}", target.email),
+    );
+    state.store.disable_two_factor(id, Some(&entry)).await?;
     Ok(see_other("/newsroom/users?notice=two_factor_reset"))
 }
 

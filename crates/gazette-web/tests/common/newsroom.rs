@@ -85,6 +85,7 @@ impl TestApp {
                     address: "192.0.2.1".into(),
                     user_agent: "test".into(),
                 },
+                None,
                 now(),
             )
             .await
