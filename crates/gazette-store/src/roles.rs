@@ -335,7 +335,13 @@ pub trait SignInStore: Send + Sync + 'static {
     async fn two_factor(&self, user_id: i64) -> StoreResult<Option<TwoFactorState>>;
 
     /// Keeps a new secret as the one being set up (replacing any earlier unconfirmed one).
-    async fn begin_two_factor(&self, user_id: i64, secret: &str) -> StoreResult<()>;
+    /// `audit` is written in the same transaction.
+    async fn begin_two_factor(
+        &self,
+        user_id: i64,
+        secret: &str,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<()>;
 
     /// Turns two-factor on with the secret being set up, confirmed by a code of `step`, and
     /// replaces the recovery codes. `Stale` when `secret` is no longer the one being set up.
@@ -381,9 +387,12 @@ pub trait SignInStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<bool>;
 
+    /// Remembers a sign-in whose password was right, waiting for its code (expired ones go).
+    /// `audit` is written in the same transaction.
     async fn create_login_challenge(
         &self,
         challenge: NewLoginChallenge,
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<()>;
 

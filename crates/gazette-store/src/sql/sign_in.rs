@@ -176,17 +176,23 @@ impl SignInStore for SqlStore {
         row.map(TwoFactorState::try_from).transpose()
     }
 
-    async fn begin_two_factor(&self, user_id: i64, secret: &str) -> StoreResult<()> {
-        let _guard = self.db.lock_writes().await;
+    async fn begin_two_factor(
+        &self,
+        user_id: i64,
+        secret: &str,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<()> {
+        let mut tx = self.db.write().await?;
         let changed = query("UPDATE users SET totp_pending = $1 WHERE id = $2")
             .bind(secret)
             .bind(user_id)
-            .execute(&mut self.db.conn().await?)
+            .execute(&mut tx)
             .await?;
         if changed == 0 {
             return Err(StoreError::NotFound);
         }
-        Ok(())
+        audit_write(&mut tx, audit, None, Utc::now()).await?;
+        tx.commit().await
     }
 
     async fn enable_two_factor(
@@ -309,6 +315,7 @@ impl SignInStore for SqlStore {
     async fn create_login_challenge(
         &self,
         challenge: NewLoginChallenge,
+        audit: Option<&NewAuditEntry>,
         now: DateTime<Utc>,
     ) -> StoreResult<()> {
         let mut tx = self.db.write().await?;
@@ -330,6 +337,7 @@ impl SignInStore for SqlStore {
         .execute(&mut tx)
         .await
         .map_err(|e| reference_error(e, "person"))?;
+        audit_write(&mut tx, audit, None, now).await?;
         tx.commit().await
     }
 

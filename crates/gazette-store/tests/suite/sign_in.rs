@@ -164,16 +164,16 @@ pub async fn two_factor_is_confirmed_then_each_code_works_once(store: Arc<dyn St
     assert_eq!(off, Default::default());
     assert!(store.two_factor(999_999).await.unwrap().is_none());
     assert!(matches!(
-        store.begin_two_factor(999_999, "X").await,
+        store.begin_two_factor(999_999, "X", None).await,
         Err(StoreError::NotFound)
     ));
 
     store
-        .begin_two_factor(olena.id, "FIRSTSECRET")
+        .begin_two_factor(olena.id, "FIRSTSECRET", None)
         .await
         .unwrap();
     store
-        .begin_two_factor(olena.id, "SECONDSECRET")
+        .begin_two_factor(olena.id, "SECONDSECRET", None)
         .await
         .unwrap();
     let pending = store.two_factor(olena.id).await.unwrap().unwrap();
@@ -291,7 +291,7 @@ pub async fn two_factor_is_confirmed_then_each_code_works_once(store: Arc<dyn St
         expires_at: now() + Duration::minutes(5),
     };
     store
-        .create_login_challenge(challenge.clone(), now())
+        .create_login_challenge(challenge.clone(), None, now())
         .await
         .unwrap();
     let found = store
@@ -330,6 +330,7 @@ pub async fn two_factor_is_confirmed_then_each_code_works_once(store: Arc<dyn St
                 token_hash: "again".into(),
                 ..challenge
             },
+            None,
             now(),
         )
         .await

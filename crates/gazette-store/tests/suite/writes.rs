@@ -479,5 +479,25 @@ pub async fn sign_ins_and_sign_outs_write_their_audit_entry_in_the_same_transact
             "for olena@news.test (it was not on)".into()
         ))
     );
+
+    // Starting two-factor set-up: interrupted, no secret is kept and nothing is recorded.
+    let setup = entry(&actor, "two_factor_setup", "user", Some(olena.id));
+    let audit_before = audit_actions(&store).await;
+    db.fail_next_write(Fault::BeforeCommit);
+    assert!(
+        store
+            .begin_two_factor(olena.id, "SECRET", Some(&setup))
+            .await
+            .is_err()
+    );
+    assert_eq!(audit_actions(&store).await, audit_before);
+    store
+        .begin_two_factor(olena.id, "SECRET", Some(&setup))
+        .await
+        .unwrap();
+    assert_eq!(
+        last_audit(&store).await.map(|(action, _)| action),
+        Some("two_factor_setup".into())
+    );
     db.finish().await;
 }

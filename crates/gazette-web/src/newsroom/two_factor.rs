@@ -41,6 +41,17 @@ pub async fn ask_for_code(
 ) -> AppResult<Response> {
     let now = state.now();
     let token = random_token();
+    let entry = audit_entry(
+        &Actor {
+            user_id: Some(user.id),
+            name: user.name.clone(),
+            address: address.to_owned(),
+        },
+        "login_password_ok",
+        "user",
+        Some(user.id),
+        "waiting for the two-factor code",
+    );
     state
         .store
         .create_login_challenge(
@@ -52,22 +63,10 @@ pub async fn ask_for_code(
                 address: address.to_owned(),
                 expires_at: now + Duration::minutes(CHALLENGE_MINUTES),
             },
+            Some(&entry),
             now,
         )
         .await?;
-    audit(
-        state,
-        &Actor {
-            user_id: Some(user.id),
-            name: user.name.clone(),
-            address: address.to_owned(),
-        },
-        "login_password_ok",
-        "user",
-        Some(user.id),
-        "waiting for the two-factor code",
-    )
-    .await;
     let mut response = see_other("/newsroom/login/code");
     response.headers_mut().append(
         header::SET_COOKIE,
@@ -342,19 +341,17 @@ pub async fn start(State(state): State<AppState>, post: PostForm) -> AppResult<R
             "Two-factor sign-in is already on. Turn it off first to move it to another app.".into(),
         ));
     }
-    state
-        .store
-        .begin_two_factor(user.user.id, &totp::new_secret())
-        .await?;
-    audit(
-        &state,
+    let entry = audit_entry(
         &user.actor(),
         "two_factor_setup",
         "user",
         Some(user.user.id),
         "new secret shown",
-    )
-    .await;
+    );
+    state
+        .store
+        .begin_two_factor(user.user.id, &totp::new_secret(), Some(&entry))
+        .await?;
     Ok(see_other("/newsroom/account/two-factor"))
 }
 
