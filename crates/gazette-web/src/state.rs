@@ -154,6 +154,38 @@ impl AppState {
     }
 }
 
+/// What the newsroom's handlers reach: the store, the clock, the site's configuration, password
+/// checks, the media library and the change feed to tell after a write. Not the public site's
+/// chrome, caches, search index, top list or read counter.
+#[derive(Clone)]
+pub struct NewsroomState {
+    pub store: Arc<dyn Store>,
+    pub config: Arc<SiteConfig>,
+    pub clock: Clock,
+    pub changes: ChangeFeed,
+    pub media: Option<gazette_media::MediaLibrary>,
+    pub passwords: Arc<PasswordChecks>,
+}
+
+impl NewsroomState {
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+}
+
+impl FromRef<AppState> for NewsroomState {
+    fn from_ref(state: &AppState) -> Self {
+        Self {
+            store: state.store.clone(),
+            config: state.config.clone(),
+            clock: state.clock.clone(),
+            changes: state.changes.clone(),
+            media: state.media.clone(),
+            passwords: state.passwords.clone(),
+        }
+    }
+}
+
 impl FromRef<AppState> for Arc<PageCache> {
     fn from_ref(state: &AppState) -> Self {
         state.pages.clone()

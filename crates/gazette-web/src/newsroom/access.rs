@@ -8,8 +8,8 @@ use gazette_core::workflow::{self, Person, StoredArticle};
 use gazette_store::ArticleWorkflow;
 
 use super::auth::CurrentUser;
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 /// The person acting, as the workflow rules see them.
 pub fn person(user: &CurrentUser) -> Person {
@@ -37,7 +37,7 @@ pub fn article_id(raw: &str) -> AppResult<i64> {
     raw.trim().parse().map_err(|_| AppError::NotFound)
 }
 
-async fn load(state: &AppState, id: i64) -> AppResult<(Article, ArticleWorkflow)> {
+async fn load(state: &NewsroomState, id: i64) -> AppResult<(Article, ArticleWorkflow)> {
     let article = state.store.article(id).await?.ok_or(AppError::NotFound)?;
     let workflow = state
         .store
@@ -49,7 +49,7 @@ async fn load(state: &AppState, id: i64) -> AppResult<(Article, ArticleWorkflow)
 
 /// Loads an article for a person and checks that they may do `action` to it.
 pub async fn authorised(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     id: i64,
     action: ArticleAction,
@@ -61,7 +61,7 @@ pub async fn authorised(
 
 /// Loads an article for a person who wants to read it in the newsroom.
 pub async fn readable(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     id: i64,
 ) -> AppResult<(Article, ArticleWorkflow)> {

@@ -24,8 +24,8 @@ use super::pages::{
     FormData, audit_entry, changed_at, input_time, layout, page_number, render, see_other,
     show_time,
 };
-use crate::AppState;
 use crate::error::{AppError, AppResult, Format, JsonError, Place};
+use crate::state::NewsroomState;
 
 /// Articles per page in the newsroom list.
 const PER_PAGE: u32 = 20;
@@ -51,7 +51,7 @@ fn nonempty(s: &Option<String>) -> Option<&str> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
@@ -188,7 +188,7 @@ pub fn input_from_form(form: &FormData) -> ArticleInput {
 /// are given by name: the store adds them (creating new ones) inside the save's own transaction,
 /// so a refused save creates none.
 pub async fn to_article(
-    state: &AppState,
+    state: &NewsroomState,
     input: &ArticleInput,
     status: ArticleStatus,
     published_at: Option<DateTime<Utc>>,
@@ -215,7 +215,7 @@ struct EditorPage<'a> {
 }
 
 async fn render_editor(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     page: EditorPage<'_>,
     status: StatusCode,
@@ -309,7 +309,10 @@ fn keeps_form(e: &AppError) -> bool {
 
 // ---------------------------------------------------------------- create
 
-pub async fn new_article(State(state): State<AppState>, user: CurrentUser) -> AppResult<Response> {
+pub async fn new_article(
+    State(state): State<NewsroomState>,
+    user: CurrentUser,
+) -> AppResult<Response> {
     let sections = state.store.sections().await?;
     let input = ArticleInput {
         section_id: sections
@@ -336,7 +339,7 @@ pub async fn new_article(State(state): State<AppState>, user: CurrentUser) -> Ap
     .await
 }
 
-pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn create(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
     workflow::may_create(&person(&user))?;
     let input = input_from_form(&form);
@@ -417,7 +420,7 @@ fn notice_text(code: Option<&str>) -> Option<String> {
 }
 
 pub async fn edit(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<EditQuery>,
@@ -439,7 +442,7 @@ pub async fn edit(
 /// Saves the form as a new revision. Refused, with the form kept, when it is invalid or when
 /// someone else saved after this form was opened.
 async fn save_input(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     (article, workflow): (&Article, &ArticleWorkflow),
     input: &ArticleInput,
@@ -474,7 +477,7 @@ async fn save_input(
 }
 
 pub async fn save(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -523,7 +526,7 @@ pub async fn save(
 
 /// Autosave from the editor's script: the same save, answered in JSON, for drafts only.
 pub async fn autosave(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> Result<Json<serde_json::Value>, JsonError> {
@@ -565,7 +568,7 @@ pub async fn live_preview(post: PostForm) -> Result<Json<serde_json::Value>, Jso
 // ---------------------------------------------------------------- workflow
 
 pub async fn workflow(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {

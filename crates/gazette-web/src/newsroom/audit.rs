@@ -8,8 +8,8 @@ use serde::Deserialize;
 
 use super::auth::CurrentUser;
 use super::pages::{layout, page_number, render, show_time};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 const PER_PAGE: u32 = 50;
 
@@ -40,7 +40,7 @@ pub fn require(user: &CurrentUser, permission: Permission, what: &str) -> AppRes
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<AuditQuery>,
 ) -> AppResult<Response> {

@@ -19,8 +19,8 @@ use sha2::{Digest, Sha256};
 use subtle::ConstantTimeEq;
 
 use super::form::FormData;
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 pub const SESSION_COOKIE: &str = "gazette_session";
 pub(super) const LOGIN_CSRF_COOKIE: &str = "gazette_login_csrf";
@@ -63,7 +63,7 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
 }
 
 /// The client's address: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
-pub fn client_address(state: &AppState, parts: &Parts) -> String {
+pub fn client_address(state: &NewsroomState, parts: &Parts) -> String {
     if state.config.trust_forwarded_for
         && let Some(first) = parts
             .headers
@@ -88,7 +88,7 @@ pub fn client_address(state: &AppState, parts: &Parts) -> String {
 /// other than links, and over HTTPS only when the site is served over HTTPS. A `max_age_secs` of
 /// 0 removes the cookie.
 pub(super) fn set_cookie(
-    state: &AppState,
+    state: &NewsroomState,
     name: &str,
     value: &str,
     max_age_secs: i64,
@@ -112,12 +112,12 @@ fn newsroom_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> 
 impl<S> FromRequestParts<S> for CurrentUser
 where
     S: Send + Sync,
-    AppState: FromRef<S>,
+    NewsroomState: FromRef<S>,
 {
     type Rejection = AppError;
 
     async fn from_request_parts(parts: &mut Parts, state: &S) -> Result<Self, Self::Rejection> {
-        let state = AppState::from_ref(state);
+        let state = NewsroomState::from_ref(state);
         let next = if parts.method == Method::GET {
             // Inside the nested router the path has lost its `/newsroom` prefix.
             parts
@@ -217,7 +217,7 @@ pub(super) fn same_token(a: &str, b: &str) -> bool {
 impl<S> FromRequest<S> for PostForm
 where
     S: Send + Sync,
-    AppState: FromRef<S>,
+    NewsroomState: FromRef<S>,
 {
     type Rejection = AppError;
 
@@ -244,7 +244,7 @@ pub const REQUIRE_SETTING: &str = "newsroom.require_two_factor";
 /// The cookie naming a sign-in that waits for its code.
 pub const CHALLENGE_COOKIE: &str = "gazette_2fa";
 /// Whether the site requires two-factor sign-in of everyone.
-pub async fn required(state: &AppState) -> AppResult<bool> {
+pub async fn required(state: &NewsroomState) -> AppResult<bool> {
     Ok(state.store.setting(REQUIRE_SETTING).await?.as_deref() == Some("true"))
 }
 

@@ -8,11 +8,11 @@ use gazette_core::newsroom::{ArticleAction, CorrectionKind, parse_note};
 use super::access::authorised;
 use super::auth::PostForm;
 use super::pages::{changed_at, see_other};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 pub async fn add(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {

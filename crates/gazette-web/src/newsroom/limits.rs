@@ -32,8 +32,8 @@ use gazette_store::{Actor, LoginCounter};
 
 use super::auth::{cookie, set_cookie, token_hash};
 use super::pages::audit;
-use crate::AppState;
 use crate::error::AppResult;
+use crate::state::NewsroomState;
 
 /// The window over which failed sign-ins are counted.
 pub const LOGIN_WINDOW_MINUTES: i64 = 15;
@@ -99,7 +99,7 @@ impl Attempt {
     /// is checked. `Ok(Err(message))` when a limit is reached: nothing may be checked, and the
     /// refusal is in the audit log.
     pub async fn begin(
-        state: &AppState,
+        state: &NewsroomState,
         headers: &HeaderMap,
         email_key: &str,
         address: &str,
@@ -168,7 +168,7 @@ impl Attempt {
 
     /// The password or code was right: this browser's or address's failures for the account were
     /// the person's own typos, and are forgiven wherever they were counted.
-    pub async fn succeeded(&self, state: &AppState) -> AppResult<()> {
+    pub async fn succeeded(&self, state: &NewsroomState) -> AppResult<()> {
         let (own, others): (Vec<_>, Vec<_>) = self
             .counters
             .iter()
@@ -185,7 +185,7 @@ impl Attempt {
 
     /// This attempt was not a failure after all (a right password waiting for its code, or a
     /// check not made because the server was busy): its charge is given back.
-    pub async fn not_a_failure(&self, state: &AppState) -> AppResult<()> {
+    pub async fn not_a_failure(&self, state: &NewsroomState) -> AppResult<()> {
         state.store.refund_login_attempt(&self.keys()).await?;
         Ok(())
     }
@@ -193,7 +193,7 @@ impl Attempt {
 
 /// The SHA-256 of this browser's device token, when it signed in to `email_key` before.
 async fn known_browser(
-    state: &AppState,
+    state: &NewsroomState,
     headers: &HeaderMap,
     email_key: &str,
 ) -> AppResult<Option<String>> {
@@ -217,7 +217,7 @@ fn device_token(headers: &HeaderMap) -> Option<&str> {
 /// After a sign-in as `email`: the cookie that makes this browser known for that account (the
 /// one it has, kept for longer, or a new one).
 pub async fn remember_browser(
-    state: &AppState,
+    state: &NewsroomState,
     headers: &HeaderMap,
     email: &Email,
 ) -> AppResult<HeaderValue> {

@@ -18,8 +18,8 @@ use gazette_store::{Media, MediaText, PageRequest};
 use super::access::authorised;
 use super::auth::{CurrentUser, PostForm, same_token};
 use super::pages::{audit_entry, changed_at, layout, page_number, render, see_other};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 use gazette_core::newsroom::{ArticleAction, Role};
 
 const PER_PAGE: u32 = 24;
@@ -30,7 +30,7 @@ pub struct ListQuery {
     notice: Option<String>,
 }
 
-fn library(state: &AppState) -> AppResult<&MediaLibrary> {
+fn library(state: &NewsroomState) -> AppResult<&MediaLibrary> {
     state
         .media
         .as_ref()
@@ -85,7 +85,7 @@ fn item(media: &Media) -> minijinja::Value {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<ListQuery>,
 ) -> AppResult<Response> {
@@ -135,7 +135,7 @@ const MAX_TOKEN_BYTES: usize = 256;
 pub const CSRF_HEADER: &str = "x-csrf-token";
 
 /// The upload route, with room in the body for the largest accepted file.
-pub fn upload_route() -> MethodRouter<AppState> {
+pub fn upload_route() -> MethodRouter<crate::AppState> {
     post(upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT))
 }
 
@@ -143,7 +143,7 @@ pub fn upload_route() -> MethodRouter<AppState> {
 /// optionally `alt`, `caption`, `credit` and `feature_on`. Answers JSON to scripts
 /// (`Accept: application/json`), and otherwise sends the browser back to the library.
 pub async fn upload(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     request: axum::extract::Request,
 ) -> Response {
@@ -244,7 +244,7 @@ fn too_large(max_bytes: usize) -> AppError {
 /// is counted as it arrives and refused as soon as it passes the limit, so no more than the limit
 /// is ever held in memory.
 async fn receive(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     headers: &HeaderMap,
     multipart: &mut Multipart,
@@ -403,7 +403,7 @@ async fn read_text(
 }
 
 pub async fn update(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -437,7 +437,7 @@ pub async fn update(
 
 /// Sets (or, with an empty `media_id`, clears) an article's featured image.
 pub async fn set_featured(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -463,7 +463,7 @@ pub async fn set_featured(
 }
 
 /// What the editor shows to choose a featured image: the current one and the newest uploads.
-pub async fn picker(state: &AppState, article_id: i64) -> AppResult<minijinja::Value> {
+pub async fn picker(state: &NewsroomState, article_id: i64) -> AppResult<minijinja::Value> {
     let current = state
         .store
         .featured_media(&[article_id])
@@ -482,7 +482,7 @@ pub async fn picker(state: &AppState, article_id: i64) -> AppResult<minijinja::V
 
 /// Readers who cannot see an image get its alt text: an article may not be published while its
 /// featured image or an image in its body has none.
-pub async fn require_alt_text(state: &AppState, article: &Article) -> AppResult<()> {
+pub async fn require_alt_text(state: &NewsroomState, article: &Article) -> AppResult<()> {
     if let Some(featured) = state
         .store
         .featured_media(&[article.id])

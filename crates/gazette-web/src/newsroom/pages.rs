@@ -15,9 +15,9 @@ use minijinja::Environment;
 
 use super::auth::CurrentUser;
 pub use super::form::{FormData, parse_time};
-use crate::AppState;
 pub(crate) use crate::error::capitalise;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 static FILES: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/newsroom");
 
@@ -174,7 +174,7 @@ pub fn page_number(raw: Option<&str>) -> u32 {
 /// Writes one audit entry for what `user` just did. An audit failure is logged, not shown: the
 /// action itself has already been saved.
 pub async fn audit(
-    state: &AppState,
+    state: &NewsroomState,
     actor: &Actor,
     action: &str,
     entity: &str,
@@ -213,6 +213,6 @@ pub fn audit_entry(
 
 /// After this node's write committed as change `seq`: its caches react at once (without asking
 /// the log again), other nodes within a poll.
-pub fn changed_at(state: &AppState, seq: i64) {
+pub fn changed_at(state: &NewsroomState, seq: i64) {
     state.changes.advance(seq);
 }

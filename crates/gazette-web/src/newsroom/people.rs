@@ -15,8 +15,8 @@ use serde::Deserialize;
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{audit_entry, capitalise, layout, render, see_other, show_time};
-use crate::AppState;
 use crate::error::{AppError, AppResult, Format, Place};
+use crate::state::NewsroomState;
 
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
@@ -24,7 +24,7 @@ pub struct NoticeQuery {
 }
 
 async fn page(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     notice: Option<&str>,
     error: Option<String>,
@@ -66,7 +66,7 @@ async fn page(
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -78,7 +78,7 @@ fn bad(e: impl ToString) -> AppError {
 }
 
 /// The byline chosen in the form: an existing one, a new one in the person's name, or none.
-async fn byline(state: &AppState, choice: BylineChoice, name: &str) -> AppResult<Option<i64>> {
+async fn byline(state: &NewsroomState, choice: BylineChoice, name: &str) -> AppResult<Option<i64>> {
     match choice {
         BylineChoice::None => Ok(None),
         BylineChoice::Existing(id) => Ok(Some(id)),
@@ -108,7 +108,7 @@ async fn byline(state: &AppState, choice: BylineChoice, name: &str) -> AppResult
     }
 }
 
-pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn create(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
     require(&user, Permission::ManageUsers, "manage people")?;
     let result = async {
@@ -178,7 +178,7 @@ fn id_of(raw: &str) -> AppResult<i64> {
 }
 
 pub async fn update(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -247,7 +247,7 @@ pub async fn update(
 }
 
 pub async fn reset_password(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -280,7 +280,7 @@ pub async fn reset_password(
 }
 
 pub async fn sign_out(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {

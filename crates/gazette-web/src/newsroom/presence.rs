@@ -9,11 +9,11 @@ use super::access::readable;
 use super::articles::EDITING_WINDOW_MINUTES;
 use super::auth::PostForm;
 use super::pages::show_time;
-use crate::AppState;
 use crate::error::{AppError, JsonError};
+use crate::state::NewsroomState;
 
 pub async fn presence(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> Result<Json<serde_json::Value>, JsonError> {

@@ -13,15 +13,15 @@ use super::access::{authorised, person, readable, stored};
 use super::articles::to_article;
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{changed_at, layout, render, see_other, show_time};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 fn ids(article: &str) -> AppResult<i64> {
     article.parse().map_err(|_| AppError::NotFound)
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Path(id): Path<String>,
 ) -> AppResult<Response> {
@@ -88,7 +88,11 @@ pub fn word_diff(old: &str, new: &str) -> String {
     html
 }
 
-async fn revision_of(state: &AppState, article: i64, raw: Option<&str>) -> AppResult<Revision> {
+async fn revision_of(
+    state: &NewsroomState,
+    article: i64,
+    raw: Option<&str>,
+) -> AppResult<Revision> {
     let id: i64 = raw
         .and_then(|r| r.trim().parse().ok())
         .ok_or_else(|| AppError::BadRequest("Choose two revisions to compare.".into()))?;
@@ -101,7 +105,7 @@ async fn revision_of(state: &AppState, article: i64, raw: Option<&str>) -> AppRe
 }
 
 pub async fn diff(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Path(id): Path<String>,
     Query(query): Query<DiffQuery>,
@@ -146,7 +150,7 @@ pub async fn diff(
 }
 
 pub async fn restore(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path((id, revision)): Path<(String, String)>,
     post: PostForm,
 ) -> AppResult<Response> {

@@ -10,8 +10,8 @@ use serde::Deserialize;
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{FormData, audit_entry, changed_at, layout, render, see_other};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
@@ -33,7 +33,7 @@ fn id_of(raw: &str) -> AppResult<i64> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -71,7 +71,7 @@ fn section_from(form: &FormData) -> AppResult<NewSection> {
     })
 }
 
-pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn create(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     require(&post.user, Permission::ManageSections, "manage sections")?;
     let section = section_from(&post.form)?;
     // The store names the new section's id in the entry.
@@ -88,7 +88,7 @@ pub async fn create(State(state): State<AppState>, post: PostForm) -> AppResult<
 }
 
 pub async fn update(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -111,7 +111,7 @@ pub async fn update(
 }
 
 pub async fn tags(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -132,7 +132,7 @@ pub async fn tags(
 }
 
 pub async fn rename_tag(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -147,7 +147,7 @@ pub async fn rename_tag(
 }
 
 pub async fn delete_tag(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {

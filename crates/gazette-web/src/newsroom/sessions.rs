@@ -18,8 +18,8 @@ use super::auth::{
 };
 use super::limits::{self, Attempt};
 use super::pages::{audit_entry, see_other};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 /// Why a signed-in person's own password was not accepted.
 pub(super) enum PasswordRefused {
@@ -41,7 +41,7 @@ impl PasswordRefused {
 /// Checks a signed-in person's own password before a sensitive change, charged to the sign-in
 /// limits like a sign-in (so a stolen session cannot be used to guess the password).
 pub(super) async fn check_own_password(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     headers: &HeaderMap,
     password: &str,
@@ -69,7 +69,7 @@ pub(super) async fn check_own_password(
 
 /// Signs `user` in: a new session and its cookie, then on to `next`.
 pub(super) async fn start_session(
-    state: &AppState,
+    state: &NewsroomState,
     headers: &HeaderMap,
     user: &User,
     address: String,

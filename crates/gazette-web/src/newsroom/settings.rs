@@ -9,8 +9,8 @@ use serde::Deserialize;
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{audit_entry, changed_at, layout, render, see_other};
-use crate::AppState;
 use crate::error::AppResult;
+use crate::state::NewsroomState;
 
 #[derive(Debug, Deserialize)]
 pub struct NoticeQuery {
@@ -18,7 +18,7 @@ pub struct NoticeQuery {
 }
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -41,7 +41,7 @@ pub async fn page(
     )
 }
 
-pub async fn save(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn save(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
     require(&user, Permission::ManageSettings, "change site settings")?;
     // Everything is checked before anything is written.

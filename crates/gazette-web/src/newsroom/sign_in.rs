@@ -14,8 +14,8 @@ use super::auth::{
 use super::limits::{self, Attempt};
 use super::pages::{audit, audit_entry, layout, render, see_other};
 use super::sessions::{check_own_password, start_session};
-use crate::AppState;
 use crate::error::AppResult;
+use crate::state::NewsroomState;
 
 // ---------------------------------------------------------------- sign in
 
@@ -41,7 +41,7 @@ fn safe_next(next: Option<&str>) -> String {
 }
 
 fn login_form(
-    state: &AppState,
+    state: &NewsroomState,
     headers: &HeaderMap,
     next: &str,
     email: &str,
@@ -71,7 +71,7 @@ fn login_form(
 }
 
 pub async fn login_page(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Query(query): Query<LoginQuery>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
@@ -88,7 +88,7 @@ pub async fn login_page(
 
 /// The sign-in form again, with `error` and `status`.
 fn login_refused(
-    state: &AppState,
+    state: &NewsroomState,
     headers: &HeaderMap,
     next: &str,
     typed_email: &str,
@@ -100,7 +100,7 @@ fn login_refused(
     Ok(page)
 }
 
-pub async fn login(State(state): State<AppState>, request: Request) -> AppResult<Response> {
+pub async fn login(State(state): State<NewsroomState>, request: Request) -> AppResult<Response> {
     let (parts, body) = request.into_parts();
     let address = client_address(&state, &parts);
     let headers = parts.headers.clone();
@@ -195,7 +195,7 @@ pub async fn login(State(state): State<AppState>, request: Request) -> AppResult
     start_session(&state, &headers, &user, address, &next, "").await
 }
 
-fn signed_out(state: &AppState) -> Response {
+fn signed_out(state: &NewsroomState) -> Response {
     let mut response = see_other("/newsroom/login?signed_out=1");
     response
         .headers_mut()
@@ -203,7 +203,7 @@ fn signed_out(state: &AppState) -> Response {
     response
 }
 
-pub async fn logout(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn logout(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     let entry = audit_entry(
         &post.user.actor(),
         "logout",
@@ -219,7 +219,7 @@ pub async fn logout(State(state): State<AppState>, post: PostForm) -> AppResult<
 }
 
 pub async fn sign_out_everywhere(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     post: PostForm,
 ) -> AppResult<Response> {
     // The store adds how many sessions ended to the entry's detail.
@@ -267,7 +267,7 @@ fn account_page(
 }
 
 pub async fn change_password(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     headers: HeaderMap,
     post: PostForm,
 ) -> AppResult<Response> {

@@ -9,8 +9,8 @@ use gazette_core::newsroom::Permission;
 use super::audit::require;
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{audit_entry, changed_at, layout, render, see_other};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 /// Synonyms are part of the site's vocabulary, like tags: whoever may manage tags may edit them.
 pub(super) const PERMISSION: Permission = Permission::ManageTags;
@@ -39,7 +39,7 @@ pub fn split_terms(raw: &str) -> Vec<String> {
 }
 
 pub async fn list(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
@@ -59,7 +59,7 @@ pub async fn list(
     )
 }
 
-pub async fn add(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn add(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     require(&post.user, PERMISSION, WHAT)?;
     let terms = split_terms(post.form.get("terms").unwrap_or_default());
     if terms.is_empty() {
@@ -92,7 +92,7 @@ pub async fn add(State(state): State<AppState>, post: PostForm) -> AppResult<Res
 }
 
 pub async fn delete(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {

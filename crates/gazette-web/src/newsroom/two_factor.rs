@@ -24,8 +24,8 @@ use super::auth::{
 use super::limits::Attempt;
 use super::pages::{audit, audit_entry, layout, render, see_other, show_time};
 use super::sessions::{check_own_password, start_session};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
+use crate::state::NewsroomState;
 
 /// How long the code step waits after the password.
 const CHALLENGE_MINUTES: i64 = 5;
@@ -34,7 +34,7 @@ const CHALLENGE_MINUTES: i64 = 5;
 
 /// After a right password: remember the half-done sign-in and ask for the code.
 pub async fn ask_for_code(
-    state: &AppState,
+    state: &NewsroomState,
     user: &User,
     address: &str,
     next: &str,
@@ -101,7 +101,10 @@ fn expired() -> AppResult<Response> {
     )
 }
 
-pub async fn code_page(State(state): State<AppState>, headers: HeaderMap) -> AppResult<Response> {
+pub async fn code_page(
+    State(state): State<NewsroomState>,
+    headers: HeaderMap,
+) -> AppResult<Response> {
     let Some(token) = cookie(&headers, CHALLENGE_COOKIE).filter(|t| !t.is_empty()) else {
         return expired();
     };
@@ -115,7 +118,10 @@ pub async fn code_page(State(state): State<AppState>, headers: HeaderMap) -> App
     }
 }
 
-pub async fn check_code(State(state): State<AppState>, request: Request) -> AppResult<Response> {
+pub async fn check_code(
+    State(state): State<NewsroomState>,
+    request: Request,
+) -> AppResult<Response> {
     let (parts, body) = request.into_parts();
     let address = client_address(&state, &parts);
     let headers = parts.headers.clone();
@@ -241,7 +247,7 @@ struct PageState<'a> {
 }
 
 async fn two_factor_page(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     shown: PageState<'_>,
     status: StatusCode,
@@ -322,7 +328,7 @@ fn qr_svg(uri: &str) -> String {
 }
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     user: CurrentUser,
     Query(query): Query<PageQuery>,
 ) -> AppResult<Response> {
@@ -334,7 +340,7 @@ pub async fn page(
 }
 
 /// Makes a new secret to set up (replacing one set up but never confirmed).
-pub async fn start(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn start(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     let user = post.user;
     if user.user.two_factor {
         return Err(AppError::Conflict(
@@ -366,7 +372,7 @@ fn fresh_codes() -> (Vec<String>, Vec<String>) {
 }
 
 /// Turns two-factor on once a code from the app proves it was set up right.
-pub async fn confirm(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn confirm(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     let PostForm { user, form } = post;
     let now = state.now();
     let stored = state
@@ -429,7 +435,7 @@ pub async fn confirm(State(state): State<AppState>, post: PostForm) -> AppResult
 
 /// Checks the person's password for a sensitive change; `Some` says what was wrong.
 async fn check_password(
-    state: &AppState,
+    state: &NewsroomState,
     user: &CurrentUser,
     headers: &HeaderMap,
     form: &super::pages::FormData,
@@ -442,7 +448,7 @@ async fn check_password(
 }
 
 pub async fn disable(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     headers: HeaderMap,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -486,7 +492,7 @@ pub async fn disable(
 }
 
 pub async fn new_recovery_codes(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     headers: HeaderMap,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -526,7 +532,7 @@ pub async fn new_recovery_codes(
 
 /// An admin turns two-factor off for someone who lost their phone and their recovery codes.
 pub async fn admin_reset(
-    State(state): State<AppState>,
+    State(state): State<NewsroomState>,
     Path(id): Path<String>,
     post: PostForm,
 ) -> AppResult<Response> {
@@ -547,7 +553,10 @@ pub async fn admin_reset(
 }
 
 /// Requires two-factor sign-in of everyone, or stops requiring it.
-pub async fn set_required(State(state): State<AppState>, post: PostForm) -> AppResult<Response> {
+pub async fn set_required(
+    State(state): State<NewsroomState>,
+    post: PostForm,
+) -> AppResult<Response> {
     let PostForm { user, form } = post;
     require(&user, Permission::ManageSettings, "change site settings")?;
     let on = matches!(form.get("require"), Some("on" | "1" | "true"));
