@@ -10,9 +10,9 @@ use axum::extract::{Request, State};
 use axum::middleware::Next;
 use axum::response::Response;
 
-use crate::AppState;
 use crate::error::{AppError, Audience, Format, PendingError, Place};
 use crate::presenters::SiteContext;
+use crate::state::SiteState;
 
 /// What the theme's `error.html` prints.
 #[derive(Debug, Clone, serde::Serialize)]
@@ -24,7 +24,7 @@ pub struct ErrorPage {
 
 /// The middleware.
 pub async fn render_errors(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     request: Request,
     next: Next,
 ) -> Response {
@@ -52,7 +52,7 @@ pub async fn render_errors(
 }
 
 /// The theme's error page, with the site's name and menu when the database allows.
-async fn site_page(state: &AppState, error: &AppError, audience: Audience) -> Option<String> {
+async fn site_page(state: &SiteState, error: &AppError, audience: Audience) -> Option<String> {
     let page = ErrorPage {
         status: error.status(audience.format).as_u16(),
         title: error.title(Place::Site),

@@ -34,13 +34,13 @@ const PERMISSIONS_POLICY: &str =
 const STRICT_TRANSPORT_SECURITY: &str = "max-age=31536000";
 
 pub async fn security_headers(
-    State(state): State<crate::AppState>,
+    State(config): State<std::sync::Arc<crate::SiteConfig>>,
     request: Request,
     next: Next,
 ) -> Response {
     let mut response = next.run(request).await;
     let headers = response.headers_mut();
-    if state.config.base_url.starts_with("https://") {
+    if config.base_url.starts_with("https://") {
         headers
             .entry(header::STRICT_TRANSPORT_SECURITY)
             .or_insert(HeaderValue::from_static(STRICT_TRANSPORT_SECURITY));

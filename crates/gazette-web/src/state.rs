@@ -154,6 +154,75 @@ impl AppState {
     }
 }
 
+/// What the public site's pages, feeds and error pages reach: everything a page shows (the store,
+/// the theme, the chrome, the top list, search, feeds' options, media) and the caches and outage
+/// state that decide how it is served. Not password checks or the read counter.
+#[derive(Clone)]
+pub struct SiteState {
+    pub store: Arc<dyn Store>,
+    pub theme: Arc<Theme>,
+    pub config: Arc<SiteConfig>,
+    pub clock: Clock,
+    pub changes: ChangeFeed,
+    pub pages: Arc<PageCache>,
+    pub outage: Arc<DatabaseOutage>,
+    pub chrome: Arc<ChromeCache>,
+    pub top: Arc<TopArticles>,
+    pub search: Option<Arc<gazette_search::SearchIndex>>,
+    pub feeds: FeedOptions,
+    pub media: Option<gazette_media::MediaLibrary>,
+}
+
+impl SiteState {
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+}
+
+impl FromRef<AppState> for SiteState {
+    fn from_ref(state: &AppState) -> Self {
+        Self {
+            store: state.store.clone(),
+            theme: state.theme.clone(),
+            config: state.config.clone(),
+            clock: state.clock.clone(),
+            changes: state.changes.clone(),
+            pages: state.pages.clone(),
+            outage: state.outage.clone(),
+            chrome: state.chrome.clone(),
+            top: state.top.clone(),
+            search: state.search.clone(),
+            feeds: state.feeds,
+            media: state.media.clone(),
+        }
+    }
+}
+
+/// What the read beacon reaches: the read counter, the clock and the configuration (whether to
+/// trust `X-Forwarded-For`).
+#[derive(Clone)]
+pub struct ReadsState {
+    pub reads: Arc<ReadCounter>,
+    pub config: Arc<SiteConfig>,
+    pub clock: Clock,
+}
+
+impl ReadsState {
+    pub fn now(&self) -> DateTime<Utc> {
+        (self.clock)()
+    }
+}
+
+impl FromRef<AppState> for ReadsState {
+    fn from_ref(state: &AppState) -> Self {
+        Self {
+            reads: state.reads.clone(),
+            config: state.config.clone(),
+            clock: state.clock.clone(),
+        }
+    }
+}
+
 /// What the newsroom's handlers reach: the store, the clock, the site's configuration, password
 /// checks, the media library and the change feed to tell after a write. Not the public site's
 /// chrome, caches, search index, top list or read counter.
@@ -201,6 +270,12 @@ impl FromRef<AppState> for Arc<DatabaseOutage> {
 impl FromRef<AppState> for Arc<dyn Store> {
     fn from_ref(state: &AppState) -> Self {
         state.store.clone()
+    }
+}
+
+impl FromRef<AppState> for Arc<SiteConfig> {
+    fn from_ref(state: &AppState) -> Self {
+        state.config.clone()
     }
 }
 

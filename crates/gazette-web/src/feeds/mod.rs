@@ -36,13 +36,13 @@ pub(crate) use model::{Feed, FeedItem};
 pub use options::{FeedContent, FeedFormat, FeedLink, FeedOptions, feed_links};
 pub use sitemaps::{news_sitemap, robots, sitemap_articles, sitemap_index, sitemap_pages};
 
-use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::presenters::{SiteContext, author_url, section_url, tag_url};
+use crate::state::SiteState;
 
 /// `/feeds/{file}`: the whole site.
 pub async fn site_feed(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
@@ -69,7 +69,7 @@ pub async fn site_feed(
 
 /// `/feeds/{kind}/{slug}/{file}`: one section, tag or author.
 pub async fn list_feed(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path((kind, slug, file)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
@@ -127,7 +127,7 @@ pub async fn list_feed(
 
 #[allow(clippy::too_many_arguments)]
 async fn build_feed(
-    state: &AppState,
+    state: &SiteState,
     site: &SiteContext,
     title: String,
     description: String,

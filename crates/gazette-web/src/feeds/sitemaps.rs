@@ -12,9 +12,9 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 
 use super::conditional::conditional;
 use super::xml::XmlWriter;
-use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::presenters::{SiteContext, article_url, author_url, section_url};
+use crate::state::SiteState;
 use gazette_store::PublishedLink;
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
@@ -40,7 +40,7 @@ fn entry(xml: &mut XmlWriter, name: &str, loc: &str, lastmod: Option<DateTime<Ut
 
 /// `/sitemap.xml`: the pages file, one file per 50,000 articles, and the news sitemap.
 pub async fn sitemap_index(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let now = state.now();
@@ -78,7 +78,7 @@ pub async fn sitemap_index(
 
 /// `/sitemaps/pages.xml`: the front page, sections, authors and static pages.
 pub async fn sitemap_pages(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let now = state.now();
@@ -111,7 +111,7 @@ pub async fn sitemap_pages(
 
 /// `/sitemaps/articles/{n}.xml`: the n-th file of article addresses.
 pub async fn sitemap_articles(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
@@ -143,7 +143,7 @@ pub async fn sitemap_articles(
 
 /// `/sitemaps/news.xml`: articles from the last 48 hours, for Google News.
 pub async fn news_sitemap(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let now = state.now();
@@ -182,7 +182,7 @@ pub(super) fn news_sitemap_xml(site_name: &str, base_url: &str, links: &[Publish
 
 /// `/robots.txt`: everything public may be crawled except search results and the newsroom; the
 /// sitemaps say where the articles are.
-pub async fn robots(State(state): State<AppState>, headers: HeaderMap) -> Response {
+pub async fn robots(State(state): State<SiteState>, headers: HeaderMap) -> Response {
     let base = &state.config.base_url;
     let body = format!(
         "User-agent: *\n\

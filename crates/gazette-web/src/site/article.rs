@@ -9,18 +9,18 @@ use serde::Serialize;
 use super::corrections::NoteView;
 use super::media::ImageView;
 use super::{keys_for, render, top_articles};
-use crate::AppState;
 use crate::cache::{article_key, section_key};
 use crate::error::{AppError, AppResult};
 use crate::presenters::{
     ArticleView, Card, Link, SiteContext, article_url, json_ld, section_url, share_links,
 };
 use crate::site::reads::BEACON_SCRIPT;
+use crate::state::SiteState;
 
 const RELATED_COUNT: u32 = 4;
 
 pub async fn article(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path((section, slug)): Path<(String, String)>,
 ) -> AppResult<Response> {
     let page = state
@@ -52,7 +52,7 @@ pub async fn article(
 }
 
 async fn render_article(
-    state: &AppState,
+    state: &SiteState,
     a: &Article,
     related: &[ArticleSummary],
     corrections: Vec<NoteView>,

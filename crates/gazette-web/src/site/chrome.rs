@@ -6,8 +6,8 @@ use chrono::Datelike;
 use gazette_core::Language;
 use gazette_store::StoreResult;
 
-use crate::AppState;
 use crate::presenters::{DEFAULT_SITE_NAME, FooterPage, NavItem, SiteContext, section_url};
+use crate::state::SiteState;
 
 /// Settings holding the site's social links, and how the footer names them.
 const SOCIAL_LINKS: &[(&str, &str)] = &[
@@ -20,7 +20,7 @@ const SOCIAL_LINKS: &[(&str, &str)] = &[
 
 impl SiteContext {
     /// The site's name and menu; `current_section` marks that section in the menu.
-    pub async fn load(state: &AppState, current_section: Option<&str>) -> StoreResult<Self> {
+    pub async fn load(state: &SiteState, current_section: Option<&str>) -> StoreResult<Self> {
         let seq = state.changes.latest();
         let base = match state.chrome.get() {
             Some((at, site)) if at == seq => site,
@@ -38,7 +38,7 @@ impl SiteContext {
         Ok(site)
     }
 
-    async fn load_from_store(state: &AppState) -> StoreResult<Self> {
+    async fn load_from_store(state: &SiteState) -> StoreResult<Self> {
         let store = &state.store;
         let name = store
             .setting("site.name")
@@ -91,7 +91,7 @@ impl SiteContext {
     }
 
     /// The site chrome when the database cannot be asked: for error pages.
-    pub async fn load_or_default(state: &AppState, current_section: Option<&str>) -> Self {
+    pub async fn load_or_default(state: &SiteState, current_section: Option<&str>) -> Self {
         if state.outage.is_known() {
             // Do not wait for a database known to be down: the chrome last loaded, if any.
             return state
@@ -105,7 +105,7 @@ impl SiteContext {
         }
     }
 
-    fn bare(state: &AppState) -> Self {
+    fn bare(state: &SiteState) -> Self {
         Self {
             name: DEFAULT_SITE_NAME.to_owned(),
             tagline: String::new(),

@@ -8,10 +8,10 @@ use gazette_store::PageRequest;
 use serde::Serialize;
 
 use super::{PageParam, render};
-use crate::AppState;
 use crate::cache::SurrogateKeys;
 use crate::error::AppResult;
 use crate::presenters::{Card, DateView, SiteContext};
+use crate::state::SiteState;
 
 #[derive(Debug, Clone, Serialize)]
 pub struct NoteView {
@@ -43,7 +43,7 @@ struct ListedView {
 }
 
 pub async fn page(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Query(param): Query<PageParam>,
 ) -> AppResult<Response> {
     let number = param.number()?;

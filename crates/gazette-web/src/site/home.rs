@@ -7,10 +7,10 @@ use gazette_store::ArticleFilter;
 use serde::Serialize;
 
 use super::{keys_for, render, top_articles};
-use crate::AppState;
 use crate::cache::HOME_KEY;
 use crate::error::AppResult;
 use crate::presenters::{Card, Link, SiteContext, json_ld, section_url};
+use crate::state::SiteState;
 
 const SECTION_BLOCK_SIZE: u32 = 4;
 
@@ -20,7 +20,7 @@ struct SectionBlock {
     articles: Vec<Card>,
 }
 
-pub async fn home(State(state): State<AppState>) -> AppResult<Response> {
+pub async fn home(State(state): State<SiteState>) -> AppResult<Response> {
     let site = SiteContext::load(&state, None).await?;
     let now = state.now();
     let lang = Language::En;

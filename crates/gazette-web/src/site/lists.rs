@@ -7,10 +7,10 @@ use gazette_store::{ArticleFilter, PageRequest};
 use serde::Serialize;
 
 use super::{PageParam, keys_for, render};
-use crate::AppState;
 use crate::cache::{author_key, section_key, tag_key};
 use crate::error::{AppError, AppResult};
 use crate::presenters::{AuthorView, Card, Pagination, SiteContext};
+use crate::state::SiteState;
 
 #[derive(Serialize)]
 struct Heading {
@@ -32,7 +32,7 @@ struct Listing {
     key: Option<String>,
 }
 
-async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppResult<Response> {
+async fn render_listing(state: &SiteState, listing: Listing, page: u32) -> AppResult<Response> {
     let site = SiteContext::load(state, listing.current_section.as_deref()).await?;
     let request = PageRequest::new(page, state.config.per_page);
     let result = if listing.query.as_deref() == Some("") {
@@ -122,7 +122,7 @@ async fn render_listing(state: &AppState, listing: Listing, page: u32) -> AppRes
 }
 
 pub async fn section(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(slug): Path<String>,
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {
@@ -153,7 +153,7 @@ pub async fn section(
 }
 
 pub async fn tag(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(slug): Path<String>,
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {
@@ -184,7 +184,7 @@ pub async fn tag(
 }
 
 pub async fn author(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(slug): Path<String>,
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {

@@ -8,11 +8,11 @@ use gazette_media::{Format, is_media_key};
 use gazette_store::Media;
 use serde::Serialize;
 
-use crate::AppState;
 use crate::error::AppError;
+use crate::state::SiteState;
 
 pub async fn file(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Path(key): Path<String>,
 ) -> Result<Response, AppError> {
     // Only names the library makes reach the storage: no paths, no other files.

@@ -19,14 +19,14 @@ use axum::response::{Html, IntoResponse, Response};
 use gazette_core::ArticleSummary;
 use serde::Deserialize;
 
-use crate::AppState;
 use crate::cache::{SurrogateKeys, article_key};
 use crate::error::{AppError, AppResult};
+use crate::state::SiteState;
 
 /// Renders a template into a public response. The surrogate keys name what the page shows: the
 /// page cache stores it under them, and CDNs may cache it for as long as `Cache-Control` says.
 pub fn render(
-    state: &AppState,
+    state: &SiteState,
     template: &str,
     context: minijinja::Value,
     keys: SurrogateKeys,
@@ -84,7 +84,7 @@ impl PageParam {
 /// "Top articles" as pages show them: the most read over the configured window, as last computed
 /// in the background, with the same list as template-ready cards.
 pub fn top_articles(
-    state: &AppState,
+    state: &SiteState,
     language: gazette_core::Language,
 ) -> (std::sync::Arc<Vec<ArticleSummary>>, minijinja::Value) {
     (state.top.list(), state.top.cards(language))

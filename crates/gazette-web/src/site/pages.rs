@@ -5,9 +5,9 @@ use axum::response::Response;
 use serde::Serialize;
 
 use super::render;
-use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::presenters::SiteContext;
+use crate::state::SiteState;
 
 #[derive(Serialize)]
 struct PageView {
@@ -15,7 +15,7 @@ struct PageView {
     body_html: String,
 }
 
-pub async fn page(State(state): State<AppState>, Path(slug): Path<String>) -> AppResult<Response> {
+pub async fn page(State(state): State<SiteState>, Path(slug): Path<String>) -> AppResult<Response> {
     let page = state.store.page(&slug).await?.ok_or(AppError::NotFound)?;
     let site = SiteContext::load(&state, None).await?;
     let description = gazette_core::text::shorten(&plain_text(&page.body_html), 160);

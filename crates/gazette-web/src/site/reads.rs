@@ -10,14 +10,19 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode, header};
 use axum::response::{IntoResponse, Response};
 use gazette_node::Counted;
 
-use crate::AppState;
+use crate::state::ReadsState;
 
 /// The beacon script, the same on every page so that the Content-Security-Policy can allow it by
 /// hash; the article id comes from the tag's `data-article` attribute.
 pub const BEACON_SCRIPT: &str = "(function(s){var u=\"/views/\"+s.dataset.article;if(navigator.sendBeacon){navigator.sendBeacon(u)}else{fetch(u,{method:\"POST\",keepalive:true})}})(document.currentScript)";
 
 /// Counts one read of `article_id` by whoever sent `headers`, unless it is a prefetch or preview.
-fn count(state: &AppState, article_id: i64, headers: &HeaderMap, peer: Option<IpAddr>) -> Counted {
+fn count(
+    state: &ReadsState,
+    article_id: i64,
+    headers: &HeaderMap,
+    peer: Option<IpAddr>,
+) -> Counted {
     if is_prefetch(headers) {
         return Counted::NotAReader;
     }
@@ -86,7 +91,7 @@ impl<S: Send + Sync> axum::extract::FromRequestParts<S> for Peer {
 
 /// `POST /views/{id}`: the beacon.
 pub async fn beacon(
-    State(state): State<AppState>,
+    State(state): State<ReadsState>,
     Path(id): Path<String>,
     Peer(peer): Peer,
     headers: HeaderMap,
@@ -107,7 +112,7 @@ const PIXEL: &[u8] = &[
 
 /// `GET /views/{id}.gif`: the beacon for readers without JavaScript.
 pub async fn pixel(
-    State(state): State<AppState>,
+    State(state): State<ReadsState>,
     Path(file): Path<String>,
     Peer(peer): Peer,
     headers: HeaderMap,

@@ -14,9 +14,9 @@ use gazette_store::{ArticleFilter, PageRequest};
 use serde::{Deserialize, Serialize};
 
 use super::{PageParam, render};
-use crate::AppState;
 use crate::error::{AppError, AppResult};
 use crate::presenters::{Card, Link, Pagination, SiteContext};
+use crate::state::SiteState;
 
 /// Longest search query used; longer text is cut, not refused.
 const MAX_QUERY_CHARS: usize = 200;
@@ -112,7 +112,7 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
 }
 
 pub async fn search(
-    State(state): State<AppState>,
+    State(state): State<SiteState>,
     Query(params): Query<SearchParams>,
 ) -> AppResult<Response> {
     let page = params.page.number()?;
@@ -364,7 +364,7 @@ fn filter_query(text: &str, f: &Filters) -> String {
 }
 
 /// Asks the index, or the database while there is no usable index.
-async fn run_search(state: &AppState, query: SearchQuery) -> AppResult<Found> {
+async fn run_search(state: &SiteState, query: SearchQuery) -> AppResult<Found> {
     let now = state.now();
     let Some(index) = state.search.clone().filter(|i| !i.needs_rebuild()) else {
         return database_search(state, &query).await;
@@ -415,7 +415,7 @@ async fn run_search(state: &AppState, query: SearchQuery) -> AppResult<Found> {
 /// Every word in the headline, standfirst or body, with the same filters, newest first: slower
 /// and plainer than the index (no ranking, no stemming, no snippets), but right, for the minutes
 /// while the index is built.
-async fn database_search(state: &AppState, query: &SearchQuery) -> AppResult<Found> {
+async fn database_search(state: &SiteState, query: &SearchQuery) -> AppResult<Found> {
     let filter = ArticleFilter {
         section_id: query.section_id,
         author_id: query.author_id,

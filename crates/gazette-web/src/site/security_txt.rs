@@ -6,9 +6,9 @@ use axum::http::{HeaderValue, header};
 use axum::response::{IntoResponse, Response};
 use chrono::{Datelike, SecondsFormat};
 
-use crate::AppState;
+use crate::state::SiteState;
 
-pub async fn security_txt(State(state): State<AppState>) -> Response {
+pub async fn security_txt(State(state): State<SiteState>) -> Response {
     let base = state.config.base_url.trim_end_matches('/');
     let contact = state.config.security_contact.clone().unwrap_or_else(|| {
         let host = base
