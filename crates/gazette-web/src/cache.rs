@@ -211,13 +211,18 @@ impl CachedPage {
         (variant(&self.identity) + variant(&self.gzip) + variant(&self.brotli) + 2048) as u64
     }
 
-    /// The page in the best encoding the request accepts, or 304 when the client has it.
-    fn respond(&self, request_headers: &HeaderMap, method: &Method) -> Response {
-        let variant = match preferred_encoding(request_headers) {
+    /// The page in `encoding`.
+    fn variant(&self, encoding: Encoding) -> &Variant {
+        match encoding {
             Encoding::Brotli => &self.brotli,
             Encoding::Gzip => &self.gzip,
             Encoding::Identity => &self.identity,
-        };
+        }
+    }
+
+    /// The page in the best encoding the request accepts, or 304 when the client has it.
+    fn respond(&self, request_headers: &HeaderMap, method: &Method) -> Response {
+        let variant = self.variant(preferred_encoding(request_headers));
         if etag_matches(request_headers, &variant.etag) {
             let mut response = Response::new(Body::empty());
             *response.status_mut() = StatusCode::NOT_MODIFIED;

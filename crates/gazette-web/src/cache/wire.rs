@@ -10,9 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 
-use super::request::{
-    Encoding, cache_key_of, cacheable_path, etag_matches_of, preferred_encoding_of,
-};
+use super::request::{cache_key_of, cacheable_path, etag_matches_of, preferred_encoding_of};
 use super::{CachedPage, PageCache};
 
 /// What a cached answer depends on in a request, as read from its head.
@@ -65,11 +63,7 @@ impl PageCache {
 
 impl CachedPage {
     fn wire(&self, request: &RawRequest<'_>) -> WireAnswer {
-        let variant = match preferred_encoding_of(request.accept_encoding) {
-            Encoding::Brotli => &self.brotli,
-            Encoding::Gzip => &self.gzip,
-            Encoding::Identity => &self.identity,
-        };
+        let variant = self.variant(preferred_encoding_of(request.accept_encoding));
         if etag_matches_of(request.if_none_match, &variant.etag) {
             return WireAnswer {
                 head: variant.wire_not_modified.clone(),
