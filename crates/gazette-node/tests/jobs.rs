@@ -212,11 +212,8 @@ macro_rules! on_sqlite_and_postgres {
         }
         mod on_postgres {
             $( #[tokio::test]
+               #[cfg_attr(not(gazette_postgres_tests), ignore = "set GAZETTE_TEST_POSTGRES_URL to run it")]
                async fn $name() {
-                   if gazette_store::testing::postgres_url().is_none() {
-                       eprintln!("skipped: GAZETTE_TEST_POSTGRES_URL is not set");
-                       return;
-                   }
                    super::$name(gazette_store::Backend::Postgres).await;
                } )*
         }

@@ -9,7 +9,7 @@ use chrono::Duration;
 use gazette_core::newsroom::{Email, Role, User};
 use gazette_core::{ArticleStatus, NewArticle, Slug};
 use gazette_store::Backend;
-use gazette_store::testing::{Fault, TestDatabase, postgres_url};
+use gazette_store::testing::{Fault, TestDatabase};
 use gazette_store::{
     Actor, ArticleSave, AuditFilter, NewAuditEntry, NewSection, NewSession, NewUser, PageRequest,
     StatusChange, Store, StoreError,
@@ -31,6 +31,7 @@ macro_rules! database_tests {
         mod with_faults_on_postgres {
             $(
                 #[tokio::test]
+                #[cfg_attr(not(gazette_postgres_tests), ignore = "set GAZETTE_TEST_POSTGRES_URL to run it")]
                 async fn $name() {
                     super::run_with_database(gazette_store::Backend::Postgres, super::$name).await;
                 }
@@ -44,10 +45,6 @@ where
     F: FnOnce(TestDatabase) -> Fut,
     Fut: std::future::Future<Output = ()>,
 {
-    if backend == Backend::Postgres && postgres_url().is_none() {
-        eprintln!("skipped: set GAZETTE_TEST_POSTGRES_URL to run the PostgreSQL suite");
-        return;
-    }
     test(TestDatabase::new(backend).await.expect("test database")).await;
 }
 
