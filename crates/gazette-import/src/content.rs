@@ -1,0 +1,1 @@
+//! Content conversion: Gutenberg blocks, classic WordPress content and Ghost's HTML to Markdown.

@@ -1,0 +1,1 @@
+//! Ghost 5/6 JSON exports.

@@ -1,0 +1,1 @@
+//! WordPress WXR exports, streamed.
