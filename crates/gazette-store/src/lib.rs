@@ -13,6 +13,7 @@
 
 mod cluster;
 mod discovery;
+mod imports;
 mod media;
 mod newsroom;
 mod roles;
@@ -23,8 +24,8 @@ pub mod testing;
 /// The role traits, for callers that use their methods on an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::roles::{
-        ArticleStore, ChangeStore, JournalStore, MediaStore, PeopleStore, ReadStore, SignInStore,
-        Store, TaxonomyStore,
+        ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore, ReadStore,
+        SignInStore, Store, TaxonomyStore,
     };
 }
 
@@ -40,6 +41,10 @@ pub use discovery::{
     MAX_SYNONYM_CHARS, MAX_SYNONYM_TERMS, PublishedLink, SitemapChunk, SynonymGroup,
     clean_synonym_terms,
 };
+pub use imports::{
+    ImportKind, ImportOutcome, ImportRecord, ImportedArticle, ImportedPerson, OldAddress,
+    normalise_old_address,
+};
 pub use media::{Media, MediaText, MediaVariant, NewMedia};
 pub use newsroom::{
     Actor, ArticleSave, ArticleWorkflow, AuditFilter, DueWork, ListedCorrection, LoginCounter,
@@ -48,7 +53,7 @@ pub use newsroom::{
 };
 pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
 pub use roles::{
-    ArticleStore, ChangeStore, JournalStore, MediaStore, PeopleStore, ReadStore, SignInStore,
+    ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore, ReadStore, SignInStore,
     Store, TaxonomyStore,
 };
 pub use sql::SqlStore;

@@ -42,6 +42,15 @@ impl Media {
             .filter(|v| v.format == format)
             .max_by_key(|v| v.width)
     }
+
+    /// The address an article body names the image by: its widest JPEG or PNG (what every
+    /// reader and feed reader can show), else its widest WebP. The page offers the other sizes.
+    pub fn body_address(&self) -> Option<String> {
+        self.largest("jpeg")
+            .or(self.largest("png"))
+            .or(self.largest("webp"))
+            .map(|v| format!("/media/{}", v.key))
+    }
 }
 
 /// An image whose files are already stored.

@@ -8,11 +8,12 @@ use chrono::{DateTime, Utc};
 use gazette_core::newsroom::{
     AuditEntry, Correction, CorrectionKind, Email, Revision, Session, User,
 };
-use gazette_core::{Article, ArticleSummary, Author, NewArticle, Section, StaticPage, Tag};
+use gazette_core::{Article, ArticleSummary, Author, NewArticle, Section, Slug, StaticPage, Tag};
 
 use crate::{
     Actor, ArticleFilter, ArticlePage, ArticleSave, ArticleWorkflow, AuditFilter, Backend, Change,
-    ChangeListener, DueWork, ListedCorrection, LoginChallenge, LoginCounter, Media, MediaText,
+    ChangeListener, DueWork, ImportKind, ImportOutcome, ImportRecord, ImportedArticle,
+    ImportedPerson, ListedCorrection, OldAddress, LoginChallenge, LoginCounter, Media, MediaText,
     NewAuditEntry, NewAuthor, NewLoginChallenge, NewMedia, NewSection, NewSession, NewUser,
     NewsroomArticle, NewsroomFilter, OtherEditor, Page, PageRequest, PublishedLink, SavedArticle,
     SitemapChunk, StatusChange, StoreResult, SynonymGroup, TwoFactorState, UserChange,
@@ -607,6 +608,79 @@ pub trait JournalStore: Send + Sync + 'static {
     /// An article's corrections and updates, oldest first.
     async fn corrections(&self, article_id: i64) -> StoreResult<Vec<Correction>>;
 }
+/// Imports from other systems: what each source record became, so that a re-run updates instead
+/// of duplicating, and the old site's addresses.
+#[async_trait::async_trait]
+pub trait ImportStore: Send + Sync + 'static {
+    /// What earlier imports from `source` made of these keys (those imported before).
+    async fn imported(
+        &self,
+        source: &str,
+        kind: ImportKind,
+        keys: &[String],
+    ) -> StoreResult<std::collections::HashMap<String, ImportRecord>>;
+
+    /// Records that `key` from `source` became `record.target_id`.
+    async fn remember_import(
+        &self,
+        source: &str,
+        kind: ImportKind,
+        key: &str,
+        record: &ImportRecord,
+    ) -> StoreResult<()>;
+
+    /// Writes a batch of articles in one transaction, all or none: each one new to this source
+    /// created, each imported before whose fingerprint changed replaced (status and dates too),
+    /// the others left alone. A written article gets a revision by `actor`, its featured image, its
+    /// old addresses and a change-log entry, so caches, search and other nodes follow.
+    async fn write_imported_articles(
+        &self,
+        source: &str,
+        batch: &[ImportedArticle],
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<Vec<ImportOutcome>>;
+
+    /// The section with this address, created with `name` and `description` if there is none;
+    /// and whether it was created.
+    async fn import_section(
+        &self,
+        slug: &Slug,
+        name: &str,
+        description: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(i64, bool)>;
+
+    /// The tag with this address, created with `name` if there is none; and whether it was.
+    async fn import_tag(
+        &self,
+        slug: &Slug,
+        name: &str,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(i64, bool)>;
+
+    /// The byline with this address, created if there is none, and (when the person has an
+    /// address no account uses) a disabled newsroom account without a password, role author,
+    /// tied to it. Returns the byline's id, and whether it was created.
+    async fn import_person(
+        &self,
+        person: &ImportedPerson,
+        now: DateTime<Utc>,
+    ) -> StoreResult<(i64, bool)>;
+
+    /// Adds old addresses leading to fixed paths on this site (a page's `/?page_id=7`); an address
+    /// already known keeps its first target.
+    async fn add_old_addresses(&self, addresses: &[(String, String)]) -> StoreResult<()>;
+
+    /// Where an old address (normalised by [`crate::normalise_old_address`]) leads now, as a path
+    /// on this site: an article's current address, or a fixed path.
+    async fn old_address(&self, path: &str) -> StoreResult<Option<OldAddress>>;
+
+    /// The current address of the published article that has or had `slug`, for old addresses
+    /// that carry a slug (`/2024/03/01/slug/`).
+    async fn published_article_address(&self, slug: &str) -> StoreResult<Option<OldAddress>>;
+}
+
 /// Everything Gazette keeps: the sum of the role traits, implemented for anything that
 /// implements them all.
 pub trait Store:
@@ -618,6 +692,7 @@ pub trait Store:
     + TaxonomyStore
     + ChangeStore
     + JournalStore
+    + ImportStore
 {
 }
 
@@ -630,6 +705,7 @@ impl<T> Store for T where
         + TaxonomyStore
         + ChangeStore
         + JournalStore
+        + ImportStore
         + ?Sized
 {
 }

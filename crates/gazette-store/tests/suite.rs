@@ -100,6 +100,10 @@ storage_tests!(
     editing_an_image_refreshes_the_articles_that_feature_it,
     an_article_features_one_image_or_none,
     an_article_page_is_read_whole_in_one_call,
+    an_import_run_again_updates_what_changed_and_leaves_the_rest,
+    a_refused_article_leaves_its_whole_batch_unwritten,
+    old_addresses_lead_to_the_article_wherever_it_moved,
+    imported_people_get_a_byline_and_a_disabled_account_without_password,
 );
 
 // The newsroom's tests live in their own file.
@@ -123,6 +127,10 @@ use sign_in_store::*;
 #[path = "suite/media.rs"]
 mod media_store;
 use media_store::*;
+
+#[path = "suite/imports.rs"]
+mod import_store;
+use import_store::*;
 
 // One transaction per write, with failures injected part-way.
 #[path = "suite/writes.rs"]

@@ -55,6 +55,10 @@ pub fn router(state: AppState) -> Router {
         .route("/{section}", get(lists::section))
         .route("/{section}/{slug}", get(article::article))
         .fallback(not_found)
+        .layer(middleware::from_fn_with_state(
+            state.clone(),
+            crate::site::old_addresses::redirect_old_addresses,
+        ))
         .layer(CatchPanicLayer::custom(|_| {
             // A panic is a bug; the reader still gets the site's error page.
             AppError::Internal("handler panicked".into()).into_response()

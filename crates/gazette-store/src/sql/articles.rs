@@ -101,7 +101,7 @@ async fn write_bylines_and_tags(c: &mut Tx, id: i64, article: &NewArticle) -> St
 }
 
 /// Inserts an article row with its body, bylines and tags; returns its id.
-async fn insert_article(
+pub(super) async fn insert_article(
     c: &mut Tx,
     article: &NewArticle,
     body_html: &str,
@@ -138,7 +138,7 @@ async fn insert_article(
 }
 
 /// Replaces an article's content, keeping every slug it had resolving.
-async fn apply_update(
+pub(super) async fn apply_update(
     c: &mut Tx,
     id: i64,
     article: &NewArticle,
@@ -230,7 +230,7 @@ async fn add_named_tags(
     Ok(())
 }
 
-fn validated(article: &NewArticle) -> StoreResult<String> {
+pub(super) fn validated(article: &NewArticle) -> StoreResult<String> {
     article
         .validate()
         .map_err(|e| StoreError::Invalid(e.to_string()))?;

@@ -9,6 +9,7 @@ mod articles;
 mod changes;
 mod db;
 mod filters;
+mod imports;
 mod journal;
 mod media;
 mod page_reader;
@@ -89,7 +90,12 @@ fn count(n: i64) -> u64 {
 
 /// `$1, $2, …, $n`: placeholders for a list of `n` values.
 fn placeholders(n: usize) -> String {
-    (1..=n)
+    placeholders_from(1, n)
+}
+
+/// `$first, …`: placeholders for a list of `n` values after `first - 1` other parameters.
+fn placeholders_from(first: usize, n: usize) -> String {
+    (first..first + n)
         .map(|i| format!("${i}"))
         .collect::<Vec<_>>()
         .join(", ")

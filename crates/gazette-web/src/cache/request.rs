@@ -14,6 +14,10 @@ fn reads_parameter(path: &str, name: &str) -> bool {
     ];
     if path == "/search" {
         SEARCH.contains(&name)
+    } else if path == "/" {
+        // A WordPress post or page asked for by number: answered with a redirect after an
+        // import (crate::site::old_addresses), so never the front page from the cache.
+        matches!(name, "page" | "p" | "page_id")
     } else {
         name == "page"
     }

@@ -49,12 +49,7 @@ fn thumbnail(media: &Media) -> Option<String> {
 
 /// The Markdown that puts the image in an article body, as a figure with its caption.
 pub fn markdown(media: &Media) -> String {
-    let src = media
-        .largest("jpeg")
-        .or(media.largest("png"))
-        .or(media.largest("webp"))
-        .map(|v| format!("/media/{}", v.key))
-        .unwrap_or_default();
+    let src = media.body_address().unwrap_or_default();
     let clean = |s: &str| s.replace(['[', ']', '"', '\n'], " ");
     let mut caption = clean(&media.caption);
     if !media.credit.is_empty() {

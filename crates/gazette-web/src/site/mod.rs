@@ -8,6 +8,7 @@ pub mod health;
 pub mod home;
 pub mod lists;
 pub mod media;
+pub mod old_addresses;
 pub mod pages;
 pub mod reads;
 pub mod search;
