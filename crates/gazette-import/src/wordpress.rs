@@ -21,6 +21,8 @@
 
 mod item;
 mod terms;
+#[cfg(test)]
+mod tests;
 mod xml;
 
 use std::collections::{HashMap, HashSet};
@@ -35,6 +37,10 @@ use xml::{Open, XmlStream};
 /// One thing read from a WXR file, in the file's order: [`WxrRecord::Site`] first, then authors,
 /// terms, and items.
 #[derive(Debug, Clone, PartialEq, Eq)]
+#[expect(
+    clippy::large_enum_variant,
+    reason = "records are yielded one at a time, mostly items: boxing would only add an allocation"
+)]
 pub enum WxrRecord {
     /// The exported site: always the first record of a valid file.
     Site {
@@ -185,7 +191,9 @@ impl<R: BufRead> WxrReader<R> {
                 self.stage = Stage::BeforeChannel;
             }
             Event::Text(text) if !is_blank(&text) => {
-                return Err(WxrError::NotWxr("it does not begin with XML markup".to_owned()));
+                return Err(WxrError::NotWxr(
+                    "it does not begin with XML markup".to_owned(),
+                ));
             }
             Event::Eof if event_start == 0 => return Err(WxrError::Empty),
             Event::Eof => {
@@ -352,7 +360,9 @@ pub fn count_items(reader: impl BufRead) -> Result<u64, WxrError> {
             }
             Event::End(_) => depth = depth.saturating_sub(1),
             Event::Text(text) if !saw_root && !is_blank(&text) => {
-                return Err(WxrError::NotWxr("it does not begin with XML markup".to_owned()));
+                return Err(WxrError::NotWxr(
+                    "it does not begin with XML markup".to_owned(),
+                ));
             }
             Event::Eof if !saw_root && event_start == 0 => return Err(WxrError::Empty),
             Event::Eof if !saw_root => {

@@ -7,9 +7,9 @@ use std::io::BufRead;
 use chrono::{DateTime, NaiveDateTime, Utc};
 use quick_xml::events::Event;
 
-use super::{WxrError, WxrRecord};
 use super::terms::{decode_slug, sanitize_title};
 use super::xml::{Open, XmlStream, field};
+use super::{WxrError, WxrRecord};
 use crate::source::{ItemKind, SourceContent, SourceImage, SourceItem, SourceStatus};
 
 /// An item's fields as the file has them, before any interpretation.
@@ -136,7 +136,10 @@ impl RawItem {
 }
 
 /// What an item becomes; `category_slugs_by_id` resolves Yoast's primary category.
-pub(super) fn into_record(raw: RawItem, category_slugs_by_id: &HashMap<String, String>) -> WxrRecord {
+pub(super) fn into_record(
+    raw: RawItem,
+    category_slugs_by_id: &HashMap<String, String>,
+) -> WxrRecord {
     let kind = match raw.post_type.trim() {
         "post" => ItemKind::Post,
         "page" => ItemKind::Page,
@@ -238,7 +241,9 @@ fn status(raw: &RawItem) -> SourceStatus {
         "private" => SourceStatus::Draft,
         "future" => SourceStatus::Scheduled,
         "trash" => SourceStatus::Skipped("in the trash".to_owned()),
-        "auto-draft" => SourceStatus::Skipped("an auto-draft WordPress saved on its own".to_owned()),
+        "auto-draft" => {
+            SourceStatus::Skipped("an auto-draft WordPress saved on its own".to_owned())
+        }
         "inherit" => SourceStatus::Skipped("a revision (status inherit)".to_owned()),
         "" => SourceStatus::Skipped("no status in the export".to_owned()),
         other => SourceStatus::Skipped(format!("status \u{201c}{other}\u{201d} is not imported")),

@@ -1,11 +1,11 @@
 //! The few ways the WXR reader walks XML, over quick-xml's streaming reader and one reused
 //! buffer, with its errors turned into [`WxrError`]s a person can act on.
 
-use std::io::BufRead;
 use quick_xml::Reader;
 use quick_xml::errors::{Error as XmlError, SyntaxError};
 use quick_xml::escape::resolve_predefined_entity;
 use quick_xml::events::Event;
+use std::io::BufRead;
 
 use super::WxrError;
 
