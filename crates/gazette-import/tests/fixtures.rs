@@ -55,7 +55,7 @@ fn tally(records: Vec<WxrRecord>) -> Tally {
     tally
 }
 
-fn item<'a>(items: &'a [SourceItem], numeric_id: u64) -> &'a SourceItem {
+fn item(items: &[SourceItem], numeric_id: u64) -> &SourceItem {
     items
         .iter()
         .find(|item| item.numeric_id == Some(numeric_id))
