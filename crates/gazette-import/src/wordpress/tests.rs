@@ -476,3 +476,15 @@ fn odd_input_never_panics() {
     let post = only_item(&text);
     assert_eq!(post.categories, vec!["sea-sky".to_owned()]);
 }
+
+#[test]
+fn a_byte_order_mark_and_a_bare_ampersand_are_tolerated() {
+    let text = format!(
+        "\u{feff}{}",
+        wxr(&item("post", "publish", ""))
+            .replace("<title>The Lantern</title>", "<title>Sea & Sky</title>")
+    );
+    let all = ok_records(&text);
+    assert!(matches!(&all[0], WxrRecord::Site { title, .. } if title == "Sea & Sky"));
+    assert_eq!(count_items(text.as_bytes()).expect("counts"), 1);
+}
