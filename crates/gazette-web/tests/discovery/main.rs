@@ -60,6 +60,7 @@ fn json_ld(page: &common::TestResponse) -> Vec<serde_json::Value> {
 }
 
 mod feeds;
+mod old_addresses;
 mod search;
 mod sitemaps;
 mod synonyms;
