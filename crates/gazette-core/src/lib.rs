@@ -8,6 +8,7 @@
 pub mod accounts;
 pub mod article;
 pub mod editorial;
+pub mod embed;
 pub mod language;
 pub mod markdown;
 pub mod newsroom;

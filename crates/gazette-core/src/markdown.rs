@@ -4,13 +4,20 @@
 //! Conventions on top of CommonMark:
 //! - a block quote whose first line is `[!pull]` is a pull quote (`<blockquote class="pullquote">`);
 //! - an image alone in its paragraph is a figure, its title (`![alt](src "caption")`) the caption;
-//! - headings are moved one level down, because the article's headline is the page's only `<h1>`.
+//! - headings are moved one level down, because the article's headline is the page's only `<h1>`;
+//! - a paragraph that is only the address of a YouTube video or of a post on X, Telegram or
+//!   Facebook (`<https://youtu.be/…>` or the bare address) is an embed (see [`crate::embed`]):
+//!   YouTube's privacy-enhanced player in an `<iframe>`, a link card for the others, whose embeds
+//!   need third-party scripts the site's Content-Security-Policy does not allow.
 
 use std::collections::HashSet;
 use std::sync::LazyLock;
 
+use crate::embed::{self, Embed};
 use crate::text::escape_html;
-use pulldown_cmark::{CowStr, Event, HeadingLevel, Options, Parser, Tag, TagEnd, TextMergeStream};
+use pulldown_cmark::{
+    CowStr, Event, HeadingLevel, LinkType, Options, Parser, Tag, TagEnd, TextMergeStream,
+};
 
 const PULL_QUOTE_MARKER: &str = "[!pull]";
 /// Prefix for footnote ids, so that an author's footnote label can never collide with an id the
@@ -24,10 +31,47 @@ pub fn render(markdown: &str) -> String {
         | Options::ENABLE_STRIKETHROUGH
         | Options::ENABLE_SMART_PUNCTUATION;
     let events: Vec<Event<'_>> = TextMergeStream::new(Parser::new_ext(markdown, options)).collect();
-    let events = rewrite(events);
+    let mut embeds = Embeds::default();
+    let events = rewrite(events, &mut embeds);
     let mut html = String::with_capacity(markdown.len() * 3 / 2);
     pulldown_cmark::html::push_html(&mut html, events.into_iter());
-    SANITIZER.clean(&html).to_string()
+    let clean = SANITIZER.clean(&html).to_string();
+    embeds.fill_in(clean)
+}
+
+/// Embeds found while rewriting. Their HTML is written by [`embed_html`] from a strictly checked
+/// address, and is put in after sanitising: the sanitiser allows no `<iframe>` at all, so an
+/// author's raw HTML can never frame anything (it could only strip an iframe's bad `src`, leaving
+/// the frame). Each embed stands in the HTML being sanitised as a paragraph holding a token with a
+/// per-render random part, which an author cannot write in advance.
+#[derive(Default)]
+struct Embeds {
+    nonce: Option<u64>,
+    html: Vec<String>,
+}
+
+impl Embeds {
+    fn placeholder(&mut self, embed_html: String) -> String {
+        let nonce = *self.nonce.get_or_insert_with(|| {
+            use std::hash::{BuildHasher, RandomState};
+            // Keys seeded from the OS per thread: unpredictable, without another dependency.
+            RandomState::new().hash_one(self.html.len())
+        });
+        let token = format!("<p>gazette-embed-{nonce:016x}-{}</p>", self.html.len());
+        self.html.push(embed_html);
+        token
+    }
+
+    fn fill_in(self, mut clean: String) -> String {
+        let Some(nonce) = self.nonce else {
+            return clean;
+        };
+        for (index, embed_html) in self.html.into_iter().enumerate() {
+            let token = format!("<p>gazette-embed-{nonce:016x}-{index}</p>");
+            clean = clean.replacen(&token, embed_html.trim_end(), 1);
+        }
+        clean
+    }
 }
 
 static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
@@ -48,7 +92,7 @@ static SANITIZER: LazyLock<ammonia::Builder<'static>> = LazyLock::new(|| {
     builder
 });
 
-fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
+fn rewrite<'a>(events: Vec<Event<'a>>, embeds: &mut Embeds) -> Vec<Event<'a>> {
     let mut out = Vec::with_capacity(events.len());
     let mut i = 0;
     // Block quotes whose closing tag must be written by hand because their opening tag was.
@@ -79,6 +123,11 @@ fn rewrite(events: Vec<Event<'_>>) -> Vec<Event<'_>> {
                 quote_depth = quote_depth.saturating_sub(1);
             }
             Event::Start(Tag::Paragraph) => {
+                if let Some((consumed, figure)) = embed_figure(&events[i..]) {
+                    out.push(Event::Html(CowStr::from(embeds.placeholder(figure))));
+                    i += consumed;
+                    continue;
+                }
                 if let Some((consumed, figure)) = lone_image_figure(&events[i..]) {
                     out.push(Event::Html(CowStr::from(figure)));
                     i += consumed;
@@ -172,6 +221,45 @@ fn lone_image_figure(events: &[Event<'_>]) -> Option<(usize, String)> {
         escape_html(&alt)
     );
     Some((j + 2, figure))
+}
+
+/// At a paragraph's start: if the paragraph is only an embeddable address (an autolink or plain
+/// text), returns the events consumed and the `<figure>` that replaces them.
+fn embed_figure(events: &[Event<'_>]) -> Option<(usize, String)> {
+    let (url, consumed) = match events {
+        [
+            _,
+            Event::Start(Tag::Link {
+                link_type: LinkType::Autolink,
+                dest_url,
+                ..
+            }),
+            Event::Text(_),
+            Event::End(TagEnd::Link),
+            Event::End(TagEnd::Paragraph),
+            ..,
+        ] => (dest_url.as_ref(), 5),
+        [_, Event::Text(text), Event::End(TagEnd::Paragraph), ..] => (text.as_ref(), 3),
+        _ => return None,
+    };
+    let embed = embed::recognise(url)?;
+    Some((consumed, embed_html(&embed)))
+}
+
+fn embed_html(embed: &Embed) -> String {
+    let class = embed.provider.class_suffix();
+    let inner = match embed.player_url() {
+        Some(player) => format!(
+            "<iframe src=\"{}\" title=\"YouTube video\" loading=\"lazy\" allowfullscreen></iframe>",
+            escape_html(&player)
+        ),
+        None => format!(
+            "<a href=\"{}\">View the post on {}</a>",
+            escape_html(&embed.url),
+            embed.provider.name()
+        ),
+    };
+    format!("<figure class=\"embed embed-{class}\">{inner}</figure>\n")
 }
 
 fn demote(level: HeadingLevel) -> HeadingLevel {
@@ -285,5 +373,93 @@ mod tests {
             image_without_alt("![ ](/media/b.jpeg \"Caption\")").as_deref(),
             Some("/media/b.jpeg")
         );
+    }
+
+    #[test]
+    fn a_youtube_address_alone_becomes_the_privacy_enhanced_player() {
+        for markdown in [
+            "Before.\n\n<https://www.youtube.com/watch?v=dQw4w9WgXcQ>\n\nAfter.",
+            "https://youtu.be/dQw4w9WgXcQ",
+            "<https://www.youtube.com/shorts/dQw4w9WgXcQ>",
+        ] {
+            let html = render(markdown);
+            assert!(
+                html.contains(
+                    "<figure class=\"embed embed-youtube\"><iframe \
+                     src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ\" \
+                     title=\"YouTube video\" loading=\"lazy\" allowfullscreen></iframe></figure>"
+                ),
+                "{html}"
+            );
+        }
+    }
+
+    #[test]
+    fn posts_on_x_telegram_and_facebook_become_link_cards() {
+        let cases = [
+            ("<https://x.com/someone/status/123>", "x", "X"),
+            ("<https://twitter.com/someone/status/123>", "x", "X"),
+            ("<https://t.me/newsroom/42>", "telegram", "Telegram"),
+            (
+                "<https://www.facebook.com/page/posts/987>",
+                "facebook",
+                "Facebook",
+            ),
+        ];
+        for (markdown, class, name) in cases {
+            let html = render(markdown);
+            let url = markdown.trim_matches(['<', '>']);
+            assert!(
+                html.contains(&format!(
+                    "<figure class=\"embed embed-{class}\"><a href=\"{url}\""
+                )),
+                "{html}"
+            );
+            assert!(
+                html.contains(&format!(">View the post on {name}</a></figure>")),
+                "{html}"
+            );
+            assert!(!html.contains("<iframe"), "{html}");
+        }
+    }
+
+    #[test]
+    fn an_address_in_running_text_or_from_another_host_stays_a_link() {
+        let html = render("<https://example.com/watch?v=dQw4w9WgXcQ>");
+        assert!(
+            html.contains("<p><a href=\"https://example.com/watch?v=dQw4w9WgXcQ\""),
+            "{html}"
+        );
+        assert!(!html.contains("<figure"), "{html}");
+        let html = render("Watch <https://youtu.be/dQw4w9WgXcQ> now.");
+        assert!(!html.contains("<iframe"), "{html}");
+    }
+
+    #[test]
+    fn hostile_addresses_are_not_embedded() {
+        for markdown in [
+            "<https://youtube.com.evil.test/watch?v=dQw4w9WgXcQ>",
+            "<javascript:alert(1)//youtube.com/watch?v=dQw4w9WgXcQ>",
+            "https://www.youtube.com/watch?v=dQw4w9WgXcQ\"onload=\"alert(1)",
+            "<https://youtu.be/dQw4w9WgXcQ'onload='alert(1)>",
+        ] {
+            let html = render(markdown);
+            assert!(!html.contains("<iframe"), "{markdown}: {html}");
+            assert!(!html.contains("<figure"), "{markdown}: {html}");
+            assert!(!html.contains("href=\"javascript:"), "{markdown}: {html}");
+        }
+    }
+
+    #[test]
+    fn authors_cannot_write_frames_themselves() {
+        let html = render(
+            "<iframe src=\"https://evil.test/\"></iframe>\n\n\
+             <iframe src=\"https://www.youtube-nocookie.com/embed/dQw4w9WgXcQ?autoplay=1&x=\"></iframe>",
+        );
+        assert!(!html.contains("<iframe"), "{html}");
+        let html =
+            render("<p>gazette-embed-0000000000000000-0</p>\n\nhttps://youtu.be/dQw4w9WgXcQ");
+        assert_eq!(html.matches("<iframe").count(), 1, "{html}");
+        assert!(html.contains("gazette-embed-0000000000000000-0"), "{html}");
     }
 }

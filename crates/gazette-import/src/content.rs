@@ -1,1 +1,0 @@
-//! Content conversion: Gutenberg blocks, classic WordPress content and Ghost's HTML to Markdown.
