@@ -117,7 +117,10 @@ mod tests {
 
     #[test]
     fn old_addresses_compare_without_trailing_slashes_or_stray_parameters() {
-        assert_eq!(normalise_old_address("/2024/03/01/kyiv/"), "/2024/03/01/kyiv");
+        assert_eq!(
+            normalise_old_address("/2024/03/01/kyiv/"),
+            "/2024/03/01/kyiv"
+        );
         assert_eq!(normalise_old_address("/"), "/");
         assert_eq!(normalise_old_address("/?p=12"), "/?p=12");
         assert_eq!(normalise_old_address("/?utm_source=x&p=12"), "/?p=12");

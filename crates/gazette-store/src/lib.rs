@@ -53,8 +53,8 @@ pub use newsroom::{
 };
 pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
 pub use roles::{
-    ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore, ReadStore, SignInStore,
-    Store, TaxonomyStore,
+    ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore, ReadStore,
+    SignInStore, Store, TaxonomyStore,
 };
 pub use sql::SqlStore;
 

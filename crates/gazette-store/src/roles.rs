@@ -13,11 +13,11 @@ use gazette_core::{Article, ArticleSummary, Author, NewArticle, Section, Slug, S
 use crate::{
     Actor, ArticleFilter, ArticlePage, ArticleSave, ArticleWorkflow, AuditFilter, Backend, Change,
     ChangeListener, DueWork, ImportKind, ImportOutcome, ImportRecord, ImportedArticle,
-    ImportedPerson, ListedCorrection, OldAddress, LoginChallenge, LoginCounter, Media, MediaText,
+    ImportedPerson, ListedCorrection, LoginChallenge, LoginCounter, Media, MediaText,
     NewAuditEntry, NewAuthor, NewLoginChallenge, NewMedia, NewSection, NewSession, NewUser,
-    NewsroomArticle, NewsroomFilter, OtherEditor, Page, PageRequest, PublishedLink, SavedArticle,
-    SitemapChunk, StatusChange, StoreResult, SynonymGroup, TwoFactorState, UserChange,
-    ViewIncrement, Written,
+    NewsroomArticle, NewsroomFilter, OldAddress, OtherEditor, Page, PageRequest, PublishedLink,
+    SavedArticle, SitemapChunk, StatusChange, StoreResult, SynonymGroup, TwoFactorState,
+    UserChange, ViewIncrement, Written,
 };
 #[cfg(feature = "testing")]
 use crate::{ArticleLookup, Lease};

@@ -13,13 +13,15 @@ use axum::middleware::Next;
 use axum::response::Response;
 
 /// No third-party origin, and no inline script except the view beacon, allowed by its hash. JSON-LD
-/// blocks are data, not script, and are not affected.
+/// blocks are data, not script, and are not affected. The one exception is a frame: YouTube's
+/// privacy-enhanced player, the only embed that plays in the page (`gazette_core::embed`); the
+/// others are links, since their embeds need third-party scripts.
 pub static CONTENT_SECURITY_POLICY: LazyLock<HeaderValue> = LazyLock::new(|| {
     let hash =
         base64::engine::general_purpose::STANDARD.encode(Sha256::digest(BEACON_SCRIPT.as_bytes()));
     let policy = format!(
         "default-src 'self'; script-src 'self' 'sha256-{hash}'; style-src 'self'; img-src 'self' data:; \
-         font-src 'self'; connect-src 'self'; object-src 'none'; base-uri 'self'; form-action 'self'; \
+         font-src 'self'; connect-src 'self'; frame-src https://www.youtube-nocookie.com; object-src 'none'; base-uri 'self'; form-action 'self'; \
          frame-ancestors 'none'"
     );
     HeaderValue::from_str(&policy)

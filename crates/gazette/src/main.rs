@@ -4,6 +4,7 @@
 mod demo;
 mod demo_images;
 mod generate;
+mod import;
 mod media;
 mod reindex;
 mod settings;
@@ -79,6 +80,10 @@ enum Command {
     /// Print the settings in force, each with where it came from (default, file, environment
     /// variable or command line), secrets masked. Takes serve's options, to show what they change.
     Config(ServeOptions),
+    /// Bring in another site's archive: a WordPress (WXR) or Ghost (JSON) export, with its
+    /// images. Safe to run again: what was imported before is updated, not duplicated.
+    #[command(subcommand)]
+    Import(import::ImportCommand),
     /// Add many synthetic published articles (for benchmarks and load tests).
     Generate {
         /// How many articles to add
@@ -207,6 +212,13 @@ async fn main() -> anyhow::Result<()> {
             generate::generate(store.as_ref(), articles, chrono::Utc::now()).await?;
             store.close().await;
             Ok(())
+        }
+        Command::Import(command) => {
+            let store = open_store(settings).await?;
+            let media = media::library(&settings.media, &settings.data_dir, store.clone())?;
+            let result = import::run(command, store.clone(), media).await;
+            store.close().await;
+            result
         }
         Command::Reindex => {
             let store = open_store(settings).await?;

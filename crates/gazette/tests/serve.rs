@@ -4,71 +4,11 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::read_address;
-use std::io::{BufReader, Read, Write};
+use common::{get, interrupt, start};
+use std::io::{Read, Write};
 use std::net::TcpStream;
-use std::process::{Child, Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
-
-struct Server {
-    child: Child,
-    address: String,
-    stdout: BufReader<std::process::ChildStdout>,
-}
-
-fn start(data_dir: &std::path::Path, extra: &[&str]) -> Server {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
-        .arg(data_dir)
-        .args(extra)
-        .env_remove("GAZETTE_DATABASE_URL")
-        .env("GAZETTE_LOG", "warn")
-        .stdout(Stdio::piped())
-        .spawn()
-        .expect("gazette starts");
-    let mut stdout = BufReader::new(child.stdout.take().unwrap());
-    let address = read_address(&mut stdout);
-    Server {
-        child,
-        address,
-        stdout,
-    }
-}
-
-/// A plain HTTP/1.1 GET: status code and body.
-fn get(address: &str, path: &str) -> (u16, String) {
-    let mut stream = TcpStream::connect(address).unwrap();
-    stream
-        .set_read_timeout(Some(Duration::from_secs(20)))
-        .unwrap();
-    write!(
-        stream,
-        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
-    )
-    .unwrap();
-    let mut response = String::new();
-    stream.read_to_string(&mut response).unwrap();
-    let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
-    let body = response
-        .split_once("\r\n\r\n")
-        .map(|(_, b)| b.to_owned())
-        .unwrap_or_default();
-    (status, body)
-}
-
-fn interrupt(server: &mut Server) -> String {
-    // A signal sent directly: slim images have no `kill` program.
-    nix::sys::signal::kill(
-        nix::unistd::Pid::from_raw(server.child.id() as i32),
-        nix::sys::signal::Signal::SIGINT,
-    )
-    .unwrap();
-    let exit = server.child.wait().unwrap();
-    assert!(exit.success(), "gazette exits cleanly on Ctrl-C: {exit:?}");
-    let mut rest = String::new();
-    server.stdout.read_to_string(&mut rest).unwrap();
-    rest
-}
 
 #[test]
 fn a_first_run_creates_the_database_and_serves_the_demo_newspaper() {

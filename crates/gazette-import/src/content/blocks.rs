@@ -7,8 +7,8 @@
 
 use serde_json::Value;
 
-use super::Context;
 use super::classic;
+use super::context::Context;
 use super::html::Whitespace;
 
 /// Blocks whose saved HTML says everything: converted through the HTML walker as they are.

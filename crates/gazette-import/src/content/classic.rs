@@ -9,7 +9,7 @@
 
 use scraper::Html;
 
-use super::Context;
+use super::context::Context;
 use super::html::{Converter, Whitespace, convert_fragment};
 
 /// Shortcodes WordPress itself defines.
@@ -51,6 +51,31 @@ pub(super) fn captions_of(source: &str) -> Vec<String> {
             )
         })
         .collect()
+}
+
+/// The attachment ids the `[gallery ids="…"]` shortcodes in `source` show, in order, so that
+/// the importer can bring those images in before the content is converted.
+pub(super) fn gallery_ids(source: &str) -> Vec<String> {
+    let mut ids = Vec::new();
+    let mut rest = source;
+    while let Some(open) = rest.find('[') {
+        let candidate = &rest[open..];
+        if let Some(shortcode) = parse_shortcode(candidate)
+            && shortcode.name == "gallery"
+            && let Some(list) = attribute(shortcode.attributes, "ids")
+                .or_else(|| attribute(shortcode.attributes, "include"))
+        {
+            ids.extend(
+                list.split(',')
+                    .map(str::trim)
+                    .filter(|id| !id.is_empty())
+                    .map(str::to_owned),
+            );
+        }
+        // One bracket on, so shortcodes inside others are found too.
+        rest = &candidate[1..];
+    }
+    ids
 }
 
 /// A shortcode found in the text.

@@ -2,19 +2,11 @@
 
 use scraper::{ElementRef, Node};
 
-use super::html::{Converter, find_class, has_class, paragraphs, quote, text_of};
+use super::html::{Caption, Converter, find_class, has_class, paragraphs, quote, text_of};
 use super::images::{canonical_image_url, image_address};
 use super::markdown_writer::{
     collapse_whitespace, escape_text, is_autolinkable, link_destination, link_title, safe_href,
 };
-
-/// Where an image's caption comes from.
-pub(super) enum Caption {
-    None,
-    Text(String),
-    /// The imported attachment's own caption (WordPress shows it in `[gallery]`s).
-    Imported,
-}
 
 /// What a figure holds, in order.
 enum FigurePart<'e> {

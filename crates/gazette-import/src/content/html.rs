@@ -8,11 +8,19 @@
 use ego_tree::NodeRef;
 use scraper::{ElementRef, Html, Node};
 
-use super::Context;
+use super::context::Context;
 use super::markdown_writer::{
     LINE_BREAK, PARAGRAPH_BREAK, code_span, collapse_whitespace, escape_line_start, escape_text,
     is_autolinkable, link_destination, safe_href, unescape,
 };
+
+/// Where an image's caption comes from.
+pub(super) enum Caption {
+    None,
+    Text(String),
+    /// The imported attachment's own caption (WordPress shows it in `[gallery]`s).
+    Imported,
+}
 
 /// Nesting deeper than this is flattened to text: real articles never come close, and a hostile
 /// body must not exhaust the stack.
@@ -336,7 +344,7 @@ impl<'c, 'a> Converter<'c, 'a> {
             }
             "a" => self.link(element, out, depth),
             "img" => {
-                if let Some(image) = self.image(element, super::figures::Caption::None) {
+                if let Some(image) = self.image(element, Caption::None) {
                     out.push_str(&image);
                 }
             }

@@ -22,16 +22,28 @@ pub fn canonical_image_url(url: &str) -> String {
 /// The path of an image inside a copy of the old site's uploads folder:
 /// `…/wp-content/uploads/2024/03/a.jpg` and `…/content/images/2024/03/a.jpg` → `2024/03/a.jpg`
 /// (after canonicalisation). None for other addresses and for paths that would climb out of the
-/// folder (`..`).
+/// folder (`..`). Sites whose uploads are served from the root of a media host (WordPress.com's
+/// `…files.wordpress.com/2024/03/a.jpg`, a CDN) name the file by its year and month folders alone:
+/// those are taken as they are.
 pub fn uploads_relative_path(url: &str) -> Option<String> {
     let canonical = canonical_image_url(url);
     let relative = ["wp-content/uploads/", "content/images/"]
         .iter()
-        .find_map(|folder| after_segment(&canonical, folder))?;
+        .find_map(|folder| after_segment(&canonical, folder))
+        .or_else(|| starts_with_year_and_month(&canonical).then_some(canonical.as_str()))?;
     let climbs_out = relative
         .split('/')
         .any(|segment| segment.is_empty() || segment == "." || segment == "..");
     (!climbs_out).then(|| relative.to_owned())
+}
+
+/// `2024/03/…`: WordPress's year and month upload folders.
+fn starts_with_year_and_month(path: &str) -> bool {
+    let mut segments = path.split('/');
+    let year = segments.next().unwrap_or_default();
+    let month = segments.next().unwrap_or_default();
+    let digits = |s: &str, n: usize| s.len() == n && s.bytes().all(|b| b.is_ascii_digit());
+    digits(year, 4) && digits(month, 2) && segments.next().is_some()
 }
 
 /// Every image address the content refers to, canonicalised ([`canonical_image_url`]),

@@ -23,25 +23,17 @@ use crate::source::SourceContent;
 
 mod blocks;
 mod classic;
+mod context;
 mod figures;
 mod html;
 mod images;
 mod markdown_writer;
 mod structures;
 
+pub use context::ImportedImage;
 pub use images::{canonical_image_url, image_sources, uploads_relative_path};
 
-/// An image the import stored, found by the canonical address of the old file.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ImportedImage {
-    /// Its new address, e.g. `/media/abc.jpeg`.
-    pub src: String,
-    /// Used when the content's `<img>` has no alt text of its own.
-    pub alt: String,
-    /// Used where WordPress showed the attachment's caption itself (`[gallery]`); the content's
-    /// own captions win everywhere else.
-    pub caption: String,
-}
+use context::Context;
 
 /// Content in Gazette's Markdown, and what could not be carried over.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
@@ -49,6 +41,38 @@ pub struct Converted {
     pub markdown: String,
     /// Sentences for the import report ("shortcode [contact-form] was dropped"), each once.
     pub warnings: Vec<String>,
+}
+
+/// The WordPress attachment ids that `[gallery ids="…"]` shortcodes in the content show.
+pub fn gallery_attachment_ids(content: &SourceContent) -> Vec<String> {
+    match content {
+        SourceContent::WordPress(source) => classic::gallery_ids(source),
+        SourceContent::Html(_) => Vec::new(),
+    }
+}
+
+/// The text of a piece of HTML (an excerpt, a caption), tags dropped, entities decoded and
+/// whitespace collapsed: for the plain-text fields (standfirsts, image captions).
+pub fn plain_text(html: &str) -> String {
+    let document = scraper::Html::parse_fragment(html);
+    let hidden = |node: ego_tree::NodeRef<'_, scraper::Node>| {
+        node.ancestors().any(|a| {
+            a.value()
+                .as_element()
+                .is_some_and(|e| matches!(e.name(), "script" | "style" | "template"))
+        })
+    };
+    let text: String = document
+        .root_element()
+        .descendants()
+        .filter(|node| !hidden(*node))
+        .filter_map(|node| node.value().as_text().map(|t| t.to_string()))
+        .collect();
+    // Non-breaking spaces glue words in a layout; a plain-text field wraps on its own.
+    let text = text.replace('\u{a0}', " ");
+    markdown_writer::collapse_whitespace(&text)
+        .trim()
+        .to_owned()
 }
 
 /// Converts to Markdown. `images` maps canonical image addresses ([`canonical_image_url`]) to
@@ -97,23 +121,6 @@ pub fn to_markdown_with_attachments(
     Converted {
         markdown,
         warnings: ctx.warnings,
-    }
-}
-
-/// What a conversion reads from and reports to.
-struct Context<'a> {
-    images: &'a HashMap<String, ImportedImage>,
-    attachments: &'a HashMap<String, String>,
-    warnings: Vec<String>,
-}
-
-impl Context<'_> {
-    /// Records a warning once, however often the same thing happened.
-    fn warn(&mut self, warning: impl Into<String>) {
-        let warning = warning.into();
-        if !self.warnings.contains(&warning) {
-            self.warnings.push(warning);
-        }
     }
 }
 

@@ -6,7 +6,10 @@ use std::collections::HashMap;
 use gazette_core::markdown::render;
 use proptest::prelude::*;
 
-use super::{Converted, ImportedImage, to_markdown, to_markdown_with_attachments};
+use super::{
+    Converted, ImportedImage, gallery_attachment_ids, plain_text, to_markdown,
+    to_markdown_with_attachments,
+};
 use crate::source::SourceContent;
 
 fn images() -> HashMap<String, ImportedImage> {
@@ -604,4 +607,44 @@ proptest! {
             prop_assert!(!html.contains("<script"), "{} -> {}", source, html);
         }
     }
+}
+
+#[test]
+fn gallery_ids_are_listed_for_the_importer_in_order() {
+    let content = SourceContent::WordPress(
+        "Before [gallery ids=\"12, 7\"] between [gallery include=\"3\" columns=\"2\"] [sic]".into(),
+    );
+    assert_eq!(gallery_attachment_ids(&content), ["12", "7", "3"]);
+    assert!(gallery_attachment_ids(&SourceContent::Html("[gallery ids=\"1\"]".into())).is_empty());
+}
+
+#[test]
+fn plain_text_keeps_the_words_of_an_excerpt_only() {
+    assert_eq!(
+        plain_text("<p>Kyiv&nbsp;&amp; <strong>Lviv</strong>\n  <script>x</script></p>"),
+        "Kyiv & Lviv"
+    );
+    assert_eq!(plain_text("Plain words"), "Plain words");
+}
+
+#[test]
+fn uploads_served_from_a_media_host_root_are_found_by_their_year_and_month() {
+    use super::uploads_relative_path;
+    assert_eq!(
+        uploads_relative_path("https://example.files.wordpress.com/2013/03/kyiv-300x200.jpg?w=604")
+            .as_deref(),
+        Some("2013/03/kyiv.jpg")
+    );
+    assert_eq!(
+        uploads_relative_path("https://cdn.example/images/kyiv.jpg"),
+        None
+    );
+    assert_eq!(
+        uploads_relative_path("https://cdn.example/2013/kyiv.jpg"),
+        None
+    );
+    assert_eq!(
+        uploads_relative_path("https://cdn.example/2013/03/../../x.jpg"),
+        None
+    );
 }

@@ -209,9 +209,8 @@ impl ImportStore for SqlStore {
         let rendered = batch
             .iter()
             .map(|item| {
-                validated(&item.article).map_err(|e| {
-                    StoreError::Invalid(format!("{:?}: {e}", item.article.headline))
-                })
+                validated(&item.article)
+                    .map_err(|e| StoreError::Invalid(format!("{:?}: {e}", item.article.headline)))
             })
             .collect::<StoreResult<Vec<String>>>()?;
         let mut tx = self.db.write().await?;
@@ -242,7 +241,11 @@ impl ImportStore for SqlStore {
             return Ok((id, false));
         }
         let name = clean_text(name);
-        let name = if name.is_empty() { slug.to_string() } else { name };
+        let name = if name.is_empty() {
+            slug.to_string()
+        } else {
+            name
+        };
         // After the sections the site has, in the order the import brings them.
         let id: i64 = query(
             "INSERT INTO sections (slug, name, description, position) \
@@ -275,7 +278,11 @@ impl ImportStore for SqlStore {
             return Ok((id, false));
         }
         let name = clean_text(name);
-        let name = if name.is_empty() { slug.to_string() } else { name };
+        let name = if name.is_empty() {
+            slug.to_string()
+        } else {
+            name
+        };
         let id: i64 = query("INSERT INTO tags (slug, name) VALUES ($1, $2) RETURNING id")
             .bind(slug.as_str())
             .bind(name)
@@ -314,8 +321,7 @@ impl ImportStore for SqlStore {
                 .bind(clean_text(&person.bio))
                 .scalar(&mut tx)
                 .await?;
-                tx.record_change("author", Some(id), "created", now)
-                    .await?;
+                tx.record_change("author", Some(id), "created", now).await?;
                 (id, true)
             }
         };

@@ -45,7 +45,10 @@ pub async fn an_import_run_again_updates_what_changed_and_leaves_the_rest(store:
         .write_imported_articles(SOURCE, &batch, &importer(), now())
         .await
         .unwrap();
-    assert!(matches!(first[..], [ImportOutcome::Created(_), ImportOutcome::Created(_)]));
+    assert!(matches!(
+        first[..],
+        [ImportOutcome::Created(_), ImportOutcome::Created(_)]
+    ));
     let seq_after_first = store.latest_change_seq().await.unwrap();
 
     let again = store
@@ -83,7 +86,11 @@ pub async fn an_import_run_again_updates_what_changed_and_leaves_the_rest(store:
     );
     assert_eq!(store.article_count().await.unwrap(), 2);
     let records = store
-        .imported(SOURCE, ImportKind::Article, &["guid-22".into(), "guid-9".into()])
+        .imported(
+            SOURCE,
+            ImportKind::Article,
+            &["guid-22".into(), "guid-9".into()],
+        )
         .await
         .unwrap();
     assert_eq!(records.len(), 1);

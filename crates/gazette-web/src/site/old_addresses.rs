@@ -86,7 +86,10 @@ async fn generic_address(store: &Arc<dyn Store>, old: &str) -> StoreResult<Optio
             None => Ok(None),
         },
         ["tag", last] => match slug(last) {
-            Some(s) => Ok(store.tag_by_slug(s.as_str()).await?.map(|t| tag_url(&t.slug))),
+            Some(s) => Ok(store
+                .tag_by_slug(s.as_str())
+                .await?
+                .map(|t| tag_url(&t.slug))),
             None => Ok(None),
         },
         ["author", last] => match slug(last) {

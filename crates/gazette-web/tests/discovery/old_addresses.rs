@@ -113,7 +113,10 @@ async fn category_tag_and_author_archives_lead_to_their_pages_here() {
     assert_eq!(location(&app, "/category/world/war/").await, "/war");
     assert_eq!(location(&app, "/category/energy/").await, "/tags/energy");
     assert_eq!(location(&app, "/tag/energy/").await, "/tags/energy");
-    assert_eq!(location(&app, "/author/ines-duarte/").await, "/authors/ines-duarte");
+    assert_eq!(
+        location(&app, "/author/ines-duarte/").await,
+        "/authors/ines-duarte"
+    );
 }
 
 #[tokio::test]

@@ -1,6 +1,11 @@
 //! Helpers shared by the tests that start the real binary.
 
-use std::io::BufRead;
+#![allow(dead_code)]
+
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpStream;
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
 
 /// Reads the server's stdout until it announces its address ("… http://127.0.0.1:PORT/ …") and
 /// returns `127.0.0.1:PORT`. Lines before it (a notice, a warning that reached stdout) are skipped,
@@ -23,4 +28,87 @@ pub fn read_address(stdout: &mut impl BufRead) -> String {
         }
         seen.push_str(&line);
     }
+}
+
+/// A `gazette serve` started on a data folder, on a free port.
+pub struct Server {
+    pub child: Child,
+    pub address: String,
+    pub stdout: BufReader<std::process::ChildStdout>,
+}
+
+/// A test that fails before stopping its server must not leave it running: the server holds the
+/// test's output open, and `cargo test` would wait for it forever.
+impl Drop for Server {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+pub fn start(data_dir: &std::path::Path, extra: &[&str]) -> Server {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .args(["serve", "--bind", "127.0.0.1:0", "--data-dir"])
+        .arg(data_dir)
+        .args(extra)
+        .env_remove("GAZETTE_DATABASE_URL")
+        .env("GAZETTE_LOG", "warn")
+        .stdout(Stdio::piped())
+        .spawn()
+        .expect("gazette starts");
+    let mut stdout = BufReader::new(child.stdout.take().unwrap());
+    let address = read_address(&mut stdout);
+    Server {
+        child,
+        address,
+        stdout,
+    }
+}
+
+/// A plain HTTP/1.1 GET: status code and body.
+pub fn get(address: &str, path: &str) -> (u16, String) {
+    let (status, _, body) = fetch(address, path);
+    (status, body)
+}
+
+/// A plain HTTP/1.1 GET: status code, the `Location` header (empty if none) and body.
+pub fn fetch(address: &str, path: &str) -> (u16, String, String) {
+    let mut stream = TcpStream::connect(address).unwrap();
+    stream
+        .set_read_timeout(Some(Duration::from_secs(20)))
+        .unwrap();
+    write!(
+        stream,
+        "GET {path} HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n"
+    )
+    .unwrap();
+    let mut bytes = Vec::new();
+    stream.read_to_end(&mut bytes).unwrap();
+    // Images come back as bytes that are not text; a test only checks they came.
+    let response = String::from_utf8_lossy(&bytes);
+    let status = response.split_whitespace().nth(1).unwrap().parse().unwrap();
+    let (head, body) = response.split_once("\r\n\r\n").unwrap_or((&response, ""));
+    let location = head
+        .lines()
+        .find_map(|line| {
+            let (name, value) = line.split_once(':')?;
+            name.eq_ignore_ascii_case("location")
+                .then(|| value.trim().to_owned())
+        })
+        .unwrap_or_default();
+    (status, location, body.to_owned())
+}
+
+pub fn interrupt(server: &mut Server) -> String {
+    // A signal sent directly: slim images have no `kill` program.
+    nix::sys::signal::kill(
+        nix::unistd::Pid::from_raw(server.child.id() as i32),
+        nix::sys::signal::Signal::SIGINT,
+    )
+    .unwrap();
+    let exit = server.child.wait().unwrap();
+    assert!(exit.success(), "gazette exits cleanly on Ctrl-C: {exit:?}");
+    let mut rest = String::new();
+    server.stdout.read_to_string(&mut rest).unwrap();
+    rest
 }

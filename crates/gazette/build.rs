@@ -1,0 +1,5 @@
+include!("../../build-support/fixtures.rs");
+
+fn main() {
+    declare_fixtures_cfg();
+}
