@@ -555,6 +555,11 @@ pub trait ChangeStore: Send + Sync + 'static {
     /// The newest change-log sequence number (0 when the log is empty).
     async fn latest_change_seq(&self) -> StoreResult<i64>;
 
+    /// Writes a consistent copy of the whole database to `file` (which must not exist) while
+    /// others go on reading and writing: everything committed before the copy began is in it.
+    /// SQLite only (`VACUUM INTO`); PostgreSQL is backed up with `pg_dump` (docs/backup.md).
+    async fn back_up_to(&self, file: &std::path::Path) -> StoreResult<()>;
+
     /// Wake-ups on every change-log entry committed by any node, or `None` when the database
     /// cannot send them (SQLite: one node, which polls).
     async fn listen_for_changes(&self) -> StoreResult<Option<ChangeListener>>;

@@ -1,6 +1,7 @@
 //! `gazette`: the one binary. `gazette serve` runs the whole site; the other commands prepare or
 //! maintain its data and work while a server is running on the same data.
 
+mod backup;
 mod demo;
 mod demo_images;
 mod generate;
@@ -84,6 +85,13 @@ enum Command {
     /// images. Safe to run again: what was imported before is updated, not duplicated.
     #[command(subcommand)]
     Import(import::ImportCommand),
+    /// Write a consistent copy of the site (database and media) to a .tar file while it runs.
+    /// SQLite only: a PostgreSQL database is backed up with pg_dump (docs/backup.md).
+    Backup {
+        /// The archive to write (must not exist yet)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+    },
     /// Add many synthetic published articles (for benchmarks and load tests).
     Generate {
         /// How many articles to add
@@ -217,6 +225,12 @@ async fn main() -> anyhow::Result<()> {
             let store = open_store(settings).await?;
             let media = media::library(&settings.media, &settings.data_dir, store.clone())?;
             let result = import::run(command, store.clone(), media).await;
+            store.close().await;
+            result
+        }
+        Command::Backup { out } => {
+            let store = open_store(settings).await?;
+            let result = backup::run(store.as_ref(), settings, &out).await;
             store.close().await;
             result
         }

@@ -58,7 +58,8 @@ async fn free_slug(c: &mut impl AsConn, article: &NewArticle) -> StoreResult<Slu
     )))
 }
 
-async fn write_bylines_and_tags(c: &mut Tx, id: i64, article: &NewArticle) -> StoreResult<()> {
+/// Removes an article's bylines and tags, before [`insert_bylines_and_tags`] writes new ones.
+async fn clear_bylines_and_tags(c: &mut Tx, id: i64) -> StoreResult<()> {
     query("DELETE FROM article_authors WHERE article_id = $1")
         .bind(id)
         .execute(c)
@@ -67,46 +68,53 @@ async fn write_bylines_and_tags(c: &mut Tx, id: i64, article: &NewArticle) -> St
         .bind(id)
         .execute(c)
         .await?;
-    let mut seen = HashSet::new();
-    for (position, author_id) in article
-        .author_ids
-        .iter()
-        .filter(|a| seen.insert(**a))
-        .enumerate()
-    {
-        query("INSERT INTO article_authors (article_id, author_id, position) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(*author_id)
-            .bind(i32::try_from(position).unwrap_or(i32::MAX))
+    Ok(())
+}
+
+/// Writes an article's bylines and tags in order, each once: one statement for each list.
+async fn insert_bylines_and_tags(c: &mut Tx, id: i64, article: &NewArticle) -> StoreResult<()> {
+    for (table, column, ids, what) in [
+        (
+            "article_authors",
+            "author_id",
+            &article.author_ids,
+            "author",
+        ),
+        ("article_tags", "tag_id", &article.tag_ids, "tag"),
+    ] {
+        let mut seen = HashSet::new();
+        let ids: Vec<i64> = ids.iter().copied().filter(|i| seen.insert(*i)).collect();
+        if ids.is_empty() {
+            continue;
+        }
+        let rows = (0..ids.len())
+            .map(|i| format!("(${}, ${}, ${})", 3 * i + 1, 3 * i + 2, 3 * i + 3))
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO {table} (article_id, {column}, position) VALUES {rows}");
+        let values = ids.iter().enumerate().flat_map(|(position, other)| {
+            [
+                id.into(),
+                (*other).into(),
+                i32::try_from(position).unwrap_or(i32::MAX).into(),
+            ]
+        });
+        query(&sql)
+            .bind_all(values)
             .execute(c)
             .await
-            .map_err(|e| reference_error(e, "author"))?;
-    }
-    let mut seen = HashSet::new();
-    for (position, tag_id) in article
-        .tag_ids
-        .iter()
-        .filter(|t| seen.insert(**t))
-        .enumerate()
-    {
-        query("INSERT INTO article_tags (article_id, tag_id, position) VALUES ($1, $2, $3)")
-            .bind(id)
-            .bind(*tag_id)
-            .bind(i32::try_from(position).unwrap_or(i32::MAX))
-            .execute(c)
-            .await
-            .map_err(|e| reference_error(e, "tag"))?;
+            .map_err(|e| reference_error(e, what))?;
     }
     Ok(())
 }
 
-/// Inserts an article row with its body, bylines and tags; returns its id.
+/// Inserts an article row with its body, bylines and tags; returns its id and the slug it got.
 pub(super) async fn insert_article(
     c: &mut Tx,
     article: &NewArticle,
     body_html: &str,
     now: DateTime<Utc>,
-) -> StoreResult<i64> {
+) -> StoreResult<(i64, Slug)> {
     let slug = free_slug(c, article).await?;
     let id: i64 = query(
         "INSERT INTO articles (language, slug, headline, standfirst, \
@@ -133,8 +141,8 @@ pub(super) async fn insert_article(
         .bind(body_html)
         .execute(c)
         .await?;
-    write_bylines_and_tags(c, id, article).await?;
-    Ok(id)
+    insert_bylines_and_tags(c, id, article).await?;
+    Ok((id, slug))
 }
 
 /// Replaces an article's content, keeping every slug it had resolving.
@@ -208,7 +216,8 @@ pub(super) async fn apply_update(
         .bind(id)
         .execute(c)
         .await?;
-    write_bylines_and_tags(c, id, article).await
+    clear_bylines_and_tags(c, id).await?;
+    insert_bylines_and_tags(c, id, article).await
 }
 
 /// Adds the tags named in a newsroom form after `article.tag_ids`, creating the new ones inside the
@@ -270,7 +279,7 @@ impl ArticleStore for SqlStore {
     ) -> StoreResult<Article> {
         let body_html = validated(&article)?;
         let mut tx = self.db.write().await?;
-        let id = insert_article(&mut tx, &article, &body_html, now).await?;
+        let (id, _) = insert_article(&mut tx, &article, &body_html, now).await?;
         tx.record_change("article", Some(id), "created", now)
             .await?;
         let created = load_article(&mut tx, id)
@@ -297,7 +306,7 @@ impl ArticleStore for SqlStore {
         let mut tx = self.db.write().await?;
         let mut ids = Vec::with_capacity(articles.len());
         for (article, body_html) in articles.iter().zip(&rendered) {
-            let id = insert_article(&mut tx, article, body_html, now).await?;
+            let (id, _) = insert_article(&mut tx, article, body_html, now).await?;
             tx.record_change("article", Some(id), "created", now)
                 .await?;
             ids.push(id);
@@ -316,7 +325,7 @@ impl ArticleStore for SqlStore {
         let body_html = validated(&article)?;
         let mut tx = self.db.write().await?;
         add_named_tags(&mut tx, &mut article, tag_names, now).await?;
-        let id = insert_article(&mut tx, &article, &body_html, now).await?;
+        let (id, _) = insert_article(&mut tx, &article, &body_html, now).await?;
         query("UPDATE articles SET owner_user_id = $1 WHERE id = $2")
             .bind(actor.user_id)
             .bind(id)

@@ -12,7 +12,7 @@ use super::rows::ChangeRow;
 use super::rows::LeaseRow;
 #[cfg(feature = "testing")]
 use crate::Lease;
-use crate::{Backend, Change, ChangeListener, ChangeStore, StoreResult};
+use crate::{Backend, Change, ChangeListener, ChangeStore, StoreError, StoreResult};
 
 #[async_trait::async_trait]
 impl ChangeStore for SqlStore {
@@ -47,6 +47,24 @@ impl ChangeStore for SqlStore {
             .scalar(&mut self.db.conn().await?)
             .await?;
         Ok(seq.unwrap_or(0))
+    }
+
+    async fn back_up_to(&self, file: &std::path::Path) -> StoreResult<()> {
+        if self.db.backend() != Backend::Sqlite {
+            return Err(StoreError::Invalid(
+                "a PostgreSQL database is backed up with pg_dump (see docs/backup.md)".into(),
+            ));
+        }
+        let target = file.to_str().ok_or_else(|| {
+            StoreError::Invalid(format!("{} is not a path SQLite can open", file.display()))
+        })?;
+        // One read transaction over the whole database, written out page by page: writers go on
+        // meanwhile (WAL), and what they commit after it began is not in the copy.
+        query("VACUUM INTO $1")
+            .bind(target)
+            .execute(&mut self.db.conn().await?)
+            .await?;
+        Ok(())
     }
 
     async fn listen_for_changes(&self) -> StoreResult<Option<ChangeListener>> {

@@ -7,8 +7,8 @@ use chrono::{DateTime, Utc};
 use gazette_core::{NewArticle, Slug};
 
 use super::articles::{apply_update, insert_article, validated};
-use super::db::{Tx, query};
-use super::journal::write_revision;
+use super::db::{AsConn, Tx, query};
+use super::journal::{write_first_revisions, write_revision};
 use super::{SqlStore, clean_text, placeholders_from, stored_slug};
 use crate::{
     Actor, ImportKind, ImportOutcome, ImportRecord, ImportStore, ImportedArticle, ImportedPerson,
@@ -37,26 +37,36 @@ async fn remember_in(
     Ok(())
 }
 
-/// The record of `key`, if an earlier import wrote it and what it became still exists.
-async fn record_in(
-    tx: &mut Tx,
+/// What earlier imports from `source` made of these keys, in bounded lists (SQLite allows a
+/// limited number of parameters per statement).
+async fn records_in(
+    c: &mut impl AsConn,
     source: &str,
     kind: ImportKind,
-    key: &str,
-) -> StoreResult<Option<ImportRecord>> {
-    Ok(query(
-        "SELECT target_id, fingerprint FROM import_records \
-         WHERE source = $1 AND kind = $2 AND source_key = $3",
-    )
-    .bind(source)
-    .bind(kind.as_str())
-    .bind(key)
-    .fetch_optional::<(i64, String)>(tx)
-    .await?
-    .map(|(target_id, fingerprint)| ImportRecord {
-        target_id,
-        fingerprint,
-    }))
+    keys: &[String],
+) -> StoreResult<HashMap<String, ImportRecord>> {
+    let mut found = HashMap::new();
+    for chunk in keys.chunks(500) {
+        let sql = format!(
+            "SELECT source_key, target_id, fingerprint FROM import_records \
+             WHERE source = $1 AND kind = $2 AND source_key IN ({})",
+            placeholders_from(3, chunk.len())
+        );
+        let rows: Vec<(String, i64, String)> = query(&sql)
+            .bind(source)
+            .bind(kind.as_str())
+            .bind_all(chunk.iter().map(|k| k.as_str().into()))
+            .fetch_all(c)
+            .await?;
+        for (key, target_id, fingerprint) in rows {
+            let record = ImportRecord {
+                target_id,
+                fingerprint,
+            };
+            found.insert(key, record);
+        }
+    }
+    Ok(found)
 }
 
 async fn article_exists(tx: &mut Tx, id: i64) -> StoreResult<bool> {
@@ -67,86 +77,144 @@ async fn article_exists(tx: &mut Tx, id: i64) -> StoreResult<bool> {
         .is_some())
 }
 
-/// Status and publication time as the source has them now: an import replays the source, while
-/// a newsroom save never moves an article through the workflow by itself.
-async fn set_status_and_time(tx: &mut Tx, id: i64, article: &NewArticle) -> StoreResult<()> {
-    query("UPDATE articles SET status = $1, published_at = $2 WHERE id = $3")
-        .bind(article.status.as_str())
-        .bind(article.published_at.map(|t| t.timestamp()))
-        .bind(id)
-        .execute(tx)
-        .await?;
-    Ok(())
-}
-
-async fn set_featured(tx: &mut Tx, id: i64, media_id: Option<i64>) -> StoreResult<()> {
-    query("UPDATE articles SET featured_media_id = $1 WHERE id = $2")
-        .bind(media_id)
-        .bind(id)
-        .execute(tx)
-        .await
-        .map_err(|e| super::reference_error(e, "image"))?;
-    Ok(())
-}
-
-async fn add_article_addresses(tx: &mut Tx, id: i64, addresses: &[String]) -> StoreResult<()> {
-    for path in addresses {
-        // The first import to claim an address keeps it: two source items with one address
-        // cannot both be right, and the earlier one is what readers found there.
-        query(
-            "INSERT INTO old_addresses (path, article_id, target) VALUES ($1, $2, NULL) \
-             ON CONFLICT (path) DO NOTHING",
-        )
-        .bind(crate::normalise_old_address(path))
-        .bind(id)
-        .execute(tx)
-        .await?;
-    }
-    Ok(())
-}
-
-async fn write_one(
+/// Status, publication time and featured image as the source has them now: an import replays
+/// the source, while a newsroom save never moves an article through the workflow by itself.
+async fn set_status_time_and_image(
     tx: &mut Tx,
-    source: &str,
+    id: i64,
     item: &ImportedArticle,
+) -> StoreResult<()> {
+    query(
+        "UPDATE articles SET status = $1, published_at = $2, featured_media_id = $3 WHERE id = $4",
+    )
+    .bind(item.article.status.as_str())
+    .bind(item.article.published_at.map(|t| t.timestamp()))
+    .bind(item.featured_media_id)
+    .bind(id)
+    .execute(tx)
+    .await
+    .map_err(|e| super::reference_error(e, "image"))?;
+    Ok(())
+}
+
+/// What a batch writes after its articles, a statement each for the whole batch: first
+/// revisions, old addresses, import records and change-log entries.
+#[derive(Default)]
+struct BatchTail<'b> {
+    first_revisions: Vec<(i64, &'b NewArticle, Slug)>,
+    addresses: Vec<(String, i64)>,
+    records: Vec<(&'b str, ImportRecord)>,
+    changes: Vec<(i64, &'static str)>,
+}
+
+impl BatchTail<'_> {
+    async fn write(
+        self,
+        tx: &mut Tx,
+        source: &str,
+        actor: &Actor,
+        now: DateTime<Utc>,
+    ) -> StoreResult<()> {
+        write_first_revisions(tx, &self.first_revisions, actor, "imported", now).await?;
+        let mut addresses = self.addresses;
+        addresses.sort();
+        addresses.dedup_by(|a, b| a.0 == b.0);
+        for chunk in addresses.chunks(1000) {
+            let rows = (0..chunk.len())
+                .map(|i| format!("(${}, ${}, NULL)", 2 * i + 1, 2 * i + 2))
+                .collect::<Vec<_>>()
+                .join(", ");
+            // The first import to claim an address keeps it: two source items with one address
+            // cannot both be right, and the earlier one is what readers found there.
+            let sql = format!(
+                "INSERT INTO old_addresses (path, article_id, target) VALUES {rows} \
+                 ON CONFLICT (path) DO NOTHING"
+            );
+            query(&sql)
+                .bind_all(
+                    chunk
+                        .iter()
+                        .flat_map(|(path, id)| [path.as_str().into(), (*id).into()]),
+                )
+                .execute(tx)
+                .await?;
+        }
+        for chunk in self.records.chunks(1000) {
+            let rows = (0..chunk.len())
+                .map(|i| format!("($1, $2, ${}, ${}, ${})", 3 * i + 3, 3 * i + 4, 3 * i + 5))
+                .collect::<Vec<_>>()
+                .join(", ");
+            let sql = format!(
+                "INSERT INTO import_records (source, kind, source_key, target_id, fingerprint) \
+                 VALUES {rows} ON CONFLICT (source, kind, source_key) \
+                 DO UPDATE SET target_id = excluded.target_id, fingerprint = excluded.fingerprint"
+            );
+            let values = chunk.iter().flat_map(|(key, record)| {
+                [
+                    (*key).into(),
+                    record.target_id.into(),
+                    record.fingerprint.as_str().into(),
+                ]
+            });
+            query(&sql)
+                .bind(source)
+                .bind(ImportKind::Article.as_str())
+                .bind_all(values)
+                .execute(tx)
+                .await?;
+        }
+        tx.record_changes("article", &self.changes, now).await
+    }
+}
+
+async fn write_one<'b>(
+    tx: &mut Tx,
+    item: &'b ImportedArticle,
+    earlier: Option<&ImportRecord>,
     body_html: &str,
     actor: &Actor,
     now: DateTime<Utc>,
+    tail: &mut BatchTail<'b>,
 ) -> StoreResult<ImportOutcome> {
-    let earlier = record_in(tx, source, ImportKind::Article, &item.key).await?;
     let existing = match earlier {
         Some(record) if article_exists(tx, record.target_id).await? => Some(record),
         // Deleted here since: imported again as new.
         _ => None,
     };
-    let (id, outcome, note) = match existing {
+    let outcome = match existing {
         Some(record) if record.fingerprint == item.fingerprint => {
             return Ok(ImportOutcome::Unchanged(record.target_id));
         }
         Some(record) => {
             let id = record.target_id;
             apply_update(tx, id, &item.article, body_html, now).await?;
-            (id, ImportOutcome::Updated(id), "imported again")
+            set_status_time_and_image(tx, id, item).await?;
+            write_revision(tx, id, actor, "imported again", now).await?;
+            tail.changes.push((id, "updated"));
+            ImportOutcome::Updated(id)
         }
         None => {
-            let id = insert_article(tx, &item.article, body_html, now).await?;
-            (id, ImportOutcome::Created(id), "imported")
+            // Status, time and slug are written by the insert itself.
+            let (id, slug) = insert_article(tx, &item.article, body_html, now).await?;
+            if item.featured_media_id.is_some() {
+                set_status_time_and_image(tx, id, item).await?;
+            }
+            tail.first_revisions.push((id, &item.article, slug));
+            tail.changes.push((id, "created"));
+            ImportOutcome::Created(id)
         }
     };
-    set_status_and_time(tx, id, &item.article).await?;
-    set_featured(tx, id, item.featured_media_id).await?;
-    add_article_addresses(tx, id, &item.old_addresses).await?;
-    write_revision(tx, id, actor, note, now).await?;
+    let id = outcome.article_id();
+    tail.addresses.extend(
+        item.old_addresses
+            .iter()
+            .map(|a| (crate::normalise_old_address(a), id)),
+    );
     let record = ImportRecord {
         target_id: id,
         fingerprint: item.fingerprint.clone(),
     };
-    remember_in(tx, source, ImportKind::Article, &item.key, &record).await?;
-    let action = match outcome {
-        ImportOutcome::Created(_) => "created",
-        _ => "updated",
-    };
-    tx.record_change("article", Some(id), action, now).await?;
+    tail.records.push((&item.key, record));
     Ok(outcome)
 }
 
@@ -158,32 +226,7 @@ impl ImportStore for SqlStore {
         kind: ImportKind,
         keys: &[String],
     ) -> StoreResult<HashMap<String, ImportRecord>> {
-        let mut found = HashMap::new();
-        let mut conn = self.db.conn().await?;
-        // Bounded lists: SQLite allows a limited number of parameters per statement.
-        for chunk in keys.chunks(500) {
-            let sql = format!(
-                "SELECT source_key, target_id, fingerprint FROM import_records \
-                 WHERE source = $1 AND kind = $2 AND source_key IN ({})",
-                placeholders_from(3, chunk.len())
-            );
-            let rows: Vec<(String, i64, String)> = query(&sql)
-                .bind(source)
-                .bind(kind.as_str())
-                .bind_all(chunk.iter().map(|k| k.as_str().into()))
-                .fetch_all(&mut conn)
-                .await?;
-            for (key, target_id, fingerprint) in rows {
-                found.insert(
-                    key,
-                    ImportRecord {
-                        target_id,
-                        fingerprint,
-                    },
-                );
-            }
-        }
-        Ok(found)
+        records_in(&mut self.db.conn().await?, source, kind, keys).await
     }
 
     async fn remember_import(
@@ -214,10 +257,30 @@ impl ImportStore for SqlStore {
             })
             .collect::<StoreResult<Vec<String>>>()?;
         let mut tx = self.db.write().await?;
+        let keys: Vec<String> = batch.iter().map(|item| item.key.clone()).collect();
+        let mut earlier = records_in(&mut tx, source, ImportKind::Article, &keys).await?;
         let mut outcomes = Vec::with_capacity(batch.len());
+        let mut tail = BatchTail::default();
         for (item, body_html) in batch.iter().zip(&rendered) {
-            outcomes.push(write_one(&mut tx, source, item, body_html, actor, now).await?);
+            let outcome = write_one(
+                &mut tx,
+                item,
+                earlier.get(&item.key),
+                body_html,
+                actor,
+                now,
+                &mut tail,
+            )
+            .await?;
+            // A key given twice in one batch updates what its first write made.
+            let record = ImportRecord {
+                target_id: outcome.article_id(),
+                fingerprint: item.fingerprint.clone(),
+            };
+            earlier.insert(item.key.clone(), record);
+            outcomes.push(outcome);
         }
+        tail.write(&mut tx, source, actor, now).await?;
         tx.commit().await?;
         Ok(outcomes)
     }

@@ -1,15 +1,15 @@
 //! What was done and by whom: the audit log, revisions of articles and corrections.
 
 use chrono::{DateTime, Utc};
-use gazette_core::Article;
 use gazette_core::newsroom::{AuditEntry, Correction, CorrectionKind, Revision};
+use gazette_core::{Article, NewArticle, Slug};
 
 use super::db::{AsConn, Tx, query};
 use super::filters::Conditions;
 use super::page_reader::ARTICLE_CORRECTIONS;
 use super::rows::{AuditRow, CorrectionRow, RevisionRow, join_ids};
 use super::whole_article::load_article;
-use super::{SqlStore, clean_text, convert, count};
+use super::{SqlStore, clean_text, convert, count, empty_to_none};
 use crate::{
     Actor, AuditFilter, JournalStore, NewAuditEntry, Page, PageRequest, StoreError, StoreResult,
     Written,
@@ -28,29 +28,117 @@ pub(super) async fn write_revision(
     now: DateTime<Utc>,
 ) -> StoreResult<(i64, Article)> {
     let a = load_article(tx, id).await?.ok_or(StoreError::NotFound)?;
+    let snapshot = Snapshot {
+        language: a.language.code(),
+        slug: a.slug.as_str(),
+        headline: &a.headline,
+        standfirst: &a.standfirst,
+        body_markdown: &a.body_markdown,
+        section_id: a.section.id,
+        tag_ids: join_ids(a.tags.iter().map(|t| t.id)),
+        author_ids: join_ids(a.authors.iter().map(|au| au.id)),
+        seo_title: a.seo_title.clone(),
+        seo_description: a.seo_description.clone(),
+    };
+    let revision = insert_revision(tx, id, actor, note, now, snapshot).await?;
+    Ok((revision, a))
+}
+
+/// The first revisions of articles just inserted (id, what was given, the slug it got), in one
+/// statement, recorded from what was written rather than read back: imports write thousands, and
+/// reading each back would double their cost. Each holds what the insert stored (trimmed text,
+/// each id once).
+pub(super) async fn write_first_revisions(
+    tx: &mut Tx,
+    inserted: &[(i64, &NewArticle, Slug)],
+    actor: &Actor,
+    note: &str,
+    now: DateTime<Utc>,
+) -> StoreResult<()> {
+    let once = |ids: &[i64]| {
+        let mut seen = std::collections::HashSet::new();
+        join_ids(ids.iter().copied().filter(|id| seen.insert(*id)))
+    };
+    // Bounded statements; SQLite allows a limited number of parameters in one.
+    for chunk in inserted.chunks(500) {
+        // $1..$4 are the same for every row; then 11 values per article.
+        let rows = (0..chunk.len())
+            .map(|i| {
+                let n = 4 + 11 * i;
+                let own: Vec<String> = (2..=11).map(|k| format!("${}", n + k)).collect();
+                format!("(${}, $1, $2, $3, $4, {})", n + 1, own.join(", "))
+            })
+            .collect::<Vec<_>>()
+            .join(", ");
+        let sql = format!("INSERT INTO revisions ({REVISION_COLUMNS}) VALUES {rows}");
+        let mut q = query(&sql)
+            .bind(now.timestamp())
+            .bind(actor.user_id)
+            .bind(actor.name.as_str())
+            .bind(note);
+        for (id, article, slug) in chunk {
+            q = q
+                .bind(*id)
+                .bind(article.language.code())
+                .bind(slug.as_str())
+                .bind(clean_text(&article.headline))
+                .bind(clean_text(&article.standfirst))
+                .bind(article.body_markdown.as_str())
+                .bind(article.section_id)
+                .bind(once(&article.tag_ids))
+                .bind(once(&article.author_ids))
+                .bind(empty_to_none(article.seo_title.clone()))
+                .bind(empty_to_none(article.seo_description.clone()));
+        }
+        q.execute(tx).await?;
+    }
+    Ok(())
+}
+
+/// What a revision records of an article.
+struct Snapshot<'a> {
+    language: &'a str,
+    slug: &'a str,
+    headline: &'a str,
+    standfirst: &'a str,
+    body_markdown: &'a str,
+    section_id: i64,
+    tag_ids: String,
+    author_ids: String,
+    seo_title: Option<String>,
+    seo_description: Option<String>,
+}
+
+async fn insert_revision(
+    tx: &mut Tx,
+    id: i64,
+    actor: &Actor,
+    note: &str,
+    now: DateTime<Utc>,
+    a: Snapshot<'_>,
+) -> StoreResult<i64> {
     let sql = format!(
         "INSERT INTO revisions ({REVISION_COLUMNS}) \
          VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14, $15) RETURNING id"
     );
-    let revision = query(&sql)
+    Ok(query(&sql)
         .bind(id)
         .bind(now.timestamp())
         .bind(actor.user_id)
         .bind(&actor.name)
         .bind(note)
-        .bind(a.language.code())
-        .bind(a.slug.as_str())
-        .bind(&a.headline)
-        .bind(&a.standfirst)
-        .bind(&a.body_markdown)
-        .bind(a.section.id)
-        .bind(join_ids(a.tags.iter().map(|t| t.id)))
-        .bind(join_ids(a.authors.iter().map(|au| au.id)))
-        .bind(a.seo_title.clone())
-        .bind(a.seo_description.clone())
+        .bind(a.language)
+        .bind(a.slug)
+        .bind(a.headline)
+        .bind(a.standfirst)
+        .bind(a.body_markdown)
+        .bind(a.section_id)
+        .bind(a.tag_ids)
+        .bind(a.author_ids)
+        .bind(a.seo_title)
+        .bind(a.seo_description)
         .scalar(tx)
-        .await?;
-    Ok((revision, a))
+        .await?)
 }
 
 /// Writes an audit entry on `c` (inside the write it records, when there is one).

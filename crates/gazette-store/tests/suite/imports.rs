@@ -105,6 +105,21 @@ pub async fn an_import_run_again_updates_what_changed_and_leaves_the_rest(store:
     );
     let revisions = store.revisions(first[1].article_id()).await.unwrap();
     assert_eq!(revisions.len(), 2, "each write of an import is a revision");
+    let first_revision = &revisions[1];
+    assert_eq!(
+        (
+            first_revision.note.as_str(),
+            first_revision.user_name.as_str()
+        ),
+        ("imported", "Import from WordPress")
+    );
+    assert_eq!(first_revision.headline, "Power restored in Kharkiv");
+    assert_eq!(first_revision.slug, "power-restored-in-kharkiv");
+    assert_eq!(first_revision.author_ids, vec![n.olena]);
+    assert_eq!(
+        revisions[0].body_markdown,
+        "The grid was repaired overnight."
+    );
 }
 
 pub async fn a_refused_article_leaves_its_whole_batch_unwritten(store: Arc<dyn Store>) {

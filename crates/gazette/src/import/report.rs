@@ -4,6 +4,10 @@
 use std::collections::BTreeMap;
 use std::fmt;
 
+/// Warnings and skipped items kept word for word; beyond these only their number is, so that the
+/// memory an import needs does not grow with the size of the export.
+const LISTED: usize = 1000;
+
 /// What happened to the records of one kind.
 #[derive(Debug, Default, Clone, Copy, PartialEq, Eq)]
 pub struct Counts {
@@ -23,6 +27,9 @@ pub struct Report {
     pub warnings: Vec<(String, String)>,
     /// Items not imported at all, with the reason.
     pub skipped: Vec<(String, String)>,
+    /// Warnings and skipped items beyond the first [`LISTED`] of each, counted only.
+    pub unlisted_warnings: u64,
+    pub unlisted_skipped: u64,
 }
 
 impl Report {
@@ -31,12 +38,20 @@ impl Report {
     }
 
     pub fn warn(&mut self, item: &str, warning: impl Into<String>) {
-        self.warnings.push((item.to_owned(), warning.into()));
+        if self.warnings.len() < LISTED {
+            self.warnings.push((item.to_owned(), warning.into()));
+        } else {
+            self.unlisted_warnings += 1;
+        }
     }
 
     pub fn skip(&mut self, kind: &'static str, item: &str, reason: impl Into<String>) {
         self.count(kind).skipped += 1;
-        self.skipped.push((item.to_owned(), reason.into()));
+        if self.skipped.len() < LISTED {
+            self.skipped.push((item.to_owned(), reason.into()));
+        } else {
+            self.unlisted_skipped += 1;
+        }
     }
 
     /// Posts and pages written or found unchanged: what the progress counts.
@@ -82,15 +97,23 @@ impl fmt::Display for Report {
             )?;
         }
         if !self.skipped.is_empty() {
-            writeln!(f, "\nSkipped ({}):", self.skipped.len())?;
+            let total = self.skipped.len() as u64 + self.unlisted_skipped;
+            writeln!(f, "\nSkipped ({total}):")?;
             for (item, reason) in &self.skipped {
                 writeln!(f, "  {item}: {reason}")?;
             }
+            if self.unlisted_skipped > 0 {
+                writeln!(f, "  … and {} more", self.unlisted_skipped)?;
+            }
         }
         if !self.warnings.is_empty() {
-            writeln!(f, "\nWarnings ({}):", self.warnings.len())?;
+            let total = self.warnings.len() as u64 + self.unlisted_warnings;
+            writeln!(f, "\nWarnings ({total}):")?;
             for (item, warning) in &self.warnings {
                 writeln!(f, "  {item}: {warning}")?;
+            }
+            if self.unlisted_warnings > 0 {
+                writeln!(f, "  … and {} more", self.unlisted_warnings)?;
             }
         }
         Ok(())
@@ -119,6 +142,18 @@ mod tests {
             "{text}"
         );
         assert_eq!(report.items_done(), 4);
+    }
+
+    #[test]
+    fn a_long_report_lists_the_first_thousand_and_counts_the_rest() {
+        let mut report = Report::default();
+        for n in 0..1500 {
+            report.warn(&format!("post {n}"), "an image was left out");
+        }
+        assert_eq!(report.warnings.len(), 1000);
+        let text = report.to_string();
+        assert!(text.contains("Warnings (1500):"), "{text}");
+        assert!(text.contains("  … and 500 more"), "{text}");
     }
 
     #[test]
