@@ -238,7 +238,15 @@ impl<'c, 'a> Converter<'c, 'a> {
     }
 
     fn heading(&mut self, element: ElementRef<'_>, name: &str) -> Vec<String> {
-        let level: usize = name[1..].parse().unwrap_or(2);
+        // The page's only <h1> is the headline, and a body's `#` is rendered as <h2> (see
+        // gazette_core::markdown). The old site's posts started their headings at <h2> for the
+        // same reason: so <h2> is `#`, <h3> `##`…, and an <h1> inside a body counts as an <h2>.
+        // Kept as they were, every heading would render a level lower and skip one.
+        let level: usize = name[1..]
+            .parse::<usize>()
+            .unwrap_or(2)
+            .saturating_sub(1)
+            .max(1);
         let text = self.single_line(element);
         if text.is_empty() {
             return Vec::new();

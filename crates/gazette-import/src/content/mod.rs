@@ -43,6 +43,25 @@ pub struct Converted {
     pub warnings: Vec<String>,
 }
 
+/// Raises a post's headings together when the highest of them is below the body's top level (a
+/// post that starts at <h3>), so that the page's outline has no gap after its headline; their
+/// levels relative to each other are kept. Text that merely starts with `#` was escaped (`\#`),
+/// so a block starting with hashes and a space is a heading.
+fn raise_headings(blocks: &mut [String]) {
+    let level = |block: &str| {
+        let hashes = block.bytes().take_while(|b| *b == b'#').count();
+        (hashes > 0 && block[hashes..].starts_with(' ')).then_some(hashes)
+    };
+    let Some(top) = blocks.iter().filter_map(|b| level(b)).min() else {
+        return;
+    };
+    for block in blocks.iter_mut() {
+        if level(block).is_some() {
+            block.drain(..top - 1);
+        }
+    }
+}
+
 /// The WordPress attachment ids that `[gallery ids="…"]` shortcodes in the content show.
 pub fn gallery_attachment_ids(content: &SourceContent) -> Vec<String> {
     match content {
@@ -109,6 +128,8 @@ pub fn to_markdown_with_attachments(
             html::convert_fragment(&source, html::Whitespace::Collapse, &mut ctx)
         }
     };
+    let mut blocks = blocks;
+    raise_headings(&mut blocks);
     let mut markdown = blocks
         .iter()
         .map(|block| block.trim_end())

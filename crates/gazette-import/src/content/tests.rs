@@ -64,7 +64,7 @@ fn paragraphs_and_headings_with_inline_markup() {
     );
     assert_eq!(
         converted.markdown,
-        "### Front line\n\nShelling **resumed** at *dawn*, [officials](<https://news.test/a>) \
+        "# Front line\n\nShelling **resumed** at *dawn*, [officials](<https://news.test/a>) \
          said; ~~no~~ `x`.\n"
     );
     assert!(converted.warnings.is_empty(), "{:?}", converted.warnings);
@@ -212,7 +212,7 @@ fn custom_html_is_converted_not_passed_through() {
         "<!-- wp:html --><div class=\"box\"><h2>Box</h2><p onclick=\"x()\">Safe <span style=\"color:red\">text</span></p>\
          <script>alert(1)</script><a href=\"javascript:alert(1)\">click</a></div><!-- /wp:html -->",
     );
-    assert_eq!(converted.markdown, "## Box\n\nSafe text\n\nclick\n");
+    assert_eq!(converted.markdown, "# Box\n\nSafe text\n\nclick\n");
 }
 
 #[test]
@@ -299,7 +299,7 @@ fn classic_content_gets_wordpress_auto_paragraphs() {
     );
     assert_eq!(
         converted.markdown,
-        "First paragraph\\\nwith a line break.\n\nSecond *paragraph*.\n\n## Heading\n\nAfter heading.\n\n- One\n- Two\n"
+        "First paragraph\\\nwith a line break.\n\nSecond *paragraph*.\n\n# Heading\n\nAfter heading.\n\n- One\n- Two\n"
     );
     let html = render(&converted.markdown);
     assert!(html.contains("<p>First paragraph<br"), "{html}");
@@ -435,8 +435,8 @@ fn text_that_looks_like_markdown_stays_text() {
 #[test]
 fn headings_ending_in_hashes_keep_them() {
     let converted = ghost("<h2>Learning C#</h2>");
-    assert_eq!(converted.markdown, "## Learning C\\#\n");
-    assert!(render(&converted.markdown).contains("Learning C#</h3>"));
+    assert_eq!(converted.markdown, "# Learning C\\#\n");
+    assert!(render(&converted.markdown).contains("<h2>Learning C#</h2>"));
 }
 
 #[test]
@@ -539,7 +539,7 @@ fn other_ghost_cards_keep_their_text_with_a_warning() {
         "<div class=\"kg-card kg-product-card\"><div class=\"kg-product-card-container\"><h4>Mug</h4><p>Nice mug</p></div></div>\
          <div class=\"kg-card kg-audio-card\"><audio src=\"/a.mp3\"></audio></div>",
     );
-    assert_eq!(converted.markdown, "#### Mug\n\nNice mug\n");
+    assert_eq!(converted.markdown, "# Mug\n\nNice mug\n");
     assert!(has_warning(
         &converted,
         "Ghost card kg-product-card was carried over"
@@ -646,5 +646,20 @@ fn uploads_served_from_a_media_host_root_are_found_by_their_year_and_month() {
     assert_eq!(
         uploads_relative_path("https://cdn.example/2013/03/../../x.jpg"),
         None
+    );
+}
+
+#[test]
+fn a_post_that_starts_at_a_low_heading_is_raised_without_losing_its_outline() {
+    let converted =
+        ghost("<h3>Overview</h3><p>Text # not a heading.</p><h4>Detail</h4><h3>Next</h3>");
+    assert_eq!(
+        converted.markdown,
+        "# Overview\n\nText # not a heading.\n\n## Detail\n\n# Next\n"
+    );
+    let html = render(&converted.markdown);
+    assert!(
+        html.contains("<h2>Overview</h2>") && html.contains("<h3>Detail</h3>"),
+        "{html}"
     );
 }
