@@ -68,7 +68,8 @@ pub async fn import(
                 .skip("other", &format!("{kind} {title:?}"), reason),
             _ => continue,
         }
-        progress.set(importer.report.items_done() + importer.report.count("other").skipped);
+        let others = importer.report.counts.get("other").map_or(0, |c| c.skipped);
+        progress.set(importer.report.items_done() + others);
     }
     progress.finish();
     importer.finish().await
