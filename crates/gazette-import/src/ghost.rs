@@ -199,6 +199,7 @@ fn read_post(
             alt: meta_text("feature_image_alt").unwrap_or_default(),
             caption: meta_text("feature_image_caption").unwrap_or_default(),
             title: String::new(),
+            parent_id: None,
         });
     }
     let (categories, item_tags) = tags.of_post(joins.tags.get(id).map(Vec::as_slice));

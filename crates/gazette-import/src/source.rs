@@ -65,6 +65,9 @@ pub struct SourceImage {
     pub alt: String,
     pub caption: String,
     pub title: String,
+    /// WordPress: the post the file was uploaded to (`wp:post_parent`), whose `[gallery]`
+    /// without ids shows it.
+    pub parent_id: Option<u64>,
 }
 
 /// A post or page.

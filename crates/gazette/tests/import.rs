@@ -183,6 +183,11 @@ fn wordpress_images_come_in_through_the_media_library_from_a_copy_of_the_uploads
         gallery.matches("<figure").count() >= 2,
         "a classic [gallery] becomes figures"
     );
+    let (_, attached) = get(&server.address, &fetch(&server.address, "/?p=555").1);
+    assert!(
+        attached.matches("<figure").count() >= 10,
+        "a [gallery] without ids shows the images uploaded to the post"
+    );
     interrupt(&mut server);
 
     let again = import(

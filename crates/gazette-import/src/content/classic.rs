@@ -78,6 +78,23 @@ pub(super) fn gallery_ids(source: &str) -> Vec<String> {
     ids
 }
 
+/// Whether `source` has a `[gallery]` naming no images, which shows those uploaded to the post.
+pub(super) fn has_gallery_without_ids(source: &str) -> bool {
+    let mut rest = source;
+    while let Some(open) = rest.find('[') {
+        let candidate = &rest[open..];
+        if let Some(shortcode) = parse_shortcode(candidate)
+            && shortcode.name == "gallery"
+            && attribute(shortcode.attributes, "ids").is_none()
+            && attribute(shortcode.attributes, "include").is_none()
+        {
+            return true;
+        }
+        rest = &candidate[1..];
+    }
+    false
+}
+
 /// A shortcode found in the text.
 struct Shortcode<'s> {
     name: &'s str,
@@ -250,11 +267,14 @@ fn render_shortcode(shortcode: &Shortcode<'_>, ctx: &mut Context<'_>, depth: usi
 
 /// `[gallery ids="1,2,3"]`: one figure per attachment, each with the attachment's caption.
 fn gallery(attributes: &str, ctx: &mut Context<'_>) -> String {
-    let Some(ids) = attribute(attributes, "ids").or_else(|| attribute(attributes, "include"))
+    let attached = ctx.attached.join(",");
+    let Some(ids) = attribute(attributes, "ids")
+        .or_else(|| attribute(attributes, "include"))
+        .or((!attached.is_empty()).then_some(attached.as_str()))
     else {
         ctx.warn(
             "shortcode [gallery] without ids was dropped: it showed the images attached to the \
-             post, which the content does not list",
+             post, and the export lists none",
         );
         return String::new();
     };

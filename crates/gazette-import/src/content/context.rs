@@ -20,6 +20,8 @@ pub struct ImportedImage {
 pub(super) struct Context<'a> {
     pub(super) images: &'a HashMap<String, ImportedImage>,
     pub(super) attachments: &'a HashMap<String, String>,
+    /// The ids of the attachments uploaded to the post, for a `[gallery]` without ids.
+    pub(super) attached: &'a [String],
     pub(super) warnings: Vec<String>,
 }
 

@@ -70,6 +70,14 @@ pub fn gallery_attachment_ids(content: &SourceContent) -> Vec<String> {
     }
 }
 
+/// Whether the content has a `[gallery]` without ids, which shows the images uploaded to the post.
+pub fn shows_attached_images(content: &SourceContent) -> bool {
+    match content {
+        SourceContent::WordPress(source) => classic::has_gallery_without_ids(source),
+        SourceContent::Html(_) => false,
+    }
+}
+
 /// The text of a piece of HTML (an excerpt, a caption), tags dropped, entities decoded and
 /// whitespace collapsed: for the plain-text fields (standfirsts, image captions).
 pub fn plain_text(html: &str) -> String {
@@ -99,19 +107,22 @@ pub fn plain_text(html: &str) -> String {
 /// WordPress `[gallery ids="…"]` shortcodes need attachment ids: see
 /// [`to_markdown_with_attachments`]; here they are dropped with a warning.
 pub fn to_markdown(content: &SourceContent, images: &HashMap<String, ImportedImage>) -> Converted {
-    to_markdown_with_attachments(content, images, &HashMap::new())
+    to_markdown_with_attachments(content, images, &HashMap::new(), &[])
 }
 
 /// [`to_markdown`], with `attachments` mapping WordPress attachment ids (`"123"`) to the
-/// canonical address of their file, for `[gallery ids="…"]`.
+/// canonical address of their file, for `[gallery ids="…"]`, and `attached` the ids of the
+/// attachments uploaded to this post, which a `[gallery]` without ids shows.
 pub fn to_markdown_with_attachments(
     content: &SourceContent,
     images: &HashMap<String, ImportedImage>,
     attachments: &HashMap<String, String>,
+    attached: &[String],
 ) -> Converted {
     let mut ctx = Context {
         images,
         attachments,
+        attached,
         warnings: Vec::new(),
     };
     let blocks = match content {

@@ -333,6 +333,7 @@ fn gallery_shortcodes_use_attachment_ids() {
         &SourceContent::WordPress("[gallery columns=\"2\" ids=\"7, 8,9\"]".to_owned()),
         &images(),
         &attachments,
+        &[],
     );
     assert_eq!(
         converted.markdown,
@@ -662,4 +663,25 @@ fn a_post_that_starts_at_a_low_heading_is_raised_without_losing_its_outline() {
         html.contains("<h2>Overview</h2>") && html.contains("<h3>Detail</h3>"),
         "{html}"
     );
+}
+
+#[test]
+fn a_gallery_without_ids_shows_the_images_uploaded_to_the_post() {
+    let mut attachments = HashMap::new();
+    attachments.insert(
+        "7".to_owned(),
+        "wp-content/uploads/2024/03/kyiv.jpg".to_owned(),
+    );
+    let content = SourceContent::WordPress("Before.\n\n[gallery columns=\"3\"]".to_owned());
+    assert!(super::shows_attached_images(&content));
+    let converted =
+        to_markdown_with_attachments(&content, &images(), &attachments, &["7".to_owned()]);
+    assert_eq!(
+        converted.markdown,
+        "Before.\n\n![Kyiv at dusk](</media/kyiv.jpeg> \"The capital\")\n"
+    );
+    assert!(converted.warnings.is_empty(), "{:?}", converted.warnings);
+    assert!(!super::shows_attached_images(&SourceContent::WordPress(
+        "[gallery ids=\"7\"]".into()
+    )));
 }

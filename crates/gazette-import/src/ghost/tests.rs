@@ -181,6 +181,7 @@ fn the_feature_image_is_named_by_its_original_path() {
             alt: "The pier".to_owned(),
             caption: "At dawn".to_owned(),
             title: String::new(),
+            parent_id: None,
         }
     );
     assert_eq!(export.images[1].relative_path, None);

@@ -32,6 +32,7 @@ pub(super) struct RawItem {
     password: String,
     is_sticky: String,
     attachment_url: String,
+    post_parent: String,
     /// `<category domain=… nicename=…>Name</category>`: (domain, slug, name).
     terms: Vec<(String, String, String)>,
     /// Only the keys this reader uses: plugins can leave hundreds of others per item.
@@ -123,6 +124,7 @@ impl RawItem {
             "wp:post_password" => &mut self.password,
             "wp:is_sticky" => &mut self.is_sticky,
             "wp:attachment_url" => &mut self.attachment_url,
+            "wp:post_parent" => &mut self.post_parent,
             _ => return None,
         })
     }
@@ -222,6 +224,7 @@ fn attachment(raw: RawItem) -> WxrRecord {
             .to_owned(),
         caption: raw.excerpt.trim().to_owned(),
         title: raw.title.trim().to_owned(),
+        parent_id: raw.post_parent.trim().parse().ok().filter(|id| *id != 0),
     })
 }
 

@@ -294,6 +294,7 @@ fn an_attachment_becomes_an_image() {
             alt: "A lighthouse & its beam".to_owned(),
             caption: "The keeper's view.".to_owned(),
             title: "Lighthouse at dusk".to_owned(),
+            parent_id: None,
         })
     );
 }

@@ -65,6 +65,8 @@ pub struct Importer {
     people: HashMap<String, SourceAuthor>,
     attachments: HashMap<String, SourceImage>,
     attachment_by_url: HashMap<String, String>,
+    /// Attachment ids by the post they were uploaded to, in the export's order.
+    attached_to: HashMap<u64, Vec<String>>,
     section_ids: HashMap<String, i64>,
     tag_ids: HashMap<String, i64>,
     author_ids: HashMap<String, i64>,
@@ -106,6 +108,7 @@ impl Importer {
             people: HashMap::new(),
             attachments: HashMap::new(),
             attachment_by_url: HashMap::new(),
+            attached_to: HashMap::new(),
             section_ids: HashMap::new(),
             tag_ids: HashMap::new(),
             author_ids: HashMap::new(),
@@ -126,6 +129,12 @@ impl Importer {
     }
 
     pub fn add_image(&mut self, image: SourceImage) {
+        if let Some(parent) = image.parent_id {
+            self.attached_to
+                .entry(parent)
+                .or_default()
+                .push(image.key.clone());
+        }
         self.attachment_by_url
             .insert(content::canonical_image_url(&image.url), image.key.clone());
         self.attachments.insert(image.key.clone(), image);
@@ -331,7 +340,7 @@ impl Importer {
             Some(key) => self.featured_image(&key, &name).await.map(|(id, _)| id),
             None => None,
         };
-        let body_markdown = self.body(&item.content, &name).await;
+        let body_markdown = self.body(&item.content, item.numeric_id, &name).await;
         let slug = self.slug(&item, &name);
         let status = match item.status {
             SourceStatus::Published => ArticleStatus::Published,
@@ -419,16 +428,25 @@ impl Importer {
         made
     }
 
-    async fn body(&mut self, source: &SourceContent, name: &str) -> String {
+    /// The item's body in Markdown, with the images it shows brought in first. `post_id` finds
+    /// the images uploaded to the post, which a WordPress `[gallery]` without ids shows.
+    async fn body(&mut self, source: &SourceContent, post_id: Option<u64>, name: &str) -> String {
         let mut images = HashMap::new();
         for src in content::image_sources(source) {
             if let Some((_, image)) = self.image(&src, None, name).await {
                 images.insert(src, image);
             }
         }
-        // `[gallery ids="…"]` names attachments, not files.
+        // `[gallery ids="…"]` names attachments, not files; `[gallery]` the post's own.
+        let attached = match post_id {
+            Some(id) if content::shows_attached_images(source) => {
+                self.attached_to.get(&id).cloned().unwrap_or_default()
+            }
+            _ => Vec::new(),
+        };
         let mut gallery = HashMap::new();
-        for id in content::gallery_attachment_ids(source) {
+        let named = content::gallery_attachment_ids(source);
+        for id in named.into_iter().chain(attached.iter().cloned()) {
             let Some(url) = self.attachments.get(&id).map(|a| a.url.clone()) else {
                 continue;
             };
@@ -438,7 +456,7 @@ impl Importer {
                 gallery.insert(id, canonical);
             }
         }
-        let converted = content::to_markdown_with_attachments(source, &images, &gallery);
+        let converted = content::to_markdown_with_attachments(source, &images, &gallery, &attached);
         for warning in converted.warnings {
             self.report.warn(name, warning);
         }

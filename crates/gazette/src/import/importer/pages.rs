@@ -46,7 +46,7 @@ impl Importer {
                 .skip("pages", &name, "no address could be made for it");
             return Ok(());
         };
-        let body_markdown = self.body(&item.content, &name).await;
+        let body_markdown = self.body(&item.content, item.numeric_id, &name).await;
         if self.options.dry_run {
             let counts = self.report.count("pages");
             if earlier.is_some() {
