@@ -104,6 +104,7 @@ storage_tests!(
     a_refused_article_leaves_its_whole_batch_unwritten,
     old_addresses_lead_to_the_article_wherever_it_moved,
     imported_people_get_a_byline_and_a_disabled_account_without_password,
+    a_backup_under_write_load_holds_every_save_acknowledged_before_it,
 );
 
 // The newsroom's tests live in their own file.
@@ -127,6 +128,10 @@ use sign_in_store::*;
 #[path = "suite/media.rs"]
 mod media_store;
 use media_store::*;
+
+#[path = "suite/backup.rs"]
+mod backup_store;
+use backup_store::*;
 
 #[path = "suite/imports.rs"]
 mod import_store;

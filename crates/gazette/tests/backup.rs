@@ -6,20 +6,9 @@
 mod common;
 
 use std::path::Path;
-use std::process::{Command, Output};
+use std::process::Output;
 
-use common::{get, interrupt, start};
-
-fn gazette(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("GAZETTE_DATABASE_URL")
-        .env("GAZETTE_LOG", "warn")
-        .output()
-        .unwrap()
-}
+use common::{gazette, get, interrupt, start};
 
 fn stdout(out: &Output) -> String {
     assert!(

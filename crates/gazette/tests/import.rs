@@ -7,25 +7,13 @@
 mod common;
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output};
 
-use common::{fetch, get, interrupt, start};
+use common::{fetch, gazette, get, interrupt, start};
 
 fn fixture(relative: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))
         .join("../../../shared/fixtures")
         .join(relative)
-}
-
-fn gazette(data: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("GAZETTE_DATABASE_URL")
-        .env("GAZETTE_LOG", "warn")
-        .output()
-        .unwrap()
 }
 
 /// Runs an import that must succeed; returns its report.

@@ -2,18 +2,9 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
+mod common;
 
-fn gazette(data: &std::path::Path, args: &[&str]) -> std::process::Output {
-    Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("GAZETTE_DATABASE_URL")
-        .env("GAZETTE_LOG", "warn")
-        .output()
-        .unwrap()
-}
+use common::gazette;
 
 #[test]
 fn reindex_builds_the_search_index_of_every_published_article() {

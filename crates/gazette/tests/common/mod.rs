@@ -7,6 +7,18 @@ use std::net::TcpStream;
 use std::process::{Child, Command, Stdio};
 use std::time::Duration;
 
+/// Runs a `gazette` command on a data folder, as an operator would, and waits for it.
+pub fn gazette(data: &std::path::Path, args: &[&str]) -> std::process::Output {
+    Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("GAZETTE_DATABASE_URL")
+        .env("GAZETTE_LOG", "warn")
+        .output()
+        .unwrap()
+}
+
 /// Reads the server's stdout until it announces its address ("… http://127.0.0.1:PORT/ …") and
 /// returns `127.0.0.1:PORT`. Lines before it (a notice, a warning that reached stdout) are skipped,
 /// so a slow machine's extra output never reads as a failed start.
