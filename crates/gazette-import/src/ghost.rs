@@ -163,6 +163,26 @@ fn read_post(
         "" => SourceStatus::Skipped("no status in the export".to_owned()),
         other => SourceStatus::Skipped(format!("status \u{201c}{other}\u{201d} is not imported")),
     };
+    // Gazette has no members or paywall: a post Ghost showed only to members or paying
+    // subscribers stays a draft rather than becoming free to everyone, and the report says so.
+    let visibility = text(post, "visibility").unwrap_or("public");
+    let status = if status == SourceStatus::Published && visibility != "public" {
+        export.warnings.push((
+            title.clone(),
+            format!(
+                "Ghost showed it to {} only; imported as a draft (Gazette has no paywall)",
+                match visibility {
+                    "members" => "members",
+                    "paid" => "paying members",
+                    "tiers" => "some membership tiers",
+                    _ => "some readers",
+                }
+            ),
+        ));
+        SourceStatus::Draft
+    } else {
+        status
+    };
     let html = text(post, "html").unwrap_or_default().to_owned();
     let has_editor_document = ["lexical", "mobiledoc"]
         .iter()

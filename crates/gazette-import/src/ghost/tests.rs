@@ -304,3 +304,32 @@ fn deeply_nested_json_is_an_error_not_a_crash() {
         Err(GhostError::NotJson { .. })
     ));
 }
+
+#[test]
+fn a_post_for_members_only_stays_a_draft_with_a_warning() {
+    let text = export(
+        "6.10.1",
+        json!({"posts": [
+            post("free", json!({})),
+            post("members", json!({"visibility": "members"})),
+            post("paid", json!({"visibility": "paid"})),
+            post("draft", json!({"visibility": "paid", "status": "draft"})),
+        ]}),
+    );
+    let export = read(&text);
+    let status = |key: &str| {
+        export
+            .items
+            .iter()
+            .find(|i| i.key == key)
+            .map(|i| i.status.clone())
+            .unwrap()
+    };
+    assert_eq!(status("free"), SourceStatus::Published);
+    assert_eq!(status("members"), SourceStatus::Draft);
+    assert_eq!(status("paid"), SourceStatus::Draft);
+    assert_eq!(status("draft"), SourceStatus::Draft);
+    let warned: Vec<&str> = export.warnings.iter().map(|(t, _)| t.as_str()).collect();
+    assert_eq!(warned, ["Post members", "Post paid"]);
+    assert!(export.warnings[1].1.contains("paying members"));
+}
