@@ -46,6 +46,8 @@ pub struct ImportedArticle {
     pub fingerprint: String,
     pub article: NewArticle,
     pub featured_media_id: Option<i64>,
+    /// Pinned to the home page (WordPress's sticky posts, Ghost's featured ones).
+    pub pinned: bool,
     /// Old addresses that lead to it and that the generic rules cannot work out (`/?p=12`).
     pub old_addresses: Vec<String>,
 }

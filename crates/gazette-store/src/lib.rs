@@ -11,6 +11,7 @@
 //! that row's sequence number ([`Written`]); the change log is how caches and search indexes on
 //! every node learn what to refresh.
 
+mod archive;
 mod cluster;
 mod discovery;
 mod imports;
@@ -24,8 +25,8 @@ pub mod testing;
 /// The role traits, for callers that use their methods on an `Arc<dyn Store>`.
 pub mod prelude {
     pub use crate::roles::{
-        ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore, ReadStore,
-        SignInStore, Store, TaxonomyStore,
+        ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore,
+        PeopleStore, ReadStore, SignInStore, Store, TaxonomyStore,
     };
 }
 
@@ -36,6 +37,10 @@ use chrono::{DateTime, Utc};
 use gazette_core::newsroom::Correction;
 use gazette_core::{Article, ArticleSummary, Slug};
 
+pub use archive::{
+    ARCHIVE_BATCH_ROWS, ARCHIVE_TABLES, ARCHIVE_VERSION, ArchiveColumn, ArchiveRow, ArchiveTable,
+    Cell, Check, ColumnKind, ExportSink, RestoreSource, RestoreSummary, blank,
+};
 pub use cluster::{CHANGES_CHANNEL, ChangeListener, ChangeSignal, Lease};
 pub use discovery::{
     MAX_SYNONYM_CHARS, MAX_SYNONYM_TERMS, PublishedLink, SitemapChunk, SynonymGroup,
@@ -53,8 +58,8 @@ pub use newsroom::{
 };
 pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
 pub use roles::{
-    ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore, ReadStore,
-    SignInStore, Store, TaxonomyStore,
+    ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore,
+    ReadStore, SignInStore, Store, TaxonomyStore,
 };
 pub use sql::SqlStore;
 
@@ -158,6 +163,8 @@ pub struct ArticleFilter {
     pub published_from: Option<DateTime<Utc>>,
     /// Published at or before this time (inclusive; times are whole seconds).
     pub published_to: Option<DateTime<Utc>>,
+    /// Only articles an editor pinned to the home page.
+    pub pinned: bool,
 }
 
 /// One page of a list: page numbers start at 1.

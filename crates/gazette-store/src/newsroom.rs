@@ -151,6 +151,8 @@ pub struct ArticleWorkflow {
     pub takedown_at: Option<DateTime<Utc>>,
     /// The newest revision; a save based on an older one by someone else is refused.
     pub latest_revision: Option<i64>,
+    /// When an editor pinned it to the home page, if it is pinned.
+    pub pinned_at: Option<DateTime<Utc>>,
 }
 
 /// A move through the workflow, checked by the caller against the rules and applied only if the

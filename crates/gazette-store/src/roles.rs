@@ -92,6 +92,16 @@ pub trait ArticleStore: Send + Sync + 'static {
 
     async fn add_views(&self, increments: &[ViewIncrement]) -> StoreResult<()>;
 
+    /// Pins an article to the top of the home page (at `now`), or unpins it; `audit` is written
+    /// in the same transaction. Returns the change-log position.
+    async fn pin_to_home(
+        &self,
+        id: i64,
+        pinned: bool,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64>;
+
     /// Replaces an article's content. A changed slug keeps the old one resolving; the slug is never
     /// changed implicitly by a new headline.
     #[cfg(feature = "testing")]
@@ -686,6 +696,25 @@ pub trait ImportStore: Send + Sync + 'static {
     async fn published_article_address(&self, slug: &str) -> StoreResult<Option<OldAddress>>;
 }
 
+/// The portable archive: every table of [`crate::ARCHIVE_TABLES`] out, and back into an empty
+/// database.
+#[async_trait::async_trait]
+pub trait ArchiveStore: Send + Sync + 'static {
+    /// Sends every archived table to `sink`, in order, as one consistent snapshot: saves made
+    /// while it runs are either wholly in it or not at all.
+    async fn export_archive(&self, sink: &mut dyn crate::ExportSink) -> StoreResult<()>;
+
+    /// Writes what `source` gives into this database, which must hold no content yet, in one
+    /// transaction: all of it or, on any error, nothing. Bodies are rendered again from their
+    /// Markdown, id counters moved past the restored ids, and a change-log entry tells every
+    /// node to start its caches over.
+    async fn restore_archive(
+        &self,
+        source: &mut dyn crate::RestoreSource,
+        now: DateTime<Utc>,
+    ) -> StoreResult<crate::RestoreSummary>;
+}
+
 /// Everything Gazette keeps: the sum of the role traits, implemented for anything that
 /// implements them all.
 pub trait Store:
@@ -698,6 +727,7 @@ pub trait Store:
     + ChangeStore
     + JournalStore
     + ImportStore
+    + ArchiveStore
 {
 }
 
@@ -711,6 +741,7 @@ impl<T> Store for T where
         + ChangeStore
         + JournalStore
         + ImportStore
+        + ArchiveStore
         + ?Sized
 {
 }

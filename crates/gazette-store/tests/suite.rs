@@ -104,7 +104,10 @@ storage_tests!(
     a_refused_article_leaves_its_whole_batch_unwritten,
     old_addresses_lead_to_the_article_wherever_it_moved,
     imported_people_get_a_byline_and_a_disabled_account_without_password,
+    a_sticky_post_is_pinned_to_the_home_page_and_an_editor_can_unpin_it,
     a_backup_under_write_load_holds_every_save_acknowledged_before_it,
+    an_archive_restores_into_an_empty_database_and_exports_the_same,
+    a_restore_needs_an_empty_database_and_keeps_nothing_when_it_fails,
 );
 
 // The newsroom's tests live in their own file.
@@ -132,6 +135,10 @@ use media_store::*;
 #[path = "suite/backup.rs"]
 mod backup_store;
 use backup_store::*;
+
+#[path = "suite/archive.rs"]
+mod archive_store;
+use archive_store::*;
 
 #[path = "suite/imports.rs"]
 mod import_store;

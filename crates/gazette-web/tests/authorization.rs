@@ -391,8 +391,11 @@ async fn writers_may_work_on_their_own_drafts_but_not_correct_them() {
         let response = newsroom
             .send(rule, &path, Some(&browser), Some(&browser.csrf))
             .await;
-        // Corrections are an editor's, even on one's own published article.
-        let refused = rule.access == Access::Article(ArticleAccess::Act(ArticleAction::Correct));
+        // Corrections are an editor's, even on one's own published article; so is pinning a
+        // story to the home page (the publisher's call).
+        let refused = [ArticleAction::Correct, ArticleAction::Publish]
+            .into_iter()
+            .any(|action| rule.access == Access::Article(ArticleAccess::Act(action)));
         assert_eq!(
             response.status == 403,
             refused,

@@ -1,6 +1,7 @@
 //! `gazette`: the one binary. `gazette serve` runs the whole site; the other commands prepare or
 //! maintain its data and work while a server is running on the same data.
 
+mod archive;
 mod backup;
 mod demo;
 mod demo_images;
@@ -91,6 +92,23 @@ enum Command {
         /// The archive to write (must not exist yet)
         #[arg(long, value_name = "FILE")]
         out: PathBuf,
+    },
+    /// Write the whole site (articles with their revisions, pages, people, settings, media…) to
+    /// one portable archive: JSON Lines and files in a tar (docs/archive.md). Safe while it runs.
+    Export {
+        /// The archive to write (must not exist yet)
+        #[arg(long, value_name = "FILE")]
+        out: PathBuf,
+        /// Include password hashes, two-factor secrets and recovery codes (keep the file safe)
+        #[arg(long)]
+        include_secrets: bool,
+    },
+    /// Load an archive made by `gazette export` into an empty database, SQLite or PostgreSQL
+    /// (how a site moves from one to the other), then rebuild this node's search index.
+    Restore {
+        /// The archive to load
+        #[arg(value_name = "FILE")]
+        file: PathBuf,
     },
     /// Add many synthetic published articles (for benchmarks and load tests).
     Generate {
@@ -231,6 +249,28 @@ async fn main() -> anyhow::Result<()> {
         Command::Backup { out } => {
             let store = open_store(settings).await?;
             let result = backup::run(store.as_ref(), settings, &out).await;
+            store.close().await;
+            result
+        }
+        Command::Export {
+            out,
+            include_secrets,
+        } => {
+            let store = open_store(settings).await?;
+            let media = media::library(&settings.media, &settings.data_dir, store.clone())?;
+            let result =
+                archive::export(store.as_ref(), media.storage(), &out, include_secrets).await;
+            store.close().await;
+            result
+        }
+        Command::Restore { file } => {
+            let store = open_store(settings).await?;
+            let media = media::library(&settings.media, &settings.data_dir, store.clone())?;
+            let mut result = archive::restore(store.as_ref(), media.storage(), &file).await;
+            if result.is_ok() {
+                let dir = reindex::index_dir(&settings.data_dir);
+                result = reindex::run(store.as_ref(), &dir).await;
+            }
             store.close().await;
             result
         }

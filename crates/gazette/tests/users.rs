@@ -5,7 +5,7 @@
 #![allow(clippy::unwrap_used)]
 
 mod common;
-use common::read_address;
+use common::{gazette_with_input, read_address};
 use std::io::{BufReader, Read, Write};
 use std::net::TcpStream;
 use std::path::Path;
@@ -16,26 +16,10 @@ const PASSWORD: &str = "correct horse battery";
 
 /// Runs `gazette user <args>` on `data`, with `stdin` as its standard input.
 fn user(data: &Path, args: &[&str], stdin: &str) -> Output {
-    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .arg("user")
-        .args(args)
-        .arg("--data-dir")
-        .arg(data)
-        .env_remove("GAZETTE_DATABASE_URL")
-        .env_remove("GAZETTE_CONFIG")
-        .env("GAZETTE_LOG", "warn")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .stderr(Stdio::piped())
-        .spawn()
-        .expect("gazette runs");
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(stdin.as_bytes())
-        .unwrap();
-    child.wait_with_output().unwrap()
+    let args: Vec<&str> = std::iter::once("user")
+        .chain(args.iter().copied())
+        .collect();
+    gazette_with_input(data, &args, stdin)
 }
 
 fn stdout(output: &Output) -> String {

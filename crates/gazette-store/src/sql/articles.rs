@@ -254,7 +254,7 @@ impl ArticleStore for SqlStore {
 
     async fn article_workflow(&self, id: i64) -> StoreResult<Option<ArticleWorkflow>> {
         let row: Option<WorkflowRow> = query(
-            "SELECT owner_user_id, embargo_until, takedown_at, \
+            "SELECT owner_user_id, embargo_until, takedown_at, pinned_at, \
              (SELECT MAX(r.id) FROM revisions r WHERE r.article_id = $1) AS latest_revision \
              FROM articles WHERE id = $1",
         )
@@ -267,9 +267,34 @@ impl ArticleStore for SqlStore {
                 embargo_until: opt_time(row.embargo_until)?,
                 takedown_at: opt_time(row.takedown_at)?,
                 latest_revision: row.latest_revision,
+                pinned_at: opt_time(row.pinned_at)?,
             })
         })
         .transpose()
+    }
+
+    async fn pin_to_home(
+        &self,
+        id: i64,
+        pinned: bool,
+        audit: Option<&NewAuditEntry>,
+        now: DateTime<Utc>,
+    ) -> StoreResult<i64> {
+        let mut tx = self.db.write().await?;
+        let updated = query("UPDATE articles SET pinned_at = $1 WHERE id = $2")
+            .bind(pinned.then(|| now.timestamp()))
+            .bind(id)
+            .execute(&mut tx)
+            .await?;
+        if updated == 0 {
+            return Err(StoreError::NotFound);
+        }
+        audit_write(&mut tx, audit, Some(id), now).await?;
+        let seq = tx
+            .record_change("article", Some(id), "updated", now)
+            .await?;
+        tx.commit().await?;
+        Ok(seq)
     }
 
     async fn create_article(

@@ -25,10 +25,11 @@ use sqlx::sqlite::{
     Sqlite, SqliteConnectOptions, SqliteConnection, SqliteJournalMode, SqlitePool,
     SqlitePoolOptions, SqliteRow, SqliteSynchronous,
 };
-use sqlx::{Arguments, Database, Encode, FromRow, Transaction, Type};
+use sqlx::{Arguments, ColumnIndex, Database, Decode, Encode, FromRow, Row, Transaction, Type};
 use tokio::sync::{Mutex, OwnedMutexGuard, Semaphore};
 
 use super::page_reader::PageReader;
+use crate::archive::{Cell, ColumnKind};
 use crate::{ArticlePage, Backend, CHANGES_CHANNEL, ChangeListener, StoreError, StoreResult};
 
 /// A row type that both databases can produce: what `#[derive(sqlx::FromRow)]` gives.
@@ -231,6 +232,60 @@ impl Query<'_> {
             .map(|(v,)| v)
             .collect())
     }
+}
+
+impl Query<'_> {
+    /// Every row as plain cells, column `i` read as `kinds[i]`: for the archive, which handles
+    /// every table alike.
+    pub(crate) async fn fetch_cells(
+        self,
+        c: &mut impl AsConn,
+        kinds: &[ColumnKind],
+    ) -> sqlx::Result<Vec<Vec<Cell>>> {
+        match c.conn() {
+            ConnRef::Sqlite(conn) => {
+                let rows = sqlx::query_with(self.sql, arguments::<Sqlite>(&self.args)?)
+                    .fetch_all(conn)
+                    .await?;
+                rows.iter().map(|row| cells(row, kinds)).collect()
+            }
+            ConnRef::Postgres(conn) => {
+                let rows = sqlx::query_with(self.sql, arguments::<Postgres>(&self.args)?)
+                    .fetch_all(conn)
+                    .await?;
+                rows.iter().map(|row| cells(row, kinds)).collect()
+            }
+        }
+    }
+}
+
+/// One row's cells, read by column position.
+fn cells<'r, R: Row>(row: &'r R, kinds: &[ColumnKind]) -> sqlx::Result<Vec<Cell>>
+where
+    usize: ColumnIndex<R>,
+    i64: Decode<'r, R::Database> + Type<R::Database>,
+    i32: Decode<'r, R::Database> + Type<R::Database>,
+    String: Decode<'r, R::Database> + Type<R::Database>,
+    bool: Decode<'r, R::Database> + Type<R::Database>,
+{
+    kinds
+        .iter()
+        .enumerate()
+        .map(|(i, kind)| {
+            Ok(match kind {
+                ColumnKind::Int => Cell::Int(row.try_get::<i64, _>(i)?),
+                ColumnKind::OptInt => row
+                    .try_get::<Option<i64>, _>(i)?
+                    .map_or(Cell::Null, Cell::Int),
+                ColumnKind::Int32 => Cell::Int(i64::from(row.try_get::<i32, _>(i)?)),
+                ColumnKind::Text => Cell::Text(row.try_get::<String, _>(i)?),
+                ColumnKind::OptText => row
+                    .try_get::<Option<String>, _>(i)?
+                    .map_or(Cell::Null, Cell::Text),
+                ColumnKind::Bool => Cell::Bool(row.try_get::<bool, _>(i)?),
+            })
+        })
+        .collect()
 }
 
 /// A connection from the pool, for reads and single-statement writes.
@@ -566,6 +621,62 @@ impl Db {
     pub(crate) async fn write(&self) -> StoreResult<Tx> {
         let guard = self.lock_writes().await;
         self.begin(guard).await
+    }
+
+    /// A read-only transaction that sees the database as it was when it began, however long it
+    /// lasts and whatever is written meanwhile: what an export reads. (SQLite's WAL gives a
+    /// reader a snapshot from its first read; PostgreSQL needs REPEATABLE READ for one.)
+    pub(crate) async fn snapshot(&self) -> StoreResult<Tx> {
+        let inner = match &self.pool {
+            Pool::Sqlite(p) => TxInner::Sqlite(p.begin().await?),
+            Pool::Postgres(p) => TxInner::Postgres(
+                p.begin_with("BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY")
+                    .await?,
+            ),
+        };
+        Ok(Tx {
+            inner,
+            _guard: WriteGuard { _held: None },
+            #[cfg(feature = "testing")]
+            faults: self.faults.clone(),
+        })
+    }
+
+    /// `column` as an ordering key that sorts text byte by byte on both databases (SQLite's
+    /// default; PostgreSQL's default follows the database's locale), so an archive lists rows in
+    /// the same order whichever database it came from.
+    pub(crate) fn bytewise(&self, column: &str) -> String {
+        match self.pool {
+            Pool::Sqlite(_) => column.to_owned(),
+            Pool::Postgres(_) => format!("{column} COLLATE \"C\""),
+        }
+    }
+
+    /// What an `INSERT` that gives identity columns their values says before `VALUES`: PostgreSQL
+    /// refuses them otherwise (`GENERATED ALWAYS`); SQLite takes them as they are.
+    pub(crate) fn keep_identities(&self) -> &'static str {
+        match self.pool {
+            Pool::Sqlite(_) => "",
+            Pool::Postgres(_) => " OVERRIDING SYSTEM VALUE",
+        }
+    }
+
+    /// After rows were inserted with their own ids: moves `table`'s id counter past them
+    /// (PostgreSQL; SQLite takes the largest id plus one by itself).
+    pub(crate) async fn move_identity_past_rows(
+        &self,
+        tx: &mut Tx,
+        table: &str,
+    ) -> StoreResult<()> {
+        if let Pool::Postgres(_) = self.pool {
+            query(&format!(
+                "SELECT setval(pg_get_serial_sequence('{table}', 'id'), \
+                 COALESCE(MAX(id), 0) + 1, false) FROM {table}"
+            ))
+            .execute(tx)
+            .await?;
+        }
+        Ok(())
     }
 
     /// The statement that forgets sign-in counters whose window is long over (`$1`: before when).

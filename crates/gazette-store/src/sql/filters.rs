@@ -26,6 +26,11 @@ impl Conditions {
         self.clauses.push(fragment.replace('?', &placeholder));
     }
 
+    /// A condition without a parameter.
+    fn add_plain(&mut self, fragment: &str) {
+        self.clauses.push(fragment.to_owned());
+    }
+
     /// The placeholder `offset` places after the conditions' own (for LIMIT and OFFSET).
     pub(super) fn next_placeholder(&self, offset: usize) -> String {
         format!("${}", self.params.len() + offset)
@@ -75,6 +80,9 @@ impl Conditions {
         }
         if let Some(language) = filter.language {
             c.add("a.language = ?", language.code());
+        }
+        if filter.pinned {
+            c.add_plain("a.pinned_at IS NOT NULL");
         }
         if let Some(id) = filter.exclude_id {
             c.add("a.id <> ?", id);

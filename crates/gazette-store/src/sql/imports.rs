@@ -77,19 +77,24 @@ async fn article_exists(tx: &mut Tx, id: i64) -> StoreResult<bool> {
         .is_some())
 }
 
-/// Status, publication time and featured image as the source has them now: an import replays
-/// the source, while a newsroom save never moves an article through the workflow by itself.
-async fn set_status_time_and_image(
+/// Status, publication time, featured image and pin as the source has them now: an import
+/// replays the source, while a newsroom save never moves an article through the workflow by
+/// itself. A pinned (sticky, featured) post counts as pinned when it was published.
+async fn set_source_state(
     tx: &mut Tx,
     id: i64,
     item: &ImportedArticle,
+    now: DateTime<Utc>,
 ) -> StoreResult<()> {
+    let published_at = item.article.published_at.map(|t| t.timestamp());
     query(
-        "UPDATE articles SET status = $1, published_at = $2, featured_media_id = $3 WHERE id = $4",
+        "UPDATE articles SET status = $1, published_at = $2, featured_media_id = $3, \
+         pinned_at = $4 WHERE id = $5",
     )
     .bind(item.article.status.as_str())
-    .bind(item.article.published_at.map(|t| t.timestamp()))
+    .bind(published_at)
     .bind(item.featured_media_id)
+    .bind(item.pinned.then(|| published_at.unwrap_or(now.timestamp())))
     .bind(id)
     .execute(tx)
     .await
@@ -188,7 +193,7 @@ async fn write_one<'b>(
         Some(record) => {
             let id = record.target_id;
             apply_update(tx, id, &item.article, body_html, now).await?;
-            set_status_time_and_image(tx, id, item).await?;
+            set_source_state(tx, id, item, now).await?;
             write_revision(tx, id, actor, "imported again", now).await?;
             tail.changes.push((id, "updated"));
             ImportOutcome::Updated(id)
@@ -196,8 +201,8 @@ async fn write_one<'b>(
         None => {
             // Status, time and slug are written by the insert itself.
             let (id, slug) = insert_article(tx, &item.article, body_html, now).await?;
-            if item.featured_media_id.is_some() {
-                set_status_time_and_image(tx, id, item).await?;
+            if item.featured_media_id.is_some() || item.pinned {
+                set_source_state(tx, id, item, now).await?;
             }
             tail.first_revisions.push((id, &item.article, slug));
             tail.changes.push((id, "created"));

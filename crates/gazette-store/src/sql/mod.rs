@@ -5,6 +5,7 @@
 //! through the dispatch layer in `db.rs`, which is also the one place the two databases differ;
 //! rows are read into the `#[derive(sqlx::FromRow)]` structs of `rows.rs`.
 
+mod archive;
 mod articles;
 mod changes;
 mod db;

@@ -578,6 +578,7 @@ pub(super) struct WorkflowRow {
     pub(super) embargo_until: Option<i64>,
     pub(super) takedown_at: Option<i64>,
     pub(super) latest_revision: Option<i64>,
+    pub(super) pinned_at: Option<i64>,
 }
 
 #[derive(sqlx::FromRow)]

@@ -31,6 +31,7 @@ fn imported(n: &Newsroom, key: &str, headline: &str, fingerprint: &str) -> Impor
         fingerprint: fingerprint.into(),
         article,
         featured_media_id: None,
+        pinned: false,
         old_addresses: vec![format!("/?p={}", key.len()), format!("/2025/03/01/{key}/")],
     }
 }
@@ -243,4 +244,57 @@ pub async fn imported_people_get_a_byline_and_a_disabled_account_without_passwor
             .is_err(),
         "an address the site answers itself is refused"
     );
+}
+
+pub async fn a_sticky_post_is_pinned_to_the_home_page_and_an_editor_can_unpin_it(
+    store: Arc<dyn Store>,
+) {
+    let n = newsroom(&store).await;
+    let sticky = ImportedArticle {
+        pinned: true,
+        ..imported(&n, "guid-7", "Air raid shelters listed", "a")
+    };
+    let plain = imported(&n, "guid-8", "Tram timetable changes", "b");
+    let written = store
+        .write_imported_articles(SOURCE, &[sticky, plain], &importer(), now())
+        .await
+        .unwrap();
+    let (sticky_id, plain_id) = (written[0].article_id(), written[1].article_id());
+    let pinned_only = gazette_store::ArticleFilter {
+        pinned: true,
+        ..Default::default()
+    };
+    let pinned = |store: Arc<dyn Store>| {
+        let filter = pinned_only.clone();
+        async move {
+            store
+                .latest(&filter, 10, now())
+                .await
+                .unwrap()
+                .iter()
+                .map(|a| a.id)
+                .collect::<Vec<_>>()
+        }
+    };
+    assert_eq!(pinned(store.clone()).await, [sticky_id]);
+    let workflow = store.article_workflow(sticky_id).await.unwrap().unwrap();
+    assert_eq!(
+        workflow.pinned_at,
+        Some(at(1, 9)),
+        "pinned when it was published"
+    );
+
+    store
+        .pin_to_home(plain_id, true, None, now())
+        .await
+        .unwrap();
+    store
+        .pin_to_home(sticky_id, false, None, now())
+        .await
+        .unwrap();
+    assert_eq!(pinned(store.clone()).await, [plain_id]);
+    assert!(matches!(
+        store.pin_to_home(999_999, true, None, now()).await,
+        Err(gazette_store::StoreError::NotFound)
+    ));
 }

@@ -10,7 +10,7 @@ use gazette_store::{
 
 use super::{at, draft, newsroom, now, published};
 
-fn photo(hash: &str) -> NewMedia {
+pub(crate) fn photo(hash: &str) -> NewMedia {
     let variant = |width: u32, format: &str| MediaVariant {
         width,
         height: width * 3 / 4,

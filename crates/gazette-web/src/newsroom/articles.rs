@@ -255,10 +255,13 @@ async fn render_editor(
                 updated => a.updated_at.map(show_time),
                 embargo => w.embargo_until.map(show_time),
                 takedown => w.takedown_at.map(show_time),
+                pinned => w.pinned_at.map(show_time),
             },
             can_edit => can(ArticleAction::Edit),
             can_correct => can(ArticleAction::Correct) && a.status == ArticleStatus::Published,
             can_schedule => can(ArticleAction::Publish),
+            // Who publishes decides what leads the home page.
+            can_pin => can(ArticleAction::Publish) && a.status == ArticleStatus::Published,
             can_set_takedown => workflow::may_set_takedown(&stored, &me),
             // Sent back unchanged with the publish buttons: only editors change a takedown.
             takedown_readonly => !me.is_editor(),
@@ -621,4 +624,36 @@ pub async fn workflow(
     Ok(see_other(&format!(
         "/newsroom/articles/{id}?notice={requested}"
     )))
+}
+
+/// Pins an article to the top of the home page (`pinned=yes`) or unpins it (`pinned=no`).
+pub async fn pin_to_home(
+    State(state): State<NewsroomState>,
+    Path(id): Path<String>,
+    post: PostForm,
+) -> AppResult<Response> {
+    let id: i64 = id.parse().map_err(|_| AppError::NotFound)?;
+    authorised(&state, &post.user, id, ArticleAction::Publish).await?;
+    let pinned = match post.form.get("pinned") {
+        Some("yes") => true,
+        Some("no") => false,
+        _ => return Err(AppError::BadRequest("say pinned=yes or pinned=no".into())),
+    };
+    let entry = audit_entry(
+        &post.user.actor(),
+        "update",
+        "article",
+        Some(id),
+        if pinned {
+            "pinned to the home page"
+        } else {
+            "unpinned from the home page"
+        },
+    );
+    let seq = state
+        .store
+        .pin_to_home(id, pinned, Some(&entry), state.now())
+        .await?;
+    changed_at(&state, seq);
+    Ok(see_other(&format!("/newsroom/articles/{id}")))
 }

@@ -121,6 +121,7 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(POST "/articles/{id}/workflow", Article(Act(ArticleAction::Submit)), Session, articles::workflow),
     rule!(POST "/articles/{id}/corrections", Article(Act(ArticleAction::Correct)), Session, corrections::add),
     rule!(POST "/articles/{id}/featured", Article(Act(ArticleAction::Edit)), Session, media::set_featured),
+    rule!(POST "/articles/{id}/pin", Article(Act(ArticleAction::Publish)), Session, articles::pin_to_home),
     rule!(GET "/articles/{id}/revisions", Article(Read), revisions::list),
     rule!(GET "/articles/{id}/diff", Article(Read), revisions::diff),
     rule!(POST "/articles/{id}/revisions/{revision}/restore", Article(Act(ArticleAction::Edit)), Session, revisions::restore),

@@ -24,12 +24,24 @@ pub async fn home(State(state): State<SiteState>) -> AppResult<Response> {
     let site = SiteContext::load(&state, None).await?;
     let now = state.now();
     let lang = Language::En;
+    // Stories an editor pinned lead (newest first), then the newest fill the rest, each once.
+    let pinned_only = ArticleFilter {
+        pinned: true,
+        ..Default::default()
+    };
+    let mut front = state.store.latest(&pinned_only, 5, now).await?;
     let newest = state
         .store
         .latest(&ArticleFilter::default(), 15, now)
         .await?;
-    let mut shown: Vec<gazette_core::ArticleSummary> = newest.clone();
-    let mut cards = Card::list(&newest, lang).into_iter();
+    let unpinned: Vec<_> = newest
+        .into_iter()
+        .filter(|a| !front.iter().any(|p| p.id == a.id))
+        .collect();
+    front.extend(unpinned);
+    front.truncate(15);
+    let mut shown: Vec<gazette_core::ArticleSummary> = front.clone();
+    let mut cards = Card::list(&front, lang).into_iter();
     let lead = cards.next();
     let top_stories: Vec<Card> = cards.by_ref().take(4).collect();
     let latest: Vec<Card> = cards.collect();

@@ -25,6 +25,7 @@ async fn imported_site() -> TestApp {
         fingerprint: "f".into(),
         article,
         featured_media_id: None,
+        pinned: false,
         old_addresses: vec!["/?p=12".into(), "/news/grain-corridor-reopens.html".into()],
     };
     app.store

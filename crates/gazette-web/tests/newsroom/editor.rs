@@ -186,3 +186,50 @@ async fn the_editor_lists_its_keyboard_shortcuts_for_what_the_role_may_do() {
     // crates/gazette/tests/browser/newsroom.mjs (Ctrl+S saves, Alt+P publishes).
     app.finish().await;
 }
+
+#[tokio::test]
+async fn an_editor_pins_a_story_to_lead_the_home_page_until_unpinned() {
+    let app = TestApp::init().await;
+    let editor = app.signed_in("ed@news.test", Role::Editor).await;
+    let author = app.signed_in("au@news.test", Role::Author).await;
+    let older = draft(&app, &editor, "Grain deal signed").await;
+    act(&app, &editor, older, "publish").await;
+    app.advance_clock(3600);
+    let newer = draft(&app, &editor, "Metro runs late").await;
+    act(&app, &editor, newer, "publish").await;
+    assert_eq!(app.get("/").await.text(".lead h2"), "Metro runs late");
+
+    let pin = async |who: &Browser, value: &str| {
+        let path = format!("/newsroom/articles/{older}/pin");
+        app.post_as(who, &path, &[("pinned", value)]).await.status
+    };
+    assert_eq!(
+        pin(&author, "yes").await,
+        403,
+        "authors do not decide the front"
+    );
+    assert_eq!(pin(&editor, "maybe").await, 400);
+    assert_eq!(pin(&editor, "yes").await, 303);
+    let edit = app
+        .get_as(&editor, &format!("/newsroom/articles/{older}"))
+        .await;
+    assert!(
+        edit.text(".home-pin").contains("Pinned to the top"),
+        "{}",
+        edit.body
+    );
+    assert_eq!(
+        app.get("/").await.text(".lead h2"),
+        "Grain deal signed",
+        "the pinned story leads, older or not"
+    );
+    assert_eq!(
+        app.get("/").await.count(".lead, .top-stories article"),
+        2,
+        "and shows once"
+    );
+
+    assert_eq!(pin(&editor, "no").await, 303);
+    assert_eq!(app.get("/").await.text(".lead h2"), "Metro runs late");
+    app.finish().await;
+}

@@ -19,6 +19,34 @@ pub fn gazette(data: &std::path::Path, args: &[&str]) -> std::process::Output {
         .unwrap()
 }
 
+/// [`gazette`] with `stdin` as the command's standard input (a password, as `gazette user` reads
+/// it when not at a terminal).
+pub fn gazette_with_input(
+    data: &std::path::Path,
+    args: &[&str],
+    stdin: &str,
+) -> std::process::Output {
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gazette"))
+        .arg("--data-dir")
+        .arg(data)
+        .args(args)
+        .env_remove("GAZETTE_DATABASE_URL")
+        .env_remove("GAZETTE_CONFIG")
+        .env("GAZETTE_LOG", "warn")
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .expect("gazette runs");
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(stdin.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
 /// Reads the server's stdout until it announces its address ("… http://127.0.0.1:PORT/ …") and
 /// returns `127.0.0.1:PORT`. Lines before it (a notice, a warning that reached stdout) are skipped,
 /// so a slow machine's extra output never reads as a failed start.

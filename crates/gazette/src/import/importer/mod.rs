@@ -33,7 +33,7 @@ const BATCH: usize = 200;
 
 /// Part of every fingerprint: raising it makes the next run rewrite everything it imported,
 /// after a change to how content is converted.
-const CONVERSION_VERSION: &str = "2";
+const CONVERSION_VERSION: &str = "3";
 
 /// What the other categories of a WordPress post (beyond the first, which is its section) become.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, clap::ValueEnum)]
@@ -382,6 +382,7 @@ impl Importer {
                 seo_description: item.seo_description,
             },
             featured_media_id,
+            pinned: item.featured,
             old_addresses,
         })
     }
