@@ -688,7 +688,7 @@ pub trait ImportStore: Send + Sync + 'static {
     async fn add_old_addresses(&self, addresses: &[(String, String)]) -> StoreResult<()>;
 
     /// Where an old address (normalised by [`crate::normalise_old_address`]) leads now, as a path
-    /// on this site: an article's current address, or a fixed path.
+    /// on this site: a published article's current address, or a fixed path.
     async fn old_address(&self, path: &str) -> StoreResult<Option<OldAddress>>;
 
     /// The current address of the published article that has or had `slug`, for old addresses

@@ -156,6 +156,13 @@ fn wordpress_images_come_in_through_the_media_library_from_a_copy_of_the_uploads
     );
 
     let mut server = start(data.path(), &["--no-demo"]);
+    let (_, home) = get(&server.address, "/");
+    let lead = &home[home.find("<article class=\"lead\"").unwrap()..];
+    let lead = &lead[..lead.find("</article>").unwrap()];
+    assert!(
+        lead.contains("Template: Sticky"),
+        "the sticky post leads the home page, though older than the rest: {lead}"
+    );
     let (status, location, _) = fetch(&server.address, "/?p=1011");
     assert_eq!(status, 301);
     let (_, page) = get(&server.address, &location);
@@ -368,4 +375,37 @@ fn odd_items_are_reported_and_the_rest_imported() {
         "{report}"
     );
     assert!(article_count(&data).contains("(4 articles)"));
+}
+
+#[test]
+#[cfg_attr(not(gazette_fixtures), ignore = "../shared/fixtures is absent")]
+fn a_ghost_post_for_paying_members_is_not_made_public() {
+    let mut export: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(fixture("ghost/ghost-6.65-export-50.json")).unwrap())
+            .unwrap();
+    let posts = export["db"][0]["data"]["posts"].as_array_mut().unwrap();
+    let post = posts
+        .iter_mut()
+        .find(|p| p["type"] == "post" && p["status"] == "published")
+        .unwrap();
+    post["visibility"] = "paid".into();
+    let (title, slug) = (
+        post["title"].as_str().unwrap().to_owned(),
+        post["slug"].as_str().unwrap().to_owned(),
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("paid.json");
+    std::fs::write(&file, export.to_string()).unwrap();
+    let data = dir.path().join("data");
+    let report = import(&data, &["ghost", file.to_str().unwrap()]);
+    let warnings = report.split("Warnings").nth(1).unwrap_or_default();
+    assert!(
+        warnings.lines().any(|line| line.contains(&title)
+            && line.contains("Ghost showed it to paying members only; imported as a draft")),
+        "{report}"
+    );
+    let mut server = start(&data, &["--no-demo"]);
+    let (status, _, _) = fetch(&server.address, &format!("/{slug}/"));
+    assert_eq!(status, 404, "the paid post is not readable");
+    interrupt(&mut server);
 }

@@ -428,8 +428,9 @@ impl ImportStore for SqlStore {
 
     async fn old_address(&self, path: &str) -> StoreResult<Option<OldAddress>> {
         let row: Option<(Option<String>, Option<String>, Option<String>)> = query(
+            // Only to a published article: a draft's address is not given away (it answers 404).
             "SELECT s.slug, a.slug, o.target FROM old_addresses o \
-             LEFT JOIN articles a ON a.id = o.article_id \
+             LEFT JOIN articles a ON a.id = o.article_id AND a.status = 'published' \
              LEFT JOIN sections s ON s.id = a.section_id WHERE o.path = $1",
         )
         .bind(path)

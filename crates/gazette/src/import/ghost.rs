@@ -47,6 +47,9 @@ pub async fn import(
     for (title, reason) in export.skipped {
         importer.report.skip("posts", &title, reason);
     }
+    for (title, warning) in export.warnings {
+        importer.report.warn(&title, warning);
+    }
     let mut progress = Progress::new(export.items.len() as u64);
     for item in export.items {
         importer.add_item(item).await?;
