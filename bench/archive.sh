@@ -54,6 +54,7 @@ step "export" "$BIN" --data-dir "$SITE" export --out "$WORK/site.tar"
 echo "    $(head -1 "$WORK/out")"
 echo "    archive: $(du -m "$WORK/site.tar" | cut -f1) MB; database: $(du -m "$SITE/gazette.db" | cut -f1) MB"
 step "restore into SQLite (+ reindex)" "$BIN" --data-dir "$WORK/sqlite" restore "$WORK/site.tar"
+grep -E "^(Restored|Indexed)" "$WORK/out" | sed "s/^/    /"
 step "export of the restored site" "$BIN" --data-dir "$WORK/sqlite" export --out "$WORK/again.tar"
 if cmp -s "$WORK/site.tar" "$WORK/again.tar"; then
     echo "    identical to the first archive"
@@ -66,6 +67,7 @@ if [ -n "${DATABASE_URL:-}" ]; then
     url="${DATABASE_URL%/*}/gazette_archive_bench"
     psql "$DATABASE_URL" -qc "DROP DATABASE IF EXISTS gazette_archive_bench" -c "CREATE DATABASE gazette_archive_bench"
     step "restore into PostgreSQL (+ reindex)" "$BIN" --data-dir "$WORK/pg" --database-url "$url" restore "$WORK/site.tar"
+    grep -E "^(Restored|Indexed)" "$WORK/out" | sed "s/^/    /"
     step "export from PostgreSQL" "$BIN" --data-dir "$WORK/pg" --database-url "$url" export --out "$WORK/again.tar"
     if cmp -s "$WORK/site.tar" "$WORK/again.tar"; then
         echo "    identical to the first archive"

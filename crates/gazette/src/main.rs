@@ -266,11 +266,16 @@ async fn main() -> anyhow::Result<()> {
         Command::Restore { file } => {
             let store = open_store(settings).await?;
             let media = media::library(&settings.media, &settings.data_dir, store.clone())?;
-            let mut result = archive::restore(store.as_ref(), media.storage(), &file).await;
-            if result.is_ok() {
-                let dir = reindex::index_dir(&settings.data_dir);
-                result = reindex::run(store.as_ref(), &dir).await;
-            }
+            // The search index is opened first: a server running on this data folder holds it,
+            // and the operator hears so before anything is restored.
+            let dir = reindex::index_dir(&settings.data_dir);
+            let result = match reindex::open(&dir) {
+                Ok(index) => match archive::restore(store.as_ref(), media.storage(), &file).await {
+                    Ok(()) => reindex::rebuild(store.as_ref(), index, &dir).await,
+                    Err(e) => Err(e),
+                },
+                Err(e) => Err(e),
+            };
             store.close().await;
             result
         }

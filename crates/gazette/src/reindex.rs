@@ -30,7 +30,12 @@ pub fn open(dir: &Path) -> anyhow::Result<SearchIndex> {
 }
 
 pub async fn run(store: &dyn Store, dir: &Path) -> anyhow::Result<()> {
-    let index = Arc::new(open(dir)?);
+    rebuild(store, open(dir)?, dir).await
+}
+
+/// Rebuilds an index already opened (and so locked against a server) from `dir`.
+pub async fn rebuild(store: &dyn Store, index: SearchIndex, dir: &Path) -> anyhow::Result<()> {
+    let index = Arc::new(index);
     let started = Instant::now();
     let bar = ProgressBar::new(0);
     bar.set_style(
