@@ -75,6 +75,7 @@ storage_tests!(
     search_hits_are_loaded_in_rank_order_without_what_readers_cannot_see,
     feeds_get_complete_articles_newest_first,
     sitemaps_are_cut_into_files_with_their_newest_update_time,
+    sitemap_files_split_articles_published_at_the_same_time,
     the_news_sitemap_lists_the_last_hours_newest_first,
     the_synonym_list_starts_with_defaults_and_editors_change_it,
     an_import_stores_every_article_or_none,

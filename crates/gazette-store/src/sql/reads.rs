@@ -18,8 +18,9 @@ use super::rows::{
 use super::whole_article::{ArticleKey, load_article_by, load_articles, with_bylines};
 use super::{SqlStore, convert, count, placeholders, stored_slug, time};
 use crate::{
-    ArticleFilter, ArticleLookup, ArticlePage, ListedCorrection, NewsroomArticle, NewsroomFilter,
-    NewsroomSort, Page, PageRequest, PublishedLink, ReadStore, SitemapChunk, StoreResult,
+    ArticleFilter, ArticleLookup, ArticlePage, Backend, ListedCorrection, NewsroomArticle,
+    NewsroomFilter, NewsroomSort, Page, PageRequest, PublishedLink, ReadStore, SitemapChunk,
+    StoreResult,
 };
 
 /// The article with this slug, or where an old slug now leads.
@@ -173,14 +174,24 @@ impl ReadStore for SqlStore {
         after_id: i64,
         limit: u32,
     ) -> StoreResult<Vec<Article>> {
+        // Walked by key. SQLite is kept off the status index (`+status`): with the sampled
+        // statistics the store gathers it took `status = 'published'` for a rare value, read the
+        // whole published index from `after_id` and sorted it for every batch, which made a search
+        // rebuild quadratic (1 s a batch of 500 at 1,000,000 articles; bench/IMPORT.md).
+        let sql = match self.db.backend() {
+            Backend::Sqlite => {
+                "SELECT id FROM articles WHERE +status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+            }
+            Backend::Postgres => {
+                "SELECT id FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+            }
+        };
         let mut conn = self.db.conn().await?;
-        let ids: Vec<i64> = query(
-            "SELECT id FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after_id)
-        .bind(i64::from(limit.clamp(1, 1000)))
-        .column(&mut conn)
-        .await?;
+        let ids: Vec<i64> = query(sql)
+            .bind(after_id)
+            .bind(i64::from(limit.clamp(1, 1000)))
+            .column(&mut conn)
+            .await?;
         load_articles(&mut conn, &ids).await
     }
 
@@ -275,16 +286,35 @@ impl ReadStore for SqlStore {
         limit: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<PublishedLink>> {
+        let mut conn = self.db.conn().await?;
+        // The file's first article, found in the (status, published_at) index alone. An OFFSET
+        // on the query below would read and join every article before the file: the last file
+        // of a 1,000,000-article archive took 0.7 s that way (bench/IMPORT.md).
+        let first: Option<(i64, i64)> = query(
+            "SELECT published_at, id FROM articles \
+             WHERE status = 'published' AND published_at <= $1 \
+             ORDER BY published_at, id LIMIT 1 OFFSET $2",
+        )
+        .bind(now.timestamp())
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_optional(&mut conn)
+        .await?;
+        let Some((from_time, from_id)) = first else {
+            return Ok(Vec::new());
+        };
+        // From that article on, in the same order; ties in time are broken by id, as above.
         let rows: Vec<LinkRow> = query(
             "SELECT a.id, a.slug, a.headline, a.language, a.published_at, a.updated_at, s.slug AS section_slug \
              FROM articles a JOIN sections s ON s.id = a.section_id \
              WHERE a.status = 'published' AND a.published_at <= $1 \
-             ORDER BY a.published_at, a.id LIMIT $2 OFFSET $3",
+               AND a.published_at >= $2 AND (a.published_at > $2 OR a.id >= $3) \
+             ORDER BY a.published_at, a.id LIMIT $4",
         )
         .bind(now.timestamp())
+        .bind(from_time)
+        .bind(from_id)
         .bind(i64::from(limit.max(1)))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_all(&mut self.db.conn().await?)
+        .fetch_all(&mut conn)
         .await?;
         convert(rows)
     }
