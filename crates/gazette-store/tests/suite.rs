@@ -59,6 +59,7 @@ storage_tests!(
     only_published_articles_in_the_past_are_listed_newest_first,
     lists_are_paginated_with_a_total,
     lists_filter_by_section_tag_author_and_exclusion,
+    tag_and_byline_lists_follow_each_change_to_the_article,
     text_search_finds_every_word_and_escapes_wildcards,
     lists_filter_by_publication_dates_with_inclusive_bounds,
     most_read_sums_the_recent_days_only,

@@ -59,6 +59,94 @@ async fn latest_on(
     with_bylines(c, convert(rows)?).await
 }
 
+/// A list of one tag's or one byline's published articles and nothing else, read from that link
+/// table's listing index (migration 0013) instead of through every linked article's row.
+struct Listing {
+    table: &'static str,
+    column: &'static str,
+    id: i64,
+}
+
+impl Listing {
+    fn of(filter: &ArticleFilter) -> Option<Self> {
+        // Every field is named, so that a new filter has to be decided on here: anything besides
+        // the tag or the byline goes through the articles table (`Conditions`).
+        let ArticleFilter {
+            section_id: None,
+            tag_id,
+            author_id,
+            language: None,
+            exclude_id: None,
+            text: None,
+            published_from: None,
+            published_to: None,
+        } = filter
+        else {
+            return None;
+        };
+        match (*tag_id, *author_id) {
+            (Some(id), None) => Some(Self {
+                table: "article_tags",
+                column: "tag_id",
+                id,
+            }),
+            (None, Some(id)) => Some(Self {
+                table: "article_authors",
+                column: "author_id",
+                id,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The links readers can see: `$1` the tag or author, `$2` now.
+    fn visible(&self) -> String {
+        format!(
+            "FROM {} WHERE {} = $1 AND status = 'published' AND published_at <= $2",
+            self.table, self.column
+        )
+    }
+
+    async fn count(&self, c: &mut impl AsConn, now: DateTime<Utc>) -> StoreResult<i64> {
+        Ok(query(&format!("SELECT COUNT(*) {}", self.visible()))
+            .bind(self.id)
+            .bind(now.timestamp())
+            .scalar(c)
+            .await?)
+    }
+
+    /// The page's article ids, newest first: `$3` how many, `$4` how many to skip.
+    fn ids(&self) -> String {
+        format!(
+            "SELECT article_id {} ORDER BY published_at DESC, article_id DESC LIMIT $3 OFFSET $4",
+            self.visible()
+        )
+    }
+
+    async fn summaries(
+        &self,
+        c: &mut impl AsConn,
+        now: DateTime<Utc>,
+        limit: u32,
+        offset: i64,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        // Only the page's rows are read: the limit is inside the subquery.
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.id IN ({}) ORDER BY a.published_at DESC, a.id DESC",
+            self.ids()
+        );
+        let rows: Vec<SummaryRow> = query(&sql)
+            .bind(self.id)
+            .bind(now.timestamp())
+            .bind(i64::from(limit))
+            .bind(offset)
+            .fetch_all(c)
+            .await?;
+        with_bylines(c, convert(rows)?).await
+    }
+}
+
 #[async_trait::async_trait]
 impl ReadStore for SqlStore {
     async fn article_page(
@@ -98,9 +186,20 @@ impl ReadStore for SqlStore {
         page: PageRequest,
         now: DateTime<Utc>,
     ) -> StoreResult<Page<ArticleSummary>> {
+        let mut conn = self.db.conn().await?;
+        if let Some(listing) = Listing::of(filter) {
+            let total = listing.count(&mut conn, now).await?;
+            let items = listing
+                .summaries(&mut conn, now, page.per_page, page.offset())
+                .await?;
+            return Ok(Page {
+                items,
+                total: count(total),
+                request: page,
+            });
+        }
         let conditions = Conditions::published(filter, now);
         let where_clause = conditions.where_clause();
-        let mut conn = self.db.conn().await?;
         let total: i64 = query(&format!("SELECT COUNT(*) FROM articles a {where_clause}"))
             .bind_all(conditions.params.clone())
             .scalar(&mut conn)
@@ -131,12 +230,11 @@ impl ReadStore for SqlStore {
         limit: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<ArticleSummary>> {
-        latest_on(
-            &mut self.db.conn().await?,
-            Conditions::published(filter, now),
-            limit,
-        )
-        .await
+        let mut conn = self.db.conn().await?;
+        if let Some(listing) = Listing::of(filter) {
+            return listing.summaries(&mut conn, now, limit, 0).await;
+        }
+        latest_on(&mut conn, Conditions::published(filter, now), limit).await
     }
 
     async fn most_read(
@@ -239,16 +337,27 @@ impl ReadStore for SqlStore {
             text: None,
             ..filter.clone()
         };
+        let limit = i64::from(limit.clamp(1, 1000));
+        let mut conn = self.db.conn().await?;
+        if let Some(listing) = Listing::of(&filter) {
+            let ids: Vec<i64> = query(&listing.ids())
+                .bind(listing.id)
+                .bind(now.timestamp())
+                .bind(limit)
+                .bind(0_i64)
+                .column(&mut conn)
+                .await?;
+            return load_articles(&mut conn, &ids).await;
+        }
         let conditions = Conditions::published(&filter, now);
         let sql = format!(
             "SELECT a.id FROM articles a {} ORDER BY a.published_at DESC, a.id DESC LIMIT {}",
             conditions.where_clause(),
             conditions.next_placeholder(1),
         );
-        let mut conn = self.db.conn().await?;
         let ids: Vec<i64> = query(&sql)
             .bind_all(conditions.params)
-            .bind(i64::from(limit.clamp(1, 1000)))
+            .bind(limit)
             .column(&mut conn)
             .await?;
         load_articles(&mut conn, &ids).await
