@@ -151,7 +151,16 @@ const NOT_ARCHIVED: [&str; 8] = [
     "changes",
 ];
 
-/// A column added by a migration must be added to the archive (or this list): otherwise a site
+/// Columns a restore need not write: triggers fill them from another table (a link's copy of its
+/// article's status and publication time, migration 0014).
+const DERIVED: [(&str, &str); 4] = [
+    ("article_tags", "status"),
+    ("article_tags", "published_at"),
+    ("article_authors", "status"),
+    ("article_authors", "published_at"),
+];
+
+/// A column added by a migration must be added to the archive (or these lists): otherwise a site
 /// moved with `gazette export`/`restore` would silently lose it.
 #[tokio::test]
 async fn every_table_and_column_is_in_the_archive_or_left_out_on_purpose() {
@@ -170,7 +179,11 @@ async fn every_table_and_column_is_in_the_archive_or_left_out_on_purpose() {
         let in_archive = archived
             .get(table.as_str())
             .unwrap_or_else(|| panic!("table {table} is neither archived nor left out"));
-        let in_database: BTreeSet<&str> = columns.keys().map(String::as_str).collect();
+        let in_database: BTreeSet<&str> = columns
+            .keys()
+            .map(String::as_str)
+            .filter(|column| !DERIVED.contains(&(table.as_str(), *column)))
+            .collect();
         assert_eq!(&in_database, in_archive, "the columns of {table}");
     }
     for table in archived.keys() {

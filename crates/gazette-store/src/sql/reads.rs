@@ -18,8 +18,9 @@ use super::rows::{
 use super::whole_article::{ArticleKey, load_article_by, load_articles, with_bylines};
 use super::{SqlStore, convert, count, placeholders, stored_slug, time};
 use crate::{
-    ArticleFilter, ArticleLookup, ArticlePage, ListedCorrection, NewsroomArticle, NewsroomFilter,
-    NewsroomSort, Page, PageRequest, PublishedLink, ReadStore, SitemapChunk, StoreResult,
+    ArticleFilter, ArticleLookup, ArticlePage, Backend, ListedCorrection, NewsroomArticle,
+    NewsroomFilter, NewsroomSort, Page, PageRequest, PublishedLink, ReadStore, SitemapChunk,
+    StoreResult,
 };
 
 /// The article with this slug, or where an old slug now leads.
@@ -56,6 +57,95 @@ async fn latest_on(
         .fetch_all(c)
         .await?;
     with_bylines(c, convert(rows)?).await
+}
+
+/// A list of one tag's or one byline's published articles and nothing else, read from that link
+/// table's listing index (migration 0014) instead of through every linked article's row.
+struct Listing {
+    table: &'static str,
+    column: &'static str,
+    id: i64,
+}
+
+impl Listing {
+    fn of(filter: &ArticleFilter) -> Option<Self> {
+        // Every field is named, so that a new filter has to be decided on here: anything besides
+        // the tag or the byline goes through the articles table (`Conditions`).
+        let ArticleFilter {
+            section_id: None,
+            tag_id,
+            author_id,
+            language: None,
+            exclude_id: None,
+            text: None,
+            published_from: None,
+            published_to: None,
+            pinned: false,
+        } = filter
+        else {
+            return None;
+        };
+        match (*tag_id, *author_id) {
+            (Some(id), None) => Some(Self {
+                table: "article_tags",
+                column: "tag_id",
+                id,
+            }),
+            (None, Some(id)) => Some(Self {
+                table: "article_authors",
+                column: "author_id",
+                id,
+            }),
+            _ => None,
+        }
+    }
+
+    /// The links readers can see: `$1` the tag or author, `$2` now.
+    fn visible(&self) -> String {
+        format!(
+            "FROM {} WHERE {} = $1 AND status = 'published' AND published_at <= $2",
+            self.table, self.column
+        )
+    }
+
+    async fn count(&self, c: &mut impl AsConn, now: DateTime<Utc>) -> StoreResult<i64> {
+        Ok(query(&format!("SELECT COUNT(*) {}", self.visible()))
+            .bind(self.id)
+            .bind(now.timestamp())
+            .scalar(c)
+            .await?)
+    }
+
+    /// The page's article ids, newest first: `$3` how many, `$4` how many to skip.
+    fn ids(&self) -> String {
+        format!(
+            "SELECT article_id {} ORDER BY published_at DESC, article_id DESC LIMIT $3 OFFSET $4",
+            self.visible()
+        )
+    }
+
+    async fn summaries(
+        &self,
+        c: &mut impl AsConn,
+        now: DateTime<Utc>,
+        limit: u32,
+        offset: i64,
+    ) -> StoreResult<Vec<ArticleSummary>> {
+        // Only the page's rows are read: the limit is inside the subquery.
+        let sql = format!(
+            "SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
+             WHERE a.id IN ({}) ORDER BY a.published_at DESC, a.id DESC",
+            self.ids()
+        );
+        let rows: Vec<SummaryRow> = query(&sql)
+            .bind(self.id)
+            .bind(now.timestamp())
+            .bind(i64::from(limit))
+            .bind(offset)
+            .fetch_all(c)
+            .await?;
+        with_bylines(c, convert(rows)?).await
+    }
 }
 
 #[async_trait::async_trait]
@@ -97,9 +187,20 @@ impl ReadStore for SqlStore {
         page: PageRequest,
         now: DateTime<Utc>,
     ) -> StoreResult<Page<ArticleSummary>> {
+        let mut conn = self.db.conn().await?;
+        if let Some(listing) = Listing::of(filter) {
+            let total = listing.count(&mut conn, now).await?;
+            let items = listing
+                .summaries(&mut conn, now, page.per_page, page.offset())
+                .await?;
+            return Ok(Page {
+                items,
+                total: count(total),
+                request: page,
+            });
+        }
         let conditions = Conditions::published(filter, now);
         let where_clause = conditions.where_clause();
-        let mut conn = self.db.conn().await?;
         let total: i64 = query(&format!("SELECT COUNT(*) FROM articles a {where_clause}"))
             .bind_all(conditions.params.clone())
             .scalar(&mut conn)
@@ -130,12 +231,11 @@ impl ReadStore for SqlStore {
         limit: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<ArticleSummary>> {
-        latest_on(
-            &mut self.db.conn().await?,
-            Conditions::published(filter, now),
-            limit,
-        )
-        .await
+        let mut conn = self.db.conn().await?;
+        if let Some(listing) = Listing::of(filter) {
+            return listing.summaries(&mut conn, now, limit, 0).await;
+        }
+        latest_on(&mut conn, Conditions::published(filter, now), limit).await
     }
 
     async fn most_read(
@@ -173,14 +273,24 @@ impl ReadStore for SqlStore {
         after_id: i64,
         limit: u32,
     ) -> StoreResult<Vec<Article>> {
+        // Walked by key. SQLite is kept off the status index (`+status`): with the sampled
+        // statistics the store gathers it took `status = 'published'` for a rare value, read the
+        // whole published index from `after_id` and sorted it for every batch, which made a search
+        // rebuild quadratic (1 s a batch of 500 at 1,000,000 articles; bench/IMPORT.md).
+        let sql = match self.db.backend() {
+            Backend::Sqlite => {
+                "SELECT id FROM articles WHERE +status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+            }
+            Backend::Postgres => {
+                "SELECT id FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2"
+            }
+        };
         let mut conn = self.db.conn().await?;
-        let ids: Vec<i64> = query(
-            "SELECT id FROM articles WHERE status = 'published' AND id > $1 ORDER BY id LIMIT $2",
-        )
-        .bind(after_id)
-        .bind(i64::from(limit.clamp(1, 1000)))
-        .column(&mut conn)
-        .await?;
+        let ids: Vec<i64> = query(sql)
+            .bind(after_id)
+            .bind(i64::from(limit.clamp(1, 1000)))
+            .column(&mut conn)
+            .await?;
         load_articles(&mut conn, &ids).await
     }
 
@@ -228,16 +338,27 @@ impl ReadStore for SqlStore {
             text: None,
             ..filter.clone()
         };
+        let limit = i64::from(limit.clamp(1, 1000));
+        let mut conn = self.db.conn().await?;
+        if let Some(listing) = Listing::of(&filter) {
+            let ids: Vec<i64> = query(&listing.ids())
+                .bind(listing.id)
+                .bind(now.timestamp())
+                .bind(limit)
+                .bind(0_i64)
+                .column(&mut conn)
+                .await?;
+            return load_articles(&mut conn, &ids).await;
+        }
         let conditions = Conditions::published(&filter, now);
         let sql = format!(
             "SELECT a.id FROM articles a {} ORDER BY a.published_at DESC, a.id DESC LIMIT {}",
             conditions.where_clause(),
             conditions.next_placeholder(1),
         );
-        let mut conn = self.db.conn().await?;
         let ids: Vec<i64> = query(&sql)
             .bind_all(conditions.params)
-            .bind(i64::from(limit.clamp(1, 1000)))
+            .bind(limit)
             .column(&mut conn)
             .await?;
         load_articles(&mut conn, &ids).await
@@ -275,16 +396,35 @@ impl ReadStore for SqlStore {
         limit: u32,
         now: DateTime<Utc>,
     ) -> StoreResult<Vec<PublishedLink>> {
+        let mut conn = self.db.conn().await?;
+        // The file's first article, found in the (status, published_at) index alone. An OFFSET
+        // on the query below would read and join every article before the file: the last file
+        // of a 1,000,000-article archive took 0.7 s that way (bench/IMPORT.md).
+        let first: Option<(i64, i64)> = query(
+            "SELECT published_at, id FROM articles \
+             WHERE status = 'published' AND published_at <= $1 \
+             ORDER BY published_at, id LIMIT 1 OFFSET $2",
+        )
+        .bind(now.timestamp())
+        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
+        .fetch_optional(&mut conn)
+        .await?;
+        let Some((from_time, from_id)) = first else {
+            return Ok(Vec::new());
+        };
+        // From that article on, in the same order; ties in time are broken by id, as above.
         let rows: Vec<LinkRow> = query(
             "SELECT a.id, a.slug, a.headline, a.language, a.published_at, a.updated_at, s.slug AS section_slug \
              FROM articles a JOIN sections s ON s.id = a.section_id \
              WHERE a.status = 'published' AND a.published_at <= $1 \
-             ORDER BY a.published_at, a.id LIMIT $2 OFFSET $3",
+               AND a.published_at >= $2 AND (a.published_at > $2 OR a.id >= $3) \
+             ORDER BY a.published_at, a.id LIMIT $4",
         )
         .bind(now.timestamp())
+        .bind(from_time)
+        .bind(from_id)
         .bind(i64::from(limit.max(1)))
-        .bind(i64::try_from(offset).unwrap_or(i64::MAX))
-        .fetch_all(&mut self.db.conn().await?)
+        .fetch_all(&mut conn)
         .await?;
         convert(rows)
     }
