@@ -683,6 +683,12 @@ pub trait ImportStore: Send + Sync + 'static {
         now: DateTime<Utc>,
     ) -> StoreResult<(i64, bool)>;
 
+    /// Brings the query planner's picture of the tables an import fills up to date (PostgreSQL's
+    /// `ANALYZE`; nothing on SQLite, whose lookups here take their primary keys regardless). A
+    /// table that grew from empty during an import still looks empty to PostgreSQL until its
+    /// autovacuum catches up, and the look-ups of earlier imports then read every record.
+    async fn refresh_import_statistics(&self) -> StoreResult<()>;
+
     /// Adds old addresses leading to fixed paths on this site (a page's `/?page_id=7`); an address
     /// already known keeps its first target.
     async fn add_old_addresses(&self, addresses: &[(String, String)]) -> StoreResult<()>;

@@ -94,13 +94,7 @@ fn write_archive(archive: &Path, database: &Path, media: Option<&Path>) -> anyho
             }
         }
     }
-    tar.into_inner()
-        .context("finishing the archive")?
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .context("writing the archive")?
-        .sync_all()
-        .context("writing the archive to disk")?;
+    crate::archive::finish_tar(tar)?;
     Ok(count)
 }
 

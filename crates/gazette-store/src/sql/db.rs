@@ -661,6 +661,16 @@ impl Db {
         }
     }
 
+    /// `ANALYZE` of `tables` on PostgreSQL; nothing on SQLite.
+    pub(crate) async fn analyze(&self, tables: &[&str]) -> StoreResult<()> {
+        if let Pool::Postgres(_) = self.pool {
+            query(&format!("ANALYZE {}", tables.join(", ")))
+                .execute(&mut self.conn().await?)
+                .await?;
+        }
+        Ok(())
+    }
+
     /// After rows were inserted with their own ids: moves `table`'s id counter past them
     /// (PostgreSQL; SQLite takes the largest id plus one by itself).
     pub(crate) async fn move_identity_past_rows(

@@ -411,6 +411,19 @@ impl ImportStore for SqlStore {
         Ok((author_id, created))
     }
 
+    async fn refresh_import_statistics(&self) -> StoreResult<()> {
+        self.db
+            .analyze(&[
+                "import_records",
+                "articles",
+                "article_bodies",
+                "article_slug_history",
+                "old_addresses",
+                "revisions",
+            ])
+            .await
+    }
+
     async fn add_old_addresses(&self, addresses: &[(String, String)]) -> StoreResult<()> {
         let mut tx = self.db.write().await?;
         for (path, target) in addresses {

@@ -20,7 +20,7 @@ use super::format::{
     FORMAT_NAME, MANIFEST_NAME, MEDIA_DIR, Manifest, MediaEntry, TableEntry, archived,
     archived_tables, encode_row, table_file,
 };
-use super::work_files::WorkDir;
+use super::work_files::{WorkDir, finish_tar};
 
 /// What `gazette export` did.
 pub struct Exported {
@@ -107,13 +107,7 @@ pub async fn run(
         let path = format!("{MEDIA_DIR}/{key}");
         append(&mut tar, &path, mtime, bytes.len() as u64, &bytes[..])?;
     }
-    tar.into_inner()
-        .context("finishing the archive")?
-        .into_inner()
-        .map_err(|e| e.into_error())
-        .context("writing the archive")?
-        .sync_all()
-        .context("writing the archive to disk")?;
+    finish_tar(tar)?;
     std::fs::rename(&partial, out)
         .with_context(|| format!("moving the finished archive to {}", out.display()))?;
     let bytes = std::fs::metadata(out).map(|m| m.len()).unwrap_or(0);

@@ -13,6 +13,8 @@ use std::path::Path;
 use gazette_media::MediaStorage;
 use gazette_store::{ARCHIVE_TABLES, Store};
 
+pub use work_files::finish_tar;
+
 /// `gazette export --out FILE [--include-secrets]`.
 pub async fn export(
     store: &dyn Store,
