@@ -247,7 +247,7 @@ impl Importer {
                 // Every 10 batches (2,000 posts): PostgreSQL otherwise plans the next batches'
                 // look-ups for the empty tables it last measured (bench/IMPORT.md).
                 self.batches_written += 1;
-                if self.batches_written % 10 == 0 {
+                if self.batches_written.is_multiple_of(10) {
                     self.store.refresh_import_statistics().await?;
                 }
                 Ok(())
