@@ -269,13 +269,12 @@ async fn main() -> anyhow::Result<()> {
             // The search index is opened first: a server running on this data folder holds it,
             // and the operator hears so before anything is restored.
             let dir = reindex::index_dir(&settings.data_dir);
-            let result = match reindex::open(&dir) {
-                Ok(index) => match archive::restore(store.as_ref(), media.storage(), &file).await {
-                    Ok(()) => reindex::rebuild(store.as_ref(), index, &dir).await,
-                    Err(e) => Err(e),
-                },
-                Err(e) => Err(e),
-            };
+            let result = async {
+                let index = reindex::open(&dir)?;
+                archive::restore(store.as_ref(), media.storage(), &file).await?;
+                reindex::rebuild(store.as_ref(), index, &dir).await
+            }
+            .await;
             store.close().await;
             result
         }

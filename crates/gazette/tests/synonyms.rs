@@ -2,17 +2,10 @@
 
 #![allow(clippy::unwrap_used)]
 
-use std::process::Command;
+mod common;
 
 fn gazette(data: &std::path::Path, args: &[&str]) -> (bool, String) {
-    let out = Command::new(env!("CARGO_BIN_EXE_gazette"))
-        .arg("--data-dir")
-        .arg(data)
-        .args(args)
-        .env_remove("GAZETTE_DATABASE_URL")
-        .env("GAZETTE_LOG", "warn")
-        .output()
-        .unwrap();
+    let out = common::gazette(data, args);
     (
         out.status.success(),
         format!(

@@ -385,6 +385,30 @@ impl Tx {
         Ok(())
     }
 
+    /// The step before a change-log insert (see [`Tx::record_change`]): the fault point, and on
+    /// PostgreSQL the lock that orders inserts. Returns whether this is PostgreSQL.
+    async fn lock_change_log(&mut self) -> StoreResult<bool> {
+        self.trip(fault::BEFORE_CHANGE_LOG)?;
+        let postgres = matches!(self.inner, TxInner::Postgres(_));
+        if postgres {
+            query("SELECT pg_advisory_xact_lock($1)")
+                .bind(CHANGE_LOG_LOCK)
+                .execute(self)
+                .await?;
+        }
+        Ok(postgres)
+    }
+
+    /// Wakes listening nodes up to `seq` when (and only if) the transaction commits (PostgreSQL).
+    async fn notify_change(&mut self, seq: i64) -> StoreResult<()> {
+        query("SELECT pg_notify($1, $2)")
+            .bind(CHANGES_CHANNEL)
+            .bind(seq.to_string())
+            .execute(self)
+            .await?;
+        Ok(())
+    }
+
     /// Appends an entry to the change log; returns its sequence number.
     ///
     /// SQLite has one writer at a time, so entries commit in sequence order already and one node
@@ -400,14 +424,7 @@ impl Tx {
         action: &str,
         now: DateTime<Utc>,
     ) -> StoreResult<i64> {
-        self.trip(fault::BEFORE_CHANGE_LOG)?;
-        let postgres = matches!(self.inner, TxInner::Postgres(_));
-        if postgres {
-            query("SELECT pg_advisory_xact_lock($1)")
-                .bind(CHANGE_LOG_LOCK)
-                .execute(self)
-                .await?;
-        }
+        let postgres = self.lock_change_log().await?;
         let seq: i64 = query(
             "INSERT INTO changes (entity, entity_id, action, at) VALUES ($1, $2, $3, $4) RETURNING seq",
         )
@@ -418,11 +435,7 @@ impl Tx {
         .scalar(self)
         .await?;
         if postgres {
-            query("SELECT pg_notify($1, $2)")
-                .bind(CHANGES_CHANNEL)
-                .bind(seq.to_string())
-                .execute(self)
-                .await?;
+            self.notify_change(seq).await?;
         }
         Ok(seq)
     }
@@ -438,14 +451,7 @@ impl Tx {
         if entries.is_empty() {
             return Ok(());
         }
-        self.trip(fault::BEFORE_CHANGE_LOG)?;
-        let postgres = matches!(self.inner, TxInner::Postgres(_));
-        if postgres {
-            query("SELECT pg_advisory_xact_lock($1)")
-                .bind(CHANGE_LOG_LOCK)
-                .execute(self)
-                .await?;
-        }
+        let postgres = self.lock_change_log().await?;
         let rows = (0..entries.len())
             .map(|i| format!("($1, ${}, ${}, $2)", 2 * i + 3, 2 * i + 4))
             .collect::<Vec<_>>()
@@ -463,11 +469,7 @@ impl Tx {
             .fetch_all(self)
             .await?;
         if postgres && let Some((last,)) = seqs.iter().max() {
-            query("SELECT pg_notify($1, $2)")
-                .bind(CHANGES_CHANNEL)
-                .bind(last.to_string())
-                .execute(self)
-                .await?;
+            self.notify_change(*last).await?;
         }
         Ok(())
     }

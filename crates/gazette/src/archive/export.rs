@@ -40,7 +40,7 @@ pub async fn run(
         out.display()
     );
     let work = WorkDir::beside(out)?;
-    let mut tables = TableFiles::new(work.path(), secrets)?;
+    let mut tables = TableFiles::new(work.path(), secrets);
     store
         .export_archive(&mut tables)
         .await
@@ -152,8 +152,8 @@ struct OpenTable {
 }
 
 impl TableFiles {
-    fn new(dir: &Path, secrets: bool) -> anyhow::Result<Self> {
-        Ok(Self {
+    fn new(dir: &Path, secrets: bool) -> Self {
+        Self {
             dir: dir.to_owned(),
             secrets,
             open: None,
@@ -161,7 +161,7 @@ impl TableFiles {
             media_keys: Vec::new(),
             latest: None,
             line: Vec::new(),
-        })
+        }
     }
 
     fn close_open(&mut self) -> std::io::Result<()> {
