@@ -20,6 +20,7 @@ import http.cookiejar
 import os
 import re
 import signal
+import socket
 import subprocess
 import sys
 import tempfile
@@ -250,6 +251,53 @@ def save_headline(b, node, article_id, headline):
         fail(f"saving article {article_id} on {node.name}: {status} {text(page)}")
 
 
+def live_stream_crosses_nodes(db, editor, a, b, article_id):
+    """Makes the article a live blog on A, opens B's push stream for it as a reader's page would,
+    posts an entry on A, and times its arrival on B's stream."""
+    page_url = f"/newsroom/articles/{article_id}/live"
+    status, _, page = editor.request(a.url(page_url))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    status, _, page = editor.request(a.url(page_url + "/coverage"), {"csrf": csrf, "action": "start"})
+    if status not in (302, 303):
+        fail(f"starting live coverage on node-a: {status} {text(page)}")
+    since = psql(db, f"SELECT COALESCE(MAX(seq), 0) FROM live_entries WHERE article_id = {article_id}")
+    host, port = b.address.rsplit(":", 1)
+    reader = socket.create_connection((host, int(port)), timeout=5)
+    reader.sendall(f"GET /live/stream?blog={article_id}&since={since} HTTP/1.1\r\n"
+                   f"Host: {b.address}\r\nAccept: text/event-stream\r\n\r\n".encode())
+    received = b""
+    while b"event: breaking" not in received:
+        chunk = reader.recv(65536)
+        if not chunk:
+            fail(f"node-b closed the stream: {received[:300]!r}")
+        received += chunk
+    ok("a reader's push stream is open on node-b")
+    status, _, page = editor.request(a.url(page_url))
+    csrf = re.search(r'name="csrf" value="([^"]+)"', page).group(1)
+    marker = f"Cross-node entry {os.getpid()}"
+    status, headers, page = editor.request(a.url(page_url), {
+        "csrf": csrf, "headline": "", "body": marker, "action": "post"})
+    posted = time.monotonic()
+    if status not in (302, 303):
+        fail(f"posting an entry on node-a: {status} {text(page)}")
+    reader.settimeout(0.2)
+    while marker.encode() not in received and time.monotonic() - posted < 2.0:
+        try:
+            chunk = reader.recv(65536)
+        except socket.timeout:
+            continue
+        if not chunk:
+            break
+        received += chunk
+    took = time.monotonic() - posted
+    reader.close()
+    if marker.encode() not in received:
+        fail(f"the entry posted on node-a did not reach node-b's stream within 2 s: {received[-300:]!r}")
+    if b"event: entry" not in received:
+        fail("node-b sent the entry without its event name")
+    ok(f"an entry posted on node-a reached a reader's stream on node-b in {took * 1000:.0f} ms")
+
+
 def public_path(db, article_id):
     return psql(db, f"SELECT '/' || s.slug || '/' || a.slug FROM articles a "
                     f"JOIN sections s ON s.id = a.section_id WHERE a.id = {article_id}")
@@ -343,6 +391,9 @@ def run(db, work, nodes):
     ok(f"published on node-a, article page on node-b in {took * 1000:.0f} ms")
     _, took = wait_for("home page on B lists it", page_has(b, "/", "Bridge reopens"), 2.0)
     ok(f"node-b's front page lists it after {took * 1000:.0f} ms")
+
+    # 1b. Live blog: a reader with a stream open on B receives an entry posted on A.
+    live_stream_crosses_nodes(db, ed_a, a, b, first)
 
     # 2. Edited on B; A's cached page changes.
     for _ in range(2):

@@ -10,6 +10,7 @@ pub mod article;
 pub mod editorial;
 pub mod embed;
 pub mod language;
+pub mod live;
 pub mod markdown;
 pub mod newsroom;
 pub mod people;

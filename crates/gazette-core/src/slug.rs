@@ -33,6 +33,7 @@ pub const RESERVED_SECTION_SLUGS: &[&str] = &[
     "corrections",
     "feeds",
     "healthz",
+    "live",
     "media",
     "newsroom",
     "pages",

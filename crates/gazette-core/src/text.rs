@@ -161,6 +161,40 @@ pub fn initials(name: &str) -> String {
     }
 }
 
+/// Kyiv's offset from UTC at `at`: two hours, three in summer time (Ukraine keeps the European
+/// rule: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October).
+pub fn kyiv_offset(at: DateTime<Utc>) -> chrono::FixedOffset {
+    use chrono::{NaiveDate, Offset, TimeZone};
+    let last_sunday_0100 = |month: u32| {
+        let next_month_first = if month == 12 {
+            NaiveDate::from_ymd_opt(at.year() + 1, 1, 1)
+        } else {
+            NaiveDate::from_ymd_opt(at.year(), month + 1, 1)
+        };
+        next_month_first
+            .and_then(|d| d.pred_opt())
+            .map(|last| {
+                let back = last.weekday().num_days_from_sunday();
+                last - chrono::Days::new(u64::from(back))
+            })
+            .and_then(|sunday| sunday.and_hms_opt(1, 0, 0))
+            .map(|t| Utc.from_utc_datetime(&t))
+    };
+    let summer = match (last_sunday_0100(3), last_sunday_0100(10)) {
+        (Some(start), Some(end)) => at >= start && at < end,
+        _ => false,
+    };
+    let hours = if summer { 3 } else { 2 };
+    chrono::FixedOffset::east_opt(hours * 3600).unwrap_or_else(|| Utc.fix())
+}
+
+/// The clock time of `at` in Kyiv, `14:05`: what a live blog's entries show.
+pub fn kyiv_clock(at: DateTime<Utc>) -> String {
+    at.with_timezone(&kyiv_offset(at))
+        .format("%H:%M")
+        .to_string()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -241,5 +275,21 @@ mod tests {
         assert_eq!(initials("Jean Claude van Damme"), "JD");
         assert_eq!(initials("Staff"), "S");
         assert_eq!(initials("  "), "");
+    }
+
+    #[test]
+    fn kyiv_keeps_summer_time_from_the_last_sunday_of_march_to_that_of_october() {
+        use chrono::TimeZone;
+        let winter = Utc.with_ymd_and_hms(2026, 1, 15, 12, 0, 0).unwrap();
+        assert_eq!(kyiv_clock(winter), "14:00");
+        // Summer time in 2026 runs from 29 March 01:00 UTC to 25 October 01:00 UTC.
+        let before = Utc.with_ymd_and_hms(2026, 3, 29, 0, 59, 0).unwrap();
+        let after = Utc.with_ymd_and_hms(2026, 3, 29, 1, 0, 0).unwrap();
+        assert_eq!(kyiv_clock(before), "02:59");
+        assert_eq!(kyiv_clock(after), "04:00");
+        let autumn = Utc.with_ymd_and_hms(2026, 10, 25, 0, 30, 0).unwrap();
+        assert_eq!(kyiv_clock(autumn), "03:30");
+        let back = Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap();
+        assert_eq!(kyiv_clock(back), "03:30");
     }
 }

@@ -4,6 +4,7 @@
 //! - [`change_feed`] follows the database's change log and wakes everything below when it moves;
 //! - [`page_invalidation`] works out which rendered pages a change made stale and tells the page
 //!   cache (which lives in `gazette-web`, behind the [`InvalidatePages`] trait);
+//! - [`live_push`] sends live-blog entries and the breaking-news banner to open pages;
 //! - [`search_follower`] keeps the full-text index in step with the log;
 //! - [`top_articles`] recomputes the most read articles; [`read_counter`] counts reads in memory
 //!   and writes them in batches;
@@ -16,6 +17,7 @@
 
 pub mod change_feed;
 pub mod leases;
+pub mod live_push;
 pub mod outage;
 pub mod page_invalidation;
 pub mod read_counter;
@@ -30,6 +32,7 @@ use gazette_search::SearchIndex;
 use gazette_store::Store;
 
 pub use change_feed::{ChangeFeed, Cursor};
+pub use live_push::{Frame, LiveFormat, LivePush, Subscription};
 pub use outage::DatabaseOutage;
 pub use page_invalidation::{InvalidatePages, PageInvalidation, Stale};
 pub use read_counter::{Counted, ReadCounter};
@@ -64,6 +67,7 @@ pub struct Jobs {
     pages: Option<Arc<PageInvalidation>>,
     top: Option<TopArticlesJob>,
     search: Option<Arc<SearchIndex>>,
+    live: Option<Arc<LivePush>>,
 }
 
 impl Jobs {
@@ -84,6 +88,7 @@ impl Jobs {
             pages: None,
             top: None,
             search: None,
+            live: None,
         }
     }
 
@@ -116,6 +121,12 @@ impl Jobs {
         self
     }
 
+    /// Pushes live-blog entries and the banner to the streams open on this node.
+    pub fn with_live_push(mut self, live: Arc<LivePush>) -> Self {
+        self.live = Some(live);
+        self
+    }
+
     /// Starts every job. Each runs until the process ends and survives a database outage by
     /// retrying. Call once per process.
     pub async fn start(&self) {
@@ -135,6 +146,12 @@ impl Jobs {
         }
         if let Some(top) = &self.top {
             tokio::spawn(top.clone().run(self.changes.subscribe()));
+        }
+        if let Some(live) = &self.live {
+            tokio::spawn(
+                live.clone()
+                    .run(self.store.clone(), self.changes.subscribe()),
+            );
         }
         if let Some(reads) = &self.reads {
             tokio::spawn(read_counter::flush_periodically(
@@ -160,6 +177,9 @@ impl Jobs {
         if let Some(pages) = &self.pages {
             let _ = pages.sync(self.store.as_ref()).await;
         }
+        if let Some(live) = &self.live {
+            let _ = live.sync(self.store.as_ref()).await;
+        }
         if let Some(top) = &self.top {
             let _ = top.refresh().await;
         }
@@ -171,6 +191,9 @@ impl Jobs {
     /// At shutdown: writes the reads counted since the last flush (they would be lost with the
     /// process), and gives the scheduler's lease up so another node takes it over at once.
     pub async fn stop(&self) {
+        if let Some(live) = &self.live {
+            live.close();
+        }
         if let Some(reads) = &self.reads {
             match reads.flush(self.store.as_ref()).await {
                 Ok(n) if n > 0 => tracing::info!(views = n, "saved view counts"),

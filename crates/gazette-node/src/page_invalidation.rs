@@ -28,6 +28,9 @@ pub struct Stale {
     pub sections: BTreeSet<i64>,
     pub tags: BTreeSet<i64>,
     pub authors: BTreeSet<i64>,
+    /// The breaking-news banner, which every page shows, changed. Pages are not purged for it:
+    /// each is re-rendered the next time a reader asks, who meanwhile gets the copy at hand.
+    pub banner: bool,
 }
 
 impl Stale {
@@ -112,6 +115,12 @@ async fn stale_after(store: &dyn Store, batch: &[Change]) -> StoreResult<Stale> 
                     stale.authors.extend(article.authors.iter().map(|a| a.id));
                 }
             }
+            // A live blog's entries show on its own pages only (which carry its key); the push
+            // stream tells open pages.
+            (gazette_store::live::LIVE_BLOG_ENTITY, Some(id)) => {
+                stale.articles.insert(id);
+            }
+            (gazette_store::live::BREAKING_ENTITY, _) => stale.banner = true,
             // A new tag or byline shows on no page until an article uses it (which is an article
             // change); search synonyms show on no cached page.
             ("tag" | "author", _) if change.action == "created" => {}

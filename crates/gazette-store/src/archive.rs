@@ -12,7 +12,7 @@
 //! again from the Markdown rather than trusting the file.
 
 /// The archive format this build writes, and the newest it reads.
-pub const ARCHIVE_VERSION: u32 = 1;
+pub const ARCHIVE_VERSION: u32 = 2;
 
 /// How a column is stored, and so how a value of it is read, written and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -70,6 +70,9 @@ pub struct ArchiveTable {
     pub identity: bool,
     /// `(markdown, html)`: the HTML column is rendered again from the Markdown on restore.
     pub rendered: Option<(&'static str, &'static str)>,
+    /// The format version that added the table: an older archive has no file for it, and
+    /// restores with the table empty (version 2 added live blogs).
+    pub since: u32,
 }
 
 impl ArchiveTable {
@@ -144,6 +147,15 @@ const fn table(
         secret: false,
         identity: false,
         rendered: None,
+        since: 1,
+    }
+}
+
+/// `table` as added by format version `version`.
+const fn since(version: u32, table: ArchiveTable) -> ArchiveTable {
+    ArchiveTable {
+        since: version,
+        ..table
     }
 }
 
@@ -361,6 +373,70 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             col("created_at", Int),
             col("user_id", OptInt),
         ],
+    ),
+    since(
+        2,
+        table(
+            "live_blogs",
+            "live_blogs",
+            &["article_id"],
+            &[
+                col("article_id", Int),
+                col("state", Text),
+                col("started_at", Int),
+                col("ended_at", OptInt),
+            ],
+        ),
+    ),
+    ArchiveTable {
+        rendered: Some(("body_markdown", "body_html")),
+        since: 2,
+        ..with_id(
+            "live_entries",
+            "live_entries",
+            &[
+                col("id", Int),
+                col("article_id", Int),
+                col("status", Text),
+                col("headline", OptText),
+                col("body_markdown", Text),
+                col("body_html", Text),
+                col("pinned", Bool),
+                col("key_event", Bool),
+                col("posted_at", OptInt),
+                col("edited_at", OptInt),
+                col("created_at", Int),
+                col("created_by", OptInt),
+            ],
+        )
+    },
+    since(
+        2,
+        table(
+            "live_entry_authors",
+            "live_entry_authors",
+            &["entry_id", "author_id"],
+            &[
+                col("entry_id", Int),
+                col("author_id", Int),
+                col("position", Int32),
+            ],
+        ),
+    ),
+    since(
+        2,
+        with_id(
+            "live_entry_revisions",
+            "live_entry_revisions",
+            &[
+                col("id", Int),
+                col("entry_id", Int),
+                col("headline", OptText),
+                col("body_markdown", Text),
+                col("saved_at", Int),
+                col("user_id", OptInt),
+            ],
+        ),
     ),
     table(
         "view_counts",

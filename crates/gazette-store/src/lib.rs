@@ -15,6 +15,7 @@ mod archive;
 mod cluster;
 mod discovery;
 mod imports;
+pub mod live;
 mod media;
 mod newsroom;
 mod roles;
@@ -24,6 +25,7 @@ pub mod testing;
 
 /// The role traits, for callers that use their methods on an `Arc<dyn Store>`.
 pub mod prelude {
+    pub use crate::live::LiveStore;
     pub use crate::roles::{
         ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore,
         PeopleStore, ReadStore, SignInStore, Store, TaxonomyStore,
@@ -50,6 +52,7 @@ pub use imports::{
     ImportKind, ImportOutcome, ImportRecord, ImportedArticle, ImportedPerson, OldAddress,
     normalise_old_address,
 };
+pub use live::LiveStore;
 pub use media::{Media, MediaText, MediaVariant, NewMedia};
 pub use newsroom::{
     Actor, ArticleSave, ArticleWorkflow, AuditFilter, DueWork, ListedCorrection, LoginCounter,

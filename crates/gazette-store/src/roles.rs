@@ -734,6 +734,7 @@ pub trait Store:
     + JournalStore
     + ImportStore
     + ArchiveStore
+    + crate::live::LiveStore
 {
 }
 
@@ -748,6 +749,7 @@ impl<T> Store for T where
         + JournalStore
         + ImportStore
         + ArchiveStore
+        + crate::live::LiveStore
         + ?Sized
 {
 }

@@ -152,8 +152,11 @@ const NOT_ARCHIVED: [&str; 8] = [
 ];
 
 /// Columns a restore need not write: triggers fill them from another table (a link's copy of its
-/// article's status and publication time, migration 0014).
-const DERIVED: [(&str, &str); 4] = [
+/// article's status and publication time, migration 0014), or they point into the change log,
+/// which is not archived (a live entry's last change: a restored site's log starts afresh, and
+/// its push streams with it).
+const DERIVED: [(&str, &str); 5] = [
+    ("live_entries", "seq"),
     ("article_tags", "status"),
     ("article_tags", "published_at"),
     ("article_authors", "status"),

@@ -110,6 +110,12 @@ storage_tests!(
     a_backup_under_write_load_holds_every_save_acknowledged_before_it,
     an_archive_restores_into_an_empty_database_and_exports_the_same,
     a_restore_needs_an_empty_database_and_keeps_nothing_when_it_fails,
+    live_entries_are_listed_newest_first_and_drafts_stay_private,
+    an_entry_change_is_what_a_resuming_stream_is_sent,
+    an_edit_keeps_what_the_entry_said_and_marks_it_edited,
+    one_entry_is_pinned_and_key_events_are_listed,
+    coverage_starts_ends_and_refuses_what_is_not_there,
+    the_breaking_banner_is_set_replaced_and_cleared,
 );
 
 // The newsroom's tests live in their own file.
@@ -141,6 +147,10 @@ use backup_store::*;
 #[path = "suite/archive.rs"]
 mod archive_store;
 use archive_store::*;
+
+#[path = "suite/live.rs"]
+mod live_store;
+use live_store::*;
 
 #[path = "suite/imports.rs"]
 mod import_store;

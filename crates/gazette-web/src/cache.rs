@@ -265,6 +265,12 @@ pub struct PageCache {
     /// Paths last answered with something not cacheable, and when: rendered without waiting for
     /// one another until `fresh_for` has passed. Bounded by count; evicting one is harmless.
     passes: quick_cache::sync::Cache<String, Instant>,
+    /// When the cache was made: the origin of `stale_before`.
+    epoch: Instant,
+    /// Pages rendered before this many milliseconds after `epoch` are stale whatever their age:
+    /// something every page shows changed (the breaking-news banner), and each page is rendered
+    /// again when next asked for rather than purged all at once.
+    stale_before_ms: std::sync::atomic::AtomicU64,
     /// Pages being compressed at once: one per core. Each compression holds a brotli window and
     /// three copies of the page, so a burst of misses must not run them all side by side.
     compressing: tokio::sync::Semaphore,
@@ -289,6 +295,8 @@ impl PageCache {
             renders: Default::default(),
             wire_hits: Default::default(),
             passes: quick_cache::sync::Cache::new(PASS_CAPACITY),
+            epoch: Instant::now(),
+            stale_before_ms: Default::default(),
             compressing: tokio::sync::Semaphore::new(
                 std::thread::available_parallelism().map_or(2, usize::from),
             ),
@@ -302,7 +310,7 @@ impl PageCache {
             return None;
         }
         let page = self.entries.get(cache_key(request).as_ref())?;
-        (page.rendered_at.elapsed() < self.config.fresh_for)
+        self.is_fresh(&page)
             .then(|| page.respond(request.headers(), request.method()))
     }
 
@@ -312,6 +320,23 @@ impl PageCache {
         self.enabled()
             && (method == Method::GET || method == Method::HEAD)
             && cacheable_path(request.uri().path())
+    }
+
+    /// Whether `page` may be served without rendering it again.
+    fn is_fresh(&self, page: &CachedPage) -> bool {
+        let stale_before = self.stale_before_ms.load(Ordering::Relaxed);
+        page.rendered_at.elapsed() < self.config.fresh_for
+            && (stale_before == 0
+                || page.rendered_at >= self.epoch + Duration::from_millis(stale_before))
+    }
+
+    /// Makes every cached page stale without removing it: each is served as it is while the
+    /// first reader to ask for it has it rendered again.
+    pub fn mark_all_stale(&self) {
+        // Rounded up: a page rendered a fraction of a millisecond ago is stale too (and one
+        // rendered a fraction after is merely rendered once more). Zero means "never".
+        let now = u64::try_from(self.epoch.elapsed().as_millis()).unwrap_or(u64::MAX - 1) + 1;
+        self.stale_before_ms.store(now, Ordering::Relaxed);
     }
 
     /// Whether `path` recently answered with something not cacheable.
@@ -430,6 +455,9 @@ impl InvalidatePages for PageCache {
         if !keys.0.is_empty() {
             self.purge(&keys.0);
         }
+        if stale.banner {
+            self.mark_all_stale();
+        }
     }
 }
 
@@ -473,7 +501,7 @@ pub async fn serve_cached(
     normalise(&mut request, &key);
 
     if let Some(page) = cache.entries.get(&key) {
-        let fresh = page.rendered_at.elapsed() < cache.config.fresh_for;
+        let fresh = cache.is_fresh(&page);
         // Stale: the first reader starts a re-render in the background; every reader, that one
         // included, gets the stale copy at once instead of waiting on a database that may hang.
         if !fresh && !page.refreshing.swap(true, Ordering::AcqRel) {

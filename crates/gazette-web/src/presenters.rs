@@ -63,6 +63,12 @@ pub struct SiteContext {
     /// The newspaper's channels elsewhere, as the admins set them (Telegram first: it is where
     /// Ukrainian readers are).
     pub social: Vec<FooterPage>,
+    /// The breaking-news banner, while it shows.
+    pub breaking: Option<crate::site::live::BannerView>,
+    #[serde(skip)]
+    pub breaking_expires_at: Option<chrono::DateTime<chrono::Utc>>,
+    /// The script that keeps open pages up to date (the banner, a live blog's entries).
+    pub live_script_url: String,
 }
 
 pub const DEFAULT_SITE_NAME: &str = "Gazette";

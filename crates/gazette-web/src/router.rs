@@ -49,11 +49,20 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/{kind}/{slug}/{file}", get(feeds::list_feed))
         .route("/corrections", get(crate::site::corrections::page))
         .route("/views/{id}", post(reads::beacon).get(reads::pixel))
+        .route("/live/stream", get(crate::site::live::stream::stream))
+        .route(
+            "/live/updates.json",
+            get(crate::site::live::stream::updates),
+        )
         .route("/tags/{slug}", get(lists::tag))
         .route("/authors/{slug}", get(lists::author))
         .route("/pages/{slug}", get(pages::page))
         .route("/{section}", get(lists::section))
         .route("/{section}/{slug}", get(article::article))
+        .route(
+            "/{section}/{slug}/entries/{entry}",
+            get(crate::site::live::page::entry),
+        )
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),

@@ -9,7 +9,7 @@ use std::sync::Arc;
 
 use axum::extract::FromRef;
 use chrono::{DateTime, Utc};
-use gazette_node::{ChangeFeed, DatabaseOutage, Jobs, ReadCounter};
+use gazette_node::{ChangeFeed, DatabaseOutage, Jobs, LivePush, ReadCounter};
 use gazette_store::Store;
 
 use crate::Theme;
@@ -85,6 +85,8 @@ pub struct AppState {
     pub media: Option<gazette_media::MediaLibrary>,
     /// Where the newsroom checks and hashes passwords.
     pub passwords: Arc<PasswordChecks>,
+    /// Live-blog entries and the breaking-news banner, pushed to the streams open on this node.
+    pub live: Arc<LivePush>,
 }
 
 impl AppState {
@@ -94,7 +96,11 @@ impl AppState {
             config.password_checks_at_once,
             config.password_check_wait,
         ));
+        let live = Arc::new(LivePush::new(Arc::new(
+            crate::site::live::ThemeLiveFormat::new(theme.clone()),
+        )));
         Self {
+            live,
             store,
             theme,
             config: Arc::new(config),
@@ -151,6 +157,7 @@ impl AppState {
         .with_page_cache(self.pages.clone())
         .with_top_articles(self.config.top_window_days, self.top.clone())
         .with_search(self.search.clone())
+        .with_live_push(self.live.clone())
     }
 }
 
@@ -171,6 +178,7 @@ pub struct SiteState {
     pub search: Option<Arc<gazette_search::SearchIndex>>,
     pub feeds: FeedOptions,
     pub media: Option<gazette_media::MediaLibrary>,
+    pub live: Arc<LivePush>,
 }
 
 impl SiteState {
@@ -194,6 +202,7 @@ impl FromRef<AppState> for SiteState {
             search: state.search.clone(),
             feeds: state.feeds,
             media: state.media.clone(),
+            live: state.live.clone(),
         }
     }
 }

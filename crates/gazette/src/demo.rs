@@ -203,11 +203,28 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
             today,
         ));
     }
+    let live_blog = crate::demo_live::load(
+        store,
+        now,
+        crate::demo_live::Known {
+            sections: &sections,
+            authors: &authors,
+            tags: &mut tags,
+        },
+    )
+    .await?;
+    views.extend(readership(
+        live_blog.article_id,
+        &live_blog.slug,
+        live_blog.popularity,
+        live_blog.published_at,
+        today,
+    ));
     store.add_views(&views).await?;
     Ok(DemoSummary {
         sections: sections.len(),
         authors: authors.len(),
-        articles: entries.len(),
+        articles: entries.len() + 1,
     })
 }
 

@@ -5,6 +5,7 @@ mod archive;
 mod backup;
 mod demo;
 mod demo_images;
+mod demo_live;
 mod generate;
 mod import;
 mod media;

@@ -12,6 +12,7 @@ mod db;
 mod filters;
 mod imports;
 mod journal;
+mod live;
 mod media;
 mod page_reader;
 mod people;

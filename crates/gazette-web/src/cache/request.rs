@@ -73,6 +73,7 @@ pub(super) fn cacheable_path(path: &str) -> bool {
     !(path.starts_with("/newsroom")
         || path.starts_with("/api/")
         || path.starts_with("/views/")
+        || path.starts_with("/live/")
         || path.starts_with("/assets/")
         || path.starts_with("/media/")
         || path == "/healthz")

@@ -51,7 +51,7 @@ impl PageCache {
         let page = self
             .entries
             .get(cache_key_of(path, query, request.target).as_ref())?;
-        let fresh = page.rendered_at.elapsed() < self.config.fresh_for;
+        let fresh = self.is_fresh(&page);
         // A stale page nobody refreshes yet goes to the stack, which starts the refresh.
         if !fresh && !page.refreshing.load(Ordering::Acquire) {
             return None;

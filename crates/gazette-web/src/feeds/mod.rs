@@ -11,12 +11,14 @@
 //! |---|---|
 //! | `/feeds/rss.xml`, `/feeds/atom.xml`, `/feeds/feed.json` | the whole site |
 //! | `/feeds/{sections,tags,authors}/{slug}/{rss.xml,atom.xml,feed.json}` | one section, tag or author |
+//! | `/feeds/live/{slug}/{rss.xml,atom.xml,feed.json}` | a live blog's entries |
 //! | `/sitemap.xml` | sitemap index |
 //! | `/sitemaps/pages.xml`, `/sitemaps/articles/{n}.xml`, `/sitemaps/news.xml` | its files |
 //! | `/robots.txt` | points crawlers at the sitemaps |
 
 mod conditional;
 mod formats;
+mod live;
 mod model;
 pub mod options;
 #[cfg(test)]
@@ -74,6 +76,9 @@ pub async fn list_feed(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let format = FeedFormat::from_file(&file).ok_or(AppError::NotFound)?;
+    if kind == "live" {
+        return live::live_feed(&state, &slug, format, &headers).await;
+    }
     let store = &state.store;
     let (title, description, page, filter) = match kind.as_str() {
         "sections" => {

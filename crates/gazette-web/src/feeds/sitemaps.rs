@@ -148,13 +148,55 @@ pub async fn news_sitemap(
 ) -> AppResult<Response> {
     let now = state.now();
     let site = SiteContext::load(&state, None).await?;
-    let links = state
-        .store
-        .recent_links(now - Duration::hours(NEWS_WINDOW_HOURS), now, NEWS_MAX)
-        .await?;
+    let since = now - Duration::hours(NEWS_WINDOW_HOURS);
+    let mut links = state.store.recent_links(since, now, NEWS_MAX).await?;
+    links.extend(live_blog_links(&state, since, &links).await?);
     let out = news_sitemap_xml(&site.name, &site.base_url, &links);
     let newest = links.iter().map(|l| l.lastmod).max();
     Ok(conditional(&headers, XML, out, newest))
+}
+
+/// Live blogs that are news although published before the window: coverage still live, or an
+/// entry posted within it. Each is listed as modified when its latest entry was posted.
+async fn live_blog_links(
+    state: &SiteState,
+    since: chrono::DateTime<chrono::Utc>,
+    listed: &[PublishedLink],
+) -> AppResult<Vec<PublishedLink>> {
+    let mut links = Vec::new();
+    for id in state.store.recent_live_blogs(since).await? {
+        if listed.iter().any(|l| l.id == id) {
+            continue;
+        }
+        let Some(article) = state.store.article(id).await? else {
+            continue;
+        };
+        if article.reader_view(state.now()) != gazette_core::ReaderView::Visible {
+            continue;
+        }
+        let Some(published_at) = article.published_at else {
+            continue;
+        };
+        let latest = state
+            .store
+            .live_entries(id, gazette_store::live::EntryQuery::published(0, 1))
+            .await?
+            .first()
+            .and_then(|e| e.edited_at.max(e.posted_at));
+        links.push(PublishedLink {
+            id,
+            section: article.section.slug.clone(),
+            slug: article.slug.clone(),
+            headline: article.headline.clone(),
+            language: article.language,
+            published_at,
+            lastmod: latest.unwrap_or(published_at).max(published_at),
+        });
+        if links.len() >= 50 {
+            break;
+        }
+    }
+    Ok(links)
 }
 
 /// The news sitemap's text, apart from its handler so that it can be tested on any headline.
@@ -189,6 +231,7 @@ pub async fn robots(State(state): State<SiteState>, headers: HeaderMap) -> Respo
          Disallow: /newsroom/\n\
          Disallow: /search\n\
          Disallow: /views/\n\
+         Disallow: /live/\n\
          \n\
          Sitemap: {base}/sitemap.xml\n\
          Sitemap: {base}/sitemaps/news.xml\n"

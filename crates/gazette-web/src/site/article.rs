@@ -1,6 +1,6 @@
 //! The article page, and the redirects that keep every address an article ever had working.
 
-use axum::extract::{Path, State};
+use axum::extract::{Path, Query, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use gazette_core::{Article, ArticleSummary, ReaderView};
 use gazette_store::ArticleLookup;
@@ -14,15 +14,25 @@ use crate::error::{AppError, AppResult};
 use crate::presenters::{
     ArticleView, Card, Link, SiteContext, article_url, json_ld, section_url, share_links,
 };
+use crate::site::live::page::LivePage;
+use crate::site::live::{EntryView, entry_url, plain_text};
 use crate::site::reads::BEACON_SCRIPT;
 use crate::state::SiteState;
 
-const RELATED_COUNT: u32 = 4;
+pub(crate) const RELATED_COUNT: u32 = 4;
+
+/// Which part of a live blog the page shows: a page of its entries, opened at one of them.
+pub(crate) struct Shown {
+    pub page: u32,
+    pub entry: Option<gazette_core::live::LiveEntry>,
+}
 
 pub async fn article(
     State(state): State<SiteState>,
     Path((section, slug)): Path<(String, String)>,
+    Query(page_param): Query<super::PageParam>,
 ) -> AppResult<Response> {
+    let page_number = page_param.number()?;
     let page = state
         .store
         .article_page(&slug, RELATED_COUNT, state.now())
@@ -48,16 +58,34 @@ pub async fn article(
     }
     let featured = page.featured.as_ref().and_then(ImageView::new);
     let corrections = super::corrections::notes(page.corrections, &article);
-    render_article(&state, &article, &page.related, corrections, featured).await
+    let shown = Shown {
+        page: page_number,
+        entry: None,
+    };
+    render_article(
+        &state,
+        &article,
+        &page.related,
+        corrections,
+        featured,
+        shown,
+    )
+    .await
 }
 
-async fn render_article(
+pub(crate) async fn render_article(
     state: &SiteState,
     a: &Article,
     related: &[ArticleSummary],
     corrections: Vec<NoteView>,
     featured: Option<ImageView>,
+    shown: Shown,
 ) -> AppResult<Response> {
+    let live = LivePage::load(state, a, shown.page, shown.entry.as_ref().map(|e| e.id)).await?;
+    if live.is_none() && shown.page > 1 {
+        // Only a live blog has further pages.
+        return Ok(Redirect::permanent(&article_url(&a.section.slug, &a.slug)).into_response());
+    }
     let site = SiteContext::load(state, Some(a.section.slug.as_str())).await?;
     let (top, top_articles) = top_articles(state, a.language);
     let keys = keys_for(
@@ -86,19 +114,42 @@ async fn render_article(
     ];
     let share = share_links(&article.url, &a.headline);
 
-    let title = a.seo_title.as_deref().unwrap_or(&a.headline);
-    let description = a.seo_description.as_deref().unwrap_or(&a.standfirst);
+    // An entry's address is shared under the entry's own title and text.
+    let focus = shown.entry.as_ref().map(|e| {
+        (
+            EntryView::new(a, e).title(e),
+            plain_text(&e.body_markdown),
+            e.id,
+        )
+    });
+    let (title, description) = match &focus {
+        Some((title, text, _)) => (title.as_str(), text.as_str()),
+        None => (
+            a.seo_title.as_deref().unwrap_or(&a.headline),
+            a.seo_description.as_deref().unwrap_or(&a.standfirst),
+        ),
+    };
     // Shared by the OpenGraph tags and the JSON-LD.
     let modified = a
         .updated_at
         .or(a.published_at)
+        .max(live.as_ref().and_then(|l| l.latest))
         .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true));
     let author_urls: Vec<String> = a
         .authors
         .iter()
         .map(|au| site.absolute(&crate::presenters::author_url(&au.slug)))
         .collect();
-    let mut meta = site.meta(title, description, &path, false);
+    let canonical = match (&focus, &live) {
+        (Some((_, _, id)), _) => entry_url(a, *id),
+        (None, Some(live)) if live.view.page > 1 => format!("{path}?page={}", live.view.page),
+        _ => path.clone(),
+    };
+    let mut meta = site.meta(title, description, &canonical, false);
+    if let Some(live) = &live {
+        meta.prev_url = live.view.newer_url.as_ref().map(|u| site.absolute(u));
+        meta.next_url = live.view.older_url.as_ref().map(|u| site.absolute(u));
+    }
     meta.og_type = "article";
     meta.article = Some(crate::presenters::ArticleMeta {
         published_time: article.published.as_ref().map(|d| d.iso.clone()),
@@ -107,6 +158,12 @@ async fn render_article(
         tags: a.tags.iter().map(|t| t.name.clone()).collect(),
         authors: author_urls.clone(),
     });
+    if live.is_some() {
+        meta.feeds.extend(crate::feeds::feed_links(
+            &format!("/feeds/live/{}", a.slug),
+            &format!("{} (live updates)", a.headline),
+        ));
+    }
     meta.feeds.extend(crate::feeds::feed_links(
         &format!("/feeds/sections/{}", a.section.slug),
         &a.section.name,
@@ -115,7 +172,11 @@ async fn render_article(
     let publisher_logo = site.absolute(&site.favicon_url);
     let news_article = NewsArticleLd {
         context: SCHEMA_ORG,
-        kind: "NewsArticle",
+        kind: if live.is_some() {
+            "LiveBlogPosting"
+        } else {
+            "NewsArticle"
+        },
         headline: &a.headline,
         description: &a.standfirst,
         url: &article.url,
@@ -169,6 +230,9 @@ async fn render_article(
                 width: Some(f.width),
                 height: Some(f.height),
             }),
+        coverage_start_time: None,
+        coverage_end_time: None,
+        live_blog_update: &[],
     };
     let crumbs = BreadcrumbListLd {
         context: SCHEMA_ORG,
@@ -184,12 +248,34 @@ async fn render_article(
             })
             .collect(),
     };
+    let mut news_article = news_article;
+    let updates;
+    if let Some(live) = &live {
+        let iso =
+            |t: chrono::DateTime<chrono::Utc>| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
+        news_article.coverage_start_time = Some(iso(live.blog.started_at));
+        news_article.coverage_end_time = live.blog.ended_at.map(iso);
+        updates = live
+            .updates
+            .iter()
+            .map(|(view, title, entry)| BlogPostingLd {
+                kind: "BlogPosting",
+                headline: title.clone(),
+                url: site.absolute(&view.url),
+                date_published: view.date.iso.clone(),
+                date_modified: entry.edited_at.map(iso),
+                article_body: plain_text(&entry.body_markdown),
+            })
+            .collect::<Vec<_>>();
+        news_article.live_blog_update = &updates;
+    }
     let jsonld = vec![json_ld(&news_article), json_ld(&crumbs)];
+    let live = live.map(|l| l.view);
 
     render(
         state,
         "article.html",
-        minijinja::context! { site, meta, jsonld, article, breadcrumb, share, top_articles, related, beacon, corrections, featured, og_image },
+        minijinja::context! { site, meta, jsonld, article, breadcrumb, share, top_articles, related, beacon, corrections, featured, og_image, live },
         keys,
     )
 }
@@ -222,6 +308,26 @@ struct NewsArticleLd<'a> {
     correction: Vec<CorrectionLd<'a>>,
     #[serde(skip_serializing_if = "Option::is_none")]
     image: Option<ImageLd<'a>>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage_start_time: Option<String>,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    coverage_end_time: Option<String>,
+    /// A live blog's latest entries.
+    #[serde(skip_serializing_if = "<[_]>::is_empty")]
+    live_blog_update: &'a [BlogPostingLd],
+}
+
+#[derive(Serialize)]
+#[serde(rename_all = "camelCase")]
+struct BlogPostingLd {
+    #[serde(rename = "@type")]
+    kind: &'static str,
+    headline: String,
+    url: String,
+    date_published: String,
+    #[serde(skip_serializing_if = "Option::is_none")]
+    date_modified: Option<String>,
+    article_body: String,
 }
 
 #[derive(Serialize)]

@@ -35,6 +35,9 @@ impl SiteContext {
             item.current = current_section.is_some_and(|s| item.url.strip_prefix('/') == Some(s));
         }
         site.year = state.now().year();
+        if site.breaking_expires_at.is_some_and(|t| t <= state.now()) {
+            site.breaking = None;
+        }
         Ok(site)
     }
 
@@ -79,6 +82,7 @@ impl SiteContext {
                 });
             }
         }
+        let breaking = store.breaking().await?;
         Ok(Self {
             name,
             tagline,
@@ -86,6 +90,8 @@ impl SiteContext {
             nav,
             footer_pages,
             social,
+            breaking: breaking.as_ref().map(crate::site::live::BannerView::new),
+            breaking_expires_at: breaking.and_then(|b| b.expires_at),
             ..Self::bare(state)
         })
     }
@@ -118,6 +124,9 @@ impl SiteContext {
             nav: Vec::new(),
             footer_pages: Vec::new(),
             social: Vec::new(),
+            breaking: None,
+            breaking_expires_at: None,
+            live_script_url: state.theme.asset_url("live.js").to_owned(),
         }
     }
 }

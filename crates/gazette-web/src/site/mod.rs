@@ -7,6 +7,7 @@ pub mod corrections;
 pub mod health;
 pub mod home;
 pub mod lists;
+pub mod live;
 pub mod media;
 pub mod old_addresses;
 pub mod pages;

@@ -185,7 +185,9 @@ impl TableFiles {
     /// The manifest's table entries, every media file named, and the latest time in the content.
     fn finish(mut self) -> anyhow::Result<(Vec<TableEntry>, Vec<String>, Option<i64>)> {
         self.close_open()?;
-        let expected: Vec<&str> = archived_tables(self.secrets).map(|(_, t)| t.name).collect();
+        let expected: Vec<&str> = archived_tables(self.secrets, ARCHIVE_VERSION)
+            .map(|(_, t)| t.name)
+            .collect();
         let written: Vec<&str> = self.done.iter().map(|t| t.name.as_str()).collect();
         anyhow::ensure!(expected == written, "the export did not read every table");
         self.media_keys.sort_unstable();

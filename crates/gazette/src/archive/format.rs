@@ -67,11 +67,14 @@ pub fn archived(table: &ArchiveTable, column: usize, secrets: bool) -> bool {
 }
 
 /// The tables an archive holds: all of them with secrets; without, all but the secret ones.
-pub fn archived_tables(secrets: bool) -> impl Iterator<Item = (usize, &'static ArchiveTable)> {
+pub fn archived_tables(
+    secrets: bool,
+    version: u32,
+) -> impl Iterator<Item = (usize, &'static ArchiveTable)> {
     ARCHIVE_TABLES
         .iter()
         .enumerate()
-        .filter(move |(_, t)| secrets || !t.secret)
+        .filter(move |(_, t)| (secrets || !t.secret) && t.since <= version)
 }
 
 /// One row as a line of JSON (with its newline).

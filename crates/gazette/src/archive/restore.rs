@@ -221,7 +221,7 @@ fn read_manifest(entry: impl Read) -> Result<Manifest, String> {
             manifest.version, manifest.written_by
         ));
     }
-    let expected: Vec<&str> = archived_tables(manifest.secrets)
+    let expected: Vec<&str> = archived_tables(manifest.secrets, manifest.version)
         .map(|(_, t)| t.name)
         .collect();
     let listed: Vec<&str> = manifest.tables.iter().map(|t| t.name.as_str()).collect();
