@@ -412,7 +412,14 @@ async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
         open_file_limit = gazette_web::server::open_file_limit(),
         "connection limits"
     );
-    gazette_web::server::serve(listener, app, server, shutdown_signal()).await;
+    // At the signal, live streams end first: they never finish by themselves, and their readers
+    // reconnect to another node while this one lets its other requests finish.
+    let live = state.live.clone();
+    let shutdown = async move {
+        shutdown_signal().await;
+        live.close();
+    };
+    gazette_web::server::serve(listener, app, server, shutdown).await;
     // Saves the reads counted since the last flush, and gives the scheduler's lease up so another
     // node takes it over at once instead of when the lease runs out.
     jobs.stop().await;

@@ -24,7 +24,7 @@ pub(super) async fn live_feed(
     headers: &HeaderMap,
 ) -> AppResult<Response> {
     let store = &state.store;
-    let article = match store.find_article(slug).await? {
+    let article = match store.article_page(slug, 0, state.now()).await?.lookup {
         ArticleLookup::Current(article) => article,
         _ => return Err(AppError::NotFound),
     };
