@@ -64,7 +64,7 @@ pub struct SiteContext {
     /// Ukrainian readers are).
     pub social: Vec<FooterPage>,
     /// The breaking-news banner, while it shows.
-    pub breaking: Option<crate::site::live::BannerView>,
+    pub breaking: Option<BannerView>,
     #[serde(skip)]
     pub breaking_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The script that keeps open pages up to date (the banner, a live blog's entries).
@@ -72,6 +72,27 @@ pub struct SiteContext {
 }
 
 pub const DEFAULT_SITE_NAME: &str = "Gazette";
+
+/// The banner as pages print it.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct BannerView {
+    pub text: String,
+    pub url: Option<String>,
+    /// For the script, which hides the banner when it expires on an open page.
+    pub expires: Option<String>,
+}
+
+impl BannerView {
+    pub fn new(banner: &gazette_core::live::Breaking) -> Self {
+        Self {
+            text: banner.text.clone(),
+            url: banner.url.clone(),
+            expires: banner
+                .expires_at
+                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
+        }
+    }
+}
 
 /// The site chrome as last loaded, with the change-log position it reflects. Any change reloads
 /// it on the next request, so renders after a change never show an old menu, and renders between

@@ -42,6 +42,8 @@ struct Newsroom {
     someone: i64,
     /// An image the editor uploaded.
     image: i64,
+    /// A published entry the colleague wrote, on their draft made a live blog.
+    entry: i64,
     _media_dir: tempfile::TempDir,
 }
 
@@ -92,6 +94,7 @@ impl Newsroom {
         let colleague = app.signed_in("colleague@example.com", Role::Editor).await;
         let colleagues_draft = draft(&app, &colleague, "The colleague's draft").await;
         let revision = app.store.revisions(colleagues_draft).await.unwrap()[0].id;
+        let entry = live_entry(&app, &colleague, colleagues_draft).await;
         let someone = app.add_user("someone@example.com", Role::Author).await.id;
 
         let upload = app
@@ -114,6 +117,7 @@ impl Newsroom {
             section,
             someone,
             image,
+            entry,
             _media_dir: dir,
         }
     }
@@ -125,6 +129,7 @@ impl Newsroom {
         let id = match rule.path.split('/').nth(1).unwrap() {
             "articles" => article,
             "media" => self.image,
+            "live" => self.entry,
             "sections" => self.section,
             "users" => self.someone,
             "tags" => {
@@ -261,12 +266,34 @@ async fn draft(app: &TestApp, browser: &Browser, headline: &str) -> i64 {
     redirected_id(&response)
 }
 
+/// Makes `article` a live blog with one published entry by `browser`; returns the entry's id.
+async fn live_entry(app: &TestApp, browser: &Browser, article: i64) -> i64 {
+    use gazette_core::live::{Coverage, EntryDraft, EntryStatus};
+    app.store
+        .set_coverage(article, Some(Coverage::Live), None, now())
+        .await
+        .unwrap();
+    let draft = EntryDraft {
+        headline: None,
+        body_markdown: "Sirens over the city.".into(),
+        author_ids: vec![browser.user.author_id.unwrap()],
+        key_event: false,
+    };
+    let status = EntryStatus::Published;
+    let by = Some(browser.user.id);
+    let written = app
+        .store
+        .post_entry(article, draft, status, by, None, now());
+    written.await.unwrap().value.id
+}
+
 /// Whether `role` may use `rule` on a colleague's article (or image, or anything site-wide).
 fn allowed(rule: &RouteRule, role: Role) -> bool {
     match rule.access {
         Access::Public | Access::SignedIn => true,
         Access::Permission(permission) => holders(permission).contains(&role),
         Access::Article(_) | Access::MediaOwnerOrEditor => role >= Role::Editor,
+        Access::LiveEntryOwnerOrEditor | Access::Editors => role >= Role::Editor,
     }
 }
 

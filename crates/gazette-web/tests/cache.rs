@@ -737,8 +737,12 @@ async fn the_beacon_script_is_allowed_by_its_hash_and_nothing_else_inline(backen
     let app = app(backend).await;
     let article = app.publish_headline("Beacon").await;
     let page = app.get("/war/beacon").await;
-    let scripts: Vec<String> = page.texts("script:not([type='application/ld+json'])");
-    assert_eq!(scripts.len(), 1, "{scripts:?}");
+    let inline: Vec<String> = page.texts("script:not([type='application/ld+json']):not([src])");
+    assert_eq!(inline.len(), 1, "{inline:?}");
+    // The live script (banner, live blogs) is a file under a content-hashed name, not inline.
+    let external = page.attrs("script[src]", "src");
+    assert_eq!(external.len(), 1, "{external:?}");
+    assert!(external[0].starts_with("/assets/live.") && external[0].ends_with(".js"));
     assert_eq!(
         page.attrs("script[data-article]", "data-article"),
         [article.id.to_string()]

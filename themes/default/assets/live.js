@@ -30,32 +30,56 @@
     var e = d.getElementById("entry-" + id);
     return e && (e.parentNode.tagName === "LI" ? e.parentNode : e);
   }
-  function insert(li) {
-    var empty = list.querySelector(".live__empty");
+  function stamp(li) {
+    var t = li.querySelector("time");
+    return t ? Date.parse(t.dateTime) / 1000 : 0;
+  }
+  // Into its place by time: newest first.
+  function insert(li, at) {
+    var empty = list.querySelector(".live__empty"), next;
     if (empty) empty.remove();
-    list.insertBefore(li, list.firstChild);
+    next = list.firstElementChild;
+    while (next && stamp(next) > at) next = next.nextElementSibling;
+    list.insertBefore(li, next);
   }
   function flush() {
-    waiting.splice(0).reverse().forEach(insert);
+    waiting.splice(0).forEach(function (li) { insert(li, li.at); });
     button.hidden = true;
+  }
+  function keyEvent(e, node) {
+    var keys = d.querySelector(".key-events ol"), link = keys && keys.querySelector("a[href='" + e.url + "']");
+    if (!keys) return;
+    if (!e.key_event_title) return link && link.parentNode.remove();
+    var text = node.querySelector(".entry__time time").textContent + " " + e.key_event_title;
+    if (link) return (link.textContent = text);
+    var li = d.createElement("li"), a = d.createElement("a");
+    a.href = e.url;
+    a.textContent = text;
+    li.appendChild(a);
+    keys.insertBefore(li, keys.firstChild);
   }
   function entry(e) {
     if (e.seq) seq = Math.max(seq, e.seq);
     var old = item(e.id);
-    if (e.status !== "published") { if (old) old.remove(); return; }
+    if (e.status !== "published") {
+      if (old) old.remove();
+      return keyEvent({ url: e.url });
+    }
     var t = d.createElement("template");
     t.innerHTML = e.html;
     var node = t.content.firstElementChild;
+    keyEvent(e, node);
     if (e.pinned && pinBox) {
       if (old) old.remove();
-      pinBox.replaceChildren(node);
-      return;
+      return pinBox.replaceChildren(node);
     }
     var li = d.createElement("li");
     li.appendChild(node);
     if (old && old.parentNode === list) return old.replaceWith(li);
-    if (old) old.remove();
-    if (list.getBoundingClientRect().top >= 0) return insert(li);
+    // An entry that lost its pin goes back to its place; only new ones may wait.
+    if (old) return old.remove(), insert(li, e.at);
+    if (list.getBoundingClientRect().top >= 0) return insert(li, e.at);
+    li.at = e.at;
     waiting.push(li);
     button.textContent = waiting.length + (waiting.length === 1 ? " new update" : " new updates");
     button.hidden = false;

@@ -185,3 +185,28 @@
       .catch(function () { say("The upload failed; try the media library page."); });
   });
 })();
+
+// Live blogs: ask before deleting; alt text is required once a photo is chosen; Ctrl+Enter posts.
+(function () {
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest ? event.target.closest("button[data-confirm]") : null;
+    if (button && !window.confirm(button.getAttribute("data-confirm"))) event.preventDefault();
+  });
+  var composer = document.getElementById("composer");
+  if (!composer) return;
+  var photo = composer.querySelector("#entry-photo");
+  var alt = composer.querySelector("#entry-photo-alt");
+  if (photo && alt) {
+    photo.addEventListener("change", function () { alt.required = photo.files.length > 0; });
+  }
+  var body = composer.querySelector("#entry-body");
+  var post = composer.querySelector("button[value=post]");
+  if (body && post) {
+    body.addEventListener("keydown", function (event) {
+      if ((event.ctrlKey || event.metaKey) && event.key === "Enter") {
+        event.preventDefault();
+        if (composer.requestSubmit) composer.requestSubmit(post); else post.click();
+      }
+    });
+  }
+})();

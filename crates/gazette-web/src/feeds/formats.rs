@@ -2,7 +2,12 @@
 
 use chrono::SecondsFormat;
 
+use axum::http::HeaderMap;
+use axum::response::Response;
+
+use super::conditional::conditional;
 use super::model::Feed;
+use super::options::FeedFormat;
 use super::xml::XmlWriter;
 
 fn rfc3339(at: chrono::DateTime<chrono::Utc>) -> String {
@@ -186,4 +191,19 @@ pub(crate) fn json(feed: &Feed) -> String {
     let mut text = serde_json::to_string_pretty(&feed).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
     text
+}
+
+/// The feed written in `format`, answered conditionally (`ETag`, `Last-Modified`, 304).
+pub(super) fn respond(feed: &Feed, format: FeedFormat, headers: &HeaderMap) -> Response {
+    let body = match format {
+        FeedFormat::Rss => rss(feed),
+        FeedFormat::Atom => atom(feed),
+        FeedFormat::Json => json(feed),
+    };
+    let content_type = match format {
+        FeedFormat::Rss => "application/rss+xml; charset=utf-8",
+        FeedFormat::Atom => "application/atom+xml; charset=utf-8",
+        FeedFormat::Json => "application/feed+json; charset=utf-8",
+    };
+    conditional(headers, content_type, body, Some(feed.updated))
 }

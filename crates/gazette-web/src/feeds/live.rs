@@ -8,7 +8,9 @@ use gazette_core::ReaderView;
 use gazette_store::ArticleLookup;
 use gazette_store::live::EntryQuery;
 
-use super::{Feed, FeedFormat, FeedItem, respond_feed};
+use super::formats::respond;
+use super::model::{Feed, FeedItem};
+use super::options::FeedFormat;
 use crate::error::{AppError, AppResult};
 use crate::presenters::{SiteContext, article_url, author_url};
 use crate::site::live::{EntryView, plain_text};
@@ -77,5 +79,5 @@ pub(super) async fn live_feed(
         site_name: site.name.clone(),
         logo_url: site.absolute(&site.favicon_url),
     };
-    Ok(respond_feed(&feed, format, headers))
+    Ok(respond(&feed, format, headers))
 }

@@ -33,7 +33,6 @@ use axum::response::Response;
 use chrono::DateTime;
 use gazette_store::ArticleFilter;
 
-pub(crate) use conditional::conditional;
 pub(crate) use model::{Feed, FeedItem};
 pub use options::{FeedContent, FeedFormat, FeedLink, FeedOptions, feed_links};
 pub use sitemaps::{news_sitemap, robots, sitemap_articles, sitemap_index, sitemap_pages};
@@ -66,7 +65,7 @@ pub async fn site_feed(
         &ArticleFilter::default(),
     )
     .await?;
-    Ok(respond_feed(&feed, format, &headers))
+    Ok(formats::respond(&feed, format, &headers))
 }
 
 /// `/feeds/{kind}/{slug}/{file}`: one section, tag or author.
@@ -127,7 +126,7 @@ pub async fn list_feed(
         &filter,
     )
     .await?;
-    Ok(respond_feed(&feed, format, &headers))
+    Ok(formats::respond(&feed, format, &headers))
 }
 
 #[allow(clippy::too_many_arguments)]
@@ -187,20 +186,6 @@ async fn build_feed(
         site_name: site.name.clone(),
         logo_url: site.absolute(&site.favicon_url),
     })
-}
-
-fn respond_feed(feed: &Feed, format: FeedFormat, headers: &HeaderMap) -> Response {
-    let body = match format {
-        FeedFormat::Rss => formats::rss(feed),
-        FeedFormat::Atom => formats::atom(feed),
-        FeedFormat::Json => formats::json(feed),
-    };
-    let content_type = match format {
-        FeedFormat::Rss => "application/rss+xml; charset=utf-8",
-        FeedFormat::Atom => "application/atom+xml; charset=utf-8",
-        FeedFormat::Json => "application/feed+json; charset=utf-8",
-    };
-    conditional(headers, content_type, body, Some(feed.updated))
 }
 
 #[cfg(test)]

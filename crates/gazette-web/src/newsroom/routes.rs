@@ -10,6 +10,7 @@ use super::{
     articles, audit, corrections, media, pages, people, presence, revisions, sections, settings,
     sign_in, synonyms, two_factor,
 };
+use super::{breaking, live};
 use crate::AppState;
 
 /// Who may use a route. Handlers enforce it (through [`super::auth::CurrentUser`], [`super::auth::PostForm`],
@@ -28,6 +29,11 @@ pub enum Access {
     Article(ArticleAccess),
     /// One media item: editors, and the person who uploaded it.
     MediaOwnerOrEditor,
+    /// One live-blog entry: editors, and the person who wrote it (see `newsroom/live/rules.rs`:
+    /// a contributor only until it is published; a draft entry is its writer's alone).
+    LiveEntryOwnerOrEditor,
+    /// Editors and admins: site-wide editorial calls that are no article's (the breaking banner).
+    Editors,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -153,6 +159,23 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(POST "/settings", Access::Permission(Permission::ManageSettings), Session, settings::save),
     rule!(POST "/settings/two-factor", Access::Permission(Permission::ManageSettings), Session, two_factor::set_required),
     rule!(GET "/audit", Access::Permission(Permission::ReadAuditLog), audit::list),
+    // Live coverage. Whoever may read an article may post to it while it is a live blog (a
+    // contributor's entry waits for an editor); starting and ending coverage is publishing.
+    rule!(GET "/articles/{id}/live", Article(Read), live::screen),
+    // Text alone (urlencoded) or with a photo (multipart, token first), one request either way.
+    RouteRule {
+        method: Method::POST,
+        path: "/articles/{id}/live",
+        access: Article(Read),
+        csrf: SessionMultipart,
+        handler: live::post_route,
+    },
+    // The action is in the form; `stop` is an editor's alone.
+    rule!(POST "/articles/{id}/live/coverage", Article(Act(ArticleAction::Publish)), Session, live::coverage),
+    rule!(GET "/live/entries/{id}", Access::LiveEntryOwnerOrEditor, live::entry_page),
+    rule!(POST "/live/entries/{id}", Access::LiveEntryOwnerOrEditor, Session, live::entry_action),
+    rule!(GET "/breaking", Access::Editors, breaking::page),
+    rule!(POST "/breaking", Access::Editors, Session, breaking::save),
 ];
 
 pub fn router() -> Router<AppState> {

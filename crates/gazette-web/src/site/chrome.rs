@@ -90,7 +90,7 @@ impl SiteContext {
             nav,
             footer_pages,
             social,
-            breaking: breaking.as_ref().map(crate::site::live::BannerView::new),
+            breaking: breaking.as_ref().map(crate::presenters::BannerView::new),
             breaking_expires_at: breaking.and_then(|b| b.expires_at),
             ..Self::bare(state)
         })

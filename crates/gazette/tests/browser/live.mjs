@@ -16,13 +16,15 @@ reader.on("console", (m) => { if (m.type() === "error") consoleErrors.push(m.tex
 reader.on("pageerror", (e) => consoleErrors.push(String(e)));
 
 // A published demo story, made a live blog by the editor.
-await reader.goto(`${base}/war`);
-const storyPath = await reader.locator(".card a[href^='/war/']").first().getAttribute("href");
+await desk.goto(`${base}/war`);
+const storyPath = await desk.locator(".card a[href^='/war/']").first().getAttribute("href");
 let articleId;
 
 await step("the editor makes a published story a live blog", async () => {
-  await reader.goto(`${base}${storyPath}`);
-  articleId = await reader.locator("script[data-article]").getAttribute("data-article");
+  // Looked up by the editor: a reader's browser keeps a page it loaded for a minute
+  // (Cache-Control), so the reader opens the story only once it is live.
+  await desk.goto(`${base}${storyPath}`);
+  articleId = await desk.locator("script[data-article]").getAttribute("data-article");
   await desk.goto(`${base}/newsroom/articles/${articleId}/live`);
   await desk.click("button[name=action][value=start]");
   await desk.waitForSelector("#composer");

@@ -26,7 +26,7 @@ use gazette_node::LiveFormat;
 use serde::Serialize;
 
 use crate::Theme;
-use crate::presenters::{DateView, Link, article_url, author_url};
+use crate::presenters::{BannerView, DateView, Link, article_url, author_url};
 
 /// The address of an entry: the page that holds it, opened at it.
 pub fn entry_url(article: &Article, entry_id: i64) -> String {
@@ -110,27 +110,6 @@ pub fn plain_text(markdown: &str) -> String {
         .replace("&quot;", "\"")
         .replace("&#39;", "'");
     text.split_whitespace().collect::<Vec<_>>().join(" ")
-}
-
-/// The banner as pages print it.
-#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
-pub struct BannerView {
-    pub text: String,
-    pub url: Option<String>,
-    /// For the script, which hides the banner when it expires on an open page.
-    pub expires: Option<String>,
-}
-
-impl BannerView {
-    pub fn new(banner: &Breaking) -> Self {
-        Self {
-            text: banner.text.clone(),
-            url: banner.url.clone(),
-            expires: banner
-                .expires_at
-                .map(|t| t.to_rfc3339_opts(chrono::SecondsFormat::Secs, true)),
-        }
-    }
 }
 
 /// Writes stream events with the theme: the job in `gazette_node::live_push` calls it once per

@@ -145,12 +145,16 @@ pub async fn stream(
     if let Some(frame) = subscription.breaking.borrow().as_ref() {
         pending.push_back(frame.bytes.clone());
     }
+    let mut heartbeat =
+        tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+    // A reader that stopped reading for a while is owed one heartbeat, not a burst of them.
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
     let reader = Reader {
         pending,
         subscription,
         last_entry,
         banner_seen,
-        heartbeat: tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT),
+        heartbeat,
         store: state.store.clone(),
         blog: blog.map(Arc::new),
         live,
