@@ -2,6 +2,8 @@
 //! breaking-news banner. The rules here are the newsroom's: what an entry may hold, who may put one
 //! in front of readers, which entry states readers see, and when a banner shows.
 
+pub mod rules;
+
 use chrono::{DateTime, Utc};
 
 use crate::Author;
