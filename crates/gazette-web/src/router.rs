@@ -8,7 +8,7 @@ use std::sync::Arc;
 use std::task::{Context, Poll};
 
 use axum::Router;
-use axum::extract::{ConnectInfo, Request};
+use axum::extract::{ConnectInfo, FromRef, Request};
 use axum::middleware;
 use axum::response::IntoResponse;
 use axum::response::Response;
@@ -92,6 +92,8 @@ pub fn router(state: AppState) -> Router {
 #[derive(Clone)]
 pub struct App {
     pages: Arc<PageCache>,
+    /// What live push streams answered below the stack need (see `server/fast_path.rs`).
+    site: Option<Arc<crate::state::SiteState>>,
     /// Shared, so that cloning the app per request (as the server does) allocates nothing; the
     /// stack itself is cloned only for the requests that use it.
     stack: Arc<Stack>,
@@ -105,6 +107,7 @@ type Stack = BoxCloneSyncService<Request, Response, Infallible>;
 /// does not keep are compressed too.
 pub fn app(state: AppState) -> App {
     let pages = state.pages.clone();
+    let site = Some(Arc::new(crate::state::SiteState::from_ref(&state)));
     let stack = ServiceBuilder::new()
         .map_response(IntoResponse::into_response)
         .layer(CompressionLayer::new())
@@ -112,6 +115,7 @@ pub fn app(state: AppState) -> App {
         .service(router(state));
     App {
         pages,
+        site,
         stack: Arc::new(BoxCloneSyncService::new(stack)),
     }
 }
@@ -135,6 +139,11 @@ impl Service<Request> for App {
 }
 
 impl App {
+    /// The public site's state, for the live push streams the server answers itself.
+    pub(crate) fn site(&self) -> Option<Arc<crate::state::SiteState>> {
+        self.site.clone()
+    }
+
     /// Answers a request as it comes off a connection from `peer` (see `server.rs`). The hot path
     /// on a busy day: a fresh cached page is answered from the request as hyper parsed it, with no
     /// layer, no boxed body or future, and no allocation for the lookup. Anything else gets its

@@ -191,6 +191,12 @@ pub async fn serve(
             {
                 Outcome::Closed => return drop(admitted),
                 Outcome::HandOff(io) => io,
+                Outcome::LiveStream(stream, request) => {
+                    if let Some(site) = app.site() {
+                        crate::site::live::stream::serve_raw(site, stream, request).await;
+                    }
+                    return drop(admitted);
+                }
             };
             let service = hyper::service::service_fn(move |request: hyper::Request<Incoming>| {
                 body_clock.answer(&app, request, remote)

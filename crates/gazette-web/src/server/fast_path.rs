@@ -35,6 +35,10 @@ pub(super) enum Outcome {
     Closed,
     /// Hyper serves the rest, starting with the bytes already read.
     HandOff(Prefixed),
+    /// A live push stream (`GET /live/stream`): written straight to the socket for as long as
+    /// it lasts (`site::live::stream::serve_raw`), without hyper's per-connection buffers, which
+    /// would cost more than the stream itself with ten thousand readers holding one each.
+    LiveStream(TcpStream, crate::site::live::stream::RawStreamRequest),
 }
 
 /// Answers the connection's requests while they are fresh cache hits.
@@ -69,6 +73,9 @@ pub(super) async fn answer_hits(
             close_after,
         }) = hit(&buffer, pages)
         else {
+            if let Some(request) = live_stream(&buffer) {
+                return Outcome::LiveStream(stream, request);
+            }
             return Outcome::HandOff(Prefixed::new(buffer, stream));
         };
         if write_answer(&mut stream, &answer).await.is_err() {
@@ -165,6 +172,48 @@ fn hit(buffer: &[u8], pages: &PageCache) -> Option<Hit> {
         length,
         answer,
         close_after,
+    })
+}
+
+/// The push stream asked for by the whole of `buffer`: a complete `GET /live/stream` head in
+/// HTTP/1.1 with nothing after it and nothing the raw writer would have to interpret. Anything
+/// else (a body, an upgrade, a pipelined request behind it) is hyper's.
+fn live_stream(buffer: &[u8]) -> Option<crate::site::live::stream::RawStreamRequest> {
+    let mut headers = [httparse::EMPTY_HEADER; MAX_HEADERS];
+    let mut request = httparse::Request::new(&mut headers);
+    match request.parse(buffer) {
+        Ok(httparse::Status::Complete(length)) if length == buffer.len() && length <= MAX_HEAD => {}
+        _ => return None,
+    }
+    if request.version != Some(1) || request.method? != "GET" {
+        return None;
+    }
+    let target = request.path?;
+    let query = match target.split_once('?') {
+        Some(("/live/stream", query)) => Some(query),
+        None if target == "/live/stream" => None,
+        _ => return None,
+    };
+    if !target.bytes().all(|b| b.is_ascii_graphic()) {
+        return None;
+    }
+    let mut last_event_id = None;
+    for header in request.headers.iter() {
+        let name = header.name;
+        if name.eq_ignore_ascii_case("content-length")
+            || name.eq_ignore_ascii_case("transfer-encoding")
+            || name.eq_ignore_ascii_case("expect")
+            || name.eq_ignore_ascii_case("upgrade")
+        {
+            return None;
+        }
+        if name.eq_ignore_ascii_case("last-event-id") {
+            last_event_id = std::str::from_utf8(header.value).ok().map(str::to_owned);
+        }
+    }
+    Some(crate::site::live::stream::RawStreamRequest {
+        query: query.map(str::to_owned),
+        last_event_id,
     })
 }
 

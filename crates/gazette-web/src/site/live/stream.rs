@@ -15,6 +15,8 @@ use gazette_core::live::Coverage;
 use gazette_core::{Article, ReaderView};
 use gazette_node::{Frame, LivePush, Subscription};
 use gazette_store::Store;
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::TcpStream;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::ThemeLiveFormat;
@@ -36,7 +38,10 @@ struct Wanted {
 
 /// Reads `?blog=ID&since=SEQ`, and `Last-Event-ID` (sent by a reconnecting browser), which wins
 /// when it is newer. Anything unreadable is refused, not guessed at.
-fn wanted(query: Option<&str>, headers: &HeaderMap) -> Result<Wanted, String> {
+fn wanted(
+    query: Option<&str>,
+    last_event_id: Option<&str>,
+) -> Result<Wanted, (StatusCode, String)> {
     let mut wanted = Wanted::default();
     for (name, value) in form_urlencoded::parse(query.unwrap_or("").as_bytes()) {
         let number = || {
@@ -44,7 +49,12 @@ fn wanted(query: Option<&str>, headers: &HeaderMap) -> Result<Wanted, String> {
                 .parse::<i64>()
                 .ok()
                 .filter(|n| *n >= 0)
-                .ok_or_else(|| format!("{name} must be a whole number, not {value:?}"))
+                .ok_or_else(|| {
+                    (
+                        StatusCode::BAD_REQUEST,
+                        format!("{name} must be a whole number, not {value:?}"),
+                    )
+                })
         };
         match name.as_ref() {
             "blog" => wanted.blog = Some(number()?),
@@ -52,11 +62,7 @@ fn wanted(query: Option<&str>, headers: &HeaderMap) -> Result<Wanted, String> {
             _ => {}
         }
     }
-    if let Some(last) = headers
-        .get("last-event-id")
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| v.trim().parse::<i64>().ok())
-    {
+    if let Some(last) = last_event_id.and_then(|v| v.trim().parse::<i64>().ok()) {
         wanted.since = Some(wanted.since.map_or(last, |s| s.max(last)));
     }
     Ok(wanted)
@@ -64,100 +70,48 @@ fn wanted(query: Option<&str>, headers: &HeaderMap) -> Result<Wanted, String> {
 
 /// A blog readers may follow: a published live blog. `None` for anything else, so that a
 /// stream cannot be used to learn of drafts.
-async fn followable(state: &SiteState, id: i64) -> Result<Option<(Article, Coverage)>, Response> {
+async fn followable(
+    state: &SiteState,
+    id: i64,
+) -> Result<Option<(Article, Coverage)>, (StatusCode, String)> {
     let store = &state.store;
-    let article = match store.article(id).await {
-        Ok(Some(a)) if a.reader_view(state.now()) == ReaderView::Visible => a,
-        Ok(_) => return Ok(None),
-        Err(e) => return Err(crate::error::AppError::from(e).into_response()),
+    let article = match store.article(id).await.map_err(refusal)? {
+        Some(a) if a.reader_view(state.now()) == ReaderView::Visible => a,
+        _ => return Ok(None),
     };
-    match store.live_blog(id).await {
-        Ok(Some(blog)) => Ok(Some((article, blog.coverage))),
-        Ok(None) => Ok(None),
-        Err(e) => Err(crate::error::AppError::from(e).into_response()),
-    }
+    Ok(store
+        .live_blog(id)
+        .await
+        .map_err(refusal)?
+        .map(|blog| (article, blog.coverage)))
 }
 
-fn bad_request(message: String) -> Response {
-    json_error(StatusCode::BAD_REQUEST, &message)
+fn error_body(status: StatusCode, message: &str) -> String {
+    serde_json::json!({ "error": { "status": status.as_u16(), "message": message } }).to_string()
 }
 
 fn json_error(status: StatusCode, message: &str) -> Response {
-    let body = serde_json::json!({ "error": { "status": status.as_u16(), "message": message } });
     (
         status,
         [(header::CONTENT_TYPE, "application/json")],
-        body.to_string(),
+        error_body(status, message),
     )
         .into_response()
 }
 
 /// `GET /live/stream`: the banner for every page, and a live blog's entries when `blog` names
-/// one. Without JavaScript nothing asks for it; the page itself is complete.
+/// one. Without JavaScript nothing asks for it; the page itself is complete. The server answers
+/// most of these below the stack ([`serve_raw`]); this handler answers the rest (HTTP/1.0, a
+/// pipelined request) and tests that drive the router alone.
 pub async fn stream(
     State(state): State<SiteState>,
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let wanted = match wanted(query.as_deref(), &headers) {
-        Ok(w) => w,
-        Err(message) => return bad_request(message),
-    };
-    let live = state.live.clone();
-    if live.is_closing() {
-        // The node is stopping: the browser reconnects, through the proxy, to another node.
-        return json_error(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "This server is restarting.",
-        );
-    }
-    let blog = match wanted.blog {
-        Some(id) => match followable(&state, id).await {
-            Ok(Some((article, Coverage::Live))) => Some(article),
-            // An ended blog's stream carries the banner only; so does an unknown one.
-            Ok(_) => None,
-            Err(response) => return response,
-        },
-        None => None,
-    };
-    let subscription = live.subscribe(blog.as_ref().map(|a| a.id));
-    let mut pending = VecDeque::new();
-    pending.push_back(Bytes::from(format!("retry: {RETRY_MS}\n\n")));
-    let mut last_entry = wanted.since.unwrap_or(0);
-    // Entries the reader's page did not have: read after subscribing, so nothing posted in
-    // between is lost (what arrives twice is skipped by its position).
-    if let (Some(article), Some(since)) = (&blog, wanted.since) {
-        match state
-            .store
-            .entries_changed_since(article.id, since, CATCH_UP)
-            .await
-        {
-            Ok(entries) => {
-                for entry in entries {
-                    last_entry = last_entry.max(entry.seq);
-                    pending.push_back(live.entry_frame(article, &entry).bytes);
-                }
-            }
-            Err(e) => return crate::error::AppError::from(e).into_response(),
-        }
-    }
-    let banner_seen = subscription.breaking.borrow().as_ref().map(|f| f.seq);
-    if let Some(frame) = subscription.breaking.borrow().as_ref() {
-        pending.push_back(frame.bytes.clone());
-    }
-    let mut heartbeat =
-        tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
-    // A reader that stopped reading for a while is owed one heartbeat, not a burst of them.
-    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
-    let reader = Reader {
-        pending,
-        subscription,
-        last_entry,
-        banner_seen,
-        heartbeat,
-        store: state.store.clone(),
-        blog: blog.map(Arc::new),
-        live,
+    let last_event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
+    let reader = match open(&state, query.as_deref(), last_event_id).await {
+        Ok(reader) => reader,
+        Err((status, message)) => return json_error(status, &message),
     };
     let body = Body::from_stream(futures_util::stream::unfold(
         reader,
@@ -178,6 +132,145 @@ pub async fn stream(
     // nginx would otherwise hold events back to fill its buffer.
     h.insert("x-accel-buffering", HeaderValue::from_static("no"));
     response
+}
+
+/// A stream request as the server's fast path read it off the socket.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct RawStreamRequest {
+    pub query: Option<String>,
+    pub last_event_id: Option<String>,
+}
+
+/// The head of a stream written below the stack: what [`stream`] and the security headers would
+/// say of it, and `Connection: close`, since the body ends when the connection does.
+const RAW_HEAD: &str = "HTTP/1.1 200 OK\r\ncontent-type: text/event-stream; charset=utf-8\r\n\
+    cache-control: no-store\r\nx-accel-buffering: no\r\nx-content-type-options: nosniff\r\n\
+    cross-origin-resource-policy: same-origin\r\nconnection: close\r\n";
+
+/// Serves one push stream straight on its socket until the reader leaves or the node stops. A
+/// stream holds only its reader's state here, a few kilobytes: hyper would keep two 8 KB buffers
+/// and the stack's layers for each of them (`bench/LIVE.md`).
+pub async fn serve_raw(state: Arc<SiteState>, mut socket: TcpStream, request: RawStreamRequest) {
+    let reader = open(
+        &state,
+        request.query.as_deref(),
+        request.last_event_id.as_deref(),
+    )
+    .await;
+    let mut reader = match reader {
+        Ok(reader) => reader,
+        Err((status, message)) => {
+            let body = error_body(status, &message);
+            let answer = format!(
+                "HTTP/1.1 {} {}\r\ncontent-type: application/json\r\ncontent-length: {}\r\n\
+                 x-content-type-options: nosniff\r\nconnection: close\r\n{}",
+                status.as_u16(),
+                status.canonical_reason().unwrap_or(""),
+                body.len(),
+                String::from_utf8_lossy(&crate::cache::date_and_end_of_head()),
+            );
+            let _ = socket.write_all(answer.as_bytes()).await;
+            let _ = socket.write_all(body.as_bytes()).await;
+            let _ = socket.shutdown().await;
+            return;
+        }
+    };
+    let head = [RAW_HEAD.as_bytes(), &crate::cache::date_and_end_of_head()].concat();
+    if socket.write_all(&head).await.is_err() {
+        return;
+    }
+    let mut scratch = [0u8; 64];
+    loop {
+        tokio::select! {
+            next = reader.next() => match next {
+                Some(bytes) => {
+                    if socket.write_all(&bytes).await.is_err() {
+                        return;
+                    }
+                }
+                None => break,
+            },
+            // A reader sends nothing after its request: a read that returns means it left.
+            read = socket.read(&mut scratch) => match read {
+                Ok(0) | Err(_) => return,
+                Ok(_) => {}
+            },
+        }
+    }
+    let _ = tokio::time::timeout(Duration::from_secs(1), socket.shutdown()).await;
+}
+
+/// Checks the request, subscribes, and reads what the reader's page did not have. A refusal is
+/// the status and the words to answer with.
+async fn open(
+    state: &SiteState,
+    query: Option<&str>,
+    last_event_id: Option<&str>,
+) -> Result<Reader, (StatusCode, String)> {
+    let wanted = wanted(query, last_event_id)?;
+    let live = state.live.clone();
+    if live.is_closing() {
+        // The node is stopping: the browser reconnects, through the proxy, to another node.
+        return Err((
+            StatusCode::SERVICE_UNAVAILABLE,
+            "This server is restarting.".into(),
+        ));
+    }
+    let blog = match wanted.blog {
+        Some(id) => match followable(state, id).await? {
+            Some((article, Coverage::Live)) => Some(article),
+            // An ended blog's stream carries the banner only; so does an unknown one.
+            _ => None,
+        },
+        None => None,
+    };
+    let subscription = live.subscribe(blog.as_ref().map(|a| a.id));
+    let mut pending = VecDeque::new();
+    pending.push_back(Bytes::from(format!("retry: {RETRY_MS}\n\n")));
+    let mut last_entry = wanted.since.unwrap_or(0);
+    // Entries the reader's page did not have: read after subscribing, so nothing posted in
+    // between is lost (what arrives twice is skipped by its position).
+    if let (Some(article), Some(since)) = (&blog, wanted.since) {
+        let entries = state
+            .store
+            .entries_changed_since(article.id, since, CATCH_UP)
+            .await
+            .map_err(refusal)?;
+        for entry in entries {
+            last_entry = last_entry.max(entry.seq);
+            pending.push_back(live.entry_frame(article, &entry).bytes);
+        }
+    }
+    let banner_seen = subscription.breaking.borrow().as_ref().map(|f| f.seq);
+    if let Some(frame) = subscription.breaking.borrow().as_ref() {
+        pending.push_back(frame.bytes.clone());
+    }
+    let mut heartbeat =
+        tokio::time::interval_at(tokio::time::Instant::now() + HEARTBEAT, HEARTBEAT);
+    // A reader that stopped reading for a while is owed one heartbeat, not a burst of them.
+    heartbeat.set_missed_tick_behavior(tokio::time::MissedTickBehavior::Delay);
+    Ok(Reader {
+        pending,
+        subscription,
+        last_entry,
+        banner_seen,
+        heartbeat,
+        store: state.store.clone(),
+        blog: blog.map(Arc::new),
+        live,
+    })
+}
+
+/// A store failure as the stream answers it.
+fn refusal(e: gazette_store::StoreError) -> (StatusCode, String) {
+    let error = crate::error::AppError::from(e);
+    let status = error.status(crate::error::Format::Json);
+    let message = if status.is_server_error() {
+        "The live updates are unavailable for a moment; try again shortly.".to_owned()
+    } else {
+        error.to_string()
+    };
+    (status, message)
 }
 
 /// One reader's stream.
@@ -285,9 +378,10 @@ pub async fn updates(
     RawQuery(query): RawQuery,
     headers: HeaderMap,
 ) -> Response {
-    let wanted = match wanted(query.as_deref(), &headers) {
+    let last_event_id = headers.get("last-event-id").and_then(|v| v.to_str().ok());
+    let wanted = match wanted(query.as_deref(), last_event_id) {
         Ok(w) => w,
-        Err(message) => return bad_request(message),
+        Err((status, message)) => return json_error(status, &message),
     };
     let since = wanted.since.unwrap_or(0);
     let live = &state.live;
@@ -318,7 +412,7 @@ pub async fn updates(
     let (article, coverage) = match followable(&state, id).await {
         Ok(Some(found)) => found,
         Ok(None) => return json_error(StatusCode::NOT_FOUND, "There is no such live blog."),
-        Err(response) => return response,
+        Err((status, message)) => return json_error(status, &message),
     };
     let entries = match state.store.entries_changed_since(id, since, CATCH_UP).await {
         Ok(entries) => entries,
@@ -393,21 +487,19 @@ mod tests {
 
     #[test]
     fn the_newer_of_since_and_last_event_id_wins_and_nonsense_is_refused() {
-        let mut headers = HeaderMap::new();
         assert_eq!(
-            wanted(Some("blog=4&since=10"), &headers),
+            wanted(Some("blog=4&since=10"), None),
             Ok(Wanted {
                 blog: Some(4),
                 since: Some(10)
             })
         );
-        headers.insert("last-event-id", HeaderValue::from_static("25"));
         assert_eq!(
-            wanted(Some("blog=4&since=10"), &headers).unwrap().since,
+            wanted(Some("blog=4&since=10"), Some("25")).unwrap().since,
             Some(25)
         );
-        assert_eq!(wanted(None, &headers).unwrap().since, Some(25));
-        assert!(wanted(Some("blog=x"), &HeaderMap::new()).is_err());
-        assert!(wanted(Some("since=-3"), &HeaderMap::new()).is_err());
+        assert_eq!(wanted(None, Some("25")).unwrap().since, Some(25));
+        assert!(wanted(Some("blog=x"), None).is_err());
+        assert!(wanted(Some("since=-3"), None).is_err());
     }
 }
