@@ -161,6 +161,31 @@ pub fn initials(name: &str) -> String {
     }
 }
 
+/// The text of sanitised HTML on one line: tags become spaces, the entities the sanitiser writes
+/// are decoded, runs of whitespace become one space. For meta descriptions and feed summaries.
+pub fn html_to_text(html: &str) -> String {
+    let mut text = String::with_capacity(html.len());
+    let mut in_tag = false;
+    for ch in html.chars() {
+        match ch {
+            '<' => in_tag = true,
+            '>' => {
+                in_tag = false;
+                text.push(' ');
+            }
+            _ if !in_tag => text.push(ch),
+            _ => {}
+        }
+    }
+    let text = text
+        .replace("&lt;", "<")
+        .replace("&gt;", ">")
+        .replace("&quot;", "\"")
+        .replace("&#39;", "'")
+        .replace("&amp;", "&");
+    text.split_whitespace().collect::<Vec<_>>().join(" ")
+}
+
 /// Kyiv's offset from UTC at `at`: two hours, three in summer time (Ukraine keeps the European
 /// rule: from 01:00 UTC on the last Sunday of March to 01:00 UTC on the last Sunday of October).
 pub fn kyiv_offset(at: DateTime<Utc>) -> chrono::FixedOffset {

@@ -112,8 +112,9 @@
   var stream = new EventSource("/live/stream?" + blog + "since=" + seq), failures = 0;
   stream.addEventListener("open", function () { failures = 0; });
   stream.addEventListener("error", function () {
-    // A stream that never stays open (a proxy that buffers or cuts it): poll instead.
-    if (++failures >= 3) { stream.close(); poll(); }
+    // Refused (the browser then gives up on it), or never staying open (a proxy that buffers or
+    // cuts it): poll instead.
+    if (stream.readyState === 2 || ++failures >= 3) { stream.close(); poll(); }
   });
   stream.addEventListener("breaking", listen(showBanner));
   if (follow) {

@@ -177,6 +177,17 @@ async fn finish_entry_write(
     Ok(Written { value: entry, seq })
 }
 
+/// The entry as it is before a change; a deleted one is refused (it stays deleted).
+async fn changeable_entry(tx: &mut Tx, entry_id: i64) -> StoreResult<LiveEntry> {
+    let entry = entry_in(tx, entry_id).await?.ok_or(StoreError::NotFound)?;
+    if entry.status == EntryStatus::Deleted {
+        return Err(StoreError::Invalid(
+            "the entry was deleted; it cannot be changed".into(),
+        ));
+    }
+    Ok(entry)
+}
+
 async fn blog_exists(tx: &mut Tx, article_id: i64) -> StoreResult<()> {
     let found: i64 = query("SELECT COUNT(*) FROM live_blogs WHERE article_id = $1")
         .bind(article_id)
@@ -309,14 +320,7 @@ impl LiveStore for SqlStore {
             .map_err(|e| StoreError::Invalid(e.to_string()))?;
         let body_html = markdown::render(&draft.body_markdown);
         let mut tx = self.db.write().await?;
-        let before = entry_in(&mut tx, entry_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if before.status == EntryStatus::Deleted {
-            return Err(StoreError::Invalid(
-                "a deleted entry cannot be edited".into(),
-            ));
-        }
+        let before = changeable_entry(&mut tx, entry_id).await?;
         check_authors(&mut tx, &draft.author_ids).await?;
         query(
             "INSERT INTO live_entry_revisions (entry_id, headline, body_markdown, saved_at, user_id) \
@@ -358,12 +362,7 @@ impl LiveStore for SqlStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Written<LiveEntry>> {
         let mut tx = self.db.write().await?;
-        let before = entry_in(&mut tx, entry_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if before.status == EntryStatus::Deleted {
-            return Err(StoreError::Invalid("the entry was deleted".into()));
-        }
+        let before = changeable_entry(&mut tx, entry_id).await?;
         // The time shown is when readers first saw it.
         let posted_at = match (status, before.posted_at) {
             (EntryStatus::Published, None) => Some(now.timestamp()),
@@ -387,12 +386,7 @@ impl LiveStore for SqlStore {
         now: DateTime<Utc>,
     ) -> StoreResult<Written<LiveEntry>> {
         let mut tx = self.db.write().await?;
-        let before = entry_in(&mut tx, entry_id)
-            .await?
-            .ok_or(StoreError::NotFound)?;
-        if before.status == EntryStatus::Deleted {
-            return Err(StoreError::Invalid("the entry was deleted".into()));
-        }
+        let before = changeable_entry(&mut tx, entry_id).await?;
         if marks.pinned == Some(true) {
             // The entry that was pinned loses its pin: its readers must hear of that too.
             let unpinned: Vec<i64> =

@@ -129,11 +129,7 @@ fn hit(buffer: &[u8], pages: &PageCache) -> Option<Hit> {
     let mut close_after = false;
     for header in request.headers.iter() {
         let name = header.name;
-        if name.eq_ignore_ascii_case("content-length")
-            || name.eq_ignore_ascii_case("transfer-encoding")
-            || name.eq_ignore_ascii_case("expect")
-            || name.eq_ignore_ascii_case("upgrade")
-        {
+        if leaves_to_hyper(name) {
             return None;
         }
         // As `HeaderValue::to_str` reads a value: visible ASCII, spaces and tabs only.
@@ -175,6 +171,13 @@ fn hit(buffer: &[u8], pages: &PageCache) -> Option<Hit> {
     })
 }
 
+/// A header that makes a request hyper's to read: a body, an expectation, a protocol switch.
+fn leaves_to_hyper(name: &str) -> bool {
+    ["content-length", "transfer-encoding", "expect", "upgrade"]
+        .iter()
+        .any(|h| name.eq_ignore_ascii_case(h))
+}
+
 /// The push stream asked for by the whole of `buffer`: a complete `GET /live/stream` head in
 /// HTTP/1.1 with nothing after it and nothing the raw writer would have to interpret. Anything
 /// else (a body, an upgrade, a pipelined request behind it) is hyper's.
@@ -200,11 +203,7 @@ fn live_stream(buffer: &[u8]) -> Option<crate::site::live::stream::RawStreamRequ
     let mut last_event_id = None;
     for header in request.headers.iter() {
         let name = header.name;
-        if name.eq_ignore_ascii_case("content-length")
-            || name.eq_ignore_ascii_case("transfer-encoding")
-            || name.eq_ignore_ascii_case("expect")
-            || name.eq_ignore_ascii_case("upgrade")
-        {
+        if leaves_to_hyper(name) {
             return None;
         }
         if name.eq_ignore_ascii_case("last-event-id") {

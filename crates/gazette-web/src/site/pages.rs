@@ -18,7 +18,8 @@ struct PageView {
 pub async fn page(State(state): State<SiteState>, Path(slug): Path<String>) -> AppResult<Response> {
     let page = state.store.page(&slug).await?.ok_or(AppError::NotFound)?;
     let site = SiteContext::load(&state, None).await?;
-    let description = gazette_core::text::shorten(&plain_text(&page.body_html), 160);
+    let description =
+        gazette_core::text::shorten(&gazette_core::text::html_to_text(&page.body_html), 160);
     let meta = site.meta(
         &page.title,
         &description,
@@ -37,22 +38,4 @@ pub async fn page(State(state): State<SiteState>, Path(slug): Path<String>) -> A
         minijinja::context! { site, meta, page, jsonld => Vec::<String>::new() },
         keys,
     )
-}
-
-/// The text of sanitised HTML, for a meta description.
-fn plain_text(html: &str) -> String {
-    let mut out = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                out.push(' ');
-            }
-            c if !in_tag => out.push(c),
-            _ => {}
-        }
-    }
-    out.split_whitespace().collect::<Vec<_>>().join(" ")
 }

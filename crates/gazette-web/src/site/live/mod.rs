@@ -89,27 +89,7 @@ impl EntryView {
 
 /// Markdown as one line of plain text, for titles and feed summaries.
 pub fn plain_text(markdown: &str) -> String {
-    let html = gazette_core::markdown::render(markdown);
-    let mut text = String::with_capacity(html.len());
-    let mut in_tag = false;
-    for ch in html.chars() {
-        match ch {
-            '<' => in_tag = true,
-            '>' => {
-                in_tag = false;
-                text.push(' ');
-            }
-            _ if !in_tag => text.push(ch),
-            _ => {}
-        }
-    }
-    let text = text
-        .replace("&amp;", "&")
-        .replace("&lt;", "<")
-        .replace("&gt;", ">")
-        .replace("&quot;", "\"")
-        .replace("&#39;", "'");
-    text.split_whitespace().collect::<Vec<_>>().join(" ")
+    gazette_core::text::html_to_text(&gazette_core::markdown::render(markdown))
 }
 
 /// Writes stream events with the theme: the job in `gazette_node::live_push` calls it once per

@@ -216,6 +216,14 @@ async fn open(
             "This server is restarting.".into(),
         ));
     }
+    if wanted.blog.is_some() && state.outage.is_known() {
+        // Whether the blog may be followed, and what the reader missed, are in the database:
+        // answer at once rather than wait for it. (A page's banner needs no database.)
+        return Err((
+            StatusCode::SERVICE_UNAVAILABLE,
+            "The live updates are unavailable for a moment; try again shortly.".into(),
+        ));
+    }
     let blog = match wanted.blog {
         Some(id) => match followable(state, id).await? {
             Some((article, Coverage::Live)) => Some(article),
