@@ -24,6 +24,8 @@ pub struct EntryQuery {
     pub statuses: Vec<EntryStatus>,
     /// Only entries marked as key events.
     pub key_events_only: bool,
+    /// Only the pinned entry.
+    pub pinned_only: bool,
     pub offset: u64,
     pub limit: u32,
 }
@@ -34,6 +36,7 @@ impl EntryQuery {
         Self {
             statuses: vec![EntryStatus::Published],
             key_events_only: false,
+            pinned_only: false,
             offset,
             limit,
         }

@@ -441,10 +441,15 @@ impl LiveStore for SqlStore {
         } else {
             ""
         };
+        let pinned = if filter.pinned_only {
+            " AND pinned"
+        } else {
+            ""
+        };
         let n = filter.statuses.len();
         let sql = format!(
             "SELECT {ENTRY_COLUMNS} FROM live_entries WHERE article_id = $1 \
-             AND status IN ({statuses}){key_events} \
+             AND status IN ({statuses}){key_events}{pinned} \
              ORDER BY COALESCE(posted_at, created_at) DESC, id DESC LIMIT ${} OFFSET ${}",
             n + 2,
             n + 3

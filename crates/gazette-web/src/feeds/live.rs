@@ -48,7 +48,7 @@ pub(super) async fn live_feed(
             FeedItem {
                 url: site.absolute(&view.url),
                 title: view.title(e),
-                summary: plain_text(&e.body_markdown),
+                summary: plain_text(e),
                 content_html: Some(e.body_html.clone()),
                 published,
                 updated: e.edited_at.map_or(published, |t| t.max(published)),

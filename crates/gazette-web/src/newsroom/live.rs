@@ -187,9 +187,8 @@ async fn render_screen(
                 article.id,
                 EntryQuery {
                     statuses: vec![EntryStatus::Draft, EntryStatus::Pending],
-                    key_events_only: false,
-                    offset: 0,
                     limit: MAX_WAITING,
+                    ..EntryQuery::published(0, 0)
                 },
             )
             .await?;

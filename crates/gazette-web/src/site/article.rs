@@ -115,13 +115,10 @@ pub(crate) async fn render_article(
     let share = share_links(&article.url, &a.headline);
 
     // An entry's address is shared under the entry's own title and text.
-    let focus = shown.entry.as_ref().map(|e| {
-        (
-            EntryView::new(a, e).title(e),
-            plain_text(&e.body_markdown),
-            e.id,
-        )
-    });
+    let focus = shown
+        .entry
+        .as_ref()
+        .map(|e| (EntryView::new(a, e).title(e), plain_text(e), e.id));
     let (title, description) = match &focus {
         Some((title, text, _)) => (title.as_str(), text.as_str()),
         None => (
@@ -264,7 +261,7 @@ pub(crate) async fn render_article(
                 url: site.absolute(&view.url),
                 date_published: view.date.iso.clone(),
                 date_modified: entry.edited_at.map(iso),
-                article_body: plain_text(&entry.body_markdown),
+                article_body: plain_text(entry),
             })
             .collect::<Vec<_>>();
         news_article.live_blog_update = &updates;

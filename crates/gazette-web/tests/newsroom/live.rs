@@ -120,9 +120,7 @@ impl Live {
     async fn entries(&self, status: EntryStatus) -> Vec<gazette_core::live::LiveEntry> {
         let query = EntryQuery {
             statuses: vec![status],
-            key_events_only: false,
-            offset: 0,
-            limit: 100,
+            ..EntryQuery::published(0, 100)
         };
         self.app.store.live_entries(self.blog, query).await.unwrap()
     }

@@ -82,14 +82,15 @@ impl EntryView {
     pub fn title(&self, entry: &LiveEntry) -> String {
         match &self.headline {
             Some(h) => h.clone(),
-            None => gazette_core::text::shorten(&plain_text(&entry.body_markdown), 90),
+            None => gazette_core::text::shorten(&plain_text(entry), 90),
         }
     }
 }
 
-/// Markdown as one line of plain text, for titles and feed summaries.
-pub fn plain_text(markdown: &str) -> String {
-    gazette_core::text::html_to_text(&gazette_core::markdown::render(markdown))
+/// An entry's text on one line, for titles, descriptions and feed summaries: read from its HTML,
+/// rendered when it was saved.
+pub fn plain_text(entry: &LiveEntry) -> String {
+    gazette_core::text::html_to_text(&entry.body_html)
 }
 
 /// Writes stream events with the theme: the job in `gazette_node::live_push` calls it once per
@@ -116,8 +117,9 @@ impl ThemeLiveFormat {
     }
 }
 
+/// What a stream's `entry` event and a poll's `entries` carry for one entry.
 #[derive(Serialize)]
-struct EntryEvent<'a> {
+pub struct EntryEvent {
     id: i64,
     status: EntryStatus,
     pinned: bool,
@@ -128,7 +130,9 @@ struct EntryEvent<'a> {
     html: Option<String>,
     #[serde(skip_serializing_if = "Option::is_none")]
     key_event_title: Option<String>,
-    url: &'a str,
+    url: String,
+    /// Its change-log position (also the stream event's id).
+    seq: i64,
 }
 
 #[derive(Serialize)]
@@ -152,11 +156,11 @@ pub fn sse_event(seq: Option<i64>, event: &str, data: &str) -> Bytes {
 }
 
 impl ThemeLiveFormat {
-    /// The `entry` event's data for `entry` of `article`.
-    pub fn entry_data(&self, article: &Article, entry: &LiveEntry) -> String {
+    /// The `entry` event for `entry` of `article`.
+    pub fn entry_event(&self, article: &Article, entry: &LiveEntry) -> EntryEvent {
         let view = EntryView::new(article, entry);
         let shown = entry.status == EntryStatus::Published;
-        let event = EntryEvent {
+        EntryEvent {
             id: entry.id,
             status: entry.status,
             pinned: entry.pinned,
@@ -164,19 +168,17 @@ impl ThemeLiveFormat {
             at: entry.posted_at.unwrap_or(entry.created_at).timestamp(),
             html: shown.then(|| self.entry_html(&view)),
             key_event_title: (shown && entry.key_event).then(|| view.title(entry)),
-            url: &view.url,
-        };
-        serde_json::to_string(&event).unwrap_or_else(|_| "{}".into())
-    }
-
-    pub fn breaking_data(banner: Option<&Breaking>) -> String {
-        serde_json::to_string(&banner.map(BannerView::new)).unwrap_or_else(|_| "null".into())
+            url: view.url,
+            seq: entry.seq,
+        }
     }
 }
 
 impl LiveFormat for ThemeLiveFormat {
     fn entry(&self, article: &Article, entry: &LiveEntry) -> Bytes {
-        sse_event(Some(entry.seq), "entry", &self.entry_data(article, entry))
+        let data = serde_json::to_string(&self.entry_event(article, entry))
+            .unwrap_or_else(|_| "{}".into());
+        sse_event(Some(entry.seq), "entry", &data)
     }
 
     fn coverage(&self, article_id: i64, blog: Option<&LiveBlog>) -> Bytes {
@@ -192,7 +194,9 @@ impl LiveFormat for ThemeLiveFormat {
     }
 
     fn breaking(&self, banner: Option<&Breaking>) -> Bytes {
-        sse_event(None, "breaking", &Self::breaking_data(banner))
+        let data =
+            serde_json::to_string(&banner.map(BannerView::new)).unwrap_or_else(|_| "null".into());
+        sse_event(None, "breaking", &data)
     }
 }
 

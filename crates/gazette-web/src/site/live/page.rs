@@ -101,10 +101,15 @@ impl LivePage {
             )
             .await?;
         let pinned = store
-            .live_entries(article.id, EntryQuery::published(0, 1000))
+            .live_entries(
+                article.id,
+                EntryQuery {
+                    pinned_only: true,
+                    ..EntryQuery::published(0, 1)
+                },
+            )
             .await?
-            .into_iter()
-            .find(|e| e.pinned);
+            .pop();
         let newest = if page == 1 {
             entries.clone()
         } else {

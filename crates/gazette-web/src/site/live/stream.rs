@@ -20,6 +20,7 @@ use tokio::net::TcpStream;
 use tokio::sync::broadcast::error::RecvError;
 
 use super::ThemeLiveFormat;
+use crate::presenters::BannerView;
 use crate::state::SiteState;
 
 /// How often an idle stream sends a comment, so that proxies and browsers keep it open.
@@ -404,11 +405,8 @@ pub async fn updates(
             Ok(b) => b.filter(|b| b.is_showing(state.now())),
             Err(e) => return crate::error::AppError::from(e).into_response(),
         };
-        let body = format!(
-            "{{\"breaking\":{}}}",
-            ThemeLiveFormat::breaking_data(banner_now.as_ref())
-        );
-        return json_answer(body, (banner > 0).then_some(etag));
+        let body = serde_json::json!({ "breaking": banner_now.as_ref().map(BannerView::new) });
+        return json_answer(body.to_string(), (banner > 0).then_some(etag));
     };
     let known = live.latest(id);
     let etag_of = |latest: i64| format!("\"live-{id}-{since}-{latest}-{banner}\"");
@@ -432,15 +430,14 @@ pub async fn updates(
         .max()
         .unwrap_or(since)
         .max(known.unwrap_or(0));
+    let etag = etag_of(latest);
+    if etag_matches(&headers, &etag) {
+        return not_modified(&etag);
+    }
     let format = ThemeLiveFormat::new(state.theme.clone());
-    let entries: Vec<serde_json::Value> = entries
+    let entries: Vec<_> = entries
         .iter()
-        .map(|e| {
-            let mut value: serde_json::Value =
-                serde_json::from_str(&format.entry_data(&article, e)).unwrap_or_default();
-            value["seq"] = e.seq.into();
-            value
-        })
+        .map(|e| format.entry_event(&article, e))
         .collect();
     let banner_now = match state.store.breaking().await {
         Ok(b) => b,
@@ -450,16 +447,11 @@ pub async fn updates(
         "seq": latest,
         "coverage": coverage.as_str(),
         "entries": entries,
-        "breaking": serde_json::from_str::<serde_json::Value>(
-            &ThemeLiveFormat::breaking_data(
-                banner_now.as_ref().filter(|b| b.is_showing(state.now()))
-            )
-        ).unwrap_or_default(),
+        "breaking": banner_now
+            .filter(|b| b.is_showing(state.now()))
+            .as_ref()
+            .map(BannerView::new),
     });
-    let etag = etag_of(latest);
-    if etag_matches(&headers, &etag) {
-        return not_modified(&etag);
-    }
     json_answer(body.to_string(), Some(etag))
 }
 
