@@ -14,8 +14,10 @@
 //! - [`security`] sets the headers every response carries; [`input`] refuses or strips control
 //!   characters at the edge;
 //! - [`cache`] keeps rendered pages in memory; [`feeds`] serves RSS, Atom, JSON Feed, sitemaps and
-//!   robots.txt; [`newsroom`] is the newsroom app.
+//!   robots.txt; [`newsroom`] is the newsroom app; [`api`] the Content and Admin APIs and their
+//!   OpenAPI document.
 
+pub mod api;
 pub mod cache;
 pub mod error;
 pub mod error_pages;

@@ -33,6 +33,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(home::home))
         .route("/healthz", get(health::healthz))
         .nest("/newsroom", crate::newsroom::router())
+        .merge(crate::api::router())
         .route("/assets/{name}", get(assets::asset))
         .route("/media/{key}", get(crate::site::media::file))
         .route("/search", get(crate::site::search::search))
