@@ -9,6 +9,7 @@
 #
 #   bench/run.sh                 # full run: a minute or two to generate, then about 4 minutes
 #   ARTICLES=10000 DURATION=5s RUNS=1 bench/run.sh   # a quicker look
+#   SKIP_BUILD=1 bench/run.sh    # measure the release binary already built
 #
 # Only 127.0.0.1 is used; every server started here is stopped on exit.
 set -euo pipefail
@@ -32,8 +33,11 @@ if ! need wrk || ! need nginx || ! need taskset; then
     apt-get update -qq && DEBIAN_FRONTEND=noninteractive apt-get install -y -qq wrk nginx-light util-linux >/dev/null
 fi
 
-echo "==> release build"
-cargo build --release --locked -p gazette
+# SKIP_BUILD=1 measures the release binary already built (while other builds would skew the run).
+if [ "${SKIP_BUILD:-0}" != 1 ]; then
+    echo "==> release build"
+    cargo build --release --locked -p gazette
+fi
 
 PIDS=()
 cleanup() { for pid in "${PIDS[@]}"; do kill "$pid" 2>/dev/null || true; done; wait 2>/dev/null || true; }
@@ -179,6 +183,9 @@ summarise "nginx: static article page" "${NGINX_OUTS[@]}"
 summarise "gazette: cached article page" "${GAZETTE_OUTS[@]}"
 RATIO=$(printf '%s\n' "${PAIR_RATIOS[@]}" | sort -n | awk -v n="$PAIRS" 'NR == int((n + 1) / 2) {print}')
 measure "gazette: home page (cached)" "$BASE/"
+# The Content API, cached and served like pages: the article list and one article.
+measure "gazette: Content API article list (cached)" "$BASE/api/v1/articles"
+measure "gazette: Content API one article (cached)" "$BASE/api/v1/articles/$ARTICLE_ID"
 # Memory with every article page, list and the home page's data loaded, before search maps its
 # index files in.
 RSS_KB=$(awk '/VmRSS/ {print $2}' "/proc/$GAZETTE_PID/status")

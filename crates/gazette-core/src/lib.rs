@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod article;
 pub mod editorial;
 pub mod embed;
+pub mod events;
 pub mod language;
 pub mod live;
 pub mod markdown;

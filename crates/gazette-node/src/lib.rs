@@ -19,6 +19,7 @@ pub mod change_feed;
 pub mod leases;
 pub mod live_push;
 pub mod outage;
+pub mod outbox;
 pub mod page_invalidation;
 pub mod read_counter;
 pub mod scheduler;
@@ -68,6 +69,8 @@ pub struct Jobs {
     top: Option<TopArticlesJob>,
     search: Option<Arc<SearchIndex>>,
     live: Option<Arc<LivePush>>,
+    /// Events for webhooks and the other channels (see [`outbox`]).
+    outbox: Option<outbox::OutboxJob>,
 }
 
 impl Jobs {
@@ -89,6 +92,7 @@ impl Jobs {
             top: None,
             search: None,
             live: None,
+            outbox: None,
         }
     }
 
@@ -124,6 +128,12 @@ impl Jobs {
     /// Pushes live-blog entries and the banner to the streams open on this node.
     pub fn with_live_push(mut self, live: Arc<LivePush>) -> Self {
         self.live = Some(live);
+        self
+    }
+
+    /// Derives events from the change log and delivers them (on the node holding its lease).
+    pub fn with_outbox(mut self, outbox: outbox::OutboxJob) -> Self {
+        self.outbox = Some(outbox);
         self
     }
 
@@ -167,6 +177,9 @@ impl Jobs {
             ));
         }
         tokio::spawn(self.scheduler.clone().run());
+        if let Some(outbox) = &self.outbox {
+            tokio::spawn(outbox.clone().run());
+        }
     }
 
     /// Brings what the followers keep up to date now, as the jobs would within a second: the
@@ -202,5 +215,8 @@ impl Jobs {
             }
         }
         self.scheduler.stop().await;
+        if let Some(outbox) = &self.outbox {
+            outbox.stop().await;
+        }
     }
 }

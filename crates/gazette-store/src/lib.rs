@@ -11,6 +11,8 @@
 //! that row's sequence number ([`Written`]); the change log is how caches and search indexes on
 //! every node learn what to refresh.
 
+pub mod api_keys;
+pub mod api_tokens;
 mod archive;
 mod cluster;
 mod discovery;
@@ -18,18 +20,24 @@ mod imports;
 pub mod live;
 mod media;
 mod newsroom;
+pub mod outbox;
 mod roles;
 mod sql;
+pub mod telegram;
 #[cfg(feature = "testing")]
 pub mod testing;
 
 /// The role traits, for callers that use their methods on an `Arc<dyn Store>`.
 pub mod prelude {
+    pub use crate::api_keys::ContentApiKeyStore;
+    pub use crate::api_tokens::ApiTokenStore;
     pub use crate::live::LiveStore;
+    pub use crate::outbox::OutboxStore;
     pub use crate::roles::{
         ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore,
         PeopleStore, ReadStore, SignInStore, Store, TaxonomyStore,
     };
+    pub use crate::telegram::TelegramStore;
 }
 
 use std::path::Path;
@@ -39,6 +47,7 @@ use chrono::{DateTime, Utc};
 use gazette_core::newsroom::Correction;
 use gazette_core::{Article, ArticleSummary, Slug};
 
+pub use api_tokens::{ApiScope, ApiToken, ApiTokenStore, NewApiToken};
 pub use archive::{
     ARCHIVE_BATCH_ROWS, ARCHIVE_TABLES, ARCHIVE_VERSION, ArchiveColumn, ArchiveRow, ArchiveTable,
     Cell, Check, ColumnKind, ExportSink, RestoreSource, RestoreSummary, blank,
@@ -65,6 +74,7 @@ pub use roles::{
     ReadStore, SignInStore, Store, TaxonomyStore,
 };
 pub use sql::SqlStore;
+pub use telegram::TelegramStore;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 

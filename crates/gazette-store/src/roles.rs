@@ -735,6 +735,10 @@ pub trait Store:
     + ImportStore
     + ArchiveStore
     + crate::live::LiveStore
+    + crate::outbox::OutboxStore
+    + crate::telegram::TelegramStore
+    + crate::api_tokens::ApiTokenStore
+    + crate::api_keys::ContentApiKeyStore
 {
 }
 
@@ -750,6 +754,10 @@ impl<T> Store for T where
         + ImportStore
         + ArchiveStore
         + crate::live::LiveStore
+        + crate::outbox::OutboxStore
+        + crate::telegram::TelegramStore
+        + crate::api_tokens::ApiTokenStore
+        + crate::api_keys::ContentApiKeyStore
         + ?Sized
 {
 }

@@ -116,6 +116,12 @@ storage_tests!(
     one_entry_is_pinned_and_key_events_are_listed,
     coverage_starts_ends_and_refuses_what_is_not_there,
     the_breaking_banner_is_set_replaced_and_cleared,
+    api_tokens_are_found_by_their_hash_with_their_person,
+    a_token_needs_a_name_a_scope_and_a_person,
+    a_revoked_token_stays_revoked_and_last_use_is_noted,
+    events_are_stored_once_with_their_deliveries_and_the_cursor,
+    a_due_delivery_is_claimed_once_and_its_attempts_recorded,
+    webhook_endpoints_are_kept_changed_and_deleted_with_their_log,
 );
 
 // The newsroom's tests live in their own file.
@@ -155,6 +161,14 @@ use live_store::*;
 #[path = "suite/imports.rs"]
 mod import_store;
 use import_store::*;
+
+#[path = "suite/api_tokens.rs"]
+mod api_token_store;
+use api_token_store::*;
+
+#[path = "suite/outbox.rs"]
+mod outbox_store;
+use outbox_store::*;
 
 // One transaction per write, with failures injected part-way.
 #[path = "suite/writes.rs"]

@@ -35,7 +35,9 @@ use sha2::{Digest, Sha256};
 mod request;
 mod wire;
 
-use request::{Encoding, cache_key, cacheable_path, etag_matches, normalise, preferred_encoding};
+use request::{
+    Encoding, cache_key, cacheable_path, etag_matches, keyed, normalise, preferred_encoding,
+};
 pub use wire::{RawRequest, WireAnswer, date_and_end_of_head};
 
 /// Keys naming what a page shows, for invalidation and CDN purges.
@@ -320,6 +322,11 @@ impl PageCache {
         self.enabled()
             && (method == Method::GET || method == Method::HEAD)
             && cacheable_path(request.uri().path())
+            && !keyed(
+                request.uri().path(),
+                request.uri().query(),
+                request.headers().contains_key("x-gazette-key"),
+            )
     }
 
     /// Whether `page` may be served without rendering it again.
@@ -620,6 +627,9 @@ async fn render(
         headers: request.headers().clone(),
     };
     *request.method_mut() = Method::GET;
+    // The cache answers validators itself, per encoding: what is rendered must be the whole page
+    // (an API answer would otherwise be a bodiless 304, which is not a page to keep).
+    request.headers_mut().remove(header::IF_NONE_MATCH);
     let response = next.run(request).await;
     let rendered = into_page(cache, response).await;
     let rendered = rendered.map_err(|response| asked.without_body_for_head(response));

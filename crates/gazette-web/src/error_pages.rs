@@ -29,11 +29,26 @@ pub async fn render_errors(
     next: Next,
 ) -> Response {
     let mut audience = Audience::of(request.uri().path(), request.headers());
+    let api = request.uri().path().starts_with("/api/");
+    let content_api = request.uri().path().starts_with("/api/v1/");
     let response = next.run(request).await;
     let Some(PendingError { error, json }) = response.extensions().get::<PendingError>().cloned()
     else {
         return response;
     };
+    if api {
+        // The APIs answer every error, the router's 404 included, in their one shape. The
+        // Content API only reads: a request it refuses (a control character in the address) has
+        // a bad query or path, 400, not a broken rule.
+        let api_error = match error {
+            AppError::NotFound => crate::api::error::ApiError::not_found(),
+            AppError::BadRequest(message) if content_api => {
+                crate::api::error::ApiError::bad_request(message)
+            }
+            other => crate::api::error::ApiError::from(other),
+        };
+        return axum::response::IntoResponse::into_response(api_error);
+    }
     if json {
         audience.format = Format::Json;
     }

@@ -136,6 +136,7 @@ impl SiteContext {
             noindex,
             feeds: feed_links("/feeds", &self.name),
             article: None,
+            oembed: None,
         }
     }
 }
@@ -154,6 +155,8 @@ pub struct Meta {
     pub feeds: Vec<FeedLink>,
     /// OpenGraph `article:*` properties, on article pages.
     pub article: Option<ArticleMeta>,
+    /// The oEmbed address of this page (article pages), announced for partner sites and apps.
+    pub oembed: Option<String>,
 }
 
 /// What OpenGraph and Twitter cards say about an article beyond its title and description.

@@ -49,6 +49,8 @@ pub fn router(state: AppState) -> Router {
         .route("/feeds/{file}", get(feeds::site_feed))
         .route("/feeds/{kind}/{slug}/{file}", get(feeds::list_feed))
         .route("/corrections", get(crate::site::corrections::page))
+        // IndexNow's key file, `/{key}.txt`, only while a key is configured.
+        .merge(crate::site::distribution::routes(&state))
         .route("/views/{id}", post(reads::beacon).get(reads::pixel))
         .route("/live/stream", get(crate::site::live::stream::stream))
         .route(

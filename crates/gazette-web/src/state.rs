@@ -42,6 +42,11 @@ pub struct SiteConfig {
     pub password_checks_at_once: usize,
     /// How long a request waits for a password check to start before it is asked to try again.
     pub password_check_wait: std::time::Duration,
+    /// Telegram, WebSub and IndexNow: what the feeds announce and the newsroom shows.
+    pub distribution: Distribution,
+    /// Webhook endpoints may be on loopback and private addresses (`webhooks.allow_private`: for
+    /// tests and local setups; off in production, against SSRF).
+    pub webhooks_allow_private: bool,
 }
 
 impl Default for SiteConfig {
@@ -55,8 +60,23 @@ impl Default for SiteConfig {
             security_contact: None,
             password_checks_at_once: PasswordChecks::default_at_once(),
             password_check_wait: std::time::Duration::from_secs(2),
+            distribution: Default::default(),
+            webhooks_allow_private: false,
         }
     }
+}
+
+/// Distribution settings, from configuration. The bot token itself never reaches the web layer:
+/// the newsroom only says whether one is set.
+#[derive(Debug, Clone, Default)]
+pub struct Distribution {
+    /// A Telegram bot token is configured, so channels set up in the newsroom are posted to.
+    pub telegram_configured: bool,
+    /// The WebSub hub the feeds announce (`rel="hub"`) and the outbox pings on publish.
+    pub websub_hub: Option<String>,
+    /// The IndexNow key, served at `/{key}.txt` (checked when the settings are loaded: 8 to 128
+    /// letters, digits or dashes, so it is a safe path segment).
+    pub indexnow_key: Option<String>,
 }
 
 #[derive(Clone)]

@@ -145,6 +145,45 @@ impl Newsroom {
                     .unwrap()
                     .id
             }
+            "api-keys" => {
+                let secret = format!("gzk_{}", rand_suffix());
+                self.app
+                    .store
+                    .create_content_api_key(
+                        gazette_store::api_keys::NewContentApiKey {
+                            name: "Partner".into(),
+                            prefix: secret.clone(),
+                            key_hash: gazette_web::api::content::keys::key_hash(&secret),
+                            rate_limit: 60,
+                        },
+                        None,
+                        now(),
+                    )
+                    .await
+                    .unwrap()
+                    .id
+            }
+            "telegram" => match rule.path.split('/').nth(2) {
+                Some("channels") => {
+                    let chat = format!("@chan{}", rand_suffix());
+                    let settings = gazette_store::telegram::ChannelSettings {
+                        chat_id: gazette_store::telegram::ChatId::parse(&chat).unwrap(),
+                        title: String::new(),
+                        section_id: None,
+                        active: true,
+                        with_images: true,
+                    };
+                    let store = &self.app.store;
+                    store
+                        .add_telegram_channel(&settings, None, now())
+                        .await
+                        .unwrap()
+                        .id
+                }
+                Some("deliveries") => telegram_delivery(self.app.store.as_ref()).await,
+                _ => 0,
+            },
+            "webhooks" => webhook(self.app.store.as_ref(), rule.path.contains("deliveries")).await,
             _ => 0,
         };
         let name = gazette_web::newsroom::asset_url("newsroom.js");
@@ -231,6 +270,86 @@ impl Newsroom {
         let user = &self.people.iter().find(|(r, _)| *r == role).unwrap().1;
         self.app.browser(user).await
     }
+}
+
+/// A Telegram delivery of the outbox, for the Telegram page's retry route to act on.
+async fn telegram_delivery(store: &dyn gazette_store::Store) -> i64 {
+    use gazette_core::events::{EventData, EventKind, NewEvent};
+    use gazette_store::outbox::{PlannedDelivery, PlannedEvent, channels};
+    let from = store.outbox_cursor().await.unwrap();
+    let to = store
+        .latest_change_seq()
+        .await
+        .unwrap()
+        .max(from.unwrap_or(0));
+    let planned = PlannedEvent {
+        event: NewEvent {
+            kind: EventKind::ArticlePublished,
+            article_id: None,
+            occurred_at: now(),
+            seq: to,
+            data: EventData::default(),
+        },
+        deliveries: vec![PlannedDelivery {
+            channel: channels::TELEGRAM,
+            target: "@gazette_war".into(),
+        }],
+    };
+    let ids = store
+        .record_events(from, to, &[planned], now())
+        .await
+        .unwrap();
+    store.event_deliveries(ids[0]).await.unwrap()[0].id
+}
+
+/// A webhook endpoint, or (with `delivery`) a delivery to one, for the webhook routes to act on.
+async fn webhook(store: &dyn gazette_store::Store, delivery: bool) -> i64 {
+    use gazette_core::events::{EventData, EventKind, NewEvent};
+    use gazette_store::outbox::{PlannedDelivery, PlannedEvent, WebhookEndpointInput, channels};
+    let input = WebhookEndpointInput {
+        url: "https://partner.example/hook".into(),
+        description: String::new(),
+        events: vec![EventKind::ArticlePublished],
+        active: true,
+    };
+    let audit = gazette_store::NewAuditEntry {
+        actor: gazette_store::Actor::scheduler(),
+        action: "create".into(),
+        entity: "webhook".into(),
+        entity_id: None,
+        detail: String::new(),
+    };
+    let endpoint = store
+        .create_webhook_endpoint(&input, "whsec_test", audit, now())
+        .await
+        .unwrap();
+    if !delivery {
+        return endpoint.id;
+    }
+    let from = store.outbox_cursor().await.unwrap();
+    let to = store
+        .latest_change_seq()
+        .await
+        .unwrap()
+        .max(from.unwrap_or(0));
+    let planned = PlannedEvent {
+        event: NewEvent {
+            kind: EventKind::ArticlePublished,
+            article_id: None,
+            occurred_at: now(),
+            seq: to,
+            data: EventData::default(),
+        },
+        deliveries: vec![PlannedDelivery {
+            channel: channels::WEBHOOK,
+            target: endpoint.id.to_string(),
+        }],
+    };
+    let ids = store
+        .record_events(from, to, &[planned], now())
+        .await
+        .unwrap();
+    store.event_deliveries(ids[0]).await.unwrap()[0].id
 }
 
 fn rand_suffix() -> String {

@@ -6,12 +6,14 @@ mod backup;
 mod demo;
 mod demo_images;
 mod demo_live;
+mod distribution;
 mod generate;
 mod import;
 mod media;
 mod reindex;
 mod settings;
 mod synonyms;
+mod tokens;
 mod users;
 
 use std::path::PathBuf;
@@ -80,6 +82,9 @@ enum Command {
     /// Manage the search synonym list: list, add "Kyiv, Kiev, Київ", remove ID.
     #[command(subcommand)]
     Synonyms(synonyms::SynonymsCommand),
+    /// Manage Admin API tokens: create (prints the secret), list, revoke ID.
+    #[command(subcommand)]
+    Token(tokens::TokenCommand),
     /// Print the settings in force, each with where it came from (default, file, environment
     /// variable or command line), secrets masked. Takes serve's options, to show what they change.
     Config(ServeOptions),
@@ -292,6 +297,12 @@ async fn main() -> anyhow::Result<()> {
             store.close().await;
             result
         }
+        Command::Token(command) => {
+            let store = open_store(settings).await?;
+            let result = tokens::run(&store, command).await;
+            store.close().await;
+            result
+        }
         Command::User(command) => {
             let store = open_store(settings).await?;
             let result = users::run(store.as_ref(), command).await;
@@ -374,6 +385,8 @@ async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
         },
         trust_forwarded_for: settings.trust_forwarded_for,
         security_contact: loaded.security_contact(),
+        distribution: distribution::web(&settings.telegram, &settings.pings),
+        webhooks_allow_private: settings.webhooks.allow_private,
         ..SiteConfig::default()
     };
     let search_dir = reindex::index_dir(&settings.data_dir);
@@ -389,7 +402,9 @@ async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
         });
     // Every background job of the node, started once: the change follower, the page cache's
     // invalidation, the search follower, the scheduler, the read-count flush, the top articles.
-    let jobs = state.jobs();
+    let jobs = state
+        .jobs()
+        .with_outbox(outbox_job(&state, settings, &base_url));
     jobs.start().await;
     media::spawn_sweeper(state.media.clone());
     let app = gazette_web::app(state.clone());
@@ -426,6 +441,38 @@ async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
     store.close().await;
     announce("Gazette stopped.");
     Ok(())
+}
+
+/// The event outbox: webhooks (and the other channels' couriers), on this site's address.
+fn outbox_job(
+    state: &AppState,
+    settings: &Settings,
+    base_url: &str,
+) -> gazette_node::outbox::OutboxJob {
+    use gazette_node::outbox::{OutboxJob, OutboxSettings, WebhookCourier};
+    // Telegram and the pings (docs/telegram.md): what they get and their couriers; off by default.
+    let distribution = distribution::outbox(
+        &settings.telegram,
+        &settings.pings,
+        base_url,
+        state.store.clone(),
+        state.clock.clone(),
+    );
+    let outbox = OutboxSettings {
+        base_url: base_url.to_owned(),
+        attempt_timeout: Duration::from_secs(settings.webhooks.timeout_seconds),
+        telegram: distribution.telegram,
+        pings: distribution.pings,
+        ..OutboxSettings::default()
+    };
+    let webhooks = WebhookCourier::new(
+        state.store.clone(),
+        state.clock.clone(),
+        settings.webhooks.allow_private,
+    );
+    let job = OutboxJob::new(state.store.clone(), state.clock.clone(), outbox)
+        .with_courier(Arc::new(webhooks));
+    (distribution.couriers.into_iter()).fold(job, |job, courier| job.with_courier(courier))
 }
 
 /// The server's timeouts and connection limits from the settings (checked to be in range).

@@ -64,6 +64,33 @@ pub struct Settings {
     pub max_connections_per_address: usize,
     /// `[media]`: where uploaded images are kept and how large they may be.
     pub media: MediaSettings,
+    /// `[telegram]`: autopost to Telegram channels; off without a bot token.
+    pub telegram: crate::distribution::TelegramSettings,
+    /// `[pings]`: WebSub and IndexNow pings on publish; off by default.
+    pub pings: crate::distribution::PingSettings,
+    /// `[webhooks]`: how webhook deliveries are made (docs/webhooks.md).
+    pub webhooks: WebhookSettings,
+}
+
+/// `[webhooks]` in `gazette.toml`.
+#[derive(Debug, Clone, Serialize, Deserialize)]
+#[serde(deny_unknown_fields, default)]
+pub struct WebhookSettings {
+    /// Let endpoints be on loopback and private addresses: for tests and local setups only
+    /// (otherwise a newsroom account could make the server call into its own network).
+    pub allow_private: bool,
+    /// Seconds one delivery attempt may take before it counts as failed and is retried.
+    pub timeout_seconds: u64,
+}
+
+impl Default for WebhookSettings {
+    fn default() -> Self {
+        let outbox = gazette_node::outbox::OutboxSettings::default();
+        Self {
+            allow_private: false,
+            timeout_seconds: outbox.attempt_timeout.as_secs(),
+        }
+    }
 }
 
 /// `[media]` in `gazette.toml`.
@@ -115,6 +142,9 @@ impl Default for Settings {
             max_connections: None,
             max_connections_per_address: server.max_connections_per_address,
             media: MediaSettings::default(),
+            telegram: Default::default(),
+            pings: Default::default(),
+            webhooks: WebhookSettings::default(),
         }
     }
 }
@@ -304,6 +334,13 @@ impl Loaded {
             1_000_000,
             " (0: no limit)",
         );
+        range(
+            "webhooks.timeout_seconds",
+            s.webhooks.timeout_seconds.into(),
+            1,
+            60,
+            "",
+        );
         // Uploads arrive in one request of at most 64 MB, form fields included.
         range("media.max_mb", s.media.max_mb as i128, 1, 60, "");
         // A 500-megapixel image already takes 2 GB of memory to decode.
@@ -338,6 +375,11 @@ impl Loaded {
                 self.origin("security_contact")
             ));
         }
+        problems.extend(crate::distribution::problems(
+            &s.telegram,
+            &s.pings,
+            |key| self.origin(key),
+        ));
         if problems.is_empty() {
             Ok(())
         } else {
@@ -418,13 +460,18 @@ impl Loaded {
             ),
             "media.dir" => format!("{}", s.data_dir.join("media").display()),
             "media.s3_bucket" => "media are kept in a folder".into(),
+            "telegram.bot_token" => "nothing is posted to Telegram".into(),
             _ => "none".into(),
         }
     }
 }
 
 /// Keys printed as `****` by `gazette config`, whose output lands in terminals and tickets.
-const SECRET_KEYS: [&str; 2] = ["media.s3_access_key_id", "media.s3_secret_access_key"];
+const SECRET_KEYS: [&str; 3] = [
+    "media.s3_access_key_id",
+    "media.s3_secret_access_key",
+    "telegram.bot_token",
+];
 
 fn mask(text: &str) -> String {
     if text.is_empty() {

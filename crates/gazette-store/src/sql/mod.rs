@@ -5,6 +5,8 @@
 //! through the dispatch layer in `db.rs`, which is also the one place the two databases differ;
 //! rows are read into the `#[derive(sqlx::FromRow)]` structs of `rows.rs`.
 
+mod api_keys;
+mod api_tokens;
 mod archive;
 mod articles;
 mod changes;
@@ -14,12 +16,14 @@ mod imports;
 mod journal;
 mod live;
 mod media;
+mod outbox;
 mod page_reader;
 mod people;
 mod reads;
 mod rows;
 mod sign_in;
 mod taxonomy;
+mod telegram;
 mod whole_article;
 
 use std::path::Path;

@@ -11,6 +11,7 @@ use axum::response::{IntoResponse, Response};
 use axum::routing::get;
 use utoipa::OpenApi;
 
+use super::admin::BearerScheme;
 use crate::AppState;
 
 #[derive(OpenApi)]
@@ -20,7 +21,12 @@ use crate::AppState;
         description = "The Content API (public, read-only) and the Admin API (tokens made in the newsroom).",
         version = "1.0.0"
     ),
-    components(schemas(super::error::ErrorBody, super::error::ApiError))
+    components(schemas(super::error::ErrorBody, super::error::ApiError)),
+    tags(
+        (name = "Content API", description = "Public and read-only, at `/api/v1/`: what the public site shows, as JSON. No key needed; a consumer's key (`X-Gazette-Key` or `?key=`) is counted and rate limited. Every answer has an `ETag` (send it in `If-None-Match` for a `304`), the site's `Cache-Control`, `Surrogate-Key` and CORS headers. Lists page with `next_cursor`. Errors are `{\"error\": {\"status\", \"code\", \"message\"}}`."),
+    ),
+    // The Admin API's `Authorization: Bearer gzt_…` (helper B).
+    modifiers(&BearerScheme)
 )]
 struct ApiDoc;
 

@@ -12,7 +12,23 @@ fn reads_parameter(path: &str, name: &str) -> bool {
     const SEARCH: &[&str] = &[
         "page", "q", "section", "author", "lang", "from", "to", "sort",
     ];
-    if path == "/search" {
+    if path.starts_with("/api/v1/") {
+        // The Content API's own parameters (a consumer's `key` makes the request skip the
+        // cache: see `keyed`).
+        const API: &[&str] = &[
+            "section",
+            "tag",
+            "author",
+            "language",
+            "published_since",
+            "published_until",
+            "q",
+            "cursor",
+            "limit",
+            "fields",
+        ];
+        API.contains(&name)
+    } else if path == "/search" {
         SEARCH.contains(&name)
     } else if path == "/" {
         // A WordPress post or page asked for by number: answered with a redirect after an
@@ -71,12 +87,23 @@ pub(super) fn normalise(request: &mut Request, key: &str) {
 /// Paths never cached: per-visitor, private or already in memory.
 pub(super) fn cacheable_path(path: &str) -> bool {
     !(path.starts_with("/newsroom")
-        || path.starts_with("/api/")
+        || (path.starts_with("/api/") && !path.starts_with("/api/v1/"))
         || path.starts_with("/views/")
         || path.starts_with("/live/")
         || path.starts_with("/assets/")
         || path.starts_with("/media/")
         || path == "/healthz")
+}
+
+/// Whether a Content API request carries a consumer's key (`?key=` or `X-Gazette-Key`): it is
+/// answered past the cache, so that the key is checked and the request counted.
+pub(super) fn keyed(path: &str, query: Option<&str>, key_header: bool) -> bool {
+    path.starts_with("/api/")
+        && (key_header
+            || query.is_some_and(|q| {
+                q.split('&')
+                    .any(|pair| pair == "key" || pair.starts_with("key="))
+            }))
 }
 
 pub(super) enum Encoding {
@@ -186,6 +213,23 @@ mod tests {
             preferred_encoding(&HeaderMap::new()),
             Encoding::Identity
         ));
+    }
+
+    #[test]
+    fn content_api_requests_keep_their_parameters_and_keyed_ones_skip_the_cache() {
+        assert_eq!(
+            cache_key_of(
+                "/api/v1/articles",
+                Some("section=war&utm_source=x&limit=5"),
+                "/api/v1/articles?section=war&utm_source=x&limit=5"
+            ),
+            "/api/v1/articles?section=war&limit=5"
+        );
+        assert!(cacheable_path("/api/v1/articles"));
+        assert!(!cacheable_path("/api/admin/v1/articles"));
+        assert!(keyed("/api/v1/tags", Some("limit=2&key=gzk_x"), false));
+        assert!(keyed("/api/v1/tags", None, true));
+        assert!(!keyed("/api/v1/tags", Some("keyword=x"), false));
     }
 
     #[test]

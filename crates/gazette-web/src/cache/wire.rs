@@ -10,7 +10,7 @@ use std::time::{SystemTime, UNIX_EPOCH};
 use axum::body::Bytes;
 use axum::http::HeaderMap;
 
-use super::request::{cache_key_of, cacheable_path, etag_matches_of, preferred_encoding_of};
+use super::request::{cache_key_of, cacheable_path, etag_matches_of, keyed, preferred_encoding_of};
 use super::{CachedPage, PageCache};
 
 /// What a cached answer depends on in a request, as read from its head.
@@ -45,7 +45,8 @@ impl PageCache {
             Some((path, query)) => (path, Some(query)),
             None => (request.target, None),
         };
-        if !cacheable_path(path) {
+        // A key sent as a header never reaches here: the fast path hands such requests over.
+        if !cacheable_path(path) || keyed(path, query, false) {
             return None;
         }
         let page = self

@@ -47,6 +47,9 @@ pub(crate) fn rss(feed: &Feed) -> String {
             ("type", "application/rss+xml"),
         ],
     );
+    if let Some(hub) = &feed.hub_url {
+        xml.empty("atom:link", &[("href", hub), ("rel", "hub")]);
+    }
     xml.start("image", &[]);
     xml.element("url", &feed.logo_url);
     xml.element("title", &feed.title);
@@ -106,6 +109,9 @@ pub(crate) fn atom(feed: &Feed) -> String {
             ("href", &feed.self_url),
         ],
     );
+    if let Some(hub) = &feed.hub_url {
+        xml.empty("link", &[("rel", "hub"), ("href", hub)]);
+    }
     xml.start("author", &[]);
     xml.element("name", &feed.site_name);
     xml.end("author");
@@ -177,6 +183,7 @@ pub(crate) fn json(feed: &Feed) -> String {
             value
         })
         .collect();
+    let hub_url = feed.hub_url.clone();
     let feed = serde_json::json!({
         "version": "https://jsonfeed.org/version/1.1",
         "title": feed.title,
@@ -188,6 +195,10 @@ pub(crate) fn json(feed: &Feed) -> String {
         "authors": [{ "name": feed.site_name }],
         "items": items,
     });
+    let mut feed = feed;
+    if let Some(hub) = hub_url {
+        feed["hubs"] = serde_json::json!([{ "type": "WebSub", "url": hub }]);
+    }
     let mut text = serde_json::to_string_pretty(&feed).unwrap_or_else(|_| "{}".to_owned());
     text.push('\n');
     text

@@ -78,6 +78,8 @@ pub(super) async fn live_feed(
         items,
         site_name: site.name.clone(),
         logo_url: site.absolute(&site.favicon_url),
+        // Live feeds are not pinged, so they name no hub.
+        hub_url: None,
     };
     Ok(respond(&feed, format, headers))
 }

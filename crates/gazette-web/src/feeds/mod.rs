@@ -185,6 +185,11 @@ async fn build_feed(
         items,
         site_name: site.name.clone(),
         logo_url: site.absolute(&site.favicon_url),
+        // Only the feeds the outbox pings the hub about (the site's and sections'): a subscriber
+        // to any other through the hub would wait for news that never comes.
+        hub_url: (feed_path == "/feeds" || feed_path.starts_with("/feeds/sections/"))
+            .then(|| state.config.distribution.websub_hub.clone())
+            .flatten(),
     })
 }
 

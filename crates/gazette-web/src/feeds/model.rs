@@ -15,6 +15,8 @@ pub(crate) struct Feed {
     pub items: Vec<FeedItem>,
     pub site_name: String,
     pub logo_url: String,
+    /// The WebSub hub told of each new article in this feed (`rel="hub"`), when there is one.
+    pub hub_url: Option<String>,
 }
 
 pub(crate) struct FeedItem {

@@ -99,6 +99,8 @@ fn feed_of(articles: &[(String, String)]) -> Feed {
         items,
         site_name: "Gazette".to_owned(),
         logo_url: format!("{BASE}/logo.png"),
+        // A hub, so the property checks cover the feeds that name one.
+        hub_url: Some(format!("{BASE}/hub")),
     }
 }
 

@@ -3,20 +3,57 @@
 //! an article (the editor, revisions, corrections, media, presence) starts here.
 
 use gazette_core::Article;
-use gazette_core::newsroom::ArticleAction;
+use gazette_core::newsroom::{ArticleAction, User};
 use gazette_core::workflow::{self, Person, StoredArticle};
-use gazette_store::ArticleWorkflow;
+use gazette_store::{Actor, ArticleWorkflow};
 
 use super::auth::CurrentUser;
 use crate::error::{AppError, AppResult};
 use crate::state::NewsroomState;
 
+/// Someone acting in the newsroom's name: a signed-in person ([`CurrentUser`]), or a person
+/// through an Admin API token ([`Acting`]). The newsroom's operations take either, so the API
+/// and the newsroom's forms keep the same rules by running the same code.
+pub trait Acts: Send + Sync {
+    /// The person, whose role decides what they may do.
+    fn user(&self) -> &User;
+    /// Who the audit log and revisions name.
+    fn actor(&self) -> Actor;
+}
+
+impl Acts for CurrentUser {
+    fn user(&self) -> &User {
+        &self.user
+    }
+    fn actor(&self) -> Actor {
+        CurrentUser::actor(self)
+    }
+}
+
+/// A person acting without a browser session (the Admin API): their account as stored, and the
+/// name the audit log gives them (with the token's name).
+#[derive(Debug, Clone)]
+pub struct Acting {
+    pub user: User,
+    pub actor: Actor,
+}
+
+impl Acts for Acting {
+    fn user(&self) -> &User {
+        &self.user
+    }
+    fn actor(&self) -> Actor {
+        self.actor.clone()
+    }
+}
+
 /// The person acting, as the workflow rules see them.
-pub fn person(user: &CurrentUser) -> Person {
+pub fn person(who: &impl Acts) -> Person {
+    let user = who.user();
     Person {
-        user_id: user.user.id,
-        role: user.user.role,
-        author_id: user.user.author_id,
+        user_id: user.id,
+        role: user.role,
+        author_id: user.author_id,
     }
 }
 
@@ -50,7 +87,7 @@ async fn load(state: &NewsroomState, id: i64) -> AppResult<(Article, ArticleWork
 /// Loads an article for a person and checks that they may do `action` to it.
 pub async fn authorised(
     state: &NewsroomState,
-    user: &CurrentUser,
+    user: &impl Acts,
     id: i64,
     action: ArticleAction,
 ) -> AppResult<(Article, ArticleWorkflow)> {
@@ -62,7 +99,7 @@ pub async fn authorised(
 /// Loads an article for a person who wants to read it in the newsroom.
 pub async fn readable(
     state: &NewsroomState,
-    user: &CurrentUser,
+    user: &impl Acts,
     id: i64,
 ) -> AppResult<(Article, ArticleWorkflow)> {
     let (article, workflow) = load(state, id).await?;

@@ -14,11 +14,11 @@ use gazette_core::workflow::{self, WorkflowAction, WorkflowRequest};
 use gazette_core::{Article, ArticleStatus, Language, NewArticle, markdown};
 use gazette_store::{
     ArticleSave, ArticleWorkflow, NewsroomFilter, NewsroomSort, PageRequest, SavedArticle,
-    StatusChange, StoreError,
+    StatusChange, StoreError, Written,
 };
 use serde::Deserialize;
 
-use super::access::{article_id, authorised, person, readable, stored};
+use super::access::{Acts, article_id, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{
     FormData, audit_entry, changed_at, input_time, layout, page_number, render, see_other,
@@ -360,24 +360,11 @@ pub async fn create(State(state): State<NewsroomState>, post: PostForm) -> AppRe
         )
         .await;
     }
-    let result = async {
-        let (article, tag_names) = to_article(&state, &input, ArticleStatus::Draft, None).await?;
-        Ok::<_, AppError>(
-            state
-                .store
-                .newsroom_create_article(article, &tag_names, &user.actor(), state.now())
-                .await?,
-        )
-    }
-    .await;
-    match result {
-        Ok(article) => {
-            changed_at(&state, article.seq);
-            Ok(see_other(&format!(
-                "/newsroom/articles/{}?notice=created",
-                article.id
-            )))
-        }
+    match create_draft(&state, &user, &input).await {
+        Ok(article) => Ok(see_other(&format!(
+            "/newsroom/articles/{}?notice=created",
+            article.id
+        ))),
         Err(e) if keeps_form(&e) => {
             let status = e.status(Format::Html);
             render_editor(
@@ -394,6 +381,23 @@ pub async fn create(State(state): State<NewsroomState>, post: PostForm) -> AppRe
         }
         Err(e) => Err(e),
     }
+}
+
+/// Creates a draft owned by `who` from `input`: the newsroom's form and the Admin API both come
+/// here. Refused (nothing stored) when their role may not write or the input breaks a rule.
+pub async fn create_draft(
+    state: &NewsroomState,
+    who: &impl Acts,
+    input: &ArticleInput,
+) -> AppResult<Written<Article>> {
+    workflow::may_create(&person(who))?;
+    let (article, tag_names) = to_article(state, input, ArticleStatus::Draft, None).await?;
+    let written = state
+        .store
+        .newsroom_create_article(article, &tag_names, &who.actor(), state.now())
+        .await?;
+    changed_at(state, written.seq);
+    Ok(written)
 }
 
 // ---------------------------------------------------------------- edit and save
@@ -443,10 +447,11 @@ pub async fn edit(
 }
 
 /// Saves the form as a new revision. Refused, with the form kept, when it is invalid or when
-/// someone else saved after this form was opened.
-async fn save_input(
+/// someone else saved after this form was opened (a `Conflict`). The caller has checked that
+/// `user` may edit the article ([`authorised`] with `Edit`); the Admin API saves through here too.
+pub async fn save_input(
     state: &NewsroomState,
-    user: &CurrentUser,
+    user: &impl Acts,
     (article, workflow): (&Article, &ArticleWorkflow),
     input: &ArticleInput,
     (note, audit_action): (&str, &str),
@@ -577,11 +582,10 @@ pub async fn workflow(
 ) -> AppResult<Response> {
     let PostForm { user, form } = post;
     let id = article_id(&id)?;
-    let now = state.now();
     let requested = form.text("action");
     let action = WorkflowAction::parse(&requested)
         .ok_or_else(|| AppError::BadRequest("Unknown workflow action.".into()))?;
-    let (article, stored_workflow) = authorised(&state, &user, id, action.article_action()).await?;
+    authorised(&state, &user, id, action.article_action()).await?;
     // The form says only what is asked for; what the article is comes from the store.
     let request = WorkflowRequest {
         action,
@@ -589,17 +593,35 @@ pub async fn workflow(
         embargo_until: form.time("embargo_until", "Embargo")?,
         takedown_at: form.time("takedown_at", "Takedown")?,
     };
+    apply_workflow(&state, &user, id, &request).await?;
+    Ok(see_other(&format!(
+        "/newsroom/articles/{id}?notice={requested}"
+    )))
+}
+
+/// Moves an article through the workflow for `who`: the rules of `gazette_core::workflow` (role,
+/// ownership, embargo and takedown times), alt text before publishing, and the audit entry with
+/// the move, in one transaction. The newsroom's workflow form and the Admin API both come here.
+pub async fn apply_workflow(
+    state: &NewsroomState,
+    who: &impl Acts,
+    id: i64,
+    request: &WorkflowRequest,
+) -> AppResult<Written<Article>> {
+    let now = state.now();
+    let action = request.action;
+    let (article, stored_workflow) = authorised(state, who, id, action.article_action()).await?;
     let plan = workflow::plan_workflow(
         &stored(&article, &stored_workflow),
-        &person(&user),
-        &request,
+        &person(who),
+        request,
         now,
     )?;
     if matches!(
         action,
         WorkflowAction::PublishNow | WorkflowAction::Schedule
     ) {
-        super::media::require_alt_text(&state, &article).await?;
+        super::media::require_alt_text(state, &article).await?;
     }
     let change = StatusChange {
         expected: article.status,
@@ -615,15 +637,13 @@ pub async fn workflow(
         ),
         _ => String::new(),
     };
-    let entry = audit_entry(&user.actor(), &requested, "article", Some(id), detail);
+    let entry = audit_entry(&who.actor(), action.as_str(), "article", Some(id), detail);
     let written = state
         .store
         .change_article_status(id, change, Some(&entry), now)
         .await?;
-    changed_at(&state, written.seq);
-    Ok(see_other(&format!(
-        "/newsroom/articles/{id}?notice={requested}"
-    )))
+    changed_at(state, written.seq);
+    Ok(written)
 }
 
 /// Pins an article to the top of the home page (`pinned=yes`) or unpins it (`pinned=no`).

@@ -28,9 +28,9 @@ use serde::Deserialize;
 
 pub use entries::{entry_action, entry_page};
 use rules::EntryAction;
-use submission::Submission;
+pub use submission::Submission;
 
-use super::access::{article_id, authorised, person, readable, stored};
+use super::access::{Acts, article_id, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{audit_entry, changed_at, layout, page_number, render, see_other, show_time};
 use crate::error::{AppError, AppResult, Format, Place};
@@ -271,8 +271,8 @@ pub fn post_route() -> MethodRouter<crate::AppState> {
 
 /// The byline of a new entry: the writer's own, or (for someone without one, an admin say) the
 /// article's first.
-fn byline(user: &CurrentUser, article: &Article) -> Vec<i64> {
-    user.user
+fn byline(user: &impl Acts, article: &Article) -> Vec<i64> {
+    user.user()
         .author_id
         .or_else(|| article.authors.first().map(|a| a.id))
         .into_iter()
@@ -280,7 +280,7 @@ fn byline(user: &CurrentUser, article: &Article) -> Vec<i64> {
 }
 
 /// Why posting to this article is refused before its form is read, if it is.
-async fn require_live(state: &NewsroomState, article_id: i64) -> AppResult<()> {
+pub async fn require_live(state: &NewsroomState, article_id: i64) -> AppResult<()> {
     match state.store.live_blog(article_id).await? {
         None => Err(AppError::Conflict(
             "This article is not a live blog. Make it one on its live page first.".into(),
@@ -355,16 +355,17 @@ pub async fn post_entry(
 }
 
 /// Checks, stores the photo, posts the entry; returns its id. Refusals about one field are also
-/// put beside it in `errors`.
-async fn post_submission(
+/// put beside it in `errors`. The caller has checked that `user` may read the article and that it
+/// is live ([`readable`], [`require_live`]); the Admin API posts through here too.
+pub async fn post_submission(
     state: &NewsroomState,
-    user: &CurrentUser,
+    user: &impl Acts,
     article: &Article,
     submitted: Submission,
     errors: &mut FieldErrors,
 ) -> AppResult<i64> {
     let status = match submitted.action.trim() {
-        "post" | "" => EntryStatus::on_post(user.user.role),
+        "post" | "" => EntryStatus::on_post(user.user().role),
         "draft" => EntryStatus::Draft,
         _ => {
             return Err(AppError::BadRequest(
@@ -422,7 +423,7 @@ async fn post_submission(
             alt: alt.clone(),
             caption: String::new(),
             credit: String::new(),
-            created_by: Some(user.user.id),
+            created_by: Some(user.user().id),
             audit: Some(audit_entry(
                 &user.actor(),
                 "create",
@@ -468,7 +469,7 @@ async fn post_submission(
             article.id,
             draft,
             status,
-            Some(user.user.id),
+            Some(user.user().id),
             Some(&audit),
             state.now(),
         )

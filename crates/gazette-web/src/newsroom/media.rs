@@ -15,7 +15,7 @@ use gazette_core::Article;
 use gazette_media::{ImageDetails, MediaError, MediaLibrary};
 use gazette_store::{Media, MediaText, PageRequest};
 
-use super::access::authorised;
+use super::access::{Acts, authorised};
 use super::auth::{CurrentUser, PostForm, same_token};
 use super::pages::{audit_entry, changed_at, layout, page_number, render, see_other};
 use crate::error::{AppError, AppResult};
@@ -30,7 +30,7 @@ pub struct ListQuery {
     notice: Option<String>,
 }
 
-fn library(state: &NewsroomState) -> AppResult<&MediaLibrary> {
+pub fn library(state: &NewsroomState) -> AppResult<&MediaLibrary> {
     state
         .media
         .as_ref()
@@ -225,7 +225,7 @@ fn forged() -> AppError {
     )
 }
 
-fn too_large(max_bytes: usize) -> AppError {
+pub fn too_large(max_bytes: usize) -> AppError {
     AppError::TooLarge(format!(
         "Images may be at most {} MB, and this file is larger. Make it smaller (or export it at a \
          lower quality) and upload it again.",
@@ -268,10 +268,7 @@ async fn receive(
     };
     let mut feature_on = None;
     let mut file: Option<(String, Vec<u8>)> = None;
-    let mut details = ImageDetails {
-        created_by: Some(user.user.id),
-        ..ImageDetails::default()
-    };
+    let mut details = ImageDetails::default();
     let mut parts = 0;
     while let Some(mut field) = multipart.next_field().await.map_err(unreadable)? {
         parts += 1;
@@ -345,16 +342,45 @@ async fn receive(
             "Choose an image file to upload.".into(),
         ));
     };
+    details.filename = filename;
+    let media = store_image(state, user, bytes, details).await?;
+    if let Some(article) = feature_on {
+        // The upload's own audit entry above covers it.
+        let seq = state
+            .store
+            .set_featured_media(article, Some(media.id), None, state.now())
+            .await?;
+        changed_at(state, seq);
+    }
+    Ok((media, feature_on))
+}
+
+/// Processes and stores an image uploaded by `who` (`details` give its name and words; who made
+/// it and the audit entry are filled in here): the newsroom's upload form and the Admin API both
+/// come here, so both get the same checks, sizes and variants. The caller has kept the bytes
+/// within the library's limit as they arrived.
+pub async fn store_image(
+    state: &NewsroomState,
+    who: &impl Acts,
+    bytes: Vec<u8>,
+    mut details: ImageDetails,
+) -> AppResult<Media> {
+    let library = library(state)?;
+    details.created_by = Some(who.user().id);
     // Written with the image's row; the store names the new image in it.
     details.audit = Some(audit_entry(
-        &user.actor(),
+        &who.actor(),
         "create",
         "media",
         None,
-        filename.chars().take(255).collect::<String>().trim(),
+        details
+            .filename
+            .chars()
+            .take(255)
+            .collect::<String>()
+            .trim(),
     ));
-    details.filename = filename;
-    let media = library
+    library
         .add_image_from_bytes(bytes, details)
         .await
         .map_err(|e| match e {
@@ -365,16 +391,7 @@ async fn receive(
                 AppError::Unavailable
             }
             MediaError::Internal(e) => AppError::Internal(e),
-        })?;
-    if let Some(article) = feature_on {
-        // The upload's own audit entry above covers it.
-        let seq = state
-            .store
-            .set_featured_media(article, Some(media.id), None, state.now())
-            .await?;
-        changed_at(state, seq);
-    }
-    Ok((media, feature_on))
+        })
 }
 
 /// A text field of at most `max` bytes, read as it arrives.

@@ -10,6 +10,8 @@
 //! not part of the public theme and cannot be overridden by it.
 
 pub mod access;
+pub mod api_keys;
+pub mod api_tokens;
 pub mod articles;
 pub mod audit;
 pub mod auth;
@@ -30,7 +32,9 @@ pub mod sessions;
 pub mod settings;
 pub mod sign_in;
 pub mod synonyms;
+pub mod telegram;
 pub mod two_factor;
+pub mod webhooks;
 
 pub use pages::{asset_url, error_page};
 pub use routes::{Access, ArticleAccess, Csrf, ROUTES, RouteRule, router};

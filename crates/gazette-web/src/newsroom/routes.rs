@@ -115,6 +115,10 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(POST "/account/two-factor/confirm", SignedIn, Session, two_factor::confirm),
     rule!(POST "/account/two-factor/disable", SignedIn, Session, two_factor::disable),
     rule!(POST "/account/two-factor/recovery-codes", SignedIn, Session, two_factor::new_recovery_codes),
+    // Admin API tokens: each person's own; admins see and revoke everyone's (checked inside).
+    rule!(GET "/account/tokens", SignedIn, super::api_tokens::list),
+    rule!(POST "/account/tokens", SignedIn, Session, super::api_tokens::create),
+    rule!(POST "/account/tokens/revoke", SignedIn, Session, super::api_tokens::revoke),
     rule!(GET "/assets/{name}", Public, pages::asset),
     rule!(POST "/preview", SignedIn, Session, articles::live_preview),
     rule!(POST "/articles", SignedIn, Session, articles::create),
@@ -146,6 +150,9 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(GET "/tags", Access::Permission(Permission::ManageTags), sections::tags),
     rule!(POST "/tags/{id}", Access::Permission(Permission::ManageTags), Session, sections::rename_tag),
     rule!(POST "/tags/{id}/delete", Access::Permission(Permission::ManageTags), Session, sections::delete_tag),
+    rule!(GET "/api-keys", Access::Permission(super::api_keys::PERMISSION), super::api_keys::list),
+    rule!(POST "/api-keys", Access::Permission(super::api_keys::PERMISSION), Session, super::api_keys::create),
+    rule!(POST "/api-keys/{id}/revoke", Access::Permission(super::api_keys::PERMISSION), Session, super::api_keys::revoke),
     rule!(GET "/synonyms", Access::Permission(synonyms::PERMISSION), synonyms::list),
     rule!(POST "/synonyms", Access::Permission(synonyms::PERMISSION), Session, synonyms::add),
     rule!(POST "/synonyms/{id}/delete", Access::Permission(synonyms::PERMISSION), Session, synonyms::delete),
@@ -176,6 +183,19 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(POST "/live/entries/{id}", Access::LiveEntryOwnerOrEditor, Session, live::entry_action),
     rule!(GET "/breaking", Access::Editors, breaking::page),
     rule!(POST "/breaking", Access::Editors, Session, breaking::save),
+    // Telegram channels and the deliveries of Telegram posts and pings: admins.
+    rule!(GET "/telegram", Access::Permission(super::telegram::PERMISSION), super::telegram::page),
+    rule!(POST "/telegram/channels", Access::Permission(super::telegram::PERMISSION), Session, super::telegram::add),
+    // The action is in the form: `save` or `remove`.
+    rule!(POST "/telegram/channels/{id}", Access::Permission(super::telegram::PERMISSION), Session, super::telegram::update),
+    rule!(POST "/telegram/deliveries/{id}/retry", Access::Permission(super::telegram::PERMISSION), Session, super::telegram::retry),
+    // Webhook endpoints, their secrets and delivery logs: admins.
+    rule!(GET "/webhooks", Access::Permission(super::webhooks::PERMISSION), super::webhooks::list),
+    rule!(POST "/webhooks", Access::Permission(super::webhooks::PERMISSION), Session, super::webhooks::create),
+    rule!(GET "/webhooks/{id}", Access::Permission(super::webhooks::PERMISSION), super::webhooks::show),
+    // The action is in the form: `save`, `secret` or `delete`.
+    rule!(POST "/webhooks/{id}", Access::Permission(super::webhooks::PERMISSION), Session, super::webhooks::update),
+    rule!(POST "/webhooks/deliveries/{id}/redeliver", Access::Permission(super::webhooks::PERMISSION), Session, super::webhooks::redeliver),
 ];
 
 pub fn router() -> Router<AppState> {

@@ -171,11 +171,18 @@ fn hit(buffer: &[u8], pages: &PageCache) -> Option<Hit> {
     })
 }
 
-/// A header that makes a request hyper's to read: a body, an expectation, a protocol switch.
+/// A header that makes a request hyper's to read: a body, an expectation, a protocol switch, a
+/// Content API consumer's key (counted on the full path).
 fn leaves_to_hyper(name: &str) -> bool {
-    ["content-length", "transfer-encoding", "expect", "upgrade"]
-        .iter()
-        .any(|h| name.eq_ignore_ascii_case(h))
+    [
+        "content-length",
+        "transfer-encoding",
+        "expect",
+        "upgrade",
+        "x-gazette-key",
+    ]
+    .iter()
+    .any(|h| name.eq_ignore_ascii_case(h))
 }
 
 /// The push stream asked for by the whole of `buffer`: a complete `GET /live/stream` head in

@@ -148,6 +148,13 @@ pub(crate) async fn render_article(
         meta.next_url = live.view.older_url.as_ref().map(|u| site.absolute(u));
     }
     meta.og_type = "article";
+    meta.oembed = Some(site.absolute(&format!(
+        "/api/oembed?url={}",
+        percent_encoding::utf8_percent_encode(
+            &site.absolute(&path),
+            percent_encoding::NON_ALPHANUMERIC
+        )
+    )));
     meta.article = Some(crate::presenters::ArticleMeta {
         published_time: article.published.as_ref().map(|d| d.iso.clone()),
         modified_time: modified.clone(),

@@ -4,6 +4,7 @@ pub mod article;
 pub mod assets;
 pub mod chrome;
 pub mod corrections;
+pub mod distribution;
 pub mod health;
 pub mod home;
 pub mod lists;
