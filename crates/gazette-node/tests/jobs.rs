@@ -3,6 +3,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::sync::{Arc, Mutex};
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -11,7 +13,8 @@ use gazette_node::{
     ChangeFeed, DatabaseOutage, InvalidatePages, Jobs, ReadCounter, Stale, leases, scheduler,
 };
 use gazette_store::testing::TestDatabase;
-use gazette_store::{Backend, NewAuthor, NewSection, Store};
+use gazette_store::{Backend, NewSection, Store};
+use support::newsroom::{Newsroom, newsroom};
 
 fn now() -> DateTime<Utc> {
     Utc.with_ymd_and_hms(2025, 3, 31, 12, 0, 0).unwrap()
@@ -40,39 +43,6 @@ fn jobs(store: &Arc<dyn Store>) -> Jobs {
         ChangeFeed::new(0),
         Arc::new(DatabaseOutage::default()),
     )
-}
-
-struct Newsroom {
-    section: i64,
-    author: i64,
-}
-
-async fn newsroom(store: &dyn Store) -> Newsroom {
-    let section = store
-        .create_section(
-            NewSection {
-                slug: Slug::parse("war").unwrap(),
-                name: "War".into(),
-                description: String::new(),
-                position: 1,
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    let author = store
-        .create_author(NewAuthor {
-            slug: Slug::parse("olena").unwrap(),
-            name: "Olena".into(),
-            bio: String::new(),
-            is_house: false,
-        })
-        .await
-        .unwrap();
-    Newsroom {
-        section: section.id,
-        author: author.id,
-    }
 }
 
 fn article(newsroom: &Newsroom, headline: &str, status: ArticleStatus) -> NewArticle {

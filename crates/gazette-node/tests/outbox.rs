@@ -4,6 +4,8 @@
 
 #![allow(clippy::unwrap_used)]
 
+mod support;
+
 use std::collections::{BTreeMap, VecDeque};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
@@ -14,13 +16,14 @@ use chrono::{DateTime, TimeZone, Utc};
 use gazette_core::events::{EventKind, EventPayload};
 use gazette_core::live::{Breaking, Coverage, EntryDraft, EntryStatus};
 use gazette_core::newsroom::CorrectionKind;
-use gazette_core::{ArticleStatus, Language, NewArticle, Slug};
+use gazette_core::{ArticleStatus, Language, NewArticle};
 use gazette_node::Clock;
 use gazette_node::outbox::webhook::signature;
 use gazette_node::outbox::{OutboxJob, OutboxSettings, WebhookCourier};
 use gazette_store::outbox::{DeliveryStatus, WebhookEndpointInput};
 use gazette_store::testing::TestDatabase;
-use gazette_store::{Actor, Backend, NewAuditEntry, NewAuthor, NewSection, SqlStore, Store};
+use gazette_store::{Actor, Backend, NewAuditEntry, SqlStore, Store};
+use support::newsroom::{Newsroom, newsroom};
 
 const SECRET: &str = "whsec_test_secret";
 
@@ -163,39 +166,6 @@ fn job(store: &Arc<dyn Store>, clock: &TestClock) -> OutboxJob {
     OutboxJob::new(store.clone(), clock.clock(), settings()).with_courier(Arc::new(
         WebhookCourier::new(store.clone(), clock.clock(), true),
     ))
-}
-
-struct Newsroom {
-    section: i64,
-    author: i64,
-}
-
-async fn newsroom(store: &dyn Store) -> Newsroom {
-    let section = store
-        .create_section(
-            NewSection {
-                slug: Slug::parse("war").unwrap(),
-                name: "War".into(),
-                description: String::new(),
-                position: 1,
-            },
-            None,
-        )
-        .await
-        .unwrap();
-    let author = store
-        .create_author(NewAuthor {
-            slug: Slug::parse("olena").unwrap(),
-            name: "Olena Kovalenko".into(),
-            bio: String::new(),
-            is_house: false,
-        })
-        .await
-        .unwrap();
-    Newsroom {
-        section: section.id,
-        author: author.id,
-    }
 }
 
 fn article(newsroom: &Newsroom, headline: &str, status: ArticleStatus) -> NewArticle {

@@ -16,7 +16,7 @@ use gazette_store::{NewsroomFilter, NewsroomSort, PageRequest};
 use super::auth::Caller;
 use super::schema::{
     ArticleList, ArticleListItem, ArticleOut, CorrectionOut, CorrectionRequest, ListParams,
-    NewArticleRequest, ScheduleRequest, StaleBody, UpdateArticleRequest,
+    NewArticleRequest, ScheduleRequest, StaleBody, TokenAnswers, UpdateArticleRequest,
 };
 use crate::api::content::params::ApiQuery;
 use crate::api::error::{ApiError, ApiJson, ApiResult, ErrorBody};
@@ -95,10 +95,9 @@ fn ids(ids: &[i64]) -> Vec<String> {
     responses(
         (status = 200, description = "A page of articles", body = ArticleList),
         (status = 400, description = "A parameter is not valid", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope", body = ErrorBody),
         (status = 422, description = "The address holds a control character", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn list(
@@ -161,11 +160,10 @@ pub async fn list(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The article", body = ArticleOut),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not read this article", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
         (status = 422, description = "The address holds a control character", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn get_one(
@@ -188,12 +186,11 @@ pub async fn get_one(
     responses(
         (status = 201, description = "The new draft", body = ArticleOut),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not write", body = ErrorBody),
         (status = 409, description = "The address (slug) is taken", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 422, description = "A field is missing, of the wrong type, unknown, or breaks a rule", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn create(
@@ -258,13 +255,12 @@ fn stale(current_revision: Option<i64>) -> Response {
     responses(
         (status = 200, description = "The article as saved", body = ArticleOut),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not edit this article", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
         (status = 409, description = "Stale: someone saved after base_revision", body = StaleBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 422, description = "A field is of the wrong type, unknown, or breaks a rule", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn update(
@@ -373,12 +369,11 @@ fn plain(action: WorkflowAction) -> WorkflowRequest {
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The article, in review", body = ArticleOut),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not submit this article", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
         (status = 409, description = "The article is not a draft", body = ErrorBody),
         (status = 422, description = "A rule of the workflow is broken", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn submit(
@@ -398,12 +393,11 @@ pub async fn submit(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The article, published", body = ArticleOut),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not publish", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
         (status = 409, description = "The article cannot be published from its status", body = ErrorBody),
         (status = 422, description = "A rule is broken (an image without alt text)", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn publish(
@@ -425,13 +419,12 @@ pub async fn publish(
     responses(
         (status = 200, description = "The article, scheduled", body = ArticleOut),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not publish", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
         (status = 409, description = "The article cannot be scheduled from its status", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 422, description = "A time is wrong (in the past, or after the takedown), or an image lacks alt text", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn schedule(
@@ -458,12 +451,11 @@ pub async fn schedule(
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The article, unpublished", body = ArticleOut),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not unpublish", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
         (status = 409, description = "The article is not published", body = ErrorBody),
         (status = 422, description = "A rule of the workflow is broken", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn unpublish(
@@ -485,13 +477,12 @@ pub async fn unpublish(
     responses(
         (status = 201, description = "The note as added", body = CorrectionOut),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not correct this article", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
         (status = 409, description = "The article is not published", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 422, description = "The text is empty or too long, or a field is wrong", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn add_correction(

@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 
 use super::articles::path_id;
 use super::auth::Caller;
-use super::schema::{LiveEntryOut, LiveEntryRequest};
+use super::schema::{LiveEntryOut, LiveEntryRequest, TokenAnswers};
 use crate::api::error::{ApiError, ApiJson, ApiResult, ErrorBody};
 use crate::newsroom::access::readable;
 use crate::newsroom::live::{FieldErrors, Submission, post_submission, require_live};
@@ -25,13 +25,12 @@ use crate::state::NewsroomState;
     responses(
         (status = 201, description = "The entry as stored", body = LiveEntryOut),
         (status = 400, description = "The body is not JSON", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope, or its person may not read this article", body = ErrorBody),
         (status = 404, description = "No such article", body = ErrorBody),
         (status = 409, description = "The article is not a live blog, or its coverage ended", body = ErrorBody),
         (status = 413, description = "The body is too large", body = ErrorBody),
         (status = 422, description = "The entry is empty or too long, or a field is wrong", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn post_entry(

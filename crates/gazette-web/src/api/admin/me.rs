@@ -4,7 +4,7 @@ use axum::Json;
 
 use super::auth::Caller;
 use super::schema::Me;
-use crate::api::error::ErrorBody;
+use super::schema::TokenAnswers;
 
 #[utoipa::path(
     get,
@@ -14,8 +14,7 @@ use crate::api::error::ErrorBody;
     security(("bearer" = [])),
     responses(
         (status = 200, description = "The token and its person", body = Me),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
+        TokenAnswers,
     )
 )]
 pub async fn me(caller: Caller) -> Json<Me> {

@@ -9,7 +9,7 @@ use axum::http::StatusCode;
 use gazette_media::ImageDetails;
 
 use super::auth::Caller;
-use super::schema::{MediaOut, UploadForm};
+use super::schema::{MediaOut, TokenAnswers, UploadForm};
 use crate::api::error::{ApiError, ApiResult, ErrorBody};
 use crate::newsroom::media::{library, store_image, too_large};
 use crate::state::NewsroomState;
@@ -62,11 +62,10 @@ async fn read_text(
     responses(
         (status = 201, description = "The image as stored, with its sizes", body = MediaOut),
         (status = 400, description = "The body is not a multipart form", body = ErrorBody),
-        (status = 401, description = "No token, or an unknown, revoked or expired one", body = ErrorBody),
+        TokenAnswers,
         (status = 403, description = "The token lacks the scope", body = ErrorBody),
         (status = 413, description = "The image is larger than the site's limit", body = ErrorBody),
         (status = 422, description = "No file, no alt text, an unknown part, or not an image the site accepts", body = ErrorBody),
-        (status = 429, description = "Too many requests (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn upload(

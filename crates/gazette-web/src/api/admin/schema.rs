@@ -376,3 +376,45 @@ impl From<&LiveEntry> for LiveEntryOut {
         }
     }
 }
+
+/// What every Admin API call may answer besides its own: the token is missing, unknown, revoked
+/// or expired, or it made too many requests.
+#[derive(utoipa::IntoResponses)]
+pub enum TokenAnswers {
+    /// No token, or an unknown, revoked or expired one
+    #[response(status = 401)]
+    NoValidToken(crate::api::error::ErrorBody),
+    /// Too many requests (`Retry-After`)
+    #[response(status = 429)]
+    RateLimited(crate::api::error::ErrorBody),
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    /// Every Admin API operation needs the bearer token and may be refused for it or limited:
+    /// the document says so for each, with the error body.
+    #[test]
+    fn every_operation_documents_its_token_answers() {
+        let (_, document) = crate::api::routes();
+        let document: Value = serde_json::to_value(&document).unwrap_or_default();
+        let paths = document["paths"].as_object().cloned().unwrap_or_default();
+        let mut operations = 0;
+        for (path, item) in paths.iter().filter(|(p, _)| p.starts_with("/api/admin/")) {
+            for (method, operation) in item.as_object().into_iter().flatten() {
+                operations += 1;
+                for status in ["401", "429"] {
+                    let schema = &operation["responses"][status]["content"]["application/json"]["schema"]
+                        ["$ref"];
+                    assert_eq!(
+                        schema.as_str(),
+                        Some("#/components/schemas/ErrorBody"),
+                        "{method} {path} {status}"
+                    );
+                }
+            }
+        }
+        assert_eq!(operations, super::super::ROUTES.len());
+    }
+}

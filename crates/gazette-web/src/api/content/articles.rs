@@ -17,8 +17,8 @@ use super::keys::Consumer;
 use super::params::{self, ApiQuery, Cursor, given, quoted};
 use super::respond::json_response;
 use super::schema::{
-    ArticleDetail, ArticleItem, ArticlesPage, AuthorLink, CorrectionNote, Image, LiveCoverage,
-    LiveEntryView, SearchResult, SearchResults, Site,
+    ArticleDetail, ArticleItem, ArticlesPage, AuthorLink, CommonAnswers, CorrectionNote, Image,
+    LiveCoverage, LiveEntryView, SearchResult, SearchResults, Site,
 };
 use crate::api::error::{ApiError, ApiResult, ErrorBody};
 use crate::cache::{HOME_KEY, SurrogateKeys, article_key, author_key, section_key, tag_key};
@@ -82,10 +82,8 @@ pub struct ListParams {
     params(ListParams, KeyHeader),
     responses(
         (status = 200, description = "A page of articles", body = ArticlesPage),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "A parameter is not valid", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
         (status = 503, description = "Full-text search (`q`) is not available here", body = ErrorBody),
     )
 )]
@@ -379,10 +377,8 @@ pub struct SearchParams {
     params(SearchParams, KeyHeader),
     responses(
         (status = 200, description = "A page of results", body = SearchResults),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "No words, or a parameter is not valid", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
         (status = 503, description = "Search is not available here", body = ErrorBody),
     )
 )]
@@ -447,12 +443,10 @@ pub struct KeyHeader {
     ),
     responses(
         (status = 200, description = "The article", body = ArticleDetail),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "The id is not a number", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
         (status = 404, description = "No published article has this id", body = ErrorBody),
         (status = 410, description = "The article was taken down", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn by_id(
@@ -501,12 +495,10 @@ pub struct KeyParam {
     ),
     responses(
         (status = 200, description = "The article", body = ArticleDetail),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "The address or query is not valid", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
         (status = 404, description = "No published article is at this address", body = ErrorBody),
         (status = 410, description = "The article was taken down", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn by_section_and_slug(

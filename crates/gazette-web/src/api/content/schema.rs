@@ -6,6 +6,7 @@ use gazette_core::{Article, ArticleSummary, Author, AuthorRef, Section, SectionR
 use serde::Serialize;
 use utoipa::ToSchema;
 
+use crate::api::error::ErrorBody;
 use crate::presenters::{article_url, author_url, section_url, tag_url};
 
 /// The site's address, to make every link absolute.
@@ -391,4 +392,52 @@ pub struct SearchResults {
     /// Matches in all, counted up to the index's limit.
     pub total: u64,
     pub next_cursor: Option<String>,
+}
+
+/// What every Content API read may answer besides its own: the client's copy is still current,
+/// or the consumer key it sent is refused or out of requests.
+#[derive(utoipa::IntoResponses)]
+pub enum CommonAnswers {
+    /// Not modified: the `ETag` sent in `If-None-Match` is current
+    #[response(status = 304)]
+    NotModified,
+    /// The key is unknown or revoked
+    #[response(status = 401)]
+    UnknownKey(ErrorBody),
+    /// The key's rate is used up (`Retry-After`)
+    #[response(status = 429)]
+    RateLimited(ErrorBody),
+}
+
+#[cfg(test)]
+mod tests {
+    use serde_json::Value;
+
+    /// A client of any read may be answered "not modified", or have its key refused or limited:
+    /// the document must say so for each, with the error body, or generated clients and
+    /// Schemathesis treat those answers as undocumented.
+    #[test]
+    fn every_read_documents_the_common_answers() {
+        let (_, document) = crate::api::routes();
+        let document: Value = serde_json::to_value(&document).unwrap_or_default();
+        let paths = document["paths"].as_object().cloned().unwrap_or_default();
+        let reads: Vec<_> = paths
+            .iter()
+            .filter(|(path, _)| path.starts_with("/api/v1/"))
+            .collect();
+        assert!(reads.len() >= 8, "the Content API's paths: {reads:?}");
+        for (path, item) in reads {
+            let responses = &item["get"]["responses"];
+            assert!(responses["304"].is_object(), "{path} lacks 304");
+            for status in ["401", "429"] {
+                let schema = &responses[status]["content"]["application/json"]["schema"]["$ref"];
+                assert_eq!(
+                    schema.as_str(),
+                    Some("#/components/schemas/ErrorBody"),
+                    "{path} {status}: {}",
+                    responses[status]
+                );
+            }
+        }
+    }
 }

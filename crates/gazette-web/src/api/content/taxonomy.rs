@@ -8,8 +8,8 @@ use super::articles::{KeyHeader, KeyParam, site};
 use super::keys::Consumer;
 use super::respond::json_response;
 use super::schema::{
-    AuthorList, AuthorView, PageDetail, PageLink, PageList, SectionList, SectionView, TagList,
-    TagView,
+    AuthorList, AuthorView, CommonAnswers, PageDetail, PageLink, PageList, SectionList,
+    SectionView, TagList, TagView,
 };
 use crate::api::error::{ApiError, ApiResult, ErrorBody};
 use crate::cache::{HOME_KEY, SurrogateKeys};
@@ -49,10 +49,8 @@ fn articles_url(state: &SiteState, filter: &str, slug: &str) -> String {
     params(KeyParam, KeyHeader),
     responses(
         (status = 200, description = "Every section", body = SectionList),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "The address or query is not valid", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn sections(
@@ -93,10 +91,8 @@ pub async fn sections(
     params(KeyParam, KeyHeader),
     responses(
         (status = 200, description = "Every tag", body = TagList),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "The address or query is not valid", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn tags(
@@ -137,10 +133,8 @@ pub async fn tags(
     params(KeyParam, KeyHeader),
     responses(
         (status = 200, description = "Every byline", body = AuthorList),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "The address or query is not valid", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn authors(
@@ -182,10 +176,8 @@ pub async fn authors(
     params(KeyParam, KeyHeader),
     responses(
         (status = 200, description = "Every static page", body = PageList),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "The address or query is not valid", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn pages(
@@ -223,11 +215,9 @@ pub async fn pages(
     ),
     responses(
         (status = 200, description = "The page", body = PageDetail),
-        (status = 304, description = "Not modified: the `ETag` sent in `If-None-Match` is current"),
+        CommonAnswers,
         (status = 400, description = "The address or query is not valid", body = ErrorBody),
-        (status = 401, description = "The key is unknown or revoked", body = ErrorBody),
         (status = 404, description = "No page has this slug", body = ErrorBody),
-        (status = 429, description = "The key's rate is used up (`Retry-After`)", body = ErrorBody),
     )
 )]
 pub async fn page(
