@@ -601,12 +601,23 @@ impl Asked {
         page.respond(&self.headers, &self.method)
     }
 
-    /// A response rendered for a GET, answered to the method asked: a HEAD gets the headers only.
-    fn without_body_for_head(&self, response: Response) -> Response {
-        if self.method != Method::HEAD {
+    /// A response rendered for a GET, answered to the request as asked: a HEAD gets the headers
+    /// only, and a client whose `If-None-Match` names the response's `ETag` gets `304` (the
+    /// validator was taken off the request so that the render is always the whole response).
+    fn as_asked(&self, response: Response) -> Response {
+        let still_current = response.status() == StatusCode::OK
+            && response
+                .headers()
+                .get(header::ETAG)
+                .is_some_and(|etag| etag_matches(&self.headers, etag));
+        if self.method != Method::HEAD && !still_current {
             return response;
         }
-        let (parts, _) = response.into_parts();
+        let (mut parts, _) = response.into_parts();
+        if still_current {
+            parts.status = StatusCode::NOT_MODIFIED;
+            parts.headers.remove(header::CONTENT_LENGTH);
+        }
         Response::from_parts(parts, Body::empty())
     }
 }
@@ -628,11 +639,12 @@ async fn render(
     };
     *request.method_mut() = Method::GET;
     // The cache answers validators itself, per encoding: what is rendered must be the whole page
-    // (an API answer would otherwise be a bodiless 304, which is not a page to keep).
+    // (an API answer would otherwise be a bodiless 304, which is not a page to keep). What is not
+    // kept gets its 304 from `as_asked`.
     request.headers_mut().remove(header::IF_NONE_MATCH);
     let response = next.run(request).await;
     let rendered = into_page(cache, response).await;
-    let rendered = rendered.map_err(|response| asked.without_body_for_head(response));
+    let rendered = rendered.map_err(|response| asked.as_asked(response));
     (asked, rendered)
 }
 
