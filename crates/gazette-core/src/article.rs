@@ -173,6 +173,8 @@ pub struct ArticleSummary {
     pub published_at: Option<DateTime<Utc>>,
     pub updated_at: Option<DateTime<Utc>>,
     pub view_total: i64,
+    /// The edition it belongs to.
+    pub language: Language,
 }
 
 /// What a writer supplies to create or edit an article. The store renders the body when it saves,

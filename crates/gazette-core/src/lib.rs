@@ -27,5 +27,5 @@ pub use article::{
     Article, ArticleStatus, ArticleSummary, Author, AuthorRef, NewArticle, ReaderView, Section,
     SectionRef, StaticPage, Tag,
 };
-pub use language::Language;
+pub use language::{Editions, EditionsError, Language};
 pub use slug::{RESERVED_SECTION_SLUGS, ReservedSectionSlug, Slug, SlugError};

@@ -318,7 +318,7 @@ mod tests {
     fn a_complete_form_becomes_an_article_with_its_tags_trimmed() {
         let submission = parse(&input()).unwrap();
         assert_eq!(submission.section_id, 1);
-        assert_eq!(submission.language, Language::Uk);
+        assert_eq!(submission.language, Language::UK);
         assert_eq!(submission.slug, None);
         assert_eq!(submission.tag_names, vec!["Kharkiv", "Air defence"]);
         let article = submission.into_article(vec![3, 4], ArticleStatus::Draft, None);
@@ -405,7 +405,7 @@ mod tests {
         let slug = |s: &str| Slug::parse(s).unwrap();
         let current = Article {
             id: 1,
-            language: Language::En,
+            language: Language::EN,
             slug: slug("now"),
             headline: "Now".into(),
             standfirst: String::new(),
@@ -441,7 +441,7 @@ mod tests {
             user_id: None,
             user_name: String::new(),
             note: String::new(),
-            language: Language::Uk,
+            language: Language::UK,
             slug: "then".into(),
             headline: "Then".into(),
             standfirst: "Before.".into(),

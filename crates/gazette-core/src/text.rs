@@ -52,8 +52,8 @@ const MONTHS_UK: [&str; 12] = [
 /// The date line's date: `29 Apr, 2024` in English, `29 квіт., 2024` in Ukrainian.
 pub fn date_line(language: Language, at: DateTime<Utc>) -> String {
     let months = match language {
-        Language::En => &MONTHS_EN,
-        Language::Uk => &MONTHS_UK,
+        Language::UK => &MONTHS_UK,
+        _ => &MONTHS_EN,
     };
     let month = months[at.month0() as usize];
     format!("{} {month}, {}", at.day(), at.year())
@@ -63,8 +63,8 @@ pub fn date_line(language: Language, at: DateTime<Utc>) -> String {
 /// Ukrainian.
 pub fn group_thousands(language: Language, n: i64) -> String {
     let separator = match language {
-        Language::En => ",",
-        Language::Uk => "\u{202f}",
+        Language::UK => "\u{202f}",
+        _ => ",",
     };
     let digits = n.unsigned_abs().to_string();
     let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
@@ -282,16 +282,16 @@ mod tests {
     #[test]
     fn the_date_line_reads_like_a_newspaper() {
         let at = Utc.with_ymd_and_hms(2024, 4, 29, 10, 0, 0).unwrap();
-        assert_eq!(date_line(Language::En, at), "29 Apr, 2024");
-        assert_eq!(date_line(Language::Uk, at), "29 квіт., 2024");
+        assert_eq!(date_line(Language::EN, at), "29 Apr, 2024");
+        assert_eq!(date_line(Language::UK, at), "29 квіт., 2024");
     }
 
     #[test]
     fn counts_are_grouped_by_thousands() {
-        assert_eq!(group_thousands(Language::En, 0), "0");
-        assert_eq!(group_thousands(Language::En, 194), "194");
-        assert_eq!(group_thousands(Language::En, 1234567), "1,234,567");
-        assert_eq!(group_thousands(Language::Uk, 12345), "12\u{202f}345");
+        assert_eq!(group_thousands(Language::EN, 0), "0");
+        assert_eq!(group_thousands(Language::EN, 194), "194");
+        assert_eq!(group_thousands(Language::EN, 1234567), "1,234,567");
+        assert_eq!(group_thousands(Language::UK, 12345), "12\u{202f}345");
     }
 
     #[test]

@@ -14,6 +14,9 @@ use crate::{Clock, day_number};
 
 /// How many articles the home and article pages show.
 pub const TOP_COUNT: u32 = 5;
+/// How many of the most read are handed over: each edition shows its own language's first
+/// [`TOP_COUNT`], so a smaller edition still has its list when a larger one fills the top.
+pub const TOP_CANDIDATES: u32 = 200;
 pub const REFRESH_INTERVAL: Duration = Duration::from_secs(60);
 
 /// Where each freshly computed list goes.
@@ -50,7 +53,7 @@ impl TopArticlesJob {
     pub async fn refresh(&self) -> StoreResult<()> {
         let now = (self.clock)();
         let since = day_number(now) - self.window_days + 1;
-        let list = self.store.most_read(since, TOP_COUNT, now).await?;
+        let list = self.store.most_read(since, TOP_CANDIDATES, now).await?;
         self.sink.replace(list);
         Ok(())
     }

@@ -47,7 +47,7 @@ fn jobs(store: &Arc<dyn Store>) -> Jobs {
 
 fn article(newsroom: &Newsroom, headline: &str, status: ArticleStatus) -> NewArticle {
     NewArticle {
-        language: Language::En,
+        language: Language::EN,
         slug: None,
         headline: headline.into(),
         standfirst: String::new(),

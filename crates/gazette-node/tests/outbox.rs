@@ -170,7 +170,7 @@ fn job(store: &Arc<dyn Store>, clock: &TestClock) -> OutboxJob {
 
 fn article(newsroom: &Newsroom, headline: &str, status: ArticleStatus) -> NewArticle {
     NewArticle {
-        language: Language::En,
+        language: Language::EN,
         slug: None,
         headline: headline.into(),
         standfirst: "What happened.".into(),

@@ -110,7 +110,7 @@ impl World {
     /// A published article in `section`, and the data of its events.
     async fn publish(&self, section: &str, headline: &str, standfirst: &str) -> EventArticle {
         let article = NewArticle {
-            language: Language::En,
+            language: Language::EN,
             slug: None,
             headline: headline.into(),
             standfirst: standfirst.into(),

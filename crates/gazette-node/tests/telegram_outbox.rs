@@ -153,7 +153,7 @@ impl Site {
 
     fn article(&self, section: i64, headline: &str, status: ArticleStatus) -> NewArticle {
         NewArticle {
-            language: Language::En,
+            language: Language::EN,
             slug: None,
             headline: headline.into(),
             standfirst: "What happened.".into(),

@@ -160,9 +160,9 @@ async fn main() {
             .collect();
         batch.push(NewArticle {
             language: if n % 5 == 0 {
-                Language::Uk
+                Language::UK
             } else {
-                Language::En
+                Language::EN
             },
             slug: Some(Slug::parse(&format!("article-{n}")).unwrap()),
             headline: format!("{} {n}", sentence(&mut rng, &words, 9)),
@@ -232,7 +232,7 @@ async fn main() {
         (
             "language filter",
             SearchQuery {
-                language: Some(Language::Uk),
+                language: Some(Language::UK),
                 ..base("війна")
             },
         ),

@@ -78,7 +78,7 @@ impl Fixture {
 
     fn article(&self, headline: &str, body: &str) -> NewArticle {
         NewArticle {
-            language: Language::En,
+            language: Language::EN,
             slug: None,
             headline: headline.into(),
             standfirst: String::new(),
@@ -148,7 +148,7 @@ async fn words_are_found_in_english_ukrainian_and_russian_whatever_their_case() 
         "Переговори у Женеві відновилися",
         "Дипломати знову зустрілися.",
     );
-    uk.language = Language::Uk;
+    uk.language = Language::UK;
     f.add(uk).await;
     f.add(f.article(
         "Переговоры в Женеве возобновились",
@@ -171,7 +171,7 @@ async fn words_are_found_in_english_ukrainian_and_russian_whatever_their_case() 
     // ...and the language filter tells them apart.
     let ukrainian = f.search_with(SearchQuery {
         text: "дипломатов".into(),
-        language: Some(Language::Uk),
+        language: Some(Language::UK),
         limit: 10,
         ..Default::default()
     });
@@ -346,7 +346,7 @@ async fn filters_narrow_by_section_author_language_and_dates() {
     f.add(a).await;
     f.add(f.article("Shelling in Kharkiv", "")).await;
     let mut uk = f.article("Kharkiv: звіт", "");
-    uk.language = Language::Uk;
+    uk.language = Language::UK;
     f.add(uk).await;
     f.index.rebuild(f.store.as_ref(), |_, _| {}).await.unwrap();
 
@@ -376,7 +376,7 @@ async fn filters_narrow_by_section_author_language_and_dates() {
     );
     assert_eq!(
         by(SearchQuery {
-            language: Some(Language::Uk),
+            language: Some(Language::UK),
             ..base.clone()
         }),
         ["Kharkiv: звіт"]

@@ -244,7 +244,7 @@ async fn newsroom(store: &Arc<dyn Store>) -> Newsroom {
 
 fn draft(n: &Newsroom, headline: &str) -> NewArticle {
     NewArticle {
-        language: Language::En,
+        language: Language::EN,
         slug: None,
         headline: headline.into(),
         standfirst: format!("Standfirst of {headline}"),

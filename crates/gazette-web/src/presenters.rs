@@ -54,7 +54,7 @@ pub struct SiteContext {
     pub tagline: String,
     pub description: String,
     pub base_url: String,
-    pub language: &'static str,
+    pub language: gazette_core::Language,
     pub year: i32,
     pub css_url: String,
     pub favicon_url: String,

@@ -7,12 +7,12 @@ use std::pin::Pin;
 use std::sync::Arc;
 use std::task::{Context, Poll};
 
-use axum::Router;
 use axum::extract::{ConnectInfo, FromRef, Request};
 use axum::middleware;
 use axum::response::IntoResponse;
-use axum::response::Response;
+use axum::response::{Redirect, Response};
 use axum::routing::{get, post};
+use axum::{Extension, Router};
 use tower::util::{BoxCloneSyncService, Oneshot};
 use tower::{Service, ServiceBuilder, ServiceExt};
 use tower_http::catch_panic::CatchPanicLayer;
@@ -26,17 +26,16 @@ use crate::error_pages::render_errors;
 use crate::feeds;
 use crate::security::security_headers;
 use crate::site::reads;
-use crate::site::{article, assets, health, home, lists, pages};
+use crate::site::{Edition, article, assets, health, home, lists, pages};
 
 pub fn router(state: AppState) -> Router {
-    Router::new()
-        .route("/", get(home::home))
+    let editions = state.config.editions.clone();
+    let mut router = Router::new()
         .route("/healthz", get(health::healthz))
         .nest("/newsroom", crate::newsroom::router())
         .merge(crate::api::router())
         .route("/assets/{name}", get(assets::asset))
         .route("/media/{key}", get(crate::site::media::file))
-        .route("/search", get(crate::site::search::search))
         .route("/robots.txt", get(feeds::robots))
         .route(
             "/.well-known/security.txt",
@@ -44,11 +43,7 @@ pub fn router(state: AppState) -> Router {
         )
         .route("/sitemap.xml", get(feeds::sitemap_index))
         .route("/sitemaps/pages.xml", get(feeds::sitemap_pages))
-        .route("/sitemaps/news.xml", get(feeds::news_sitemap))
         .route("/sitemaps/articles/{file}", get(feeds::sitemap_articles))
-        .route("/feeds/{file}", get(feeds::site_feed))
-        .route("/feeds/{kind}/{slug}/{file}", get(feeds::list_feed))
-        .route("/corrections", get(crate::site::corrections::page))
         // IndexNow's key file, `/{key}.txt`, only while a key is configured.
         .merge(crate::site::distribution::routes(&state))
         .route("/views/{id}", post(reads::beacon).get(reads::pixel))
@@ -57,15 +52,18 @@ pub fn router(state: AppState) -> Router {
             "/live/updates.json",
             get(crate::site::live::stream::updates),
         )
-        .route("/tags/{slug}", get(lists::tag))
-        .route("/authors/{slug}", get(lists::author))
-        .route("/pages/{slug}", get(pages::page))
-        .route("/{section}", get(lists::section))
-        .route("/{section}/{slug}", get(article::article))
-        .route(
-            "/{section}/{slug}/entries/{entry}",
-            get(crate::site::live::page::entry),
-        )
+        .merge(edition_routes(Edition(editions.default_language())));
+    // Every other edition is the same pages under its code: `/uk`, `/uk/world`, `/uk/world/slug`.
+    for &language in editions.prefixed() {
+        let prefix = format!("/{language}");
+        router = router
+            .route(
+                &format!("{prefix}/"),
+                get(move || async move { Redirect::permanent(&format!("/{language}")) }),
+            )
+            .nest(&prefix, edition_routes(Edition(language)));
+    }
+    router
         .fallback(not_found)
         .layer(middleware::from_fn_with_state(
             state.clone(),
@@ -87,6 +85,27 @@ pub fn router(state: AppState) -> Router {
         ))
         .layer(TraceLayer::new_for_http())
         .with_state(state)
+}
+
+/// The pages each edition has, marked with the edition (handlers take it as an extractor).
+fn edition_routes(edition: Edition) -> Router<AppState> {
+    Router::new()
+        .route("/", get(home::home))
+        .route("/search", get(crate::site::search::search))
+        .route("/sitemaps/news.xml", get(feeds::news_sitemap))
+        .route("/feeds/{file}", get(feeds::site_feed))
+        .route("/feeds/{kind}/{slug}/{file}", get(feeds::list_feed))
+        .route("/corrections", get(crate::site::corrections::page))
+        .route("/tags/{slug}", get(lists::tag))
+        .route("/authors/{slug}", get(lists::author))
+        .route("/pages/{slug}", get(pages::page))
+        .route("/{section}", get(lists::section))
+        .route("/{section}/{slug}", get(article::article))
+        .route(
+            "/{section}/{slug}/entries/{entry}",
+            get(crate::site::live::page::entry),
+        )
+        .layer(Extension(edition))
 }
 
 /// The service the server runs. A fresh cached page is answered at once; everything else goes

@@ -47,6 +47,8 @@ pub struct SiteConfig {
     /// Webhook endpoints may be on loopback and private addresses (`webhooks.allow_private`: for
     /// tests and local setups; off in production, against SSRF).
     pub webhooks_allow_private: bool,
+    /// The editions: the default language at the root, the others under `/{code}`.
+    pub editions: gazette_core::Editions,
 }
 
 impl Default for SiteConfig {
@@ -62,6 +64,7 @@ impl Default for SiteConfig {
             password_check_wait: std::time::Duration::from_secs(2),
             distribution: Default::default(),
             webhooks_allow_private: false,
+            editions: gazette_core::Editions::default(),
         }
     }
 }

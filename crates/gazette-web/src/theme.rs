@@ -89,6 +89,7 @@ impl Theme {
             }
         }
         let mut env = Environment::new();
+        crate::locale::add_to(&mut env);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_formatter(html_formatter);

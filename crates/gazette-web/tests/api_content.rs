@@ -149,7 +149,7 @@ async fn each_filter_narrows_the_list() {
     let mut culture = app.article("A new opera");
     culture.section_id = app.culture;
     culture.author_ids = vec![app.staff];
-    culture.language = Language::Uk;
+    culture.language = Language::UK;
     culture.published_at = Some(days_ago(2));
     let culture = app.publish(culture).await;
     let plain = app.publish_headline("Plain news").await;

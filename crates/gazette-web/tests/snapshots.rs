@@ -26,7 +26,7 @@ async fn paper() -> TestApp {
     grain.published_at = Some(days_ago(2));
     app.publish(grain).await;
     let mut uk = app.article("П’ять шкіл відновили навчання");
-    uk.language = Language::Uk;
+    uk.language = Language::UK;
     uk.body_markdown = "У Києві після ремонту.".into();
     uk.published_at = Some(days_ago(3));
     app.publish(uk).await;

@@ -178,7 +178,7 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
         let article = store
             .create_article(
                 NewArticle {
-                    language: Language::En,
+                    language: Language::EN,
                     slug: None,
                     headline: entry.headline.clone(),
                     standfirst: entry.standfirst.clone(),

@@ -106,7 +106,7 @@ pub async fn load(
     let article = store
         .create_article(
             NewArticle {
-                language: Language::En,
+                language: Language::EN,
                 slug: None,
                 headline: blog.headline.clone(),
                 standfirst: blog.standfirst.clone(),

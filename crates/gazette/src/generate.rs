@@ -157,7 +157,7 @@ pub async fn generate(store: &dyn Store, count: usize, now: DateTime<Utc>) -> an
                     .join("\n\n");
                 let published_at = now - Duration::minutes(minutes_apart * (count - n) as i64 + 30);
                 NewArticle {
-                    language: Language::En,
+                    language: Language::EN,
                     slug: None,
                     standfirst: paragraph(&mut rng, 25),
                     headline,

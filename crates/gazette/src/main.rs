@@ -372,6 +372,11 @@ async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
             .await?;
     }
 
+    if let Some(dir) = &settings.locales_dir {
+        let locales = gazette_web::locale::Locales::with_dir(dir)
+            .with_context(|| format!("locales_dir {}", dir.display()))?;
+        gazette_web::locale::install(locales);
+    }
     let config = SiteConfig {
         base_url: base_url.clone(),
         per_page: settings.per_page,
@@ -387,6 +392,8 @@ async fn serve(loaded: &Loaded) -> anyhow::Result<()> {
         security_contact: loaded.security_contact(),
         distribution: distribution::web(&settings.telegram, &settings.pings),
         webhooks_allow_private: settings.webhooks.allow_private,
+        editions: gazette_core::Editions::parse(&settings.editions)
+            .context("editions were checked when the settings were loaded")?,
         ..SiteConfig::default()
     };
     let search_dir = reindex::index_dir(&settings.data_dir);

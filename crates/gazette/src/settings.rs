@@ -52,6 +52,11 @@ pub struct Settings {
     pub trust_forwarded_for: bool,
     /// Where security problems are reported: `mailto:` or `https://` (`/.well-known/security.txt`).
     pub security_contact: Option<String>,
+    /// The editions, comma-separated: the first is served at the root, each other under its code
+    /// (`en,uk` serves Ukrainian at `/uk/…`). Each needs its words in `locales/<code>/`.
+    pub editions: String,
+    /// A folder of Fluent files (`<code>/*.ftl`) adding languages or rewording messages.
+    pub locales_dir: Option<PathBuf>,
     /// Seconds a request's line and headers may take to arrive (408 after).
     pub header_timeout_seconds: u64,
     /// Seconds a request body may take to arrive, before the extra time its bytes earn (408 after).
@@ -136,6 +141,14 @@ impl Default for Settings {
             purge_command: site.cache.purge_command,
             trust_forwarded_for: site.trust_forwarded_for,
             security_contact: site.security_contact,
+            editions: site
+                .editions
+                .all()
+                .iter()
+                .map(|l| l.code())
+                .collect::<Vec<_>>()
+                .join(","),
+            locales_dir: None,
             header_timeout_seconds: server.header_read_timeout.as_secs(),
             body_timeout_seconds: server.body_timeout.as_secs(),
             body_min_kb_per_second: server.body_min_rate / 1024,
@@ -374,6 +387,9 @@ impl Loaded {
                 "security_contact must be a mailto: or https:// address, not {contact:?} (from {})",
                 self.origin("security_contact")
             ));
+        }
+        if let Err(e) = gazette_core::Editions::parse(&s.editions) {
+            problems.push(format!("editions: {e} (from {})", self.origin("editions")));
         }
         problems.extend(crate::distribution::problems(
             &s.telegram,

@@ -32,7 +32,7 @@ use crate::{ArticleLookup, ArticlePage, Media, MediaVariant, StoreError, StoreRe
 // so the fast path reads exactly what the ordinary one does.
 
 pub(crate) const SUMMARY_COLUMNS: &str = "a.id, a.slug, a.headline, a.standfirst, a.published_at, \
-     a.updated_at, a.view_total, s.slug AS section_slug, s.name AS section_name";
+     a.updated_at, a.view_total, s.slug AS section_slug, s.name AS section_name, a.language";
 
 pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.language, a.slug, a.headline, a.standfirst, \
      b.body_markdown, b.body_html, a.status, a.published_at, a.updated_at, a.created_at, \
@@ -91,6 +91,7 @@ static SECTION_LATEST: LazyLock<String> = LazyLock::new(|| {
     format!(
         "WITH latest AS (SELECT {SUMMARY_COLUMNS} FROM articles a JOIN sections s ON s.id = a.section_id \
          WHERE a.status = 'published' AND a.published_at <= $1 AND a.section_id = $2 AND a.id <> $3 \
+         AND a.language = (SELECT o.language FROM articles o WHERE o.id = $3) \
          ORDER BY a.published_at DESC, a.id DESC LIMIT $4) \
          SELECT latest.*, au.slug, au.name FROM latest \
          LEFT JOIN article_authors aa ON aa.article_id = latest.id \
@@ -136,9 +137,10 @@ mod summary_column {
     pub const VIEW_TOTAL: usize = 6;
     pub const SECTION_SLUG: usize = 7;
     pub const SECTION_NAME: usize = 8;
+    pub const LANGUAGE: usize = 9;
     /// Only in `SECTION_LATEST`, after the summary.
-    pub const AUTHOR_SLUG: usize = 9;
-    pub const AUTHOR_NAME: usize = 10;
+    pub const AUTHOR_SLUG: usize = 10;
+    pub const AUTHOR_NAME: usize = 11;
 }
 
 /// Positions in `ARTICLE_PEOPLE_AND_TAGS`.
@@ -378,6 +380,12 @@ fn section_latest(
                 published_at: time_at(row, c::PUBLISHED_AT)?,
                 updated_at: time_at(row, c::UPDATED_AT)?,
                 view_total: row.get(c::VIEW_TOTAL)?,
+                language: Language::parse(
+                    row.get_ref(c::LANGUAGE)?
+                        .as_str()
+                        .map_err(rusqlite::Error::from)?,
+                )
+                .map_err(|e| conversion(&e))?,
             });
         }
         // An article without bylines comes as one row with no author.

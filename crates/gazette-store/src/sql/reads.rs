@@ -467,7 +467,7 @@ impl ReadStore for SqlStore {
             .scalar(&mut conn)
             .await?;
         let sql = format!(
-            "SELECT {SUMMARY_COLUMNS}, a.status, a.language, a.modified_at FROM articles a \
+            "SELECT {SUMMARY_COLUMNS}, a.status, a.modified_at FROM articles a \
              JOIN sections s ON s.id = a.section_id {where_clause} ORDER BY {order} LIMIT {} OFFSET {}",
             c.next_placeholder(1),
             c.next_placeholder(2)

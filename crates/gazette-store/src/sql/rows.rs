@@ -48,6 +48,7 @@ pub(super) struct SummaryRow {
     view_total: i64,
     section_slug: String,
     section_name: String,
+    language: String,
 }
 
 impl TryFrom<SummaryRow> for ArticleSummary {
@@ -66,6 +67,7 @@ impl TryFrom<SummaryRow> for ArticleSummary {
             published_at: opt_time(r.published_at)?,
             updated_at: opt_time(r.updated_at)?,
             view_total: r.view_total,
+            language: language(&r.language)?,
         })
     }
 }

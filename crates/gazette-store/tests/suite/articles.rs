@@ -94,13 +94,13 @@ pub async fn an_article_keeps_everything_it_was_given(store: Arc<dyn Store>) {
     new.tag_ids = vec![drones.id, kharkiv.id];
     new.author_ids = vec![n.taras, n.olena];
     new.seo_title = Some("SEO headline".into());
-    new.language = Language::Uk;
+    new.language = Language::UK;
     let created = store.create_article(new, at(3, 8)).await.unwrap();
 
     let loaded = store.article(created.id).await.unwrap().unwrap();
     assert_eq!(loaded, created);
     assert_eq!(loaded.slug.as_str(), "drones-over-kharkiv");
-    assert_eq!(loaded.language, Language::Uk);
+    assert_eq!(loaded.language, Language::UK);
     assert_eq!(loaded.section.name, "War");
     assert_eq!(loaded.status, ArticleStatus::Published);
     assert_eq!(loaded.published_at, Some(at(3, 9)));
@@ -365,7 +365,7 @@ pub async fn lists_filter_by_section_tag_author_and_exclusion(store: Arc<dyn Sto
     );
     assert_eq!(
         list(ArticleFilter {
-            language: Some(Language::Uk),
+            language: Some(Language::UK),
             ..Default::default()
         })
         .await,

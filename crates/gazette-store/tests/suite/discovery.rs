@@ -186,7 +186,7 @@ pub async fn the_news_sitemap_lists_the_last_hours_newest_first(store: Arc<dyn S
         ["Today", "Yesterday"]
     );
     assert_eq!(recent[0].published_at, at(31, 9));
-    assert_eq!(recent[0].language, Language::En);
+    assert_eq!(recent[0].language, Language::EN);
 }
 
 pub async fn the_synonym_list_starts_with_defaults_and_editors_change_it(store: Arc<dyn Store>) {

@@ -36,7 +36,7 @@ pub(crate) fn rss(feed: &Feed) -> String {
     xml.element("title", &feed.title);
     xml.element("link", &feed.home_url);
     xml.element("description", &feed.description);
-    xml.element("language", feed.language);
+    xml.element("language", feed.language.code());
     xml.element("generator", GENERATOR);
     xml.element("lastBuildDate", &rfc822(feed.updated));
     xml.empty(
@@ -84,7 +84,7 @@ pub(crate) fn atom(feed: &Feed) -> String {
         "feed",
         &[
             ("xmlns", "http://www.w3.org/2005/Atom"),
-            ("xml:lang", feed.language),
+            ("xml:lang", feed.language.code()),
         ],
     );
     xml.element("id", &feed.self_url);
@@ -146,7 +146,7 @@ pub(crate) fn atom(feed: &Feed) -> String {
         if let Some(html) = &item.content_html {
             xml.element_with(
                 "content",
-                &[("type", "html"), ("xml:lang", item.language)],
+                &[("type", "html"), ("xml:lang", item.language.code())],
                 html,
             );
         }

@@ -58,7 +58,7 @@ pub(super) async fn live_feed(
                     .map(|a| (a.name.clone(), site.absolute(&author_url(&a.slug))))
                     .collect(),
                 categories: vec![article.section.name.clone()],
-                language: article.language.code(),
+                language: article.language,
             }
         })
         .collect();

@@ -165,7 +165,7 @@ async fn build_feed(
                     .map(|au| (au.name.clone(), site.absolute(&author_url(&au.slug))))
                     .collect(),
                 categories,
-                language: a.language.code(),
+                language: a.language,
             }
         })
         .collect();

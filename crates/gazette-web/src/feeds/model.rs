@@ -10,7 +10,7 @@ pub(crate) struct Feed {
     pub home_url: String,
     /// Absolute address of the feed itself.
     pub self_url: String,
-    pub language: &'static str,
+    pub language: gazette_core::Language,
     pub updated: DateTime<Utc>,
     pub items: Vec<FeedItem>,
     pub site_name: String,
@@ -29,5 +29,5 @@ pub(crate) struct FeedItem {
     pub updated: DateTime<Utc>,
     pub authors: Vec<(String, String)>,
     pub categories: Vec<String>,
-    pub language: &'static str,
+    pub language: gazette_core::Language,
 }

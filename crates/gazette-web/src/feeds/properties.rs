@@ -86,7 +86,7 @@ fn feed_of(articles: &[(String, String)]) -> Feed {
             updated: at(1_750_000_000 + i as i64),
             authors: vec![("Olena".to_owned(), format!("{BASE}/authors/olena"))],
             categories: vec![title.clone()],
-            language: "uk",
+            language: Language::UK,
         })
         .collect();
     Feed {
@@ -94,7 +94,7 @@ fn feed_of(articles: &[(String, String)]) -> Feed {
         description: "News".to_owned(),
         home_url: format!("{BASE}/"),
         self_url: format!("{BASE}/feeds/rss.xml"),
-        language: "uk",
+        language: Language::UK,
         updated: at(1_750_000_000),
         items,
         site_name: "Gazette".to_owned(),
@@ -224,7 +224,7 @@ proptest! {
                 section: Slug::parse("war").unwrap(),
                 slug: Slug::parse(&format!("article-{i}")).unwrap(),
                 headline: headline.clone(),
-                language: Language::Uk,
+                language: Language::UK,
                 published_at: at(1_750_000_000),
                 lastmod: at(1_750_000_000),
             })

@@ -145,7 +145,7 @@ pub async fn list(
                 statuses => ArticleStatus::ALL.iter().map(|s| minijinja::context! { value => s.as_str(), label => s.label() }).collect::<Vec<_>>(),
                 sections => sections.iter().map(|s| minijinja::context! { id => s.id, name => s.name.clone() }).collect::<Vec<_>>(),
                 authors => authors.iter().map(|a| minijinja::context! { id => a.id, name => a.name.clone() }).collect::<Vec<_>>(),
-                languages => Language::ALL.iter().map(|l| l.code()).collect::<Vec<_>>(),
+                languages => state.config.editions.all().iter().map(|l| l.code().to_owned()).collect::<Vec<_>>(),
                 f => minijinja::context! {
                     status => query.status.clone().unwrap_or_default(),
                     section => query.section.clone().unwrap_or_default(),
@@ -293,7 +293,7 @@ async fn render_editor(
                 preview_html => page.preview_html,
                 sections => sections.iter().map(|s| minijinja::context! { id => s.id.to_string(), name => s.name.clone() }).collect::<Vec<_>>(),
                 authors => authors.iter().map(|a| minijinja::context! { id => a.id.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
-                languages => Language::ALL.iter().map(|l| l.code()).collect::<Vec<_>>(),
+                languages => state.config.editions.all().iter().map(|l| l.code().to_owned()).collect::<Vec<_>>(),
             }
         },
     )?;

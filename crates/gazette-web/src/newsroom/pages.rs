@@ -33,6 +33,7 @@ fn files() -> &'static Files {
     static FILES_ONCE: OnceLock<Files> = OnceLock::new();
     FILES_ONCE.get_or_init(|| {
         let mut env = Environment::new();
+        crate::locale::add_to(&mut env);
         env.set_trim_blocks(true);
         env.set_lstrip_blocks(true);
         env.set_formatter(crate::theme::html_formatter);

@@ -117,7 +117,7 @@ impl SiteContext {
             tagline: String::new(),
             description: String::new(),
             base_url: state.config.base_url.clone(),
-            language: Language::En.code(),
+            language: Language::EN,
             year: state.now().year(),
             css_url: state.theme.asset_url("style.css").to_owned(),
             favicon_url: state.theme.asset_url("favicon.svg").to_owned(),

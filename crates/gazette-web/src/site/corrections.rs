@@ -57,9 +57,9 @@ pub async fn page(
         .items
         .iter()
         .map(|l| ListedView {
-            article: Card::from_summary(&l.article, gazette_core::Language::En),
+            article: Card::from_summary(&l.article, gazette_core::Language::EN),
             text: l.correction.text.clone(),
-            date: DateView::new(l.correction.created_at, gazette_core::Language::En),
+            date: DateView::new(l.correction.created_at, gazette_core::Language::EN),
         })
         .collect();
     let meta = site.meta(

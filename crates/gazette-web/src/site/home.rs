@@ -23,7 +23,7 @@ struct SectionBlock {
 pub async fn home(State(state): State<SiteState>) -> AppResult<Response> {
     let site = SiteContext::load(&state, None).await?;
     let now = state.now();
-    let lang = Language::En;
+    let lang = Language::EN;
     // Stories an editor pinned lead (newest first), then the newest fill the rest, each once.
     let pinned_only = ArticleFilter {
         pinned: true,

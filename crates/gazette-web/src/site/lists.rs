@@ -58,7 +58,7 @@ async fn render_listing(state: &SiteState, listing: Listing, page: u32) -> AppRe
         .map(|q| format!("q={}&", gazette_core::text::url_encode(q)))
         .unwrap_or_default();
     let pagination = Pagination::new(&listing.path, &extra_query, page, result.total_pages());
-    let articles = Card::list(&result.items, Language::En);
+    let articles = Card::list(&result.items, Language::EN);
 
     let title = if page > 1 {
         format!("{} (page {page})", listing.heading.title)

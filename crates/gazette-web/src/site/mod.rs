@@ -5,6 +5,7 @@ pub mod assets;
 pub mod chrome;
 pub mod corrections;
 pub mod distribution;
+pub mod edition;
 pub mod health;
 pub mod home;
 pub mod lists;
@@ -25,6 +26,8 @@ use serde::Deserialize;
 use crate::cache::{SurrogateKeys, article_key};
 use crate::error::{AppError, AppResult};
 use crate::state::SiteState;
+
+pub use edition::Edition;
 
 /// Renders a template into a public response. The surrogate keys name what the page shows: the
 /// page cache stores it under them, and CDNs may cache it for as long as `Cache-Control` says.
@@ -90,5 +93,5 @@ pub fn top_articles(
     state: &SiteState,
     language: gazette_core::Language,
 ) -> (std::sync::Arc<Vec<ArticleSummary>>, minijinja::Value) {
-    (state.top.list(), state.top.cards(language))
+    (state.top.list(language), state.top.cards(language))
 }

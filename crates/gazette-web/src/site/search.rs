@@ -273,11 +273,14 @@ pub async fn search(
             name: a.name,
         })
         .collect();
-    let language_options: Vec<Choice> = Language::ALL
+    let language_options: Vec<Choice> = state
+        .config
+        .editions
+        .all()
         .iter()
         .map(|l| Choice {
             value: l.code().to_owned(),
-            name: language_name(*l).to_owned(),
+            name: language_name(*l),
         })
         .collect();
     let unfiltered_url = if text.is_empty() {
@@ -334,11 +337,8 @@ fn thousands(n: usize) -> String {
     out
 }
 
-fn language_name(language: Language) -> &'static str {
-    match language {
-        Language::En => "English",
-        Language::Uk => "Ukrainian",
-    }
+fn language_name(language: Language) -> String {
+    crate::locale::locales().language_name(language)
 }
 
 /// The query string every result page link keeps, ending in `&` when not empty.
@@ -397,7 +397,7 @@ async fn run_search(state: &SiteState, query: SearchQuery) -> AppResult<Found> {
         .filter_map(|hit| {
             let summary = by_id.remove(&hit.id)?;
             Some(ResultView {
-                card: Card::from_summary(&summary, Language::En),
+                card: Card::from_summary(&summary, Language::EN),
                 headline_html: hit.headline_html,
                 snippet_html: hit.snippet_html,
             })
@@ -438,7 +438,7 @@ async fn database_search(state: &SiteState, query: &SearchQuery) -> AppResult<Fo
         .items
         .iter()
         .map(|summary| {
-            let card = Card::from_summary(summary, Language::En);
+            let card = Card::from_summary(summary, Language::EN);
             ResultView {
                 headline_html: gazette_core::text::escape_html(&card.headline),
                 snippet_html: gazette_core::text::escape_html(&card.standfirst),

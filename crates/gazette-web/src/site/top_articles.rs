@@ -7,6 +7,7 @@ use std::sync::{Arc, RwLock};
 
 use gazette_core::{ArticleSummary, Language};
 use gazette_node::TopArticlesSink;
+use gazette_node::top_articles::TOP_COUNT;
 
 use crate::presenters::Card;
 
@@ -15,43 +16,54 @@ pub struct TopArticles {
     current: RwLock<Arc<Current>>,
 }
 
-/// The list, and the same list as cards in each language.
+/// Each language's list, and the same list as cards.
 #[derive(Default)]
 struct Current {
-    list: Arc<Vec<ArticleSummary>>,
-    cards: Vec<(Language, minijinja::Value)>,
+    by_language: Vec<(Language, Arc<Vec<ArticleSummary>>, minijinja::Value)>,
 }
 
 impl Current {
-    fn new(list: Vec<ArticleSummary>) -> Self {
-        let cards = Language::ALL
-            .iter()
-            .map(|&language| {
-                let cards = Card::list(&list, language);
-                (language, minijinja::Value::from_serialize(&cards))
-            })
-            .collect();
+    /// `candidates` are the most read across languages, most read first: each language keeps
+    /// its first [`TOP_COUNT`].
+    fn new(candidates: Vec<ArticleSummary>) -> Self {
+        let mut by_language: Vec<(Language, Vec<ArticleSummary>)> = Vec::new();
+        for article in candidates {
+            match by_language.iter_mut().find(|(l, _)| *l == article.language) {
+                Some((_, list)) if list.len() >= TOP_COUNT as usize => {}
+                Some((_, list)) => list.push(article),
+                None => by_language.push((article.language, vec![article])),
+            }
+        }
         Self {
-            list: Arc::new(list),
-            cards,
+            by_language: by_language
+                .into_iter()
+                .map(|(language, list)| {
+                    let cards = minijinja::Value::from_serialize(Card::list(&list, language));
+                    (language, Arc::new(list), cards)
+                })
+                .collect(),
         }
     }
 }
 
 impl TopArticles {
-    /// The current list, most read first.
-    pub fn list(&self) -> Arc<Vec<ArticleSummary>> {
-        self.current().list.clone()
+    /// The most read in `language`, most read first.
+    pub fn list(&self, language: Language) -> Arc<Vec<ArticleSummary>> {
+        self.current()
+            .by_language
+            .iter()
+            .find(|(l, _, _)| *l == language)
+            .map_or_else(Arc::default, |(_, list, _)| list.clone())
     }
 
-    /// The list as cards for a page in `language`, ready for a template. Every language is
-    /// prepared; before the first refresh the list is empty (undefined, which templates skip).
+    /// The list as cards for a page in `language`, ready for a template; before the first refresh
+    /// (or with nothing read in that language) undefined, which templates skip.
     pub fn cards(&self, language: Language) -> minijinja::Value {
         self.current()
-            .cards
+            .by_language
             .iter()
-            .find(|(l, _)| *l == language)
-            .map_or_else(minijinja::Value::default, |(_, cards)| cards.clone())
+            .find(|(l, _, _)| *l == language)
+            .map_or_else(minijinja::Value::default, |(_, _, cards)| cards.clone())
     }
 
     fn current(&self) -> Arc<Current> {

@@ -313,7 +313,7 @@ impl TestApp {
 
     pub fn article(&self, headline: &str) -> NewArticle {
         NewArticle {
-            language: Language::En,
+            language: Language::EN,
             slug: None,
             headline: headline.into(),
             standfirst: format!("What happened: {headline}."),

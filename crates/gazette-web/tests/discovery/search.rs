@@ -30,7 +30,7 @@ async fn search_highlights_the_words_found_and_keeps_the_query_in_the_form() {
 async fn search_finds_ukrainian_words_with_either_apostrophe_and_names_in_any_spelling() {
     let app = TestApp::init().await;
     let mut uk = app.article("П’ять шкіл відновили навчання");
-    uk.language = Language::Uk;
+    uk.language = Language::UK;
     uk.body_markdown = "У Києві після ремонту.".into();
     app.publish(uk).await;
     app.publish_headline("Kyiv metro runs all night").await;

@@ -204,8 +204,8 @@ impl LiveFormat for ThemeLiveFormat {
 pub fn coverage_label(language: Language, blog: &LiveBlog) -> &'static str {
     use gazette_core::live::Coverage;
     match (language, blog.coverage) {
-        (Language::Uk, Coverage::Live) => "Наживо",
-        (Language::Uk, Coverage::Ended) => "Трансляцію завершено",
+        (Language::UK, Coverage::Live) => "Наживо",
+        (Language::UK, Coverage::Ended) => "Трансляцію завершено",
         (_, Coverage::Live) => "Live",
         (_, Coverage::Ended) => "Coverage ended",
     }

@@ -376,7 +376,7 @@ impl Importer {
             key: item.key,
             fingerprint,
             article: NewArticle {
-                language: Language::En,
+                language: Language::EN,
                 slug,
                 headline,
                 standfirst: content::plain_text(&item.excerpt),

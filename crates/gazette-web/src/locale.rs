@@ -1,0 +1,428 @@
+//! The reader's language: every word the theme and the newsroom print comes from Fluent files,
+//! `locales/<code>/*.ftl` (embedded from the repository's `locales/` folder; a folder given with
+//! `locales_dir` adds languages or replaces messages at start). All files of a language form one
+//! bundle, so a message id is unique across them.
+//!
+//! Templates call `t("message-id", name=value, …)`: the language is the template's `lang`
+//! variable, or the site's (`site.language`). Rust code calls [`Locales::text`]. A message a
+//! language lacks falls back to English, then to its id, so a missing translation shows as a word
+//! rather than an error page (the key test in `tests/locales.rs` keeps the files complete).
+//!
+//! Numbers passed to a message are plural selectors (`{ $count -> [one] … [few] … *[many] … }`,
+//! with each language's CLDR rules) and are printed with that language's digit grouping. Dates
+//! are the `date-long` message, given the day, the month's number and the year.
+
+use std::collections::HashMap;
+use std::path::Path;
+use std::sync::OnceLock;
+
+use chrono::{DateTime, Datelike, Utc};
+use fluent_bundle::concurrent::FluentBundle;
+use fluent_bundle::{FluentArgs, FluentResource, FluentValue};
+use gazette_core::Language;
+use include_dir::{Dir, include_dir};
+
+static EMBEDDED: Dir<'static> = include_dir!("$CARGO_MANIFEST_DIR/../../locales");
+
+static INSTALLED: OnceLock<Locales> = OnceLock::new();
+
+/// The messages of every language the site has files for.
+pub struct Locales {
+    bundles: HashMap<Language, Bundle>,
+}
+
+struct Bundle {
+    fluent: FluentBundle<FluentResource>,
+    /// Every message id, in the order the files define them (for the key tests).
+    ids: Vec<String>,
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum LocaleError {
+    #[error("locales/{language}/{file}: {message}")]
+    File {
+        language: String,
+        file: String,
+        message: String,
+    },
+    #[error("cannot read the locales folder {path}: {source}")]
+    Io {
+        path: String,
+        source: std::io::Error,
+    },
+}
+
+/// The locales the site runs with: those installed at start, else the embedded ones.
+pub fn locales() -> &'static Locales {
+    INSTALLED.get_or_init(|| match Locales::embedded() {
+        Ok(locales) => locales,
+        Err(error) => {
+            // The embedded files are checked by the tests; a broken build still serves pages.
+            tracing::error!(%error, "the embedded locales do not load");
+            Locales {
+                bundles: HashMap::new(),
+            }
+        }
+    })
+}
+
+/// Makes `locales` the site's (the embedded files plus a folder's, see [`Locales::with_dir`]).
+/// Only the first call counts; call it at start, before any page is rendered.
+pub fn install(locales: Locales) {
+    let _ = INSTALLED.set(locales);
+}
+
+impl Locales {
+    /// The files built into the binary.
+    pub fn embedded() -> Result<Self, LocaleError> {
+        let mut files = Vec::new();
+        for language_dir in EMBEDDED.dirs() {
+            let code = language_dir.path().to_string_lossy().into_owned();
+            for file in language_dir.files() {
+                let name = file
+                    .path()
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if name.ends_with(".ftl") {
+                    files.push((
+                        code.clone(),
+                        name,
+                        String::from_utf8_lossy(file.contents()).into_owned(),
+                    ));
+                }
+            }
+        }
+        Self::build(files)
+    }
+
+    /// The embedded files, then those of `dir` (laid out as `dir/<code>/*.ftl`): a file of the
+    /// same name replaces the embedded one, so a site can reword a message or add a language.
+    pub fn with_dir(dir: &Path) -> Result<Self, LocaleError> {
+        let mut locales = Self::embedded()?;
+        let io = |source| LocaleError::Io {
+            path: dir.display().to_string(),
+            source,
+        };
+        let mut files = locales.into_files();
+        for language_dir in std::fs::read_dir(dir).map_err(io)? {
+            let language_dir = language_dir.map_err(io)?;
+            if !language_dir.path().is_dir() {
+                continue;
+            }
+            let code = language_dir.file_name().to_string_lossy().into_owned();
+            for file in std::fs::read_dir(language_dir.path()).map_err(io)? {
+                let path = file.map_err(io)?.path();
+                let name = path
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if !name.ends_with(".ftl") {
+                    continue;
+                }
+                let text = std::fs::read_to_string(&path).map_err(io)?;
+                files.retain(|(c, n, _)| !(c == &code && n == &name));
+                files.push((code.clone(), name, text));
+            }
+        }
+        locales = Self::build(files)?;
+        Ok(locales)
+    }
+
+    fn into_files(self) -> Vec<(String, String, String)> {
+        // Rebuilt from the embedded directory: bundles do not hand their sources back.
+        let mut files = Vec::new();
+        for language_dir in EMBEDDED.dirs() {
+            let code = language_dir.path().to_string_lossy().into_owned();
+            for file in language_dir.files() {
+                let name = file
+                    .path()
+                    .file_name()
+                    .map(|n| n.to_string_lossy().into_owned())
+                    .unwrap_or_default();
+                if name.ends_with(".ftl") {
+                    files.push((
+                        code.clone(),
+                        name,
+                        String::from_utf8_lossy(file.contents()).into_owned(),
+                    ));
+                }
+            }
+        }
+        drop(self);
+        files
+    }
+
+    /// Bundles from `(language code, file name, text)`, files in name order within a language.
+    fn build(mut files: Vec<(String, String, String)>) -> Result<Self, LocaleError> {
+        files.sort_by(|a, b| (&a.0, &a.1).cmp(&(&b.0, &b.1)));
+        let mut bundles: HashMap<Language, Bundle> = HashMap::new();
+        for (code, name, text) in files {
+            let fail = |message: String| LocaleError::File {
+                language: code.clone(),
+                file: name.clone(),
+                message,
+            };
+            let language = Language::parse(&code).map_err(|e| fail(e.to_string()))?;
+            let resource = FluentResource::try_new(text).map_err(|(_, errors)| {
+                fail(format!(
+                    "{} syntax error(s), the first: {:?}",
+                    errors.len(),
+                    errors.first()
+                ))
+            })?;
+            let ids: Vec<String> = message_ids(&resource);
+            let bundle = bundles
+                .entry(language)
+                .or_insert_with(|| Bundle::new(language));
+            bundle
+                .fluent
+                .add_resource(resource)
+                .map_err(|errors| fail(format!("{errors:?}")))?;
+            bundle.ids.extend(ids);
+        }
+        Ok(Self { bundles })
+    }
+
+    /// The languages with files.
+    pub fn languages(&self) -> Vec<Language> {
+        let mut languages: Vec<Language> = self.bundles.keys().copied().collect();
+        languages.sort();
+        languages
+    }
+
+    /// Every message id `language` defines.
+    pub fn ids(&self, language: Language) -> &[String] {
+        self.bundles
+            .get(&language)
+            .map_or(&[][..], |b| b.ids.as_slice())
+    }
+
+    /// Whether `language` defines `id` itself (not through the English fallback).
+    pub fn has(&self, language: Language, id: &str) -> bool {
+        self.bundles
+            .get(&language)
+            .is_some_and(|b| b.fluent.has_message(id))
+    }
+
+    /// The message `id` in `language`, with `args`; English when the language lacks it, the id
+    /// itself when English lacks it too.
+    pub fn text(&self, language: Language, id: &str, args: Option<&FluentArgs<'_>>) -> String {
+        for language in [language, Language::EN] {
+            if let Some(text) = self
+                .bundles
+                .get(&language)
+                .and_then(|bundle| bundle.format(id, args))
+            {
+                return text;
+            }
+        }
+        id.to_owned()
+    }
+
+    /// A message without arguments.
+    pub fn word(&self, language: Language, id: &str) -> String {
+        self.text(language, id, None)
+    }
+
+    /// A message with one count: the plural form it selects and the count printed in the
+    /// language's way (`views` with 5 → "5 переглядів").
+    pub fn count(&self, language: Language, id: &str, count: i64) -> String {
+        let mut args = FluentArgs::new();
+        args.set("count", count);
+        self.text(language, id, Some(&args))
+    }
+
+    /// A date as the edition prints it: "29 Apr, 2024", "29 квітня 2024".
+    pub fn date(&self, language: Language, at: DateTime<Utc>) -> String {
+        let mut args = FluentArgs::new();
+        // Day and year as text: numbers would be grouped ("2,024").
+        args.set("day", at.day().to_string());
+        args.set("month", at.month());
+        args.set("year", at.year().to_string());
+        self.text(language, "date-long", Some(&args))
+    }
+
+    /// A number with the language's digit grouping: 12,345 or 12 345.
+    pub fn number(&self, language: Language, n: i64) -> String {
+        group_digits(n, grouping(language))
+    }
+
+    /// The language's own name for itself, for the edition switcher: "English", "Українська".
+    pub fn language_name(&self, language: Language) -> String {
+        if self.has(language, "language-name") {
+            self.word(language, "language-name")
+        } else {
+            language.code().to_owned()
+        }
+    }
+}
+
+impl Bundle {
+    fn new(language: Language) -> Self {
+        let id: unic_langid::LanguageIdentifier = language
+            .code()
+            .parse()
+            .unwrap_or_else(|_| unic_langid::LanguageIdentifier::default());
+        let mut fluent = FluentBundle::new_concurrent(vec![id]);
+        // No Unicode isolation marks around placeables: pages are in one direction, and the
+        // marks would end up inside titles, attributes and feeds.
+        fluent.set_use_isolating(false);
+        fluent.set_formatter(Some(match grouping(language) {
+            Grouping::Comma => format_comma,
+            Grouping::Space => format_space,
+            Grouping::Dot => format_dot,
+        }));
+        Self {
+            fluent,
+            ids: Vec::new(),
+        }
+    }
+
+    fn format(&self, id: &str, args: Option<&FluentArgs<'_>>) -> Option<String> {
+        let message = self.fluent.get_message(id)?;
+        let pattern = message.value()?;
+        let mut errors = Vec::new();
+        let text = self.fluent.format_pattern(pattern, args, &mut errors);
+        if !errors.is_empty() {
+            tracing::warn!(id, ?errors, "a message was formatted with errors");
+        }
+        Some(text.into_owned())
+    }
+}
+
+fn message_ids(resource: &FluentResource) -> Vec<String> {
+    resource
+        .entries()
+        .filter_map(|entry| match entry {
+            fluent_syntax::ast::Entry::Message(m) => Some(m.id.name.to_owned()),
+            _ => None,
+        })
+        .collect()
+}
+
+/// How a language groups digits (CLDR): English with commas; Ukrainian, Russian and Crimean Tatar
+/// with a no-break space; German-style with dots.
+#[derive(Clone, Copy, PartialEq, Eq, Debug)]
+enum Grouping {
+    Comma,
+    Space,
+    Dot,
+}
+
+fn grouping(language: Language) -> Grouping {
+    match language.code() {
+        "uk" | "ru" | "crh" | "pl" | "cs" | "fr" | "be" => Grouping::Space,
+        "de" | "it" | "es" | "tr" | "ro" => Grouping::Dot,
+        _ => Grouping::Comma,
+    }
+}
+
+fn group_digits(n: i64, grouping: Grouping) -> String {
+    let separator = match grouping {
+        Grouping::Comma => ",",
+        Grouping::Space => "\u{a0}",
+        Grouping::Dot => ".",
+    };
+    let digits = n.unsigned_abs().to_string();
+    let mut out = String::with_capacity(digits.len() * 2);
+    if n < 0 {
+        out.push('-');
+    }
+    for (i, digit) in digits.chars().enumerate() {
+        if i > 0 && (digits.len() - i).is_multiple_of(3) {
+            out.push_str(separator);
+        }
+        out.push(digit);
+    }
+    out
+}
+
+/// Whole numbers passed to messages are printed grouped; anything else Fluent's way.
+fn format_grouped(value: &FluentValue<'_>, grouping: Grouping) -> Option<String> {
+    match value {
+        FluentValue::Number(number) if number.value.fract() == 0.0 && number.value.abs() < 1e15 => {
+            Some(group_digits(number.value as i64, grouping))
+        }
+        _ => None,
+    }
+}
+
+fn format_comma(
+    value: &FluentValue<'_>,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    format_grouped(value, Grouping::Comma)
+}
+
+fn format_space(
+    value: &FluentValue<'_>,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    format_grouped(value, Grouping::Space)
+}
+
+fn format_dot(
+    value: &FluentValue<'_>,
+    _: &intl_memoizer::concurrent::IntlLangMemoizer,
+) -> Option<String> {
+    format_grouped(value, Grouping::Dot)
+}
+
+/// `t("id", name=value, …)` for templates. The language is the template's `lang`, else
+/// `site.language`, else English.
+pub fn template_text(
+    state: &minijinja::State<'_, '_>,
+    id: &str,
+    kwargs: minijinja::value::Kwargs,
+) -> Result<String, minijinja::Error> {
+    let language = template_language(state);
+    let mut args = FluentArgs::new();
+    for name in kwargs.args() {
+        let value: minijinja::Value = kwargs.get(name)?;
+        if let Some(n) = value.as_i64() {
+            args.set(name.to_owned(), n);
+        } else if value.is_none() || value.is_undefined() {
+            args.set(name.to_owned(), String::new());
+        } else {
+            args.set(name.to_owned(), value.to_string());
+        }
+    }
+    Ok(locales().text(
+        language,
+        id,
+        kwargs.args().next().is_some().then_some(&args),
+    ))
+}
+
+fn template_language(state: &minijinja::State<'_, '_>) -> Language {
+    let code = state
+        .lookup("lang")
+        .filter(|v| !v.is_undefined() && !v.is_none())
+        .or_else(|| {
+            state
+                .lookup("site")
+                .and_then(|site| site.get_attr("language").ok())
+        })
+        .and_then(|v| v.as_str().map(str::to_owned));
+    code.and_then(|c| Language::parse(&c).ok())
+        .unwrap_or_default()
+}
+
+/// Registers `t` (and `date`, `number`) with a template environment.
+pub fn add_to(env: &mut minijinja::Environment<'static>) {
+    env.add_function("t", template_text);
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_are_grouped_the_language_s_way() {
+        assert_eq!(group_digits(0, Grouping::Comma), "0");
+        assert_eq!(group_digits(1234567, Grouping::Comma), "1,234,567");
+        assert_eq!(group_digits(-12345, Grouping::Space), "-12\u{a0}345");
+        assert_eq!(group_digits(999, Grouping::Dot), "999");
+    }
+}
