@@ -192,6 +192,8 @@ pub struct User {
     pub created_at: DateTime<Utc>,
     /// Signs in with a code from an authenticator app after the password.
     pub two_factor: bool,
+    /// The language this person reads the newsroom in (English until they choose).
+    pub ui_language: crate::Language,
 }
 
 /// A signed-in browser. The cookie carries a secret token; only its hash is stored.

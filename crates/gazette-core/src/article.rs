@@ -127,6 +127,9 @@ pub struct Article {
     pub view_total: i64,
     pub seo_title: Option<String>,
     pub seo_description: Option<String>,
+    /// The original this article translates (`None`: an original, or not part of a translation
+    /// group); see [`crate::translation`].
+    pub translation_of: Option<i64>,
 }
 
 /// What a reader gets at an article's address.

@@ -158,6 +158,16 @@ impl Editions {
         self.languages.contains(&language)
     }
 
+    /// The edition content in `language` appears in: its own, or the default edition for a
+    /// language the site has no edition for.
+    pub fn edition_of(&self, language: Language) -> Language {
+        if self.contains(language) {
+            language
+        } else {
+            self.default_language()
+        }
+    }
+
     /// What the edition's addresses start with: nothing for the default, `/uk` for Ukrainian.
     pub fn prefix(&self, language: Language) -> String {
         if language == self.default_language() {

@@ -20,6 +20,7 @@ pub mod site_settings;
 pub mod slug;
 pub mod submission;
 pub mod text;
+pub mod translation;
 pub mod two_factor;
 pub mod workflow;
 

@@ -433,6 +433,7 @@ mod tests {
             view_total: 0,
             seo_title: None,
             seo_description: None,
+            translation_of: None,
         };
         let old = Revision {
             id: 3,

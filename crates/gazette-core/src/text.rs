@@ -1,83 +1,51 @@
-//! Small pieces of text the pages print: shortened headlines, date lines, counts, initials, and
-//! text as a part of a URL.
+//! Small pieces of text the pages print: shortened headlines, initials, and text as a part of a
+//! URL. Words, dates and counts in a reader's language come from the web crate's Fluent locales.
 
 use std::borrow::Cow;
 
 use chrono::{DateTime, Datelike, Utc};
 use percent_encoding::{AsciiSet, NON_ALPHANUMERIC, utf8_percent_encode};
 
-use crate::Language;
-
 /// Shortens `text` to at most `max_chars` characters on a word boundary, ending with "...".
 /// Text that already fits is returned unchanged.
+///
+/// Words are counted in characters, not bytes, so Cyrillic is cut as Latin is. A no-break space
+/// (Ukrainian typography puts one after "5" in "5 тисяч" and before a dash) joins its neighbours:
+/// the cut is never made there. A single word longer than the room is cut where it is.
 pub fn shorten(text: &str, max_chars: usize) -> String {
     const ELLIPSIS: &str = "...";
+    // Left dangling before the dots: list punctuation, dashes, and quotes or brackets that open.
+    const DANGLING: &str = ",;:–—-«„“‘([";
     let text = text.trim();
     if text.chars().count() <= max_chars {
         return text.to_owned();
     }
+    // Room for the words, a space and the dots.
     let budget = max_chars.saturating_sub(ELLIPSIS.len() + 1);
-    let cut = text
+    let (cut, next) = text
         .char_indices()
         .nth(budget)
-        .map_or(text.len(), |(index, _)| index);
+        .map_or((text.len(), None), |(index, c)| (index, Some(c)));
     let head = &text[..cut];
-    // Cut at the last space if there is one; a single enormous word is cut where it is.
-    let head = match head.rfind(char::is_whitespace) {
-        Some(space) if space > 0 => &head[..space],
-        _ => head,
+    let head = if next.is_some_and(is_word_break) {
+        // The room ends exactly after a word: keep it.
+        head
+    } else {
+        match head.rfind(is_word_break) {
+            Some(space) if space > 0 => &head[..space],
+            _ => head,
+        }
     };
-    let head = head.trim_end_matches(|c: char| c.is_whitespace() || ",;:–—-".contains(c));
+    let head = head.trim_end_matches(|c: char| c.is_whitespace() || DANGLING.contains(c));
+    if head.is_empty() {
+        return ELLIPSIS.to_owned();
+    }
     format!("{head} {ELLIPSIS}")
 }
 
-const MONTHS_EN: [&str; 12] = [
-    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec",
-];
-const MONTHS_UK: [&str; 12] = [
-    "січ.",
-    "лют.",
-    "бер.",
-    "квіт.",
-    "трав.",
-    "черв.",
-    "лип.",
-    "серп.",
-    "вер.",
-    "жовт.",
-    "лист.",
-    "груд.",
-];
-
-/// The date line's date: `29 Apr, 2024` in English, `29 квіт., 2024` in Ukrainian.
-pub fn date_line(language: Language, at: DateTime<Utc>) -> String {
-    let months = match language {
-        Language::UK => &MONTHS_UK,
-        _ => &MONTHS_EN,
-    };
-    let month = months[at.month0() as usize];
-    format!("{} {month}, {}", at.day(), at.year())
-}
-
-/// A count with thousands grouped: `12,345` in English, `12 345` (narrow no-break space) in
-/// Ukrainian.
-pub fn group_thousands(language: Language, n: i64) -> String {
-    let separator = match language {
-        Language::UK => "\u{202f}",
-        _ => ",",
-    };
-    let digits = n.unsigned_abs().to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3 * 3 + 1);
-    if n < 0 {
-        out.push('-');
-    }
-    for (i, digit) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push_str(separator);
-        }
-        out.push(digit);
-    }
-    out
+/// Whitespace a line may break at: any but the no-break spaces.
+fn is_word_break(c: char) -> bool {
+    c.is_whitespace() && !matches!(c, '\u{a0}' | '\u{2007}' | '\u{202f}')
 }
 
 /// Escapes text for HTML element content and quoted attribute values.
@@ -279,19 +247,65 @@ mod tests {
         assert!(short.ends_with("..."));
     }
 
-    #[test]
-    fn the_date_line_reads_like_a_newspaper() {
-        let at = Utc.with_ymd_and_hms(2024, 4, 29, 10, 0, 0).unwrap();
-        assert_eq!(date_line(Language::EN, at), "29 Apr, 2024");
-        assert_eq!(date_line(Language::UK, at), "29 квіт., 2024");
+    /// The shortened text is the original's first whole words: what precedes " ..." is followed
+    /// in the original by a space.
+    fn assert_cut_on_a_word(original: &str, short: &str, max_chars: usize) {
+        assert!(
+            short.chars().count() <= max_chars,
+            "{short:?} is over {max_chars}"
+        );
+        let head = short.strip_suffix(" ...").expect("ends with \" ...\"");
+        assert!(
+            original.starts_with(head),
+            "{short:?} is not the start of {original:?}"
+        );
+        let rest = &original[head.len()..];
+        assert!(
+            rest.starts_with(|c: char| c == ' ' || ",;:".contains(c)),
+            "{short:?} cuts a word of {original:?}"
+        );
     }
 
     #[test]
-    fn counts_are_grouped_by_thousands() {
-        assert_eq!(group_thousands(Language::EN, 0), "0");
-        assert_eq!(group_thousands(Language::EN, 194), "194");
-        assert_eq!(group_thousands(Language::EN, 1234567), "1,234,567");
-        assert_eq!(group_thousands(Language::UK, 12345), "12\u{202f}345");
+    fn ukrainian_headlines_are_cut_between_words() {
+        let headline = "Укренерго попереджає про нові відключення світла в Києві та області";
+        let short = shorten(headline, 40);
+        assert_eq!(short, "Укренерго попереджає про нові ...");
+        assert_cut_on_a_word(headline, &short, 40);
+
+        // From room for the first word ("Укренерго" and " ...") to the whole headline but one.
+        for max in 13..headline.chars().count() {
+            assert_cut_on_a_word(headline, &shorten(headline, max), max);
+        }
+    }
+
+    #[test]
+    fn a_word_that_ends_exactly_at_the_limit_is_kept() {
+        // 29 characters of words, then the space: all four words fit with " ...".
+        let headline = "Зеленський провів переговори з Макроном";
+        assert_eq!(shorten(headline, 33), "Зеленський провів переговори ...");
+        assert_eq!(shorten("Kyiv in spring rain", 18), "Kyiv in spring ...");
+    }
+
+    #[test]
+    fn a_no_break_space_holds_its_words_together() {
+        // "5 тисяч" is one unit with a no-break space; the cut goes before it, not inside it.
+        let headline = "Україна отримала 5\u{a0}тисяч нових генераторів";
+        let short = shorten(headline, 24);
+        assert_eq!(short, "Україна отримала ...");
+    }
+
+    #[test]
+    fn a_dash_or_colon_is_not_left_before_the_dots() {
+        // The room ends right after the dash: the dash goes, the word before it stays.
+        assert_eq!(
+            shorten("Київ — Одеса: потяги знову курсують", 10),
+            "Київ ..."
+        );
+        assert_eq!(
+            shorten("Kyiv — Odesa: trains run again after the storm", 17),
+            "Kyiv — Odesa ..."
+        );
     }
 
     #[test]

@@ -12,7 +12,7 @@
 //! again from the Markdown rather than trusting the file.
 
 /// The archive format this build writes, and the newest it reads.
-pub const ARCHIVE_VERSION: u32 = 2;
+pub const ARCHIVE_VERSION: u32 = 3;
 
 /// How a column is stored, and so how a value of it is read, written and checked.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -71,7 +71,8 @@ pub struct ArchiveTable {
     /// `(markdown, html)`: the HTML column is rendered again from the Markdown on restore.
     pub rendered: Option<(&'static str, &'static str)>,
     /// The format version that added the table: an older archive has no file for it, and
-    /// restores with the table empty (version 2 added live blogs).
+    /// restores with the table empty (version 2 added live blogs; version 3 the names of sections
+    /// and tags per edition).
     pub since: u32,
 }
 
@@ -213,6 +214,35 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             col("name", Text),
         ],
     ),
+    since(
+        3,
+        table(
+            "section_names",
+            "section_names",
+            &["section_id", "language"],
+            &[
+                col("section_id", Int),
+                checked("language", Text, Language),
+                col("name", Text),
+                checked("slug", Text, Slug),
+                col("description", Text),
+            ],
+        ),
+    ),
+    since(
+        3,
+        table(
+            "tag_names",
+            "tag_names",
+            &["tag_id", "language"],
+            &[
+                col("tag_id", Int),
+                checked("language", Text, Language),
+                col("name", Text),
+                checked("slug", Text, Slug),
+            ],
+        ),
+    ),
     with_id(
         "people",
         "users",
@@ -299,6 +329,7 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             col("takedown_at", OptInt),
             col("featured_media_id", OptInt),
             col("pinned_at", OptInt),
+            col("translation_of", OptInt),
         ],
     ),
     ArchiveTable {
@@ -446,18 +477,39 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
     ),
     ArchiveTable {
         rendered: Some(("body_markdown", "body_html")),
-        ..table(
+        ..with_id(
             "pages",
             "pages",
-            &["slug"],
             &[
+                col("id", Int),
+                checked("language", Text, Language),
                 checked("slug", Text, Slug),
                 col("title", Text),
                 col("body_markdown", Text),
                 col("body_html", Text),
+                col("status", Text),
+                col("footer_position", OptInt),
+                col("translation_of", OptInt),
+                col("created_at", Int),
+                col("modified_at", Int),
             ],
         )
     },
+    since(
+        3,
+        with_id(
+            "page_revisions",
+            "page_revisions",
+            &[
+                col("id", Int),
+                col("page_id", Int),
+                col("title", Text),
+                col("body_markdown", Text),
+                col("saved_at", Int),
+                col("user_id", OptInt),
+            ],
+        ),
+    ),
     with_id(
         "synonyms",
         "search_synonyms",

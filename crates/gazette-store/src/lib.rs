@@ -21,6 +21,7 @@ pub mod live;
 mod media;
 mod newsroom;
 pub mod outbox;
+pub mod pages;
 mod roles;
 mod sql;
 pub mod telegram;
@@ -33,9 +34,10 @@ pub mod prelude {
     pub use crate::api_tokens::ApiTokenStore;
     pub use crate::live::LiveStore;
     pub use crate::outbox::OutboxStore;
+    pub use crate::pages::PageStore;
     pub use crate::roles::{
         ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore,
-        PeopleStore, ReadStore, SignInStore, Store, TaxonomyStore,
+        PeopleStore, ReadStore, SignInStore, Store, TaxonomyStore, TranslationStore,
     };
     pub use crate::telegram::TelegramStore;
 }
@@ -71,8 +73,9 @@ pub use newsroom::{
 pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
 pub use roles::{
     ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore,
-    ReadStore, SignInStore, Store, TaxonomyStore,
+    ReadStore, SignInStore, Store, TaxonomyStore, TranslationStore,
 };
+pub use pages::PageStore;
 pub use sql::SqlStore;
 pub use telegram::TelegramStore;
 

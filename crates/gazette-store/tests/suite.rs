@@ -83,6 +83,7 @@ storage_tests!(
     latest_lists_the_newest_without_counting,
     people_are_added_changed_and_one_admin_always_remains,
     sessions_expire_end_and_need_an_enabled_person,
+    a_person_keeps_the_interface_language_they_chose,
     sign_in_attempts_are_charged_up_to_each_limit_and_refusals_charge_nothing,
     parallel_sign_in_attempts_are_charged_one_at_a_time,
     a_browser_is_known_for_the_account_it_signed_in_to_until_it_expires,
@@ -122,6 +123,10 @@ storage_tests!(
     events_are_stored_once_with_their_deliveries_and_the_cursor,
     a_due_delivery_is_claimed_once_and_its_attempts_recorded,
     webhook_endpoints_are_kept_changed_and_deleted_with_their_log,
+    a_translation_starts_as_a_linked_draft_with_the_original_text,
+    a_translation_is_out_of_date_once_the_original_changes_after_it,
+    existing_articles_are_linked_and_unlinked,
+    sections_and_tags_are_named_per_language,
 );
 
 // The newsroom's tests live in their own file.
@@ -169,6 +174,14 @@ use api_token_store::*;
 #[path = "suite/outbox.rs"]
 mod outbox_store;
 use outbox_store::*;
+
+#[path = "suite/translations.rs"]
+mod translation_store;
+use translation_store::*;
+
+// Static pages per language: a module of its own, with its own tests per backend.
+#[path = "suite/pages.rs"]
+mod page_store;
 
 // One transaction per write, with failures injected part-way.
 #[path = "suite/writes.rs"]

@@ -18,8 +18,44 @@ use crate::state::SiteState;
 #[derive(Debug, Clone, serde::Serialize)]
 pub struct ErrorPage {
     pub status: u16,
-    pub title: &'static str,
+    pub title: String,
     pub message: String,
+}
+
+impl ErrorPage {
+    /// The page for `error` in `language`: the heading, and the message for the errors whose
+    /// words are the site's. Others (a bad page number, a filter that matched nothing) carry
+    /// the handler's own message.
+    fn new(error: &AppError, status: u16, language: gazette_core::Language) -> Self {
+        let locales = crate::locale::locales();
+        let title = match error {
+            AppError::Unauthenticated { .. } | AppError::TwoFactorRequired => {
+                locales.word(language, "error-sign-in-title")
+            }
+            AppError::Forbidden(_) => locales.word(language, "error-forbidden-title"),
+            AppError::BadRequest(_) => locales.word(language, "error-bad-request-title"),
+            AppError::Conflict(_) => locales.word(language, "error-conflict-title"),
+            AppError::NotFound => locales.word(language, "error-not-found-title"),
+            AppError::Gone => locales.word(language, "error-gone-title"),
+            AppError::TooManyRequests(_) => locales.word(language, "error-too-many-title"),
+            AppError::TooLarge(_) => locales.word(language, "error-too-large-title"),
+            AppError::Unavailable => locales.word(language, "error-unavailable-title"),
+            AppError::Busy => locales.word(language, "error-busy-title"),
+            AppError::Internal(_) => locales.word(language, "error-internal-title"),
+        };
+        let message = match error {
+            AppError::NotFound => locales.word(language, "error-not-found-message"),
+            AppError::Gone => locales.word(language, "error-gone-message"),
+            AppError::Unavailable => locales.word(language, "error-unavailable-message"),
+            AppError::Internal(_) => locales.word(language, "error-internal-message"),
+            other => other.message(Place::Site),
+        };
+        Self {
+            status,
+            title,
+            message,
+        }
+    }
 }
 
 /// The middleware.
@@ -29,6 +65,7 @@ pub async fn render_errors(
     next: Next,
 ) -> Response {
     let mut audience = Audience::of(request.uri().path(), request.headers());
+    let language = edition_of_path(&state.config.editions, request.uri().path());
     let api = request.uri().path().starts_with("/api/");
     let content_api = request.uri().path().starts_with("/api/v1/");
     let response = next.run(request).await;
@@ -54,7 +91,7 @@ pub async fn render_errors(
     }
     let html = match (audience.format, error.redirect()) {
         (Format::Html, None) => Some(match audience.place {
-            Place::Site => site_page(&state, &error, audience).await,
+            Place::Site => site_page(&state, &error, audience, language).await,
             Place::Newsroom => crate::newsroom::error_page(
                 error.title(Place::Newsroom),
                 error.status(Format::Html),
@@ -67,22 +104,35 @@ pub async fn render_errors(
 }
 
 /// The theme's error page, with the site's name and menu when the database allows.
-async fn site_page(state: &SiteState, error: &AppError, audience: Audience) -> Option<String> {
-    let page = ErrorPage {
-        status: error.status(audience.format).as_u16(),
-        title: error.title(Place::Site),
-        message: error.message(Place::Site),
-    };
+async fn site_page(
+    state: &SiteState,
+    error: &AppError,
+    audience: Audience,
+    language: gazette_core::Language,
+) -> Option<String> {
+    let page = ErrorPage::new(error, error.status(audience.format).as_u16(), language);
     // Best effort: with the database down the page still renders, without the section menu.
-    let site = SiteContext::load_or_default(state, None).await;
+    let site = SiteContext::load_or_default(state, language, None).await;
     let html = state.theme.render(
         "error.html",
         minijinja::context! {
             site => site,
-            meta => site.meta(page.title, &page.message, "/", true),
+            meta => site.meta(&page.title, &page.message, &site.home_url, true),
             error => page,
         },
     );
     html.map_err(|e| tracing::error!(error = %e, "error page template failed"))
         .ok()
+}
+
+/// The edition an address belongs to: the one whose code is its first segment (`/uk/…`), else
+/// the default. Error pages speak the language of the page asked for.
+fn edition_of_path(editions: &gazette_core::Editions, path: &str) -> gazette_core::Language {
+    let first = path.trim_start_matches('/').split('/').next().unwrap_or("");
+    editions
+        .prefixed()
+        .iter()
+        .copied()
+        .find(|l| l.code() == first)
+        .unwrap_or_else(|| editions.default_language())
 }

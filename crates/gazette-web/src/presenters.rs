@@ -3,11 +3,13 @@
 //! writes them the same way.
 
 use chrono::{DateTime, Utc};
-use gazette_core::text::{date_line, group_thousands, initials, shorten};
+use gazette_core::text::{initials, shorten};
 use gazette_core::{Article, ArticleSummary, Author, Language, Slug};
 use serde::Serialize;
 
 use crate::feeds::options::{FeedLink, feed_links};
+use crate::locale::locales;
+use crate::site::edition::EditionLinks;
 
 /// Characters kept of a headline in "Top articles" before it is shortened with "...".
 pub const SHORT_HEADLINE_CHARS: usize = 60;
@@ -69,6 +71,17 @@ pub struct SiteContext {
     pub breaking_expires_at: Option<chrono::DateTime<chrono::Utc>>,
     /// The script that keeps open pages up to date (the banner, a live blog's entries).
     pub live_script_url: String,
+    /// The edition's home and search addresses (`/`, `/search`; `/uk`, `/uk/search`).
+    pub home_url: String,
+    pub search_url: String,
+    /// Every link in the edition's language: its addresses and section and tag names.
+    #[serde(skip)]
+    pub links: std::sync::Arc<crate::site::edition::EditionLinks>,
+    /// Every edition's front page, for the edition switcher on pages without translations.
+    pub editions: Vec<Alternate>,
+    /// Every edition's links, this one's included.
+    #[serde(skip)]
+    pub every: std::sync::Arc<crate::site::edition::AllLinks>,
 }
 
 pub const DEFAULT_SITE_NAME: &str = "Gazette";
@@ -94,23 +107,29 @@ impl BannerView {
     }
 }
 
-/// The site chrome as last loaded, with the change-log position it reflects. Any change reloads
-/// it on the next request, so renders after a change never show an old menu, and renders between
-/// changes skip five queries.
+/// The site chrome of each edition as last loaded, with the change-log position it reflects. Any
+/// change reloads it on the next request, so renders after a change never show an old menu, and
+/// renders between changes skip its queries.
 #[derive(Default)]
 pub struct ChromeCache {
-    loaded: std::sync::RwLock<Option<(i64, std::sync::Arc<SiteContext>)>>,
+    loaded: std::sync::RwLock<Vec<(Language, i64, std::sync::Arc<SiteContext>)>>,
 }
 
 impl ChromeCache {
-    /// The chrome last loaded and the change-log position it reflects.
-    pub fn get(&self) -> Option<(i64, std::sync::Arc<SiteContext>)> {
-        self.loaded.read().ok().and_then(|c| c.clone())
+    /// `language`'s chrome as last loaded and the change-log position it reflects.
+    pub fn get(&self, language: Language) -> Option<(i64, std::sync::Arc<SiteContext>)> {
+        self.loaded.read().ok().and_then(|loaded| {
+            loaded
+                .iter()
+                .find(|(l, _, _)| *l == language)
+                .map(|(_, seq, site)| (*seq, site.clone()))
+        })
     }
 
-    pub fn set(&self, seq: i64, site: std::sync::Arc<SiteContext>) {
-        if let Ok(mut slot) = self.loaded.write() {
-            *slot = Some((seq, site));
+    pub fn set(&self, language: Language, seq: i64, site: std::sync::Arc<SiteContext>) {
+        if let Ok(mut loaded) = self.loaded.write() {
+            loaded.retain(|(l, _, _)| *l != language);
+            loaded.push((language, seq, site));
         }
     }
 }
@@ -134,9 +153,10 @@ impl SiteContext {
             next_url: None,
             og_type: "website",
             noindex,
-            feeds: feed_links("/feeds", &self.name),
+            feeds: feed_links(&self.links.path("/feeds"), &self.name),
             article: None,
             oembed: None,
+            alternates: Vec::new(),
         }
     }
 }
@@ -157,6 +177,30 @@ pub struct Meta {
     pub article: Option<ArticleMeta>,
     /// The oEmbed address of this page (article pages), announced for partner sites and apps.
     pub oembed: Option<String>,
+    /// This page in every edition that has it (itself included), for `hreflang` links and the
+    /// edition switcher. Empty: the page has no translations to announce.
+    pub alternates: Vec<Alternate>,
+}
+
+/// A page in one edition: `<link rel="alternate" hreflang>` and a link in the switcher.
+#[derive(Debug, Clone, Serialize, PartialEq, Eq)]
+pub struct Alternate {
+    /// The language code, as `hreflang` and `lang` take it.
+    pub hreflang: String,
+    /// The language's own name ("Українська").
+    pub name: String,
+    /// Absolute address.
+    pub url: String,
+}
+
+impl Alternate {
+    pub fn new(language: Language, url: String) -> Self {
+        Self {
+            hreflang: language.code().to_owned(),
+            name: crate::locale::locales().language_name(language),
+            url,
+        }
+    }
 }
 
 /// What OpenGraph and Twitter cards say about an article beyond its title and description.
@@ -174,7 +218,7 @@ pub struct ArticleMeta {
 pub struct DateView {
     /// For `<time datetime>`.
     pub iso: String,
-    /// `29 Apr, 2024`.
+    /// `29 Apr, 2024`, `29 квітня 2024`: the `date-long` message of the page's language.
     pub display: String,
 }
 
@@ -182,7 +226,7 @@ impl DateView {
     pub fn new(at: DateTime<Utc>, language: Language) -> Self {
         Self {
             iso: at.to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            display: date_line(language, at),
+            display: locales().date(language, at),
         }
     }
 }
@@ -202,15 +246,17 @@ pub struct Card {
 }
 
 impl Card {
-    pub fn from_summary(a: &ArticleSummary, language: Language) -> Self {
+    /// A card on a page of `links`' edition.
+    pub fn from_summary(a: &ArticleSummary, links: &EditionLinks) -> Self {
+        let language = links.language;
         Self {
-            url: article_url(&a.section.slug, &a.slug),
+            url: links.article_url(a.section.slug.as_str(), a.slug.as_str()),
             headline_short: shorten(&a.headline, SHORT_HEADLINE_CHARS),
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),
             section: Link {
-                name: a.section.name.clone(),
-                url: section_url(&a.section.slug),
+                name: links.section_name(a.section.slug.as_str(), &a.section.name),
+                url: links.section_url(a.section.slug.as_str()),
             },
             published: a.published_at.map(|t| DateView::new(t, language)),
             authors: a
@@ -218,18 +264,18 @@ impl Card {
                 .iter()
                 .map(|au| Link {
                     name: au.name.clone(),
-                    url: author_url(&au.slug),
+                    url: links.author_url(au.slug.as_str()),
                 })
                 .collect(),
             views: a.view_total,
-            views_display: group_thousands(language, a.view_total),
+            views_display: locales().number(language, a.view_total),
         }
     }
 
-    pub fn list(items: &[ArticleSummary], language: Language) -> Vec<Self> {
+    pub fn list(items: &[ArticleSummary], links: &EditionLinks) -> Vec<Self> {
         items
             .iter()
-            .map(|a| Self::from_summary(a, language))
+            .map(|a| Self::from_summary(a, links))
             .collect()
     }
 }
@@ -244,10 +290,10 @@ pub struct AuthorView {
 }
 
 impl AuthorView {
-    pub fn new(a: &Author) -> Self {
+    pub fn new(a: &Author, links: &EditionLinks) -> Self {
         Self {
             name: a.name.clone(),
-            url: author_url(&a.slug),
+            url: links.author_url(a.slug.as_str()),
             bio: a.bio.clone(),
             initials: initials(&a.name),
             is_house: a.is_house,
@@ -274,11 +320,14 @@ pub struct ArticleView {
 
 impl ArticleView {
     pub fn new(a: &Article, site: &SiteContext) -> Self {
-        let published = a.published_at.map(|t| DateView::new(t, a.language));
+        let links = &*site.links;
+        // Dates in the page's language (the edition's), like every other word on it.
+        let language = site.language;
+        let published = a.published_at.map(|t| DateView::new(t, language));
         // "Updated" only when the edit came after publication, not for a typo fixed in the minute.
         let updated = match (a.published_at, a.updated_at) {
             (Some(p), Some(u)) if u > p + chrono::Duration::minutes(5) => {
-                Some(DateView::new(u, a.language))
+                Some(DateView::new(u, language))
             }
             _ => None,
         };
@@ -287,22 +336,26 @@ impl ArticleView {
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),
             body_html: a.body_html.clone(),
-            url: site.absolute(&article_url(&a.section.slug, &a.slug)),
+            url: site.absolute(&links.article_url(a.section.slug.as_str(), a.slug.as_str())),
             section: Link {
-                name: a.section.name.clone(),
-                url: section_url(&a.section.slug),
+                name: links.section_name(a.section.slug.as_str(), &a.section.name),
+                url: links.section_url(a.section.slug.as_str()),
             },
             published,
             updated,
             views: a.view_total,
-            views_display: group_thousands(a.language, a.view_total),
-            authors: a.authors.iter().map(AuthorView::new).collect(),
+            views_display: locales().number(language, a.view_total),
+            authors: a
+                .authors
+                .iter()
+                .map(|au| AuthorView::new(au, links))
+                .collect(),
             tags: a
                 .tags
                 .iter()
                 .map(|t| Link {
-                    name: t.name.clone(),
-                    url: tag_url(&t.slug),
+                    name: links.tag_name(t.slug.as_str(), &t.name),
+                    url: links.tag_url(t.slug.as_str()),
                 })
                 .collect(),
         }

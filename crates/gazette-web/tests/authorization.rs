@@ -184,6 +184,19 @@ impl Newsroom {
                 _ => 0,
             },
             "webhooks" => webhook(self.app.store.as_ref(), rule.path.contains("deliveries")).await,
+            // Static pages: a fresh one each time, so a page one role moved or unpublished does
+            // not decide the next role's answer.
+            "pages" => {
+                let input = gazette_store::pages::PageInput {
+                    slug: gazette_core::Slug::parse(&format!("page-{}", rand_suffix())).unwrap(),
+                    title: "About us".into(),
+                    body_markdown: "Who we are.".into(),
+                };
+                let status = gazette_store::pages::PageStatus::Published;
+                let language = gazette_core::Language::EN;
+                let written = self.app.store.create_page(language, input, status, None, now());
+                written.await.unwrap().value.id
+            }
             _ => 0,
         };
         let name = gazette_web::newsroom::asset_url("newsroom.js");

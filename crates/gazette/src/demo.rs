@@ -12,6 +12,9 @@ use gazette_core::{ArticleStatus, Language, NewArticle, Slug, StaticPage};
 use gazette_store::{NewAuthor, NewSection, Store, ViewIncrement};
 use serde::Deserialize;
 
+#[path = "demo_uk.rs"]
+mod uk;
+
 const SITE: &str = include_str!("../demo/site.toml");
 const ARTICLE_FILES: [&str; 2] = [
     include_str!("../demo/articles-war-diplomacy-politics.toml"),
@@ -147,6 +150,7 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
     let today = now.timestamp().div_euclid(86_400);
     let mut tags = HashMap::new();
     let mut views = Vec::new();
+    let mut originals = HashMap::new();
     for entry in &entries {
         let section_id = *sections.get(&entry.section).with_context(|| {
             format!(
@@ -184,8 +188,8 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
                     standfirst: entry.standfirst.clone(),
                     body_markdown: entry.body.clone(),
                     section_id,
-                    tag_ids,
-                    author_ids,
+                    tag_ids: tag_ids.clone(),
+                    author_ids: author_ids.clone(),
                     status: ArticleStatus::Published,
                     published_at: Some(published_at),
                     updated_at,
@@ -202,6 +206,17 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
             published_at,
             today,
         ));
+        originals.insert(
+            entry.headline.clone(),
+            uk::Original {
+                id: article.id,
+                published_at,
+                section_id,
+                author_ids,
+                tag_ids,
+                popularity: entry.popularity,
+            },
+        );
     }
     let live_blog = crate::demo_live::load(
         store,
@@ -220,11 +235,23 @@ pub async fn load(store: &dyn Store, now: DateTime<Utc>) -> anyhow::Result<DemoS
         live_blog.published_at,
         today,
     ));
+    let (translated, uk_views) = uk::load(
+        store,
+        now,
+        &uk::Known {
+            sections: &sections,
+            tags: &tags,
+            articles: &originals,
+        },
+    )
+    .await
+    .context("the demo's Ukrainian edition")?;
+    views.extend(uk_views);
     store.add_views(&views).await?;
     Ok(DemoSummary {
         sections: sections.len(),
         authors: authors.len(),
-        articles: entries.len() + 1,
+        articles: entries.len() + 1 + translated,
     })
 }
 
@@ -264,6 +291,8 @@ fn readership(
 
 #[cfg(test)]
 mod tests {
+    use gazette_store::testing::TestDatabase;
+
     use super::*;
 
     #[test]
@@ -287,6 +316,94 @@ mod tests {
             }
         }
         assert!(count >= 60, "{count} demo articles");
+    }
+
+    /// Loads the whole demo into a fresh database of each configured backend.
+    async fn loaded_demo(backend: gazette_store::Backend) -> Option<TestDatabase> {
+        if backend == gazette_store::Backend::Postgres
+            && gazette_store::testing::postgres_url().is_none()
+        {
+            return None;
+        }
+        let db = TestDatabase::new(backend).await.unwrap();
+        let now = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
+        load(db.store.as_ref(), now).await.unwrap();
+        Some(db)
+    }
+
+    #[tokio::test]
+    async fn the_demo_has_a_ukrainian_edition_linked_to_its_english_originals() {
+        use gazette_store::{ArticleFilter, PageRequest, PageStore};
+
+        for backend in [
+            gazette_store::Backend::Sqlite,
+            gazette_store::Backend::Postgres,
+        ] {
+            let Some(db) = loaded_demo(backend).await else {
+                continue;
+            };
+            let store = db.store.as_ref();
+            let later = DateTime::from_timestamp(1_760_000_000, 0).unwrap();
+            let ukrainian = store
+                .published(
+                    &ArticleFilter {
+                        language: Some(Language::UK),
+                        ..ArticleFilter::default()
+                    },
+                    PageRequest {
+                        page: 1,
+                        per_page: 100,
+                    },
+                    later,
+                )
+                .await
+                .unwrap();
+            assert!(
+                ukrainian.items.len() >= 20,
+                "{} Ukrainian articles",
+                ukrainian.items.len()
+            );
+            for article in &ukrainian.items {
+                assert_eq!(article.language, Language::UK);
+                assert!(article.view_total > 0, "{} has no readers", article.slug);
+                let group = store.translations(article.id).await.unwrap();
+                let original = group
+                    .iter()
+                    .find(|t| t.is_original)
+                    .unwrap_or_else(|| panic!("{} is linked to no original", article.slug));
+                assert_eq!(original.language, Language::EN, "{}", article.slug);
+                assert!(
+                    original.published_at.unwrap() <= article.published_at.unwrap(),
+                    "{} came out before its original",
+                    article.slug
+                );
+                assert!(
+                    !group.iter().any(|t| t.stale),
+                    "{} is out of date",
+                    article.slug
+                );
+            }
+
+            let sections = store.section_names(Language::UK).await.unwrap();
+            assert_eq!(sections.len(), store.sections().await.unwrap().len());
+            assert!(
+                sections
+                    .iter()
+                    .any(|s| s.name == "Війна" && s.slug.as_str() == "viina")
+            );
+            assert!(store.tag_names(Language::UK).await.unwrap().len() >= 20);
+
+            let pages = store.published_pages(Language::UK).await.unwrap();
+            let english = store.published_pages(Language::EN).await.unwrap();
+            assert_eq!(pages.len(), english.len(), "every page in Ukrainian");
+            assert!(pages.iter().all(|p| p.translation_of.is_some()));
+            let about = PageStore::page(store, Language::UK, "pro-nas")
+                .await
+                .unwrap()
+                .expect("the Ukrainian About page");
+            assert_eq!(about.title, "Про нас");
+            db.finish().await;
+        }
     }
 
     #[test]

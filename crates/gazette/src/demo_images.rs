@@ -3,6 +3,7 @@
 //! through the same media library as uploads, so the demo shows real variants, `<picture>` and
 //! OpenGraph images.
 
+use gazette_core::Language;
 use gazette_media::{ImageDetails, MediaLibrary};
 use gazette_store::{ArticleFilter, PageRequest, Store};
 use image::{Rgb, RgbImage};
@@ -60,18 +61,32 @@ pub async fn add(
             media.push(added.id);
         }
     }
+    // The originals choose; a translation shows the same picture as its original.
+    let originals = ArticleFilter {
+        language: Some(Language::EN),
+        ..ArticleFilter::default()
+    };
     let articles = store
-        .published(&ArticleFilter::default(), PageRequest::new(1, 100), now)
+        .published(&originals, PageRequest::new(1, 100), now)
         .await?;
     let mut featured = 0;
     for (n, article) in articles.items.iter().enumerate() {
         if n % 5 == 4 {
             continue;
         }
+        let picture = Some(media[n % media.len()]);
         store
-            .set_featured_media(article.id, Some(media[n % media.len()]), None, now)
+            .set_featured_media(article.id, picture, None, now)
             .await?;
         featured += 1;
+        for translation in store.translations(article.id).await? {
+            if !translation.is_original {
+                store
+                    .set_featured_media(translation.id, picture, None, now)
+                    .await?;
+                featured += 1;
+            }
+        }
     }
     Ok(featured)
 }

@@ -42,6 +42,14 @@
     while (next && stamp(next) > at) next = next.nextElementSibling;
     list.insertBefore(li, next);
   }
+  // "3 new updates" in the page's language: the page gives the phrase for each plural form, with
+  // "#" where the number goes.
+  var plurals = window.Intl && Intl.PluralRules ? new Intl.PluralRules(d.documentElement.lang || "en") : null;
+  function countLabel(n) {
+    var form = plurals ? plurals.select(n) : (n === 1 ? "one" : "other");
+    var text = button.getAttribute("data-" + form) || button.getAttribute("data-other") || "#";
+    return text.replace("#", String(n));
+  }
   function flush() {
     waiting.splice(0).forEach(function (li) { insert(li, li.at); });
     button.hidden = true;
@@ -81,7 +89,7 @@
     if (list.getBoundingClientRect().top >= 0) return insert(li, e.at);
     li.at = e.at;
     waiting.push(li);
-    button.textContent = waiting.length + (waiting.length === 1 ? " new update" : " new updates");
+    button.textContent = countLabel(waiting.length);
     button.hidden = false;
   }
   function listen(handle) {

@@ -132,8 +132,8 @@ impl ApiTokenStore for SqlStore {
             return Ok(None);
         };
         let user: Option<UserRow> = query(
-            "SELECT id, email, name, role, disabled, author_id, created_at, two_factor \
-             FROM users WHERE id = $1",
+            "SELECT id, email, name, role, disabled, author_id, created_at, two_factor, \
+             ui_language FROM users WHERE id = $1",
         )
         .bind(token.user_id)
         .fetch_optional(&mut conn)

@@ -18,12 +18,14 @@ mod live;
 mod media;
 mod outbox;
 mod page_reader;
+mod pages;
 mod people;
 mod reads;
 mod rows;
 mod sign_in;
 mod taxonomy;
 mod telegram;
+mod translations;
 mod whole_article;
 
 use std::path::Path;

@@ -38,7 +38,7 @@ pub(crate) const ARTICLE_COLUMNS: &str = "a.id, a.language, a.slug, a.headline, 
      b.body_markdown, b.body_html, a.status, a.published_at, a.updated_at, a.created_at, \
      a.view_total, a.seo_title, a.seo_description, \
      s.id AS section_id, s.slug AS section_slug, s.name AS section_name, \
-     s.description AS section_description, s.position AS section_position";
+     s.description AS section_description, s.position AS section_position, a.translation_of";
 
 /// Where an article's full row comes from; `a`, `s` and `b` as [`ARTICLE_COLUMNS`] names them.
 pub(crate) const ARTICLE_FROM: &str = "FROM articles a JOIN sections s ON s.id = a.section_id \
@@ -124,6 +124,7 @@ mod article_column {
     pub const SECTION_NAME: usize = 16;
     pub const SECTION_DESCRIPTION: usize = 17;
     pub const SECTION_POSITION: usize = 18;
+    pub const TRANSLATION_OF: usize = 19;
 }
 
 /// Positions in `SUMMARY_COLUMNS`.
@@ -333,6 +334,7 @@ fn article(row: &Row<'_>) -> rusqlite::Result<Article> {
         view_total: row.get(c::VIEW_TOTAL)?,
         seo_title: row.get(c::SEO_TITLE)?,
         seo_description: row.get(c::SEO_DESCRIPTION)?,
+        translation_of: row.get(c::TRANSLATION_OF)?,
     })
 }
 
@@ -520,10 +522,11 @@ mod tests {
             (article_column::SECTION_NAME, "section_name"),
             (article_column::SECTION_DESCRIPTION, "section_description"),
             (article_column::SECTION_POSITION, "section_position"),
+            (article_column::TRANSLATION_OF, "translation_of"),
         ] {
             assert_eq!(article[position], name);
         }
-        assert_eq!(article.len(), 19);
+        assert_eq!(article.len(), 20);
 
         let summary = names(SUMMARY_COLUMNS);
         for (position, name) in [

@@ -9,7 +9,8 @@ use super::rows::{CredentialsRow, SessionRow, UserRow};
 use super::{SqlStore, clean_text, convert, is_unique_violation, reference_error, time};
 use crate::{NewAuditEntry, NewSession, NewUser, PeopleStore, StoreError, StoreResult, UserChange};
 
-const USER_COLUMNS: &str = "id, email, name, role, disabled, author_id, created_at, two_factor";
+const USER_COLUMNS: &str =
+    "id, email, name, role, disabled, author_id, created_at, two_factor, ui_language";
 
 fn checked_name(name: &str) -> StoreResult<String> {
     let name = clean_text(name);
@@ -138,6 +139,26 @@ impl PeopleStore for SqlStore {
         Ok(updated)
     }
 
+    async fn set_ui_language(
+        &self,
+        id: i64,
+        language: gazette_core::Language,
+        audit: Option<&NewAuditEntry>,
+    ) -> StoreResult<User> {
+        let mut tx = self.db.write().await?;
+        let row: Option<UserRow> = query(&format!(
+            "UPDATE users SET ui_language = $1 WHERE id = $2 RETURNING {USER_COLUMNS}"
+        ))
+        .bind(language.code())
+        .bind(id)
+        .fetch_optional(&mut tx)
+        .await?;
+        let updated = User::try_from(row.ok_or(StoreError::NotFound)?)?;
+        audit_write(&mut tx, audit, None, Utc::now()).await?;
+        tx.commit().await?;
+        Ok(updated)
+    }
+
     async fn set_user_password(
         &self,
         id: i64,
@@ -198,7 +219,8 @@ impl PeopleStore for SqlStore {
     ) -> StoreResult<Option<(Session, User)>> {
         let row: Option<SessionRow> = query(
             "SELECT s.csrf_token, s.created_at AS session_created_at, s.expires_at, \
-             u.id, u.email, u.name, u.role, u.disabled, u.author_id, u.created_at, u.two_factor \
+             u.id, u.email, u.name, u.role, u.disabled, u.author_id, u.created_at, u.two_factor, \
+             u.ui_language \
              FROM sessions s JOIN users u ON u.id = s.user_id \
              WHERE s.token_hash = $1 AND s.expires_at > $2 AND u.disabled = FALSE",
         )

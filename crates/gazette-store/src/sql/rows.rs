@@ -134,6 +134,7 @@ pub(super) struct ArticleRow {
     section_name: String,
     section_description: String,
     section_position: i32,
+    translation_of: Option<i64>,
 }
 
 impl TryFrom<ArticleRow> for Article {
@@ -163,6 +164,7 @@ impl TryFrom<ArticleRow> for Article {
             view_total: r.view_total,
             seo_title: r.seo_title,
             seo_description: r.seo_description,
+            translation_of: r.translation_of,
         })
     }
 }
@@ -289,26 +291,6 @@ pub(super) struct TagCountRow {
     pub(super) articles: i64,
 }
 
-#[derive(sqlx::FromRow)]
-pub(super) struct StaticPageRow {
-    slug: String,
-    title: String,
-    body_markdown: String,
-    body_html: String,
-}
-
-impl TryFrom<StaticPageRow> for gazette_core::StaticPage {
-    type Error = StoreError;
-    fn try_from(r: StaticPageRow) -> StoreResult<Self> {
-        Ok(Self {
-            slug: stored_slug(r.slug)?,
-            title: r.title,
-            body_markdown: r.body_markdown,
-            body_html: r.body_html,
-        })
-    }
-}
-
 /// An image's row (`MEDIA_COLUMNS`), without its files.
 #[derive(sqlx::FromRow)]
 pub(super) struct MediaRow {
@@ -386,6 +368,7 @@ pub(super) struct UserRow {
     author_id: Option<i64>,
     created_at: i64,
     two_factor: bool,
+    ui_language: String,
 }
 
 impl TryFrom<UserRow> for User {
@@ -401,6 +384,8 @@ impl TryFrom<UserRow> for User {
             author_id: r.author_id,
             created_at: time(r.created_at)?,
             two_factor: r.two_factor,
+            ui_language: gazette_core::Language::parse(&r.ui_language)
+                .map_err(|e| StoreError::Invalid(format!("stored interface language: {e}")))?,
         })
     }
 }

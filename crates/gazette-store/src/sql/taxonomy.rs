@@ -2,11 +2,11 @@
 //! synonym list.
 
 use chrono::{DateTime, Utc};
-use gazette_core::{Author, Section, Slug, StaticPage, Tag, markdown};
+use gazette_core::{Author, Section, Slug, StaticPage, Tag};
 
 use super::db::{Tx, query};
 use super::journal::audit_write;
-use super::rows::{AuthorRow, SectionRow, StaticPageRow, SynonymRow, TagCountRow, TagRow};
+use super::rows::{AuthorRow, SectionRow, SynonymRow, TagCountRow, TagRow};
 use super::{SqlStore, clean_text, conflict_if_taken, convert, count};
 use crate::{NewAuditEntry, Written};
 use crate::{
@@ -309,43 +309,7 @@ impl TaxonomyStore for SqlStore {
     }
 
     async fn put_page(&self, page: &StaticPage) -> StoreResult<()> {
-        let title = clean_text(&page.title);
-        if title.is_empty() {
-            return Err(StoreError::Invalid("a page needs a title".into()));
-        }
-        let body_html = markdown::render(&page.body_markdown);
-        let mut tx = self.db.write().await?;
-        query(
-            "INSERT INTO pages (slug, title, body_markdown, body_html) VALUES ($1, $2, $3, $4) \
-             ON CONFLICT (slug) DO UPDATE SET title = excluded.title, \
-             body_markdown = excluded.body_markdown, body_html = excluded.body_html",
-        )
-        .bind(page.slug.as_str())
-        .bind(title)
-        .bind(&page.body_markdown)
-        .bind(body_html)
-        .execute(&mut tx)
-        .await?;
-        tx.record_change("page", None, "updated", Utc::now())
-            .await?;
-        tx.commit().await
-    }
-
-    async fn page(&self, slug: &str) -> StoreResult<Option<StaticPage>> {
-        let row: Option<StaticPageRow> =
-            query("SELECT slug, title, body_markdown, body_html FROM pages WHERE slug = $1")
-                .bind(slug)
-                .fetch_optional(&mut self.db.conn().await?)
-                .await?;
-        row.map(StaticPage::try_from).transpose()
-    }
-
-    async fn pages(&self) -> StoreResult<Vec<StaticPage>> {
-        let rows: Vec<StaticPageRow> =
-            query("SELECT slug, title, body_markdown, body_html FROM pages ORDER BY slug")
-                .fetch_all(&mut self.db.conn().await?)
-                .await?;
-        convert(rows)
+        super::pages::put_page(self, page).await
     }
 
     async fn synonym_groups(&self) -> StoreResult<Vec<SynonymGroup>> {

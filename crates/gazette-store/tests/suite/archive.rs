@@ -135,6 +135,16 @@ async fn site(store: &Arc<dyn Store>) -> i64 {
         })
         .await
         .unwrap();
+    // A translation, in the newsroom's own way: its link, status and revisions travel too.
+    let about = store
+        .page(gazette_core::Language::EN, "about")
+        .await
+        .unwrap()
+        .unwrap();
+    store
+        .translate_page(about.id, gazette_core::Language::UK, None, now())
+        .await
+        .unwrap();
     store
         .add_synonym_group(&["irpin".into(), "ірпінь".into()], None, now())
         .await

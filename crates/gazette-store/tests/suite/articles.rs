@@ -708,11 +708,11 @@ pub async fn static_pages_are_created_and_replaced(store: Arc<dyn Store>) {
         })
         .await
         .unwrap();
-    let stored = store.page("about").await.unwrap().unwrap();
+    let stored = store.page(Language::EN, "about").await.unwrap().unwrap();
     assert_eq!(stored.title, "About us");
     assert!(stored.body_html.contains("<strong>report</strong>"));
     assert_eq!(store.pages().await.unwrap().len(), 1);
-    assert!(store.page("nope").await.unwrap().is_none());
+    assert!(store.page(Language::EN, "nope").await.unwrap().is_none());
 }
 
 pub async fn settings_are_saved_and_replaced(store: Arc<dyn Store>) {

@@ -674,3 +674,55 @@ async fn futures_join3<T>(
     let (a, b, c) = tokio::join!(a, b, c);
     vec![a, b, c]
 }
+
+pub async fn a_person_keeps_the_interface_language_they_chose(store: Arc<dyn Store>) {
+    let olena = person(&store, "olena@news.test", Role::Author).await;
+    let taras = person(&store, "taras@news.test", Role::Editor).await;
+    assert_eq!(olena.ui_language, gazette_core::Language::EN);
+
+    let entry = NewAuditEntry {
+        actor: actor(&olena),
+        action: "update".into(),
+        entity: "user".into(),
+        entity_id: Some(olena.id),
+        detail: "interface language uk".into(),
+    };
+    let changed = store
+        .set_ui_language(olena.id, gazette_core::Language::UK, Some(&entry))
+        .await
+        .unwrap();
+    assert_eq!(changed.ui_language, gazette_core::Language::UK);
+
+    // Every way the newsroom loads a person brings the choice along; nobody else's changes.
+    session_for(&store, &olena, "olena-session", 1).await;
+    let (_, signed_in) = store
+        .session("olena-session", now())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(signed_in.ui_language, gazette_core::Language::UK);
+    let (by_email, _) = store
+        .user_credentials(&Email::parse("olena@news.test").unwrap())
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(by_email.ui_language, gazette_core::Language::UK);
+    let again = store.user(taras.id).await.unwrap().unwrap();
+    assert_eq!(again.ui_language, gazette_core::Language::EN);
+
+    let log = store
+        .audit_log(&AuditFilter::default(), PageRequest::new(1, 10))
+        .await
+        .unwrap();
+    assert_eq!(log.items[0].detail, "interface language uk");
+
+    // A language without a bundle is the web layer's to refuse; the store keeps any valid code.
+    let crh = gazette_core::Language::parse("crh").unwrap();
+    let back = store.set_ui_language(taras.id, crh, None).await.unwrap();
+    assert_eq!(back.ui_language.code(), "crh");
+
+    let nobody = store
+        .set_ui_language(olena.id + taras.id + 100, gazette_core::Language::UK, None)
+        .await;
+    assert!(matches!(nobody, Err(StoreError::NotFound)), "{nobody:?}");
+}

@@ -118,7 +118,7 @@ pub async fn oembed(
     if article.reader_view(state.now()) != ReaderView::Visible {
         return Err(ApiError::not_found());
     }
-    let site = SiteContext::load(&state, None).await?;
+    let site = SiteContext::load(&state, state.config.editions.default_language(), None).await?;
     let link = site.absolute(&article_url(&article.section.slug, &article.slug));
     let byline = article
         .authors

@@ -12,7 +12,7 @@ use super::formats::respond;
 use super::model::{Feed, FeedItem};
 use super::options::FeedFormat;
 use crate::error::{AppError, AppResult};
-use crate::presenters::{SiteContext, article_url, author_url};
+use crate::presenters::SiteContext;
 use crate::site::live::{EntryView, plain_text};
 use crate::state::SiteState;
 
@@ -36,7 +36,12 @@ pub(super) async fn live_feed(
     if store.live_blog(article.id).await?.is_none() {
         return Err(AppError::NotFound);
     }
-    let site = SiteContext::load(state, None).await?;
+    let site = SiteContext::load(
+        state,
+        state.config.editions.edition_of(article.language),
+        None,
+    )
+    .await?;
     let entries = store
         .live_entries(article.id, EntryQuery::published(0, FEED_ENTRIES))
         .await?;
@@ -55,7 +60,10 @@ pub(super) async fn live_feed(
                 authors: e
                     .authors
                     .iter()
-                    .map(|a| (a.name.clone(), site.absolute(&author_url(&a.slug))))
+                    .map(|a| {
+                        let url = site.links.author_url(a.slug.as_str());
+                        (a.name.clone(), site.absolute(&url))
+                    })
                     .collect(),
                 categories: vec![article.section.name.clone()],
                 language: article.language,
@@ -71,7 +79,11 @@ pub(super) async fn live_feed(
     let feed = Feed {
         title: format!("{} | {}", article.headline, site.name),
         description: article.standfirst.clone(),
-        home_url: site.absolute(&article_url(&article.section.slug, &article.slug)),
+        home_url: site.absolute(
+            &site
+                .links
+                .article_url(article.section.slug.as_str(), article.slug.as_str()),
+        ),
         self_url: site.absolute(&format!("/feeds/live/{}/{}", article.slug, format.file())),
         language: site.language,
         updated,

@@ -38,17 +38,20 @@ pub use options::{FeedContent, FeedFormat, FeedLink, FeedOptions, feed_links};
 pub use sitemaps::{news_sitemap, robots, sitemap_articles, sitemap_index, sitemap_pages};
 
 use crate::error::{AppError, AppResult};
-use crate::presenters::{SiteContext, author_url, section_url, tag_url};
+use crate::presenters::SiteContext;
+use crate::site::Edition;
 use crate::state::SiteState;
 
 /// `/feeds/{file}`: the whole site.
 pub async fn site_feed(
     State(state): State<SiteState>,
+    edition: Edition,
     Path(file): Path<String>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let format = FeedFormat::from_file(&file).ok_or(AppError::NotFound)?;
-    let site = SiteContext::load(&state, None).await?;
+    let language = edition.language();
+    let site = SiteContext::load(&state, language, None).await?;
     let description = if site.description.is_empty() {
         site.tagline.clone()
     } else {
@@ -59,10 +62,13 @@ pub async fn site_feed(
         &site,
         site.name.clone(),
         description,
-        "/",
-        "/feeds",
+        &site.home_url,
+        &site.links.path("/feeds"),
         format,
-        &ArticleFilter::default(),
+        &ArticleFilter {
+            language: Some(language),
+            ..Default::default()
+        },
     )
     .await?;
     Ok(formats::respond(&feed, format, &headers))
@@ -71,6 +77,7 @@ pub async fn site_feed(
 /// `/feeds/{kind}/{slug}/{file}`: one section, tag or author.
 pub async fn list_feed(
     State(state): State<SiteState>,
+    edition: Edition,
     Path((kind, slug, file)): Path<(String, String, String)>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
@@ -78,27 +85,42 @@ pub async fn list_feed(
     if kind == "live" {
         return live::live_feed(&state, &slug, format, &headers).await;
     }
+    let language = edition.language();
+    let site = SiteContext::load(&state, language, None).await?;
+    let links = site.links.clone();
     let store = &state.store;
     let (title, description, page, filter) = match kind.as_str() {
         "sections" => {
             let s = store
-                .section_by_slug(&slug)
+                .section_by_slug(links.own_section_slug(&slug))
                 .await?
                 .ok_or(AppError::NotFound)?;
             let filter = ArticleFilter {
                 section_id: Some(s.id),
+                language: Some(language),
                 ..Default::default()
             };
-            (s.name, s.description, section_url(&s.slug), filter)
+            let own = s.slug.as_str();
+            (
+                links.section_name(own, &s.name),
+                links.section_description(own, &s.description),
+                links.section_url(own),
+                filter,
+            )
         }
         "tags" => {
-            let t = store.tag_by_slug(&slug).await?.ok_or(AppError::NotFound)?;
+            let t = store
+                .tag_by_slug(links.own_tag_slug(&slug))
+                .await?
+                .ok_or(AppError::NotFound)?;
             let filter = ArticleFilter {
                 tag_id: Some(t.id),
+                language: Some(language),
                 ..Default::default()
             };
-            let description = format!("News and analysis tagged {}.", t.name);
-            (t.name, description, tag_url(&t.slug), filter)
+            let name = links.tag_name(t.slug.as_str(), &t.name);
+            let description = format!("News and analysis tagged {name}.");
+            (name, description, links.tag_url(t.slug.as_str()), filter)
         }
         "authors" => {
             let a = store
@@ -107,21 +129,22 @@ pub async fn list_feed(
                 .ok_or(AppError::NotFound)?;
             let filter = ArticleFilter {
                 author_id: Some(a.id),
+                language: Some(language),
                 ..Default::default()
             };
             let description = format!("Articles by {}.", a.name);
-            (a.name, description, author_url(&a.slug), filter)
+            let url = links.author_url(a.slug.as_str());
+            (a.name, description, url, filter)
         }
         _ => return Err(AppError::NotFound),
     };
-    let site = SiteContext::load(&state, None).await?;
     let feed = build_feed(
         &state,
         &site,
         format!("{title} | {}", site.name),
         description,
         &page,
-        &format!("/feeds/{kind}/{slug}"),
+        &links.path(&format!("/feeds/{kind}/{slug}")),
         format,
         &filter,
     )
@@ -153,7 +176,11 @@ async fn build_feed(
             let mut categories = vec![a.section.name.clone()];
             categories.extend(a.tags.iter().map(|t| t.name.clone()));
             FeedItem {
-                url: site.absolute(&crate::presenters::article_url(&a.section.slug, &a.slug)),
+                url: site.absolute(&site.every.article_url(
+                    a.language,
+                    a.section.slug.as_str(),
+                    a.slug.as_str(),
+                )),
                 title: a.headline.clone(),
                 summary: a.standfirst.clone(),
                 content_html: full.then(|| a.body_html.clone()),
@@ -162,7 +189,10 @@ async fn build_feed(
                 authors: a
                     .authors
                     .iter()
-                    .map(|au| (au.name.clone(), site.absolute(&author_url(&au.slug))))
+                    .map(|au| {
+                        let url = site.links.author_url(au.slug.as_str());
+                        (au.name.clone(), site.absolute(&url))
+                    })
                     .collect(),
                 categories,
                 language: a.language,
@@ -187,7 +217,8 @@ async fn build_feed(
         logo_url: site.absolute(&site.favicon_url),
         // Only the feeds the outbox pings the hub about (the site's and sections'): a subscriber
         // to any other through the hub would wait for news that never comes.
-        hub_url: (feed_path == "/feeds" || feed_path.starts_with("/feeds/sections/"))
+        hub_url: (feed_path == site.links.path("/feeds")
+            || feed_path.starts_with(&site.links.path("/feeds/sections/")))
             .then(|| state.config.distribution.websub_hub.clone())
             .flatten(),
     })

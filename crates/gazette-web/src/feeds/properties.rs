@@ -229,7 +229,12 @@ proptest! {
                 lastmod: at(1_750_000_000),
             })
             .collect();
-        let body = news_sitemap_xml(&site_name, BASE, &links);
+        let body = news_sitemap_xml(
+            &site_name,
+            BASE,
+            &crate::site::edition::EditionLinks::default(),
+            &links,
+        );
         let titles = xml_values(&body, "news:title")?;
         let expected: Vec<String> = headlines.iter().map(|h| xml_read(h)).collect();
         prop_assert_eq!(titles, expected);

@@ -13,12 +13,14 @@ use chrono::{DateTime, Duration, SecondsFormat, Utc};
 use super::conditional::conditional;
 use super::xml::XmlWriter;
 use crate::error::{AppError, AppResult};
-use crate::presenters::{SiteContext, article_url, author_url, section_url};
+use crate::presenters::SiteContext;
 use crate::state::SiteState;
 use gazette_store::PublishedLink;
 
 const SITEMAP_NS: &str = "http://www.sitemaps.org/schemas/sitemap/0.9";
 const NEWS_NS: &str = "http://www.google.com/schemas/sitemap-news/0.9";
+/// Alternate languages of a page in a sitemap (`<xhtml:link rel="alternate" hreflang>`).
+const XHTML_NS: &str = "http://www.w3.org/1999/xhtml";
 const XML: &str = "application/xml; charset=utf-8";
 /// Google News reads articles from the last two days, at most 1,000 of them.
 const NEWS_WINDOW_HOURS: i64 = 48;
@@ -82,7 +84,7 @@ pub async fn sitemap_pages(
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let now = state.now();
-    let site = SiteContext::load(&state, None).await?;
+    let site = SiteContext::load(&state, state.config.editions.default_language(), None).await?;
     let newest = state
         .store
         .sitemap_chunks(state.feeds.sitemap_urls_per_file, now)
@@ -92,18 +94,27 @@ pub async fn sitemap_pages(
         .max();
     let mut xml = XmlWriter::new(4096);
     xml.start("urlset", &[("xmlns", SITEMAP_NS)]);
-    entry(&mut xml, "url", &site.absolute("/"), newest);
-    for section in state.store.sections().await? {
-        let loc = site.absolute(&section_url(&section.slug));
-        entry(&mut xml, "url", &loc, None);
+    // Every edition's front page, sections and authors.
+    let sections = state.store.sections().await?;
+    let authors = state.store.authors().await?;
+    for links in site.every.every() {
+        entry(&mut xml, "url", &site.absolute(&links.home()), newest);
+        for section in &sections {
+            let loc = site.absolute(&links.section_url(section.slug.as_str()));
+            entry(&mut xml, "url", &loc, None);
+        }
+        for author in &authors {
+            let loc = site.absolute(&links.author_url(author.slug.as_str()));
+            entry(&mut xml, "url", &loc, None);
+        }
     }
-    for author in state.store.authors().await? {
-        let loc = site.absolute(&author_url(&author.slug));
-        entry(&mut xml, "url", &loc, None);
-    }
-    for page in state.store.pages().await? {
-        let loc = site.absolute(&format!("/pages/{}", page.slug));
-        entry(&mut xml, "url", &loc, None);
+    // Every edition's published pages, each at its edition's address.
+    let editions = &state.config.editions;
+    for &language in editions.all() {
+        for page in state.store.published_pages(language).await? {
+            let path = editions.path(language, &format!("/pages/{}", page.slug));
+            entry(&mut xml, "url", &site.absolute(&path), None);
+        }
     }
     xml.end("urlset");
     Ok(conditional(&headers, XML, xml.finish(), newest))
@@ -129,29 +140,111 @@ pub async fn sitemap_articles(
     if links.is_empty() {
         return Err(AppError::NotFound);
     }
+    let site = SiteContext::load(&state, state.config.editions.default_language(), None).await?;
     let base = &state.config.base_url;
+    let alternates = article_alternates(&state, &site, &links).await?;
     let mut xml = XmlWriter::new(256 + links.len() * 160);
-    xml.start("urlset", &[("xmlns", SITEMAP_NS)]);
+    xml.start("urlset", &[("xmlns", SITEMAP_NS), ("xmlns:xhtml", XHTML_NS)]);
     for link in &links {
-        let loc = format!("{base}{}", article_url(&link.section, &link.slug));
-        entry(&mut xml, "url", &loc, Some(link.lastmod));
+        let path = site
+            .every
+            .article_url(link.language, link.section.as_str(), link.slug.as_str());
+        xml.start("url", &[]);
+        xml.element("loc", &format!("{base}{path}"));
+        xml.element("lastmod", &w3c(link.lastmod));
+        for (hreflang, href) in alternates.get(&link.id).into_iter().flatten() {
+            xml.empty(
+                "xhtml:link",
+                &[("rel", "alternate"), ("hreflang", hreflang), ("href", href)],
+            );
+        }
+        xml.end("url");
     }
     xml.end("urlset");
     let newest = links.iter().map(|l| l.lastmod).max();
     Ok(conditional(&headers, XML, xml.finish(), newest))
 }
 
+/// For each article of `links` with translations readers can see: every version's language and
+/// absolute address (itself included, the default edition's first as `x-default`), as the article
+/// page's head lists them. Two queries for the whole file.
+async fn article_alternates(
+    state: &SiteState,
+    site: &SiteContext,
+    links: &[PublishedLink],
+) -> AppResult<std::collections::HashMap<i64, Vec<(String, String)>>> {
+    let editions = &state.config.editions;
+    let ids: Vec<i64> = links.iter().map(|l| l.id).collect();
+    let groups = state.store.translation_summaries(&ids).await?;
+    // Versions outside this file: their addresses, if readers can see them.
+    let in_file: std::collections::HashMap<i64, &PublishedLink> =
+        links.iter().map(|l| (l.id, l)).collect();
+    let elsewhere: Vec<i64> = groups
+        .values()
+        .flatten()
+        .map(|m| m.article_id)
+        .filter(|id| !in_file.contains_key(id))
+        .collect();
+    let outside = state
+        .store
+        .published_summaries_by_ids(&elsewhere, state.now())
+        .await?;
+    let address = |id: i64| -> Option<(gazette_core::Language, String)> {
+        if let Some(link) = in_file.get(&id) {
+            let path = site
+                .every
+                .article_url(link.language, link.section.as_str(), link.slug.as_str());
+            return Some((link.language, site.absolute(&path)));
+        }
+        outside.iter().find(|s| s.id == id).map(|s| {
+            let path = site
+                .every
+                .article_url(s.language, s.section.slug.as_str(), s.slug.as_str());
+            (s.language, site.absolute(&path))
+        })
+    };
+    let mut out = std::collections::HashMap::new();
+    for (id, members) in groups {
+        let mut versions: Vec<(gazette_core::Language, bool, String)> = members
+            .iter()
+            .filter(|m| editions.contains(m.language))
+            .filter_map(|m| address(m.article_id).map(|(l, url)| (l, m.is_original, url)))
+            .collect();
+        if versions.len() < 2 {
+            continue;
+        }
+        let default = editions.default_language();
+        versions.sort_by_key(|(language, original, _)| {
+            (
+                *language != default,
+                !*original,
+                editions.all().iter().position(|l| l == language),
+            )
+        });
+        let mut listed: Vec<(String, String)> = versions
+            .iter()
+            .map(|(l, _, url)| (l.code().to_owned(), url.clone()))
+            .collect();
+        listed.push(("x-default".to_owned(), versions[0].2.clone()));
+        out.insert(id, listed);
+    }
+    Ok(out)
+}
+
 /// `/sitemaps/news.xml`: articles from the last 48 hours, for Google News.
 pub async fn news_sitemap(
     State(state): State<SiteState>,
+    edition: crate::site::Edition,
     headers: HeaderMap,
 ) -> AppResult<Response> {
     let now = state.now();
-    let site = SiteContext::load(&state, None).await?;
+    let site = SiteContext::load(&state, edition.language(), None).await?;
     let since = now - Duration::hours(NEWS_WINDOW_HOURS);
     let mut links = state.store.recent_links(since, now, NEWS_MAX).await?;
     links.extend(live_blog_links(&state, since, &links).await?);
-    let out = news_sitemap_xml(&site.name, &site.base_url, &links);
+    // Each edition's news sitemap lists its own language's articles.
+    links.retain(|l| state.config.editions.edition_of(l.language) == edition.language());
+    let out = news_sitemap_xml(&site.name, &site.base_url, &site.links, &links);
     let newest = links.iter().map(|l| l.lastmod).max();
     Ok(conditional(&headers, XML, out, newest))
 }
@@ -200,12 +293,20 @@ async fn live_blog_links(
 }
 
 /// The news sitemap's text, apart from its handler so that it can be tested on any headline.
-pub(super) fn news_sitemap_xml(site_name: &str, base_url: &str, links: &[PublishedLink]) -> String {
+pub(super) fn news_sitemap_xml(
+    site_name: &str,
+    base_url: &str,
+    edition: &crate::site::edition::EditionLinks,
+    links: &[PublishedLink],
+) -> String {
     let mut xml = XmlWriter::new(512 + links.len() * 400);
     xml.start("urlset", &[("xmlns", SITEMAP_NS), ("xmlns:news", NEWS_NS)]);
     for link in links {
         xml.start("url", &[]);
-        let loc = format!("{base_url}{}", article_url(&link.section, &link.slug));
+        let loc = format!(
+            "{base_url}{}",
+            edition.article_url(link.section.as_str(), link.slug.as_str())
+        );
         xml.element("loc", &loc);
         xml.element("lastmod", &w3c(link.lastmod));
         xml.start("news:news", &[]);

@@ -21,8 +21,8 @@ use serde::Deserialize;
 use super::access::{Acts, article_id, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{
-    FormData, audit_entry, changed_at, input_time, layout, page_number, render, see_other,
-    show_time,
+    FormData, action_label, audit_entry, changed_at, correction_label, input_time, layout, locales,
+    page_number, render, see_other, show_time, status_label,
 };
 use crate::error::{AppError, AppResult, Format, JsonError, Place};
 use crate::state::NewsroomState;
@@ -86,6 +86,8 @@ pub async fn list(
         .await?;
     let sections = state.store.sections().await?;
     let authors = state.store.authors().await?;
+    let ids: Vec<i64> = page.items.iter().map(|a| a.summary.id).collect();
+    let marks = super::translations::list_marks(&state, &ids).await?;
     let rows: Vec<_> = page
         .items
         .iter()
@@ -96,10 +98,11 @@ pub async fn list(
                 section => a.summary.section.name.clone(),
                 authors => a.summary.authors.iter().map(|p| p.name.clone()).collect::<Vec<_>>().join(", "),
                 status => a.status.as_str(),
-                status_label => a.status.label(),
+                status_label => status_label(user.language(), a.status),
                 language => a.language.code(),
                 modified => show_time(a.modified_at),
                 published => a.summary.published_at.map(show_time),
+                translations => super::translations::row_marks(&marks, a.summary.id),
             }
         })
         .collect();
@@ -128,13 +131,13 @@ pub async fn list(
     };
     let total_pages = page.total_pages();
     let notice = match query.notice.as_deref() {
-        Some("signed_in") => Some("Welcome back."),
+        Some("signed_in") => Some(locales().word(user.language(), "nr-articles-welcome")),
         _ => None,
     };
     render(
         "articles.html",
         minijinja::context! {
-            ..layout(Some(&user), "Articles"),
+            ..layout(Some(&user), &locales().word(user.language(), "nr-articles-title")),
             ..minijinja::context! {
                 rows,
                 total => page.total,
@@ -142,7 +145,7 @@ pub async fn list(
                 total_pages,
                 prev => (page_no > 1).then(|| page_link(page_no - 1)),
                 next => (page_no < total_pages).then(|| page_link(page_no + 1)),
-                statuses => ArticleStatus::ALL.iter().map(|s| minijinja::context! { value => s.as_str(), label => s.label() }).collect::<Vec<_>>(),
+                statuses => ArticleStatus::ALL.iter().map(|s| minijinja::context! { value => s.as_str(), label => status_label(user.language(), *s) }).collect::<Vec<_>>(),
                 sections => sections.iter().map(|s| minijinja::context! { id => s.id, name => s.name.clone() }).collect::<Vec<_>>(),
                 authors => authors.iter().map(|a| minijinja::context! { id => a.id, name => a.name.clone() }).collect::<Vec<_>>(),
                 languages => state.config.editions.all().iter().map(|l| l.code().to_owned()).collect::<Vec<_>>(),
@@ -231,7 +234,7 @@ async fn render_editor(
         let can = |action| may(me.role, action, own, a.status);
         let actions: Vec<_> = workflow::offered_actions(&stored, &me, now)
             .into_iter()
-            .map(|action| minijinja::context! { value => action.as_str(), label => action.label() })
+            .map(|action| minijinja::context! { value => action.as_str(), label => action_label(user.language(), action) })
             .collect();
         let others = state
             .store
@@ -249,7 +252,7 @@ async fn render_editor(
             article => minijinja::context! {
                 id => a.id,
                 status => a.status.as_str(),
-                status_label => a.status.label(),
+                status_label => status_label(user.language(), a.status),
                 public_url => (a.status == ArticleStatus::Published).then_some(public_url),
                 published => a.published_at.map(show_time),
                 updated => a.updated_at.map(show_time),
@@ -270,16 +273,20 @@ async fn render_editor(
             embargo_until => input_time(w.embargo_until),
             takedown_at => input_time(w.takedown_at),
             others => others.iter().map(|o| minijinja::context! { name => o.name.clone(), seen => show_time(o.seen_at) }).collect::<Vec<_>>(),
-            corrections => corrections.iter().map(|c| minijinja::context! { kind => c.kind.label(), text => c.text.clone(), at => show_time(c.created_at) }).collect::<Vec<_>>(),
+            corrections => corrections.iter().map(|c| minijinja::context! { kind => correction_label(user.language(), c.kind), text => c.text.clone(), at => show_time(c.created_at) }).collect::<Vec<_>>(),
             autosave => workflow::may_autosave(a.status) && can(ArticleAction::Edit),
             media_picker,
+            translations => super::translations::panel(state, user, a).await?,
         };
     } else {
         context = minijinja::context! { ..context, ..minijinja::context! { can_edit => true } };
     }
     let title = page.article.map_or_else(
-        || "New article".to_owned(),
-        |a| format!("Edit: {}", a.headline),
+        || locales().word(user.language(), "nr-nav-new-article"),
+        |a| {
+            let headline = super::pages::args(&[("headline", a.headline.clone())]);
+            locales().text(user.language(), "nr-editor-edit-title", Some(&headline))
+        },
     );
     let mut response = render(
         "editor.html",
@@ -407,23 +414,22 @@ pub struct EditQuery {
     notice: Option<String>,
 }
 
-fn notice_text(code: Option<&str>) -> Option<String> {
-    Some(
-        match code? {
-            "created" => "Draft created.",
-            "saved" => "Saved.",
-            "submit" => "Submitted for review.",
-            "publish" => "Published.",
-            "schedule" => "Scheduled.",
-            "unpublish" => "Unpublished: readers now get “removed”.",
-            "draft" => "Moved back to draft.",
-            "takedown" => "Takedown time saved.",
-            "corrected" => "Note added; readers see it at the end of the article.",
-            "restored" => "Revision restored as a new save.",
-            _ => return None,
-        }
-        .to_owned(),
-    )
+/// The notice a redirect's `?notice=` names, in `language`.
+fn notice_text(language: gazette_core::Language, code: Option<&str>) -> Option<String> {
+    let l = locales();
+    Some(match code? {
+        "created" => l.word(language, "nr-notice-created"),
+        "saved" => l.word(language, "nr-notice-saved"),
+        "submit" => l.word(language, "nr-notice-submit"),
+        "publish" => l.word(language, "nr-notice-publish"),
+        "schedule" => l.word(language, "nr-notice-schedule"),
+        "unpublish" => l.word(language, "nr-notice-unpublish"),
+        "draft" => l.word(language, "nr-notice-draft"),
+        "takedown" => l.word(language, "nr-notice-takedown"),
+        "corrected" => l.word(language, "nr-notice-corrected"),
+        "restored" => l.word(language, "nr-notice-restored"),
+        _ => return None,
+    })
 }
 
 pub async fn edit(
@@ -439,7 +445,7 @@ pub async fn edit(
         article: Some(&article),
         workflow: Some(&workflow),
         input,
-        notice: notice_text(query.notice.as_deref()),
+        notice: notice_text(user.language(), query.notice.as_deref()),
         preview_html: Some(article.body_html.clone()),
         ..Default::default()
     };

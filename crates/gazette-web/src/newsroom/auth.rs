@@ -13,6 +13,7 @@ use axum::extract::{ConnectInfo, FromRef, FromRequest, FromRequestParts, Request
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, Method, header};
 use cookie::{Cookie, SameSite};
+use gazette_core::Language;
 use gazette_core::newsroom::User;
 use gazette_store::Actor;
 use sha2::{Digest, Sha256};
@@ -37,6 +38,11 @@ pub struct CurrentUser {
 }
 
 impl CurrentUser {
+    /// The language this person reads the newsroom in.
+    pub fn language(&self) -> Language {
+        self.user.ui_language
+    }
+
     pub fn actor(&self) -> Actor {
         Actor {
             user_id: Some(self.user.id),
@@ -60,6 +66,35 @@ pub fn cookie<'a>(headers: &'a HeaderMap, name: &str) -> Option<&'a str> {
         .filter_map(Result::ok)
         .find(|c| c.name() == name)
         .and_then(|c| c.value_raw())
+}
+
+/// The language the sign-in pages speak before anyone is known: the one the browser's
+/// `Accept-Language` ranks highest among those the newsroom has words for, else English.
+pub fn browser_language(headers: &HeaderMap) -> Language {
+    let available = crate::locale::locales().languages();
+    let mut best: Option<(f32, Language)> = None;
+    let ranges = headers
+        .get_all(header::ACCEPT_LANGUAGE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(','));
+    for range in ranges {
+        let mut parts = range.split(';');
+        let tag = parts.next().unwrap_or("").trim();
+        let quality = parts
+            .filter_map(|p| p.trim().strip_prefix("q="))
+            .find_map(|q| q.trim().parse::<f32>().ok())
+            .unwrap_or(1.0);
+        // "uk-UA" names Ukrainian; the region does not matter here.
+        let primary = tag.split(['-', '_']).next().unwrap_or("");
+        let Ok(language) = Language::parse(&primary.to_ascii_lowercase()) else {
+            continue;
+        };
+        if quality > 0.0 && available.contains(&language) && best.is_none_or(|(q, _)| quality > q) {
+            best = Some((quality, language));
+        }
+    }
+    best.map_or(Language::EN, |(_, language)| language)
 }
 
 /// The client's address: the peer, or the first `X-Forwarded-For` hop behind a trusted proxy.
@@ -292,6 +327,22 @@ mod tests {
         assert!(removal.starts_with("gazette_session=;"), "{removal}");
         assert!(removal.contains("Max-Age=0"), "{removal}");
         assert!(!removal.contains("Secure"), "{removal}");
+    }
+
+    #[test]
+    fn the_sign_in_page_speaks_the_language_the_browser_prefers() {
+        let with = |value: &'static str| {
+            let mut headers = HeaderMap::new();
+            headers.insert(header::ACCEPT_LANGUAGE, HeaderValue::from_static(value));
+            browser_language(&headers)
+        };
+        assert_eq!(with("uk-UA,uk;q=0.9,en-US;q=0.8,en;q=0.7"), Language::UK);
+        assert_eq!(with("en-GB,en;q=0.9,uk;q=0.8"), Language::EN);
+        assert_eq!(with("de-DE, uk;q=0.5"), Language::UK);
+        assert_eq!(with("uk;q=0, en;q=0.1"), Language::EN);
+        assert_eq!(with("fr-FR"), Language::EN);
+        assert_eq!(with("*"), Language::EN);
+        assert_eq!(browser_language(&HeaderMap::new()), Language::EN);
     }
 
     #[test]

@@ -17,14 +17,17 @@ use crate::state::NewsroomState;
 
 /// The longest expiry accepted, in minutes: a banner is for hours, not weeks.
 const MAX_EXPIRY_MINUTES: i64 = 7 * 24 * 60;
-/// The expiries offered, in minutes, with their labels.
-const EXPIRIES: [(&str, &str); 5] = [
-    ("", "Never: until it is cleared"),
-    ("30", "After 30 minutes"),
-    ("60", "After 1 hour"),
-    ("180", "After 3 hours"),
-    ("720", "After 12 hours"),
-];
+/// The expiries offered, in minutes, with their labels in `language`.
+fn expiries(language: gazette_core::Language) -> [(&'static str, String); 5] {
+    let l = crate::locale::locales();
+    [
+        ("", l.word(language, "nr-breaking-never")),
+        ("30", l.word(language, "nr-breaking-30-minutes")),
+        ("60", l.word(language, "nr-breaking-1-hour")),
+        ("180", l.word(language, "nr-breaking-3-hours")),
+        ("720", l.word(language, "nr-breaking-12-hours")),
+    ]
+}
 
 fn require_editor(user: &CurrentUser) -> AppResult<()> {
     if user.user.role >= Role::Editor {
@@ -64,7 +67,7 @@ async fn render_page(
     let mut response = render(
         "breaking.html",
         minijinja::context! {
-            ..layout(Some(user), "Breaking news"),
+            ..layout(Some(user), &crate::locale::locales().word(user.language(), "nr-nav-breaking")),
             ..minijinja::context! {
                 current => current.map(|b| minijinja::context! {
                     showing => b.is_showing(now),
@@ -73,7 +76,7 @@ async fn render_page(
                     set_at => show_time(b.set_at),
                     expires => b.expires_at.map(show_time),
                 }),
-                expiries => EXPIRIES.iter().map(|(value, label)| minijinja::context! { value, label }).collect::<Vec<_>>(),
+                expiries => expiries(user.language()).iter().map(|(value, label)| minijinja::context! { value, label }).collect::<Vec<_>>(),
                 max_len => gazette_core::live::MAX_BREAKING_TEXT_LEN,
                 form,
                 notice,
@@ -91,16 +94,17 @@ pub async fn page(
     axum::extract::Query(query): axum::extract::Query<BreakingQuery>,
 ) -> AppResult<Response> {
     require_editor(&user)?;
+    let l = crate::locale::locales();
     let notice = match query.notice.as_deref() {
-        Some("set") => Some("The banner is showing on every page of the site."),
-        Some("clear") => Some("The banner is cleared from every page of the site."),
+        Some("set") => Some(l.word(user.language(), "nr-breaking-notice-set")),
+        Some("clear") => Some(l.word(user.language(), "nr-breaking-notice-clear")),
         _ => None,
     };
     render_page(
         &state,
         &user,
         BannerForm::default(),
-        (notice, None),
+        (notice.as_deref(), None),
         StatusCode::OK,
     )
     .await

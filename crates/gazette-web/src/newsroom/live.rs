@@ -32,7 +32,9 @@ pub use submission::Submission;
 
 use super::access::{Acts, article_id, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{audit_entry, changed_at, layout, page_number, render, see_other, show_time};
+use super::pages::{
+    args, audit_entry, changed_at, layout, locales, page_number, render, see_other, show_time,
+};
 use crate::error::{AppError, AppResult, Format, Place};
 use crate::state::NewsroomState;
 
@@ -56,22 +58,22 @@ pub struct ScreenQuery {
     page: Option<String>,
 }
 
-fn notice_text(code: Option<&str>) -> Option<&'static str> {
+/// The notice a redirect's `?notice=` names, in `language`.
+fn notice_text(language: gazette_core::Language, code: Option<&str>) -> Option<String> {
+    let l = locales();
     Some(match code? {
-        "start" => "This article is now a live blog. Post the first entry.",
-        "resume" => "Coverage resumed: new entries reach open pages again.",
-        "end" => "Coverage ended. Readers see the blog as ended; resume it to post again.",
-        "stop" => {
-            "This is an ordinary article again. Its entries are kept if it becomes a live blog again."
-        }
-        "saved" => "Entry saved.",
-        "publish" => "Entry published.",
-        "pending" => "Entry sent to an editor for approval.",
-        "delete" => "Entry deleted; open pages remove it.",
-        "pin" => "Entry pinned to the top of the blog.",
-        "unpin" => "Entry unpinned.",
-        "key" => "Entry marked as a key event.",
-        "unkey" => "Entry no longer a key event.",
+        "start" => l.word(language, "nr-live-notice-start"),
+        "resume" => l.word(language, "nr-live-notice-resume"),
+        "end" => l.word(language, "nr-live-notice-end"),
+        "stop" => l.word(language, "nr-live-notice-stop"),
+        "saved" => l.word(language, "nr-live-notice-saved"),
+        "publish" => l.word(language, "nr-live-notice-publish"),
+        "pending" => l.word(language, "nr-live-notice-pending"),
+        "delete" => l.word(language, "nr-live-notice-delete"),
+        "pin" => l.word(language, "nr-live-notice-pin"),
+        "unpin" => l.word(language, "nr-live-notice-unpin"),
+        "key" => l.word(language, "nr-live-notice-key"),
+        "unkey" => l.word(language, "nr-live-notice-unkey"),
         _ => return None,
     })
 }
@@ -113,28 +115,34 @@ struct Screen<'a> {
     workflow: &'a ArticleWorkflow,
     composer: Composer,
     error: Option<String>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     page: u32,
 }
 
-fn status_label(status: EntryStatus) -> &'static str {
+fn status_label(language: gazette_core::Language, status: EntryStatus) -> String {
+    let l = locales();
     match status {
-        EntryStatus::Draft => "Draft",
-        EntryStatus::Pending => "Waiting for an editor",
-        EntryStatus::Published => "Published",
-        EntryStatus::Deleted => "Deleted",
+        EntryStatus::Draft => l.word(language, "nr-entry-draft"),
+        EntryStatus::Pending => l.word(language, "nr-entry-pending"),
+        EntryStatus::Published => l.word(language, "nr-entry-published"),
+        EntryStatus::Deleted => l.word(language, "nr-entry-deleted"),
     }
 }
 
 /// An entry as the newsroom lists it, with the buttons the person may use.
-fn entry_item(entry: &LiveEntry, me: &Person, article: &Article) -> minijinja::Value {
+fn entry_item(
+    entry: &LiveEntry,
+    me: &Person,
+    article: &Article,
+    language: gazette_core::Language,
+) -> minijinja::Value {
     let may = |action| rules::may(entry, me, action);
     let public =
         article.status == ArticleStatus::Published && entry.status == EntryStatus::Published;
     minijinja::context! {
         id => entry.id,
         status => entry.status.as_str(),
-        status_label => status_label(entry.status),
+        status_label => status_label(language, entry.status),
         headline => entry.headline.clone(),
         body_html => entry.body_html.clone(),
         authors => entry.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", "),
@@ -146,7 +154,7 @@ fn entry_item(entry: &LiveEntry, me: &Person, article: &Article) -> minijinja::V
         can_edit => may(EntryAction::Edit),
         can_delete => may(EntryAction::Delete),
         can_publish => entry.status != EntryStatus::Published && may(EntryAction::Publish),
-        publish_label => if rules::published_status(entry, me) == EntryStatus::Pending { "Send for approval" } else { "Publish" },
+        publish_label => if rules::published_status(entry, me) == EntryStatus::Pending { locales().word(language, "nr-entry-send-for-approval") } else { locales().word(language, "nr-entry-publish") },
         can_pin => may(EntryAction::Pin),
         can_key => may(EntryAction::MarkKeyEvent),
     }
@@ -194,7 +202,7 @@ async fn render_screen(
             .await?;
         waiting.retain(|e| rules::sees_unpublished(e, &me));
     }
-    let item = |e: &LiveEntry| entry_item(e, &me, article);
+    let item = |e: &LiveEntry| entry_item(e, &me, article, user.language());
     let drafts: Vec<_> = waiting
         .iter()
         .filter(|e| e.status == EntryStatus::Draft)
@@ -209,15 +217,17 @@ async fn render_screen(
         .then(|| crate::presenters::article_url(&article.section.slug, &article.slug));
     let page = screen.page;
     let link = |n: u32| format!("/newsroom/articles/{}/live?page={n}", article.id);
+    let title = args(&[("headline", article.headline.clone())]);
+    let title = locales().text(user.language(), "nr-live-title", Some(&title));
     let mut response = render(
         "live.html",
         minijinja::context! {
-            ..layout(Some(user), &format!("Live: {}", article.headline)),
+            ..layout(Some(user), &title),
             ..minijinja::context! {
                 article => minijinja::context! {
                     id => article.id,
                     headline => article.headline.clone(),
-                    status_label => article.status.label(),
+                    status_label => super::pages::status_label(user.language(), article.status),
                     public_url,
                 },
                 blog => blog.as_ref().map(blog_view),
@@ -256,7 +266,7 @@ pub async fn screen(
         workflow: &workflow,
         composer: Composer::default(),
         error: None,
-        notice: notice_text(query.notice.as_deref()),
+        notice: notice_text(user.language(), query.notice.as_deref()),
         page: page_number(query.page.as_deref()),
     };
     render_screen(&state, &user, screen, StatusCode::OK).await

@@ -19,6 +19,7 @@ use super::access::{Acts, authorised};
 use super::auth::{CurrentUser, PostForm, same_token};
 use super::pages::{audit_entry, changed_at, layout, page_number, render, see_other};
 use crate::error::{AppError, AppResult};
+use crate::locale::locales;
 use crate::state::NewsroomState;
 use gazette_core::newsroom::{ArticleAction, Role};
 
@@ -96,7 +97,7 @@ pub async fn list(
     render(
         "media.html",
         minijinja::context! {
-            ..layout(Some(&user), "Media"),
+            ..layout(Some(&user), &locales().word(user.language(), "nr-media-title")),
             ..minijinja::context! {
                 items => page.items.iter().map(item).collect::<Vec<_>>(),
                 total => page.total,
@@ -106,8 +107,8 @@ pub async fn list(
                 max_mb => limits.map(|l| l.max_bytes / (1024 * 1024)),
                 max_megapixels => limits.map(|l| l.max_pixels / 1_000_000),
                 notice => match query.notice.as_deref() {
-                    Some("uploaded") => Some("Image uploaded. Give it alt text before an article using it is published."),
-                    Some("saved") => Some("Saved."),
+                    Some("uploaded") => Some(locales().word(user.language(), "nr-media-uploaded")),
+                    Some("saved") => Some(locales().word(user.language(), "nr-saved")),
                     _ => None,
                 },
             }

@@ -31,8 +31,10 @@ pub mod sections;
 pub mod sessions;
 pub mod settings;
 pub mod sign_in;
+pub mod static_pages;
 pub mod synonyms;
 pub mod telegram;
+pub mod translations;
 pub mod two_factor;
 pub mod webhooks;
 

@@ -33,20 +33,20 @@ async fn page(
     require(user, Permission::ManageUsers, "manage people")?;
     let users = state.store.users().await?;
     let authors = state.store.authors().await?;
+    let language = user.language();
+    let l = crate::locale::locales();
     let notice = match notice {
-        Some("created") => Some("Account created. Give them their password in person or by phone."),
-        Some("saved") => Some("Saved."),
-        Some("password") => Some("Password reset; they were signed out everywhere."),
-        Some("signed_out") => Some("Signed out everywhere."),
-        Some("two_factor_reset") => Some(
-            "Two-factor sign-in turned off; they sign in with their password and can set it up again.",
-        ),
+        Some("created") => Some(l.word(language, "nr-users-notice-created")),
+        Some("saved") => Some(l.word(language, "nr-saved")),
+        Some("password") => Some(l.word(language, "nr-users-notice-password")),
+        Some("signed_out") => Some(l.word(language, "nr-users-notice-signed-out")),
+        Some("two_factor_reset") => Some(l.word(language, "nr-users-notice-two-factor-reset")),
         _ => None,
     };
     let mut response = render(
         "users.html",
         minijinja::context! {
-            ..layout(Some(user), "People"),
+            ..layout(Some(user), &l.word(language, "nr-nav-people")),
             ..minijinja::context! {
                 users => users.iter().map(|u| minijinja::context! {
                     id => u.id, email => u.email.as_str(), name => u.name.clone(), role => u.role.as_str(),
@@ -54,7 +54,7 @@ async fn page(
                     created => show_time(u.created_at),
                     two_factor => u.two_factor,
                 }).collect::<Vec<_>>(),
-                roles => Role::ALL.iter().map(|r| minijinja::context! { value => r.as_str(), label => r.label() }).collect::<Vec<_>>(),
+                roles => Role::ALL.iter().map(|r| minijinja::context! { value => r.as_str(), label => super::pages::role_label(language, *r) }).collect::<Vec<_>>(),
                 authors => authors.iter().map(|a| minijinja::context! { id => a.id.to_string(), name => a.name.clone() }).collect::<Vec<_>>(),
                 notice,
                 error,

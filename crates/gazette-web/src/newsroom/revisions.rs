@@ -48,7 +48,7 @@ pub async fn list(
     render(
         "revisions.html",
         minijinja::context! {
-            ..layout(Some(&user), &format!("Revisions: {}", article.headline)),
+            ..layout(Some(&user), &format!("{}: {}", crate::locale::locales().word(user.language(), "nr-editor-revisions"), article.headline)),
             ..minijinja::context! {
                 article => minijinja::context! { id => article.id, headline => article.headline.clone() },
                 rows,
@@ -122,14 +122,31 @@ pub async fn diff(
         }
     };
     let opt = |s: &Option<String>| s.clone().unwrap_or_default();
+    let (l, lang) = (crate::locale::locales(), user.language());
     let fields = vec![
-        field("Headline", &from.headline, &to.headline),
-        field("Standfirst", &from.standfirst, &to.standfirst),
-        field("Body", &from.body_markdown, &to.body_markdown),
-        field("Address (slug)", &from.slug, &to.slug),
-        field("SEO title", &opt(&from.seo_title), &opt(&to.seo_title)),
         field(
-            "SEO description",
+            &l.word(lang, "nr-articles-headline"),
+            &from.headline,
+            &to.headline,
+        ),
+        field(
+            &l.word(lang, "nr-editor-standfirst"),
+            &from.standfirst,
+            &to.standfirst,
+        ),
+        field(
+            &l.word(lang, "nr-diff-body"),
+            &from.body_markdown,
+            &to.body_markdown,
+        ),
+        field(&l.word(lang, "nr-diff-slug"), &from.slug, &to.slug),
+        field(
+            &l.word(lang, "nr-editor-seo-title"),
+            &opt(&from.seo_title),
+            &opt(&to.seo_title),
+        ),
+        field(
+            &l.word(lang, "nr-editor-seo-description"),
             &opt(&from.seo_description),
             &opt(&to.seo_description),
         ),
@@ -138,7 +155,7 @@ pub async fn diff(
     render(
         "diff.html",
         minijinja::context! {
-            ..layout(Some(&user), &format!("Changes: {}", article.headline)),
+            ..layout(Some(&user), &format!("{}: {}", crate::locale::locales().word(user.language(), "nr-diff-title"), article.headline)),
             ..minijinja::context! {
                 article => minijinja::context! { id => article.id, headline => article.headline.clone() },
                 from => describe(&from),

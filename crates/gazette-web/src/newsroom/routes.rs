@@ -109,6 +109,7 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(POST "/logout", SignedIn, Session, sign_in::logout),
     rule!(GET "/account", SignedIn, sign_in::account),
     rule!(POST "/account/password", SignedIn, Session, sign_in::change_password),
+    rule!(POST "/account/language", SignedIn, Session, sign_in::change_language),
     rule!(POST "/account/sign-out-everywhere", SignedIn, Session, sign_in::sign_out_everywhere),
     rule!(GET "/account/two-factor", SignedIn, two_factor::page),
     rule!(POST "/account/two-factor/start", SignedIn, Session, two_factor::start),
@@ -132,6 +133,8 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(POST "/articles/{id}/corrections", Article(Act(ArticleAction::Correct)), Session, corrections::add),
     rule!(POST "/articles/{id}/featured", Article(Act(ArticleAction::Edit)), Session, media::set_featured),
     rule!(POST "/articles/{id}/pin", Article(Act(ArticleAction::Publish)), Session, articles::pin_to_home),
+    // Whoever may read an article and start drafts may start its translation (checked inside).
+    rule!(POST "/articles/{id}/translations", Article(Read), Session, super::translations::create),
     rule!(GET "/articles/{id}/revisions", Article(Read), revisions::list),
     rule!(GET "/articles/{id}/diff", Article(Read), revisions::diff),
     rule!(POST "/articles/{id}/revisions/{revision}/restore", Article(Act(ArticleAction::Edit)), Session, revisions::restore),
@@ -150,6 +153,9 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(GET "/tags", Access::Permission(Permission::ManageTags), sections::tags),
     rule!(POST "/tags/{id}", Access::Permission(Permission::ManageTags), Session, sections::rename_tag),
     rule!(POST "/tags/{id}/delete", Access::Permission(Permission::ManageTags), Session, sections::delete_tag),
+    // A section's or tag's name in another edition; `intent=remove` forgets it.
+    rule!(POST "/sections/{id}/names", Access::Permission(Permission::ManageSections), Session, super::translations::save_section_name),
+    rule!(POST "/tags/{id}/names", Access::Permission(Permission::ManageTags), Session, super::translations::save_tag_name),
     rule!(GET "/api-keys", Access::Permission(super::api_keys::PERMISSION), super::api_keys::list),
     rule!(POST "/api-keys", Access::Permission(super::api_keys::PERMISSION), Session, super::api_keys::create),
     rule!(POST "/api-keys/{id}/revoke", Access::Permission(super::api_keys::PERMISSION), Session, super::api_keys::revoke),
@@ -181,6 +187,17 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(POST "/articles/{id}/live/coverage", Article(Act(ArticleAction::Publish)), Session, live::coverage),
     rule!(GET "/live/entries/{id}", Access::LiveEntryOwnerOrEditor, live::entry_page),
     rule!(POST "/live/entries/{id}", Access::LiveEntryOwnerOrEditor, Session, live::entry_action),
+    // Static pages (About, Contacts…) per edition: editors and admins. The action is in the form
+    // (the revision, the status, the footer move, the language).
+    rule!(GET "/pages", Access::Editors, super::static_pages::list),
+    rule!(POST "/pages", Access::Editors, Session, super::static_pages::create),
+    rule!(GET "/pages/new", Access::Editors, super::static_pages::new_page),
+    rule!(GET "/pages/{id}", Access::Editors, super::static_pages::edit),
+    rule!(POST "/pages/{id}", Access::Editors, Session, super::static_pages::save),
+    rule!(POST "/pages/{id}/restore", Access::Editors, Session, super::static_pages::restore),
+    rule!(POST "/pages/{id}/status", Access::Editors, Session, super::static_pages::set_status),
+    rule!(POST "/pages/{id}/footer", Access::Editors, Session, super::static_pages::footer),
+    rule!(POST "/pages/{id}/translate", Access::Editors, Session, super::static_pages::translate),
     rule!(GET "/breaking", Access::Editors, breaking::page),
     rule!(POST "/breaking", Access::Editors, Session, breaking::save),
     // Telegram channels and the deliveries of Telegram posts and pings: admins.

@@ -1,6 +1,7 @@
 //! Sections (name, address, place in the menu, description) and tags, for editors and admins.
 
 use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
 use axum::response::Response;
 use gazette_core::newsroom::Permission;
 use gazette_core::sections::{SectionInput, check_tag_name};
@@ -18,12 +19,13 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-fn notice(code: Option<&str>) -> Option<&'static str> {
+fn notice(language: gazette_core::Language, code: Option<&str>) -> Option<String> {
+    let l = crate::locale::locales();
     match code? {
-        "created" => Some("Section created."),
-        "saved" => Some("Saved."),
-        "renamed" => Some("Tag renamed; its address is unchanged."),
-        "deleted" => Some("Tag deleted and removed from its articles."),
+        "created" => Some(l.word(language, "nr-sections-notice-created")),
+        "saved" => Some(l.word(language, "nr-saved")),
+        "renamed" => Some(l.word(language, "nr-tags-notice-renamed")),
+        "deleted" => Some(l.word(language, "nr-tags-notice-deleted")),
         _ => None,
     }
 }
@@ -38,20 +40,38 @@ pub async fn list(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     require(&user, Permission::ManageSections, "manage sections")?;
+    let notice = notice(user.language(), query.notice.as_deref());
+    sections_page(&state, &user, notice.as_deref(), None, StatusCode::OK).await
+}
+
+/// The Sections page, with a refused name form (`translations.rs`) shown again if there is one.
+pub(super) async fn sections_page(
+    state: &NewsroomState,
+    user: &CurrentUser,
+    notice: Option<&str>,
+    name_error: Option<&super::translations::NameError>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let sections = state.store.sections().await?;
-    render(
+    let ids: Vec<i64> = sections.iter().map(|s| s.id).collect();
+    let edition_names =
+        super::translations::section_name_forms(state, user, &ids, name_error).await?;
+    let mut response = render(
         "sections.html",
         minijinja::context! {
-            ..layout(Some(&user), "Sections"),
+            ..layout(Some(user), &crate::locale::locales().word(user.language(), "nr-nav-sections")),
             ..minijinja::context! {
                 sections => sections.iter().map(|s| minijinja::context! {
                     id => s.id, slug => s.slug.as_str(), name => s.name.clone(),
                     description => s.description.clone(), position => s.position,
                 }).collect::<Vec<_>>(),
-                notice => notice(query.notice.as_deref()),
+                notice => notice,
+                edition_names,
             }
         },
-    )
+    )?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 /// The form's fields, checked by gazette-core's section rules.
@@ -116,19 +136,36 @@ pub async fn tags(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     require(&user, Permission::ManageTags, "manage tags")?;
+    let notice = notice(user.language(), query.notice.as_deref());
+    tags_page(&state, &user, notice.as_deref(), None, StatusCode::OK).await
+}
+
+/// The Tags page, with a refused name form (`translations.rs`) shown again if there is one.
+pub(super) async fn tags_page(
+    state: &NewsroomState,
+    user: &CurrentUser,
+    notice: Option<&str>,
+    name_error: Option<&super::translations::NameError>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let tags = state.store.tags_with_counts().await?;
-    render(
+    let ids: Vec<i64> = tags.iter().map(|(t, _)| t.id).collect();
+    let edition_names = super::translations::tag_name_forms(state, user, &ids, name_error).await?;
+    let mut response = render(
         "tags.html",
         minijinja::context! {
-            ..layout(Some(&user), "Tags"),
+            ..layout(Some(user), &crate::locale::locales().word(user.language(), "nr-nav-tags")),
             ..minijinja::context! {
                 tags => tags.iter().map(|(t, n)| minijinja::context! {
                     id => t.id, slug => t.slug.as_str(), name => t.name.clone(), articles => n,
                 }).collect::<Vec<_>>(),
-                notice => notice(query.notice.as_deref()),
+                notice => notice,
+                edition_names,
             }
         },
-    )
+    )?;
+    *response.status_mut() = status;
+    Ok(response)
 }
 
 pub async fn rename_tag(

@@ -31,11 +31,11 @@ pub async fn page(
     render(
         "settings.html",
         minijinja::context! {
-            ..layout(Some(&user), "Settings"),
+            ..layout(Some(&user), &crate::locale::locales().word(user.language(), "nr-settings-title")),
             ..minijinja::context! {
                 fields,
                 require_two_factor => super::two_factor::required(&state).await?,
-                notice => (query.notice.as_deref() == Some("saved")).then_some("Settings saved; the public site shows them now."),
+                notice => (query.notice.as_deref() == Some("saved")).then(|| crate::locale::locales().word(user.language(), "nr-settings-saved")),
             }
         },
     )

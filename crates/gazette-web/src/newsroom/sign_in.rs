@@ -8,13 +8,14 @@ use gazette_store::Actor;
 use serde::Deserialize;
 
 use super::auth::{
-    CurrentUser, LOGIN_CSRF_COOKIE, PostForm, SESSION_COOKIE, client_address, cookie, read_form,
-    same_token, set_cookie,
+    CurrentUser, LOGIN_CSRF_COOKIE, PostForm, SESSION_COOKIE, browser_language, client_address,
+    cookie, read_form, same_token, set_cookie,
 };
 use super::limits::{self, Attempt};
-use super::pages::{audit, audit_entry, layout, render, see_other};
+use super::pages::{audit, audit_entry, layout, layout_in, render, see_other};
 use super::sessions::{check_own_password, start_session};
 use crate::error::AppResult;
+use crate::locale::locales;
 use crate::state::NewsroomState;
 
 // ---------------------------------------------------------------- sign in
@@ -52,8 +53,9 @@ fn login_form(
     let token = cookie(headers, LOGIN_CSRF_COOKIE)
         .filter(|t| t.len() == 64 && t.bytes().all(|b| b.is_ascii_hexdigit()))
         .map_or_else(random_token, str::to_owned);
+    let language = browser_language(headers);
     let context = minijinja::context! {
-        ..layout(None, "Sign in"),
+        ..layout_in(None, language, &locales().word(language, "nr-login-title")),
         ..minijinja::context! {
             login_csrf => token.clone(),
             next => next,
@@ -75,14 +77,17 @@ pub async fn login_page(
     Query(query): Query<LoginQuery>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
-    let notice = query.signed_out.is_some().then_some("You are signed out.");
+    let notice = query
+        .signed_out
+        .is_some()
+        .then(|| locales().word(browser_language(&headers), "nr-login-signed-out"));
     login_form(
         &state,
         &headers,
         &safe_next(query.next.as_deref()),
         "",
         None,
-        notice,
+        notice.as_deref(),
     )
 }
 
@@ -115,7 +120,7 @@ pub async fn login(State(state): State<NewsroomState>, request: Request) -> AppR
             &headers,
             &next,
             &typed_email,
-            "The sign-in form had expired. Please try again.",
+            &locales().word(browser_language(&headers), "nr-login-expired"),
             axum::http::StatusCode::FORBIDDEN,
         );
     }
@@ -179,7 +184,7 @@ pub async fn login(State(state): State<NewsroomState>, request: Request) -> AppR
                 &headers,
                 &next,
                 &typed_email,
-                "That e-mail address and password do not match an active account.",
+                &locales().word(browser_language(&headers), "nr-login-refused"),
                 axum::http::StatusCode::UNAUTHORIZED,
             );
         }
@@ -253,17 +258,63 @@ fn account_page(
     notice: Option<&str>,
     error: Option<&str>,
 ) -> AppResult<Response> {
+    let language = user.language();
     let notice = match notice {
-        Some("password") => Some("Your password was changed. Other browsers were signed out."),
+        Some("password") => Some(locales().word(language, "nr-account-password-changed")),
+        Some("language") => Some(locales().word(language, "nr-account-language-saved")),
         _ => None,
     };
+    let languages: Vec<minijinja::Value> = locales()
+        .languages()
+        .into_iter()
+        .map(|l| {
+            minijinja::context! {
+                code => l.code(),
+                name => locales().language_name(l),
+                selected => l == language,
+            }
+        })
+        .collect();
     render(
         "account.html",
         minijinja::context! {
-            ..layout(Some(user), "Your account"),
-            ..minijinja::context! { notice, error }
+            ..layout(Some(user), &locales().word(language, "nr-account-title")),
+            ..minijinja::context! { notice, error, languages }
         },
     )
+}
+
+/// The language this person reads the newsroom in: one the locales have words for.
+pub async fn change_language(
+    State(state): State<NewsroomState>,
+    post: PostForm,
+) -> AppResult<Response> {
+    let user = &post.user;
+    let sent = post.form.text("ui_language");
+    let chosen = gazette_core::Language::parse(&sent)
+        .ok()
+        .filter(|l| crate::locale::locales().languages().contains(l));
+    let Some(language) = chosen else {
+        let mut page = account_page(
+            user,
+            None,
+            Some(&locales().word(user.language(), "nr-account-language-unknown")),
+        )?;
+        *page.status_mut() = axum::http::StatusCode::BAD_REQUEST;
+        return Ok(page);
+    };
+    let entry = audit_entry(
+        &user.actor(),
+        "update",
+        "user",
+        Some(user.user.id),
+        format!("interface language {}", language.code()),
+    );
+    state
+        .store
+        .set_ui_language(user.user.id, language, Some(&entry))
+        .await?;
+    Ok(see_other("/newsroom/account?notice=language"))
 }
 
 pub async fn change_password(
@@ -276,8 +327,12 @@ pub async fn change_password(
     let new = post.form.get("new_password").unwrap_or("");
     let repeat = post.form.get("repeat_password").unwrap_or("");
     let problem = match check_own_password(&state, user, &headers, current).await? {
-        Err(refused) => Some(refused.message("Your current password is not right.")),
-        Ok(()) if new != repeat => Some("The new password and its repetition differ.".to_owned()),
+        Err(refused) => Some(
+            refused.message(&locales().word(user.language(), "nr-account-current-password-wrong")),
+        ),
+        Ok(()) if new != repeat => {
+            Some(locales().word(user.language(), "nr-account-passwords-differ"))
+        }
         Ok(()) => None,
     };
     if let Some(problem) = problem {

@@ -21,10 +21,11 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-fn notice(code: Option<&str>) -> Option<&'static str> {
+fn notice(language: gazette_core::Language, code: Option<&str>) -> Option<String> {
+    let l = crate::locale::locales();
     match code? {
-        "added" => Some("Synonyms added. Search finds every spelling within a second."),
-        "deleted" => Some("Synonym group deleted."),
+        "added" => Some(l.word(language, "nr-synonyms-notice-added")),
+        "deleted" => Some(l.word(language, "nr-synonyms-notice-deleted")),
         _ => None,
     }
 }
@@ -48,12 +49,12 @@ pub async fn list(
     render(
         "synonyms.html",
         minijinja::context! {
-            ..layout(Some(&user), "Search synonyms"),
+            ..layout(Some(&user), &crate::locale::locales().word(user.language(), "nr-synonyms-title")),
             ..minijinja::context! {
                 groups => groups.iter().map(|g| minijinja::context! {
                     id => g.id, terms => g.terms.clone(),
                 }).collect::<Vec<_>>(),
-                notice => notice(query.notice.as_deref()),
+                notice => notice(user.language(), query.notice.as_deref()),
             }
         },
     )

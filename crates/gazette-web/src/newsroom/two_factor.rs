@@ -19,12 +19,14 @@ use serde::Deserialize;
 use super::audit::require;
 pub use super::auth::{CHALLENGE_COOKIE, REQUIRE_SETTING, exempt_path, required};
 use super::auth::{
-    CurrentUser, PostForm, client_address, cookie, read_form, same_token, set_cookie, token_hash,
+    CurrentUser, PostForm, browser_language, client_address, cookie, read_form, same_token,
+    set_cookie, token_hash,
 };
 use super::limits::Attempt;
-use super::pages::{audit, audit_entry, layout, render, see_other, show_time};
+use super::pages::{audit, audit_entry, layout, layout_in, render, see_other, show_time};
 use super::sessions::{check_own_password, start_session};
 use crate::error::{AppError, AppResult};
+use crate::locale::locales;
 use crate::state::NewsroomState;
 
 /// How long the code step waits after the password.
@@ -75,11 +77,17 @@ pub async fn ask_for_code(
     Ok(response)
 }
 
-fn code_form(csrf: Option<&str>, error: Option<&str>, status: StatusCode) -> AppResult<Response> {
+/// The code step's form, in the browser's language (nobody is signed in yet).
+fn code_form(
+    language: gazette_core::Language,
+    csrf: Option<&str>,
+    error: Option<&str>,
+    status: StatusCode,
+) -> AppResult<Response> {
     let mut page = render(
         "login_code.html",
         minijinja::context! {
-            ..layout(None, "Sign-in code"),
+            ..layout_in(None, language, &locales().word(language, "nr-code-heading")),
             ..minijinja::context! {
                 challenge_csrf => csrf,
                 expired => csrf.is_none(),
@@ -91,12 +99,12 @@ fn code_form(csrf: Option<&str>, error: Option<&str>, status: StatusCode) -> App
     Ok(page)
 }
 
-fn expired() -> AppResult<Response> {
+fn expired(language: gazette_core::Language) -> AppResult<Response> {
+    let minutes = super::pages::args(&[("minutes", CHALLENGE_MINUTES.to_string())]);
     code_form(
+        language,
         None,
-        Some(&format!(
-            "This sign-in waited more than {CHALLENGE_MINUTES} minutes for its code, or was already used. Sign in again."
-        )),
+        Some(&locales().text(language, "nr-code-expired", Some(&minutes))),
         StatusCode::BAD_REQUEST,
     )
 }
@@ -105,16 +113,17 @@ pub async fn code_page(
     State(state): State<NewsroomState>,
     headers: HeaderMap,
 ) -> AppResult<Response> {
+    let language = browser_language(&headers);
     let Some(token) = cookie(&headers, CHALLENGE_COOKIE).filter(|t| !t.is_empty()) else {
-        return expired();
+        return expired(language);
     };
     match state
         .store
         .login_challenge(&token_hash(token), state.now())
         .await?
     {
-        Some(challenge) => code_form(Some(&challenge.csrf_token), None, StatusCode::OK),
-        None => expired(),
+        Some(challenge) => code_form(language, Some(&challenge.csrf_token), None, StatusCode::OK),
+        None => expired(language),
     }
 }
 
@@ -125,19 +134,21 @@ pub async fn check_code(
     let (parts, body) = request.into_parts();
     let address = client_address(&state, &parts);
     let headers = parts.headers.clone();
+    let language = browser_language(&headers);
     let form = read_form(Request::from_parts(parts, body)).await?;
     let now = state.now();
     let Some(token) = cookie(&headers, CHALLENGE_COOKIE).filter(|t| !t.is_empty()) else {
-        return expired();
+        return expired(language);
     };
     let hash = token_hash(token);
     let Some(challenge) = state.store.login_challenge(&hash, now).await? else {
-        return expired();
+        return expired(language);
     };
     if !same_token(form.get("csrf").unwrap_or(""), &challenge.csrf_token) {
         return code_form(
+            language,
             Some(&challenge.csrf_token),
-            Some("The form had expired. Type the code again."),
+            Some(&locales().word(language, "nr-code-form-expired")),
             StatusCode::FORBIDDEN,
         );
     }
@@ -147,13 +158,14 @@ pub async fn check_code(
         .await?
         .filter(|u| !u.disabled && u.two_factor)
     else {
-        return expired();
+        return expired(language);
     };
     // Charged before the code is checked, so codes sent at once cannot all be tried.
     let attempt = match Attempt::begin(&state, &headers, user.email.as_str(), &address).await? {
         Ok(attempt) => attempt,
         Err(message) => {
             return code_form(
+                language,
                 Some(&challenge.csrf_token),
                 Some(&message),
                 StatusCode::TOO_MANY_REQUESTS,
@@ -217,11 +229,9 @@ pub async fn check_code(
         )
         .await;
         return code_form(
+            language,
             Some(&challenge.csrf_token),
-            Some(
-                "That code is not right. Type the 6 digits your app shows now (they change every 30 seconds), \
-                 or one of your recovery codes.",
-            ),
+            Some(&locales().word(language, "nr-code-wrong")),
             StatusCode::UNAUTHORIZED,
         );
     };
@@ -275,20 +285,17 @@ async fn two_factor_page(
         }
         _ => None,
     };
+    let language = user.language();
     let notice = match shown.notice {
-        Some("required") => Some(
-            "This newsroom requires two-factor sign-in. Set it up here to continue to the rest of the newsroom.",
-        ),
-        Some("off") => Some("Two-factor sign-in is off. You sign in with your password alone."),
-        Some("off_required") => Some(
-            "Two-factor sign-in is off, but this newsroom requires it: set it up again (with a new phone, say) to continue.",
-        ),
+        Some("required") => Some(locales().word(language, "nr-2fa-notice-required")),
+        Some("off") => Some(locales().word(language, "nr-2fa-notice-off")),
+        Some("off_required") => Some(locales().word(language, "nr-2fa-notice-off-required")),
         _ => None,
     };
     let mut page = render(
         "two_factor.html",
         minijinja::context! {
-            ..layout(Some(user), "Two-factor sign-in"),
+            ..layout(Some(user), &locales().word(language, "nr-account-two-factor")),
             ..minijinja::context! {
                 enabled => stored.enabled,
                 since => stored.since.map(show_time),

@@ -8,14 +8,12 @@ use serde::Serialize;
 
 use super::corrections::NoteView;
 use super::media::ImageView;
-use super::{keys_for, render, top_articles};
+use super::{Edition, keys_for, render, top_articles};
 use crate::cache::{article_key, section_key};
 use crate::error::{AppError, AppResult};
-use crate::presenters::{
-    ArticleView, Card, Link, SiteContext, article_url, json_ld, section_url, share_links,
-};
+use crate::presenters::{ArticleView, Card, Link, SiteContext, json_ld, share_links};
 use crate::site::live::page::LivePage;
-use crate::site::live::{EntryView, entry_url, plain_text};
+use crate::site::live::{EntryView, plain_text};
 use crate::site::reads::BEACON_SCRIPT;
 use crate::state::SiteState;
 
@@ -29,6 +27,7 @@ pub(crate) struct Shown {
 
 pub async fn article(
     State(state): State<SiteState>,
+    edition: Edition,
     Path((section, slug)): Path<(String, String)>,
     Query(page_param): Query<super::PageParam>,
 ) -> AppResult<Response> {
@@ -37,10 +36,12 @@ pub async fn article(
         .store
         .article_page(&slug, RELATED_COUNT, state.now())
         .await?;
+    let site = SiteContext::load(&state, edition.language(), None).await?;
     let article = match page.lookup {
         ArticleLookup::Current(article) => article,
         ArticleLookup::Renamed { section, slug } => {
-            return Ok(Redirect::permanent(&article_url(&section, &slug)).into_response());
+            let url = site.links.article_url(section.as_str(), slug.as_str());
+            return Ok(Redirect::permanent(&url).into_response());
         }
         ArticleLookup::NotFound => return Err(AppError::NotFound),
     };
@@ -50,11 +51,12 @@ pub async fn article(
         ReaderView::Removed => return Err(AppError::Gone),
         ReaderView::Hidden => return Err(AppError::NotFound),
     }
-    if article.section.slug.as_str() != section {
-        // The article moved section, or the link had the wrong one: one canonical address.
-        return Ok(
-            Redirect::permanent(&article_url(&article.section.slug, &article.slug)).into_response(),
-        );
+    // An article lives in its own language's edition, under its section's slug there: the
+    // wrong edition, a moved section or a wrong link gets its one canonical address.
+    let links = site.every.of(article.language);
+    if links.language != edition.language() || links.local_section_slug(article.section.slug.as_str()) != section {
+        let url = links.article_url(article.section.slug.as_str(), article.slug.as_str());
+        return Ok(Redirect::permanent(&url).into_response());
     }
     let featured = page.featured.as_ref().and_then(ImageView::new);
     let corrections = super::corrections::notes(page.corrections, &article);
@@ -81,32 +83,31 @@ pub(crate) async fn render_article(
     featured: Option<ImageView>,
     shown: Shown,
 ) -> AppResult<Response> {
+    let edition = state.config.editions.edition_of(a.language);
+    let site = SiteContext::load(state, edition, Some(a.section.slug.as_str())).await?;
+    let links = site.links.clone();
+    let path = links.article_url(a.section.slug.as_str(), a.slug.as_str());
     let live = LivePage::load(state, a, shown.page, shown.entry.as_ref().map(|e| e.id)).await?;
     if live.is_none() && shown.page > 1 {
         // Only a live blog has further pages.
-        return Ok(Redirect::permanent(&article_url(&a.section.slug, &a.slug)).into_response());
+        return Ok(Redirect::permanent(&path).into_response());
     }
-    let site = SiteContext::load(state, Some(a.section.slug.as_str())).await?;
-    let (top, top_articles) = top_articles(state, a.language);
+    let (top, top_articles) = top_articles(state, &links);
     let keys = keys_for(
         &[related, &top],
         &[article_key(a.id), section_key(a.section.id)],
     );
-    let related = Card::list(related, a.language);
+    let related = Card::list(related, &links);
     let beacon = minijinja::context! { script => BEACON_SCRIPT, pixel_url => format!("/views/{}.gif", a.id) };
 
     let og_image = featured.as_ref().map(|f| site.absolute(&f.src));
     let article = ArticleView::new(a, &site);
-    let path = article_url(&a.section.slug, &a.slug);
     let breadcrumb = vec![
         Link {
-            name: "Home".into(),
-            url: "/".into(),
+            name: crate::locale::locales().word(site.language, "breadcrumb-home"),
+            url: site.home_url.clone(),
         },
-        Link {
-            name: a.section.name.clone(),
-            url: section_url(&a.section.slug),
-        },
+        article.section.clone(),
         Link {
             name: a.headline.clone(),
             url: path.clone(),
@@ -135,10 +136,10 @@ pub(crate) async fn render_article(
     let author_urls: Vec<String> = a
         .authors
         .iter()
-        .map(|au| site.absolute(&crate::presenters::author_url(&au.slug)))
+        .map(|au| site.absolute(&links.author_url(au.slug.as_str())))
         .collect();
     let canonical = match (&focus, &live) {
-        (Some((_, _, id)), _) => entry_url(a, *id),
+        (Some((_, _, id)), _) => format!("{path}/entries/{id}"),
         (None, Some(live)) if live.view.page > 1 => format!("{path}?page={}", live.view.page),
         _ => path.clone(),
     };
@@ -148,6 +149,7 @@ pub(crate) async fn render_article(
         meta.next_url = live.view.older_url.as_ref().map(|u| site.absolute(u));
     }
     meta.og_type = "article";
+    meta.alternates = super::edition::translation_alternates(state, &site, a).await?;
     meta.oembed = Some(site.absolute(&format!(
         "/api/oembed?url={}",
         percent_encoding::utf8_percent_encode(
@@ -158,19 +160,26 @@ pub(crate) async fn render_article(
     meta.article = Some(crate::presenters::ArticleMeta {
         published_time: article.published.as_ref().map(|d| d.iso.clone()),
         modified_time: modified.clone(),
-        section: a.section.name.clone(),
-        tags: a.tags.iter().map(|t| t.name.clone()).collect(),
+        section: article.section.name.clone(),
+        tags: article.tags.iter().map(|t| t.name.clone()).collect(),
         authors: author_urls.clone(),
     });
     if live.is_some() {
         meta.feeds.extend(crate::feeds::feed_links(
             &format!("/feeds/live/{}", a.slug),
-            &format!("{} (live updates)", a.headline),
+            &{
+                let mut args = fluent_bundle::FluentArgs::new();
+                args.set("headline", a.headline.as_str());
+                crate::locale::locales().text(site.language, "article-live-feed", Some(&args))
+            },
         ));
     }
     meta.feeds.extend(crate::feeds::feed_links(
-        &format!("/feeds/sections/{}", a.section.slug),
-        &a.section.name,
+        &links.path(&format!(
+            "/feeds/sections/{}",
+            links.local_section_slug(a.section.slug.as_str())
+        )),
+        &article.section.name,
     ));
 
     let publisher_logo = site.absolute(&site.favicon_url);
@@ -187,7 +196,7 @@ pub(crate) async fn render_article(
         main_entity_of_page: &article.url,
         date_published: article.published.as_ref().map(|d| d.iso.as_str()),
         date_modified: modified.as_deref(),
-        article_section: &a.section.name,
+        article_section: &article.section.name,
         keywords: a.tags.iter().map(|t| t.name.as_str()).collect(),
         in_language: a.language.code(),
         is_accessible_for_free: true,

@@ -6,7 +6,7 @@ use chrono::Datelike;
 use gazette_core::Language;
 use gazette_store::StoreResult;
 
-use crate::presenters::{DEFAULT_SITE_NAME, FooterPage, NavItem, SiteContext, section_url};
+use crate::presenters::{Alternate, DEFAULT_SITE_NAME, FooterPage, NavItem, SiteContext};
 use crate::state::SiteState;
 
 /// Settings holding the site's social links, and how the footer names them.
@@ -19,20 +19,26 @@ const SOCIAL_LINKS: &[(&str, &str)] = &[
 ];
 
 impl SiteContext {
-    /// The site's name and menu; `current_section` marks that section in the menu.
-    pub async fn load(state: &SiteState, current_section: Option<&str>) -> StoreResult<Self> {
+    /// The site's name and menu in `language`'s edition; `current_section` (a section's own
+    /// slug) marks that section in the menu.
+    pub async fn load(
+        state: &SiteState,
+        language: Language,
+        current_section: Option<&str>,
+    ) -> StoreResult<Self> {
         let seq = state.changes.latest();
-        let base = match state.chrome.get() {
+        let base = match state.chrome.get(language) {
             Some((at, site)) if at == seq => site,
             _ => {
-                let site = std::sync::Arc::new(Self::load_from_store(state).await?);
-                state.chrome.set(seq, site.clone());
+                let site = std::sync::Arc::new(Self::load_from_store(state, language).await?);
+                state.chrome.set(language, seq, site.clone());
                 site
             }
         };
         let mut site = (*base).clone();
+        let current_url = current_section.map(|s| site.links.section_url(s));
         for item in &mut site.nav {
-            item.current = current_section.is_some_and(|s| item.url.strip_prefix('/') == Some(s));
+            item.current = current_url.as_deref() == Some(item.url.as_str());
         }
         site.year = state.now().year();
         if site.breaking_expires_at.is_some_and(|t| t <= state.now()) {
@@ -41,30 +47,37 @@ impl SiteContext {
         Ok(site)
     }
 
-    async fn load_from_store(state: &SiteState) -> StoreResult<Self> {
+    async fn load_from_store(state: &SiteState, language: Language) -> StoreResult<Self> {
         let store = &state.store;
-        let name = store
-            .setting("site.name")
+        let every = std::sync::Arc::new(all_links(state).await?);
+        let links = std::sync::Arc::new(every.of(language).clone());
+        let name = localized_setting(state, "site.name", language)
             .await?
             .unwrap_or_else(|| DEFAULT_SITE_NAME.to_owned());
-        let tagline = store.setting("site.tagline").await?.unwrap_or_default();
-        let description = store.setting("site.description").await?.unwrap_or_default();
+        let tagline = localized_setting(state, "site.tagline", language)
+            .await?
+            .unwrap_or_default();
+        let description = localized_setting(state, "site.description", language)
+            .await?
+            .unwrap_or_default();
         let nav = store
             .sections()
             .await?
             .into_iter()
             .map(|s| NavItem {
                 current: false,
-                url: section_url(&s.slug),
-                name: s.name,
+                url: links.section_url(s.slug.as_str()),
+                name: links.section_name(s.slug.as_str(), &s.name),
             })
             .collect();
+        // The edition's published pages that are in the footer menu, in its order.
         let footer_pages = store
-            .pages()
+            .published_pages(language)
             .await?
             .into_iter()
+            .filter(|p| p.footer_position.is_some())
             .map(|p| FooterPage {
-                url: format!("/pages/{}", p.slug),
+                url: links.path(&format!("/pages/{}", p.slug)),
                 title: p.title,
             })
             .collect();
@@ -92,32 +105,50 @@ impl SiteContext {
             social,
             breaking: breaking.as_ref().map(crate::presenters::BannerView::new),
             breaking_expires_at: breaking.and_then(|b| b.expires_at),
-            ..Self::bare(state)
+            home_url: links.home(),
+            search_url: links.path("/search"),
+            editions: every
+                .every()
+                .map(|l| Alternate::new(l.language, format!("{}{}", state.config.base_url, l.home())))
+                .collect(),
+            links,
+            every,
+            ..Self::bare(state, language)
         })
     }
 
     /// The site chrome when the database cannot be asked: for error pages.
-    pub async fn load_or_default(state: &SiteState, current_section: Option<&str>) -> Self {
+    pub async fn load_or_default(
+        state: &SiteState,
+        language: Language,
+        current_section: Option<&str>,
+    ) -> Self {
         if state.outage.is_known() {
             // Do not wait for a database known to be down: the chrome last loaded, if any.
-            return state
-                .chrome
-                .get()
-                .map_or_else(|| Self::bare(state), |(_, site)| (*site).clone());
+            return state.chrome.get(language).map_or_else(
+                || Self::bare(state, language),
+                |(_, site)| (*site).clone(),
+            );
         }
-        match Self::load(state, current_section).await {
+        match Self::load(state, language, current_section).await {
             Ok(site) => site,
-            Err(_) => Self::bare(state),
+            Err(_) => Self::bare(state, language),
         }
     }
 
-    fn bare(state: &SiteState) -> Self {
+    fn bare(state: &SiteState, language: Language) -> Self {
+        let links = crate::site::edition::EditionLinks::new(
+            &state.config.editions,
+            language,
+            Vec::new(),
+            Vec::new(),
+        );
         Self {
             name: DEFAULT_SITE_NAME.to_owned(),
             tagline: String::new(),
             description: String::new(),
             base_url: state.config.base_url.clone(),
-            language: Language::EN,
+            language,
             year: state.now().year(),
             css_url: state.theme.asset_url("style.css").to_owned(),
             favicon_url: state.theme.asset_url("favicon.svg").to_owned(),
@@ -127,6 +158,90 @@ impl SiteContext {
             breaking: None,
             breaking_expires_at: None,
             live_script_url: state.theme.asset_url("live.js").to_owned(),
+            home_url: links.home(),
+            search_url: links.path("/search"),
+            links: std::sync::Arc::new(links),
+            every: std::sync::Arc::default(),
+            editions: Vec::new(),
         }
     }
+}
+
+/// A site setting in `language`'s edition: `site.tagline.uk` for Ukrainian, else `site.tagline`
+/// itself (the default edition's, and any edition's that has no wording of its own).
+async fn localized_setting(
+    state: &SiteState,
+    key: &str,
+    language: Language,
+) -> StoreResult<Option<String>> {
+    if language != state.config.editions.default_language()
+        && let Some(value) = state
+            .store
+            .setting(&format!("{key}.{language}"))
+            .await?
+            .filter(|v| !v.trim().is_empty())
+    {
+        return Ok(Some(value));
+    }
+    state.store.setting(key).await
+}
+
+/// Every edition's links, with the names sections and tags have in each language.
+async fn all_links(state: &SiteState) -> StoreResult<crate::site::edition::AllLinks> {
+    use crate::site::edition::{EditionLinks, LocalName};
+    let store = &state.store;
+    let sections = store.sections().await?;
+    let mut tag_slugs: Option<std::collections::HashMap<i64, String>> = None;
+    let mut editions = Vec::new();
+    for &language in state.config.editions.all() {
+        let section_names = store
+            .section_names(language)
+            .await?
+            .into_iter()
+            .filter_map(|n| {
+                let own = sections.iter().find(|s| s.id == n.section_id)?;
+                Some((
+                    own.slug.to_string(),
+                    LocalName {
+                        name: n.name,
+                        slug: n.slug.to_string(),
+                        description: n.description,
+                    },
+                ))
+            })
+            .collect();
+        let tag_names = store.tag_names(language).await?;
+        if !tag_names.is_empty() && tag_slugs.is_none() {
+            // Only when some tag has a name in another language: tags can be many.
+            tag_slugs = Some(
+                store
+                    .tags_with_counts()
+                    .await?
+                    .into_iter()
+                    .map(|(t, _)| (t.id, t.slug.to_string()))
+                    .collect(),
+            );
+        }
+        let tag_names = tag_names
+            .into_iter()
+            .filter_map(|n| {
+                let own = tag_slugs.as_ref()?.get(&n.tag_id)?;
+                Some((
+                    own.clone(),
+                    LocalName {
+                        name: n.name,
+                        slug: n.slug.to_string(),
+                        description: String::new(),
+                    },
+                ))
+            })
+            .collect();
+        editions.push(std::sync::Arc::new(EditionLinks::new(
+            &state.config.editions,
+            language,
+            section_names,
+            tag_names,
+        )));
+    }
+    Ok(crate::site::edition::AllLinks::new(editions))
 }

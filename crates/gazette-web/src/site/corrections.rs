@@ -17,18 +17,26 @@ use crate::state::SiteState;
 pub struct NoteView {
     /// `correction` or `update`.
     pub kind: &'static str,
-    pub label: &'static str,
+    /// "Correction", "Виправлення".
+    pub label: String,
     pub text: String,
     pub date: DateView,
 }
 
 /// An article's corrections and updates, oldest first, as its page prints them.
 pub fn notes(corrections: Vec<Correction>, a: &Article) -> Vec<NoteView> {
+    use gazette_core::newsroom::CorrectionKind;
+    let locales = crate::locale::locales();
     corrections
         .into_iter()
         .map(|c| NoteView {
             kind: c.kind.as_str(),
-            label: c.kind.label(),
+            label: match c.kind {
+                CorrectionKind::Correction => {
+                    locales.word(a.language, "corrections-kind-correction")
+                }
+                CorrectionKind::Update => locales.word(a.language, "corrections-kind-update"),
+            },
             text: c.text,
             date: DateView::new(c.created_at, a.language),
         })
@@ -44,10 +52,12 @@ struct ListedView {
 
 pub async fn page(
     State(state): State<SiteState>,
+    edition: super::Edition,
     Query(param): Query<PageParam>,
 ) -> AppResult<Response> {
     let number = param.number()?;
-    let site = SiteContext::load(&state, None).await?;
+    let language = edition.language();
+    let site = SiteContext::load(&state, language, None).await?;
     let listed = state
         .store
         .published_corrections(PageRequest::new(number, state.config.per_page), state.now())
@@ -57,15 +67,16 @@ pub async fn page(
         .items
         .iter()
         .map(|l| ListedView {
-            article: Card::from_summary(&l.article, gazette_core::Language::EN),
+            article: Card::from_summary(&l.article, site.every.of(l.article.language)),
             text: l.correction.text.clone(),
-            date: DateView::new(l.correction.created_at, gazette_core::Language::EN),
+            date: DateView::new(l.correction.created_at, language),
         })
         .collect();
+    let locales = crate::locale::locales();
     let meta = site.meta(
-        "Corrections",
-        "Every correction we have made to a published article, newest first.",
-        "/corrections",
+        &locales.word(language, "corrections-title"),
+        &locales.word(language, "corrections-description"),
+        &site.links.path("/corrections"),
         false,
     );
     // Not cached: a correction to any article changes this page.

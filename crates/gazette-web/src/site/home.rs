@@ -2,14 +2,13 @@
 
 use axum::extract::State;
 use axum::response::Response;
-use gazette_core::Language;
 use gazette_store::ArticleFilter;
 use serde::Serialize;
 
-use super::{keys_for, render, top_articles};
+use super::{Edition, keys_for, render, top_articles};
 use crate::cache::HOME_KEY;
 use crate::error::AppResult;
-use crate::presenters::{Card, Link, SiteContext, json_ld, section_url};
+use crate::presenters::{Card, Link, SiteContext, json_ld};
 use crate::state::SiteState;
 
 const SECTION_BLOCK_SIZE: u32 = 4;
@@ -20,20 +19,22 @@ struct SectionBlock {
     articles: Vec<Card>,
 }
 
-pub async fn home(State(state): State<SiteState>) -> AppResult<Response> {
-    let site = SiteContext::load(&state, None).await?;
+pub async fn home(State(state): State<SiteState>, edition: Edition) -> AppResult<Response> {
+    let lang = edition.language();
+    let site = SiteContext::load(&state, lang, None).await?;
+    let links = site.links.clone();
     let now = state.now();
-    let lang = Language::EN;
+    let in_edition = ArticleFilter {
+        language: Some(lang),
+        ..Default::default()
+    };
     // Stories an editor pinned lead (newest first), then the newest fill the rest, each once.
     let pinned_only = ArticleFilter {
         pinned: true,
-        ..Default::default()
+        ..in_edition.clone()
     };
     let mut front = state.store.latest(&pinned_only, 5, now).await?;
-    let newest = state
-        .store
-        .latest(&ArticleFilter::default(), 15, now)
-        .await?;
+    let newest = state.store.latest(&in_edition, 15, now).await?;
     let unpinned: Vec<_> = newest
         .into_iter()
         .filter(|a| !front.iter().any(|p| p.id == a.id))
@@ -41,7 +42,7 @@ pub async fn home(State(state): State<SiteState>) -> AppResult<Response> {
     front.extend(unpinned);
     front.truncate(15);
     let mut shown: Vec<gazette_core::ArticleSummary> = front.clone();
-    let mut cards = Card::list(&front, lang).into_iter();
+    let mut cards = Card::list(&front, &links).into_iter();
     let lead = cards.next();
     let top_stories: Vec<Card> = cards.by_ref().take(4).collect();
     let latest: Vec<Card> = cards.collect();
@@ -50,21 +51,21 @@ pub async fn home(State(state): State<SiteState>) -> AppResult<Response> {
     for section in state.store.sections().await? {
         let filter = ArticleFilter {
             section_id: Some(section.id),
-            ..Default::default()
+            ..in_edition.clone()
         };
         let items = state.store.latest(&filter, SECTION_BLOCK_SIZE, now).await?;
         if !items.is_empty() {
             section_blocks.push(SectionBlock {
                 section: Link {
-                    name: section.name.clone(),
-                    url: section_url(&section.slug),
+                    name: links.section_name(section.slug.as_str(), &section.name),
+                    url: links.section_url(section.slug.as_str()),
                 },
-                articles: Card::list(&items, lang),
+                articles: Card::list(&items, &links),
             });
             shown.extend(items);
         }
     }
-    let (top, most_read) = top_articles(&state, lang);
+    let (top, most_read) = top_articles(&state, &links);
     let keys = keys_for(&[&shown, &top], &[HOME_KEY.to_owned()]);
 
     let description = if site.description.is_empty() {
@@ -72,7 +73,7 @@ pub async fn home(State(state): State<SiteState>) -> AppResult<Response> {
     } else {
         site.description.clone()
     };
-    let mut meta = site.meta("", &description, "/", false);
+    let mut meta = site.meta("", &description, &links.home(), false);
     if !site.tagline.is_empty() {
         meta.title = format!("{} | {}", site.name, site.tagline);
     }
@@ -81,10 +82,11 @@ pub async fn home(State(state): State<SiteState>) -> AppResult<Response> {
             "@context": "https://schema.org",
             "@type": "WebSite",
             "name": site.name,
-            "url": site.absolute("/"),
+            "url": site.absolute(&links.home()),
+            "inLanguage": lang.code(),
             "potentialAction": {
                 "@type": "SearchAction",
-                "target": site.absolute("/search?q={search_term_string}"),
+                "target": site.absolute(&links.path("/search?q={search_term_string}")),
                 "query-input": "required name=search_term_string",
             },
         })),

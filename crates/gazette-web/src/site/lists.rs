@@ -2,14 +2,14 @@
 
 use axum::extract::{Path, Query, State};
 use axum::response::Response;
-use gazette_core::Language;
 use gazette_store::{ArticleFilter, PageRequest};
 use serde::Serialize;
 
-use super::{PageParam, keys_for, render};
+use super::edition::alternates;
+use super::{Edition, PageParam, keys_for, render};
 use crate::cache::{author_key, section_key, tag_key};
 use crate::error::{AppError, AppResult};
-use crate::presenters::{AuthorView, Card, Pagination, SiteContext};
+use crate::presenters::{Alternate, AuthorView, Card, Pagination, SiteContext};
 use crate::state::SiteState;
 
 #[derive(Serialize)]
@@ -22,18 +22,26 @@ struct Heading {
 /// What differs between the list pages.
 struct Listing {
     heading: Heading,
+    /// The list's address in this edition.
     path: String,
-    current_section: Option<String>,
+    /// Its feeds' address without the file name (`/uk/feeds/sections/viina`), if it has feeds.
+    feed_path: Option<String>,
     filter: ArticleFilter,
     author: Option<AuthorView>,
     query: Option<String>,
     noindex: bool,
     /// The surrogate key of the thing listed; None for pages that are not cached.
     key: Option<String>,
+    /// The same list in every edition, for `hreflang`.
+    alternates: Vec<Alternate>,
 }
 
-async fn render_listing(state: &SiteState, listing: Listing, page: u32) -> AppResult<Response> {
-    let site = SiteContext::load(state, listing.current_section.as_deref()).await?;
+async fn render_listing(
+    state: &SiteState,
+    site: SiteContext,
+    listing: Listing,
+    page: u32,
+) -> AppResult<Response> {
     let request = PageRequest::new(page, state.config.per_page);
     let result = if listing.query.as_deref() == Some("") {
         // A search with no words: the form and no results, not a list of everything.
@@ -58,10 +66,13 @@ async fn render_listing(state: &SiteState, listing: Listing, page: u32) -> AppRe
         .map(|q| format!("q={}&", gazette_core::text::url_encode(q)))
         .unwrap_or_default();
     let pagination = Pagination::new(&listing.path, &extra_query, page, result.total_pages());
-    let articles = Card::list(&result.items, Language::EN);
+    let articles = Card::list(&result.items, &site.links);
 
     let title = if page > 1 {
-        format!("{} (page {page})", listing.heading.title)
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("title", listing.heading.title.as_str());
+        args.set("page", page);
+        crate::locale::locales().text(site.language, "list-page-n", Some(&args))
     } else {
         listing.heading.title.clone()
     };
@@ -81,12 +92,8 @@ async fn render_listing(state: &SiteState, listing: Listing, page: u32) -> AppRe
     );
     meta.prev_url = pagination.prev_url.as_ref().map(|u| site.absolute(u));
     meta.next_url = pagination.next_url.as_ref().map(|u| site.absolute(u));
-    let feed_path = match listing.heading.kind {
-        "section" => Some(format!("/feeds/sections{}", listing.path)),
-        "tag" | "author" => Some(format!("/feeds{}", listing.path)),
-        _ => None,
-    };
-    if let Some(path) = feed_path {
+    meta.alternates = listing.alternates;
+    if let Some(path) = listing.feed_path {
         meta.feeds
             .extend(crate::feeds::feed_links(&path, &listing.heading.title));
     }
@@ -94,7 +101,7 @@ async fn render_listing(state: &SiteState, listing: Listing, page: u32) -> AppRe
         "@context": "https://schema.org",
         "@type": "BreadcrumbList",
         "itemListElement": [
-            { "@type": "ListItem", "position": 1, "name": "Home", "item": site.absolute("/") },
+            { "@type": "ListItem", "position": 1, "name": crate::locale::locales().word(site.language, "breadcrumb-home"), "item": site.absolute(&site.home_url) },
             { "@type": "ListItem", "position": 2, "name": listing.heading.title, "item": site.absolute(&listing.path) },
         ],
     }))];
@@ -123,98 +130,132 @@ async fn render_listing(state: &SiteState, listing: Listing, page: u32) -> AppRe
 
 pub async fn section(
     State(state): State<SiteState>,
+    edition: Edition,
     Path(slug): Path<String>,
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {
     let page = page.number()?;
+    let language = edition.language();
+    let links = SiteContext::load(&state, language, None).await?.links;
     let section = state
         .store
-        .section_by_slug(&slug)
+        .section_by_slug(links.own_section_slug(&slug))
         .await?
         .ok_or(AppError::NotFound)?;
+    let own = section.slug.as_str();
+    let site = SiteContext::load(&state, language, Some(own)).await?;
+    let local = links.section_url(own);
     let listing = Listing {
         heading: Heading {
             kind: "section",
-            title: section.name.clone(),
-            description: section.description.clone(),
+            title: links.section_name(own, &section.name),
+            description: links.section_description(own, &section.description),
         },
-        path: format!("/{}", section.slug),
-        current_section: Some(section.slug.to_string()),
+        feed_path: Some(links.path(&format!(
+            "/feeds/sections/{}",
+            links.local_section_slug(own)
+        ))),
+        path: local,
         filter: ArticleFilter {
             section_id: Some(section.id),
+            language: Some(language),
             ..Default::default()
         },
         author: None,
         query: None,
         noindex: false,
         key: Some(section_key(section.id)),
+        alternates: alternates(&state, |l| Some(l.section_url(own))).await?,
     };
-    render_listing(&state, listing, page).await
+    render_listing(&state, site, listing, page).await
 }
 
 pub async fn tag(
     State(state): State<SiteState>,
+    edition: Edition,
     Path(slug): Path<String>,
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {
     let page = page.number()?;
+    let language = edition.language();
+    let site = SiteContext::load(&state, language, None).await?;
+    let links = site.links.clone();
     let tag = state
         .store
-        .tag_by_slug(&slug)
+        .tag_by_slug(links.own_tag_slug(&slug))
         .await?
         .ok_or(AppError::NotFound)?;
+    let own = tag.slug.as_str();
+    let name = links.tag_name(own, &tag.name);
+    let path = links.tag_url(own);
     let listing = Listing {
         heading: Heading {
             kind: "tag",
-            title: tag.name.clone(),
-            description: format!("News and analysis tagged {}.", tag.name),
+            description: {
+                let mut args = fluent_bundle::FluentArgs::new();
+                args.set("tag", name.as_str());
+                crate::locale::locales().text(language, "list-tag-description", Some(&args))
+            },
+            title: name,
         },
-        path: format!("/tags/{}", tag.slug),
-        current_section: None,
+        feed_path: Some(links.path(&format!("/feeds/tags/{}", links.local_tag_slug(own)))),
+        path,
         filter: ArticleFilter {
             tag_id: Some(tag.id),
+            language: Some(language),
             ..Default::default()
         },
         author: None,
         query: None,
         noindex: false,
         key: Some(tag_key(tag.id)),
+        alternates: alternates(&state, |l| Some(l.tag_url(own))).await?,
     };
-    render_listing(&state, listing, page).await
+    render_listing(&state, site, listing, page).await
 }
 
 pub async fn author(
     State(state): State<SiteState>,
+    edition: Edition,
     Path(slug): Path<String>,
     Query(page): Query<PageParam>,
 ) -> AppResult<Response> {
     let page = page.number()?;
+    let language = edition.language();
+    let site = SiteContext::load(&state, language, None).await?;
+    let links = site.links.clone();
     let author = state
         .store
         .author_by_slug(&slug)
         .await?
         .ok_or(AppError::NotFound)?;
     let description = if author.bio.is_empty() {
-        format!("Articles by {}.", author.name)
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("name", author.name.as_str());
+        crate::locale::locales().text(language, "list-author-description", Some(&args))
     } else {
         author.bio.clone()
     };
+    let own = author.slug.as_str();
+    let path = links.author_url(own);
     let listing = Listing {
         heading: Heading {
             kind: "author",
             title: author.name.clone(),
             description,
         },
-        path: format!("/authors/{}", author.slug),
-        current_section: None,
+        feed_path: Some(links.path(&format!("/feeds/authors/{own}"))),
+        path,
         filter: ArticleFilter {
             author_id: Some(author.id),
+            language: Some(language),
             ..Default::default()
         },
-        author: Some(AuthorView::new(&author)),
+        author: Some(AuthorView::new(&author, &links)),
         query: None,
         noindex: false,
         key: Some(author_key(author.id)),
+        alternates: alternates(&state, |l| Some(l.author_url(own))).await?,
     };
-    render_listing(&state, listing, page).await
+    render_listing(&state, site, listing, page).await
 }

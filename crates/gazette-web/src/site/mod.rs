@@ -87,11 +87,18 @@ impl PageParam {
     }
 }
 
-/// "Top articles" as pages show them: the most read over the configured window, as last computed
-/// in the background, with the same list as template-ready cards.
+/// "Top articles" as pages of an edition show them: the most read in its language over the
+/// configured window, as last computed in the background, with the same list as cards (undefined
+/// while there is none, which templates skip).
 pub fn top_articles(
     state: &SiteState,
-    language: gazette_core::Language,
+    links: &edition::EditionLinks,
 ) -> (std::sync::Arc<Vec<ArticleSummary>>, minijinja::Value) {
-    (state.top.list(language), state.top.cards(language))
+    let list = state.top.list(links.language);
+    let cards = if list.is_empty() {
+        minijinja::Value::UNDEFINED
+    } else {
+        minijinja::Value::from_serialize(crate::presenters::Card::list(&list, links))
+    };
+    (list, cards)
 }

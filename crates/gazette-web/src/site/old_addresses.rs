@@ -132,8 +132,9 @@ async fn article_or_page(store: &Arc<dyn Store>, last: &str) -> StoreResult<Opti
     if let Some(address) = store.published_article_address(slug.as_str()).await? {
         return Ok(Some(path_of(address)));
     }
+    // The importers write pages in English.
     Ok(store
-        .page(slug.as_str())
+        .page(gazette_core::Language::EN, slug.as_str())
         .await?
         .map(|p| format!("/pages/{}", p.slug)))
 }

@@ -13,7 +13,8 @@ use gazette_search::{SearchOrder, SearchQuery};
 use gazette_store::{ArticleFilter, PageRequest};
 use serde::{Deserialize, Serialize};
 
-use super::{PageParam, render};
+use super::edition::AllLinks;
+use super::{Edition, PageParam, render};
 use crate::error::{AppError, AppResult};
 use crate::presenters::{Card, Link, Pagination, SiteContext};
 use crate::state::SiteState;
@@ -113,9 +114,12 @@ fn start_of(day: NaiveDate) -> DateTime<Utc> {
 
 pub async fn search(
     State(state): State<SiteState>,
+    edition: Edition,
     Query(params): Query<SearchParams>,
 ) -> AppResult<Response> {
     let page = params.page.number()?;
+    let site = SiteContext::load(&state, edition.language(), None).await?;
+    let links = site.links.clone();
     let text: String = params
         .q
         .as_deref()
@@ -150,6 +154,8 @@ pub async fn search(
         query.author_id = Some(author.id);
         filters.author = author.slug.to_string();
     }
+    // An edition searches its own language unless the reader picks another.
+    query.language = Some(edition.language());
     if let Some(code) = non_empty(&params.lang) {
         let language = Language::parse(code).map_err(|_| {
             bad_request(format!(
@@ -195,7 +201,7 @@ pub async fn search(
     };
     filters.active = query.section_id.is_some()
         || query.author_id.is_some()
-        || query.language.is_some()
+        || query.language != Some(edition.language())
         || from.is_some()
         || to.is_some();
 
@@ -218,13 +224,12 @@ pub async fn search(
     } = if text.is_empty() {
         Found::default()
     } else {
-        run_search(&state, query).await?
+        run_search(&state, query, &site.every).await?
     };
     if page > 1 && results.is_empty() {
         return Err(AppError::NotFound);
     }
 
-    let site = SiteContext::load(&state, None).await?;
     let extra_query = filter_query(&text, &filters);
     let mut total_pages = u32::try_from(total.min(MAX_RESULTS).div_ceil(per_page.max(1)))
         .unwrap_or(u32::MAX)
@@ -239,20 +244,38 @@ pub async fn search(
         };
         total_pages = total_pages.max(known.min(last));
     }
-    let pagination = Pagination::new("/search", &extra_query, page, total_pages);
-    let title = match (text.is_empty(), page) {
-        (true, _) => "Search".to_owned(),
-        (false, 1) => format!("Search: {text}"),
-        (false, n) => format!("Search: {text} (page {n})"),
+    let search_path = links.path("/search");
+    let pagination = Pagination::new(&search_path, &extra_query, page, total_pages);
+    let locales = crate::locale::locales();
+    let language = site.language;
+    let title = if text.is_empty() {
+        locales.word(language, "search-title")
+    } else {
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("query", text.as_str());
+        let title = locales.text(language, "search-title-query", Some(&args));
+        if page > 1 {
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("title", title);
+            args.set("page", page);
+            locales.text(language, "list-page-n", Some(&args))
+        } else {
+            title
+        }
     };
     let canonical = if page > 1 {
-        format!("/search?{extra_query}page={page}")
+        format!("{search_path}?{extra_query}page={page}")
     } else if extra_query.is_empty() {
-        "/search".to_owned()
+        search_path.clone()
     } else {
-        format!("/search?{}", extra_query.trim_end_matches('&'))
+        format!("{search_path}?{}", extra_query.trim_end_matches('&'))
     };
-    let mut meta = site.meta(&title, "Search the archive.", &canonical, true);
+    let mut meta = site.meta(
+        &title,
+        &locales.word(language, "search-description"),
+        &canonical,
+        true,
+    );
     meta.prev_url = pagination.prev_url.as_ref().map(|u| site.absolute(u));
     meta.next_url = pagination.next_url.as_ref().map(|u| site.absolute(u));
 
@@ -260,7 +283,7 @@ pub async fn search(
         .iter()
         .map(|s| Choice {
             value: s.slug.to_string(),
-            name: s.name.clone(),
+            name: links.section_name(s.slug.as_str(), &s.name),
         })
         .collect();
     let author_options: Vec<Choice> = state
@@ -284,18 +307,18 @@ pub async fn search(
         })
         .collect();
     let unfiltered_url = if text.is_empty() {
-        "/search".to_owned()
+        search_path.clone()
     } else {
-        format!("/search?q={}", gazette_core::text::url_encode(&text))
+        format!("{search_path}?q={}", gazette_core::text::url_encode(&text))
     };
     let breadcrumb = vec![
         Link {
-            name: "Home".into(),
-            url: "/".into(),
+            name: locales.word(language, "breadcrumb-home"),
+            url: site.home_url.clone(),
         },
         Link {
-            name: "Search".into(),
-            url: "/search".into(),
+            name: locales.word(language, "search-title"),
+            url: search_path.clone(),
         },
     ];
 
@@ -315,26 +338,13 @@ pub async fn search(
             unfiltered_url,
             total,
             more,
-            total_label => thousands(total),
+            total_label => locales.number(language, i64::try_from(total).unwrap_or(i64::MAX)),
             results,
             date_order,
             pagination,
         },
         crate::cache::SurrogateKeys::new(),
     )
-}
-
-/// `1000` as `1,000`.
-fn thousands(n: usize) -> String {
-    let digits = n.to_string();
-    let mut out = String::with_capacity(digits.len() + digits.len() / 3);
-    for (i, c) in digits.chars().enumerate() {
-        if i > 0 && (digits.len() - i).is_multiple_of(3) {
-            out.push(',');
-        }
-        out.push(c);
-    }
-    out
 }
 
 fn language_name(language: Language) -> String {
@@ -364,10 +374,10 @@ fn filter_query(text: &str, f: &Filters) -> String {
 }
 
 /// Asks the index, or the database while there is no usable index.
-async fn run_search(state: &SiteState, query: SearchQuery) -> AppResult<Found> {
+async fn run_search(state: &SiteState, query: SearchQuery, links: &AllLinks) -> AppResult<Found> {
     let now = state.now();
     let Some(index) = state.search.clone().filter(|i| !i.needs_rebuild()) else {
-        return database_search(state, &query).await;
+        return database_search(state, &query, links).await;
     };
     let (mut hits, total, more) = {
         // One more than the page, to know whether a next page exists past the count limit.
@@ -382,7 +392,7 @@ async fn run_search(state: &SiteState, query: SearchQuery) -> AppResult<Found> {
             Ok(r) => (r.hits, r.total, r.more),
             Err(e) => {
                 tracing::error!(error = %e, "search index failed; answering from the database");
-                return database_search(state, &query).await;
+                return database_search(state, &query, links).await;
             }
         }
     };
@@ -397,7 +407,7 @@ async fn run_search(state: &SiteState, query: SearchQuery) -> AppResult<Found> {
         .filter_map(|hit| {
             let summary = by_id.remove(&hit.id)?;
             Some(ResultView {
-                card: Card::from_summary(&summary, Language::EN),
+                card: Card::from_summary(&summary, links.of(summary.language)),
                 headline_html: hit.headline_html,
                 snippet_html: hit.snippet_html,
             })
@@ -415,7 +425,11 @@ async fn run_search(state: &SiteState, query: SearchQuery) -> AppResult<Found> {
 /// Every word in the headline, standfirst or body, with the same filters, newest first: slower
 /// and plainer than the index (no ranking, no stemming, no snippets), but right, for the minutes
 /// while the index is built.
-async fn database_search(state: &SiteState, query: &SearchQuery) -> AppResult<Found> {
+async fn database_search(
+    state: &SiteState,
+    query: &SearchQuery,
+    links: &AllLinks,
+) -> AppResult<Found> {
     let filter = ArticleFilter {
         section_id: query.section_id,
         author_id: query.author_id,
@@ -438,7 +452,7 @@ async fn database_search(state: &SiteState, query: &SearchQuery) -> AppResult<Fo
         .items
         .iter()
         .map(|summary| {
-            let card = Card::from_summary(summary, Language::EN);
+            let card = Card::from_summary(summary, links.of(summary.language));
             ResultView {
                 headline_html: gazette_core::text::escape_html(&card.headline),
                 snippet_html: gazette_core::text::escape_html(&card.standfirst),
@@ -453,15 +467,4 @@ async fn database_search(state: &SiteState, query: &SearchQuery) -> AppResult<Fo
         has_next: false,
         date_order: query.order == SearchOrder::Relevance,
     })
-}
-
-#[cfg(test)]
-mod tests {
-    #[test]
-    fn counts_are_written_with_thousands_separators() {
-        assert_eq!(super::thousands(0), "0");
-        assert_eq!(super::thousands(999), "999");
-        assert_eq!(super::thousands(1_000), "1,000");
-        assert_eq!(super::thousands(1_234_567), "1,234,567");
-    }
 }

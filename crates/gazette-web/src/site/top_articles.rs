@@ -1,7 +1,6 @@
 //! "Top articles" and "Most read" as pages show them. The node's top-articles job
 //! (`gazette_node::top_articles`) computes the list in the background and hands it here, where it
-//! is prepared once per refresh as the cards pages print in each language, rather than on every
-//! page that shows them.
+//! is split by language once per refresh: each edition shows its own language's most read.
 
 use std::sync::{Arc, RwLock};
 
@@ -9,17 +8,16 @@ use gazette_core::{ArticleSummary, Language};
 use gazette_node::TopArticlesSink;
 use gazette_node::top_articles::TOP_COUNT;
 
-use crate::presenters::Card;
 
 #[derive(Default)]
 pub struct TopArticles {
     current: RwLock<Arc<Current>>,
 }
 
-/// Each language's list, and the same list as cards.
+/// Each language's list.
 #[derive(Default)]
 struct Current {
-    by_language: Vec<(Language, Arc<Vec<ArticleSummary>>, minijinja::Value)>,
+    by_language: Vec<(Language, Arc<Vec<ArticleSummary>>)>,
 }
 
 impl Current {
@@ -37,10 +35,7 @@ impl Current {
         Self {
             by_language: by_language
                 .into_iter()
-                .map(|(language, list)| {
-                    let cards = minijinja::Value::from_serialize(Card::list(&list, language));
-                    (language, Arc::new(list), cards)
-                })
+                .map(|(language, list)| (language, Arc::new(list)))
                 .collect(),
         }
     }
@@ -52,18 +47,8 @@ impl TopArticles {
         self.current()
             .by_language
             .iter()
-            .find(|(l, _, _)| *l == language)
-            .map_or_else(Arc::default, |(_, list, _)| list.clone())
-    }
-
-    /// The list as cards for a page in `language`, ready for a template; before the first refresh
-    /// (or with nothing read in that language) undefined, which templates skip.
-    pub fn cards(&self, language: Language) -> minijinja::Value {
-        self.current()
-            .by_language
-            .iter()
-            .find(|(l, _, _)| *l == language)
-            .map_or_else(minijinja::Value::default, |(_, _, cards)| cards.clone())
+            .find(|(l, _)| *l == language)
+            .map_or_else(Arc::default, |(_, list)| list.clone())
     }
 
     fn current(&self) -> Arc<Current> {

@@ -101,6 +101,7 @@ fn session_cookie(response: &TestResponse) -> String {
 mod accounts;
 mod editor;
 mod forms;
+mod interface_language;
 mod live;
 mod roles;
 mod scheduling;

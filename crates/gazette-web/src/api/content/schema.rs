@@ -358,6 +358,8 @@ pub struct PageLink {
     pub slug: String,
     pub title: String,
     pub url: String,
+    /// The page's language: the edition it belongs to.
+    pub language: String,
 }
 
 #[derive(Debug, Serialize, ToSchema)]

@@ -192,10 +192,18 @@ pub async fn pages(
             .pages()
             .await?
             .into_iter()
+            .filter(|p| p.status == gazette_store::pages::PageStatus::Published)
+            .filter(|p| state.config.editions.contains(p.language))
             .map(|p| PageLink {
-                url: site.absolute(&format!("/pages/{}", p.slug)),
+                url: site.absolute(
+                    &state
+                        .config
+                        .editions
+                        .path(p.language, &format!("/pages/{}", p.slug)),
+                ),
                 slug: p.slug.to_string(),
                 title: p.title,
+                language: p.language.code().to_owned(),
             })
             .collect(),
     };
@@ -228,7 +236,7 @@ pub async fn page(
 ) -> ApiResult<Response> {
     let page = state
         .store
-        .page(&slug)
+        .page(state.config.editions.default_language(), &slug)
         .await?
         .ok_or_else(ApiError::not_found)?;
     let site = site(&state);

@@ -14,6 +14,7 @@ use gazette_store::live::EntryMarks;
 use super::rules::{self, EntryAction};
 use super::{Composer, ENTRY_ENTITY, FieldErrors, status_label};
 use crate::error::{AppError, AppResult, Format, Place};
+use crate::locale::locales;
 use crate::newsroom::access::person;
 use crate::newsroom::auth::{CurrentUser, PostForm};
 use crate::newsroom::pages::{audit_entry, changed_at, layout, render, see_other, show_time};
@@ -73,12 +74,12 @@ async fn render_entry(
     let mut response = render(
         "live_entry.html",
         minijinja::context! {
-            ..layout(Some(user), "Edit entry"),
+            ..layout(Some(user), &locales().word(user.language(), "nr-live-edit-entry")),
             ..minijinja::context! {
                 entry => minijinja::context! {
                     id => entry.id,
                     article_id => entry.article_id,
-                    status_label => status_label(entry.status),
+                    status_label => status_label(user.language(), entry.status),
                     time => show_time(entry.posted_at.unwrap_or(entry.created_at)),
                     edited => entry.edited_at.map(show_time),
                     authors => entry.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", "),

@@ -104,11 +104,13 @@ impl ThemeLiveFormat {
         Self { theme }
     }
 
-    fn entry_html(&self, view: &EntryView) -> String {
+    /// The entry's HTML, in its blog's language: rendered once for every reader, without a page
+    /// around it to give the language.
+    fn entry_html(&self, view: &EntryView, language: Language) -> String {
         self.theme
             .render(
                 "partials/entry.html",
-                minijinja::context! { entry => view, level => 3 },
+                minijinja::context! { entry => view, level => 3, lang => language },
             )
             .unwrap_or_else(|e| {
                 tracing::error!(error = %e, "cannot render a live entry");
@@ -166,7 +168,7 @@ impl ThemeLiveFormat {
             pinned: entry.pinned,
             key_event: entry.key_event,
             at: entry.posted_at.unwrap_or(entry.created_at).timestamp(),
-            html: shown.then(|| self.entry_html(&view)),
+            html: shown.then(|| self.entry_html(&view, article.language)),
             key_event_title: (shown && entry.key_event).then(|| view.title(entry)),
             url: view.url,
             seq: entry.seq,
@@ -200,13 +202,12 @@ impl LiveFormat for ThemeLiveFormat {
     }
 }
 
-/// The words a live blog's header uses, by the article's language.
-pub fn coverage_label(language: Language, blog: &LiveBlog) -> &'static str {
+/// The words a live blog's header uses, in the article's language.
+pub fn coverage_label(language: Language, blog: &LiveBlog) -> String {
     use gazette_core::live::Coverage;
-    match (language, blog.coverage) {
-        (Language::UK, Coverage::Live) => "Наживо",
-        (Language::UK, Coverage::Ended) => "Трансляцію завершено",
-        (_, Coverage::Live) => "Live",
-        (_, Coverage::Ended) => "Coverage ended",
+    let locales = crate::locale::locales();
+    match blog.coverage {
+        Coverage::Live => locales.word(language, "live-coverage-live"),
+        Coverage::Ended => locales.word(language, "live-coverage-ended"),
     }
 }

@@ -36,7 +36,7 @@ pub struct LiveView {
     pub blog_id: i64,
     /// Coverage is live: the page follows the stream.
     pub is_live: bool,
-    pub label: &'static str,
+    pub label: String,
     /// The change-log position the page reflects: the stream starts after it.
     pub seq: i64,
     pub script_url: String,
@@ -124,7 +124,11 @@ impl LivePage {
             .iter()
             .filter_map(|e| e.edited_at.max(e.posted_at))
             .max();
-        let path = article_url(&article.section.slug, &article.slug);
+        let edition = state.config.editions.edition_of(article.language);
+        let path = crate::presenters::SiteContext::load(state, edition, None)
+            .await?
+            .links
+            .article_url(article.section.slug.as_str(), article.slug.as_str());
         let page_url = |n: u32| {
             if n == 1 {
                 format!("{path}#live")

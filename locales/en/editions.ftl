@@ -1,0 +1,3 @@
+# The editions: the switcher between a page's languages.
+
+edition-switcher-label = Read in
