@@ -20,7 +20,6 @@ tr-language = { $code ->
 tr-panel-title = Translations
 tr-none = This story has no other languages yet.
 tr-original = Original
-tr-translation = Translation
 tr-out-of-date = Out of date
 tr-out-of-date-title = The original changed after this translation was last saved.
 tr-this-out-of-date = This translation is out of date: the original changed after it was last saved. Compare it with the original.
@@ -67,11 +66,11 @@ tr-no-language = Choose the language to translate into.
 
 tr-list-languages = Other languages of this story
 tr-list-original = original
+tr-list-translation = translation
 tr-list-stale = out of date
 
 ## Names of sections and tags in other editions
 
-tr-names-title = Names in other editions
 tr-names-edition = { $code ->
         [en] English
         [uk] Ukrainian

@@ -20,7 +20,6 @@ tr-language = { $code ->
 tr-panel-title = Переклади
 tr-none = Інших мовних версій цієї статті поки немає.
 tr-original = Оригінал
-tr-translation = Переклад
 tr-out-of-date = Застарів
 tr-out-of-date-title = Оригінал змінили після того, як цей переклад востаннє зберегли.
 tr-this-out-of-date = Цей переклад застарів: оригінал змінили після останнього збереження перекладу. Звірте його з оригіналом.
@@ -67,11 +66,11 @@ tr-no-language = Виберіть мову перекладу.
 
 tr-list-languages = Інші мовні версії цієї статті
 tr-list-original = оригінал
+tr-list-translation = переклад
 tr-list-stale = застарів
 
 ## Назви рубрик і тегів в інших виданнях
 
-tr-names-title = Назви в інших виданнях
 tr-names-edition = Видання: { $code ->
         [en] Англійська
         [uk] Українська

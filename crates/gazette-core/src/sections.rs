@@ -35,6 +35,10 @@ pub enum SectionError {
     Slug(#[from] SlugError),
     #[error("{}", reserved_message(.0))]
     Reserved(#[from] ReservedSectionSlug),
+    #[error(
+        "The address /{0} is the {0} edition's; choose another address for the section."
+    )]
+    EditionAddress(String),
     #[error("The menu position must be a whole number.")]
     BadPosition,
     #[error("A tag can be at most {MAX_TAG_LEN} characters.")]
@@ -53,8 +57,8 @@ fn reserved_message(e: &ReservedSectionSlug) -> String {
 
 impl SectionInput {
     /// Checks the form; the address is refused here, before the store is asked, when the site
-    /// itself answers at it.
-    pub fn parse(&self) -> Result<SectionFields, SectionError> {
+    /// itself answers at it (an edition's code, like `/uk`, included).
+    pub fn parse(&self, editions: &crate::Editions) -> Result<SectionFields, SectionError> {
         if self.name.is_empty() {
             return Err(SectionError::NoName);
         }
@@ -64,6 +68,11 @@ impl SectionInput {
             Slug::parse(&self.slug)?
         };
         slug.check_section_slug()?;
+        if let Ok(language) = crate::Language::parse(slug.as_str())
+            && editions.contains(language)
+        {
+            return Err(SectionError::EditionAddress(slug.to_string()));
+        }
         let position = if self.position.is_empty() {
             0
         } else {
@@ -92,6 +101,7 @@ pub fn check_tag_name(name: &str) -> Result<(), SectionError> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
+    use crate::Editions;
     use super::*;
 
     fn input(name: &str, slug: &str, position: &str) -> SectionInput {
@@ -105,18 +115,18 @@ mod tests {
 
     #[test]
     fn a_section_without_an_address_takes_one_from_its_name() {
-        let fields = input("War in Ukraine", "", "").parse().unwrap();
+        let fields = input("War in Ukraine", "", "").parse(&Editions::default()).unwrap();
         assert_eq!(fields.slug.as_str(), "war-in-ukraine");
         assert_eq!(fields.position, 0);
         assert_eq!(fields.name, "War in Ukraine");
         assert_eq!(fields.description, "Reports from the front");
-        let fields = input("War", "front", "-3").parse().unwrap();
+        let fields = input("War", "front", "-3").parse(&Editions::default()).unwrap();
         assert_eq!((fields.slug.as_str(), fields.position), ("front", -3));
     }
 
     #[test]
     fn refused_sections_say_what_to_fix() {
-        let message = |i: SectionInput| i.parse().unwrap_err().to_string();
+        let message = |i: SectionInput| i.parse(&Editions::default()).unwrap_err().to_string();
         assert_eq!(message(input("", "war", "1")), "A section needs a name.");
         assert_eq!(
             message(input("War", "War Zone", "")),
@@ -128,9 +138,19 @@ mod tests {
         );
         // A name that is itself a reserved address is refused too.
         assert!(matches!(
-            input("Search", "", "").parse(),
+            input("Search", "", "").parse(&Editions::default()),
             Err(SectionError::Reserved(_))
         ));
+        // An edition's code: `/uk` is the Ukrainian edition's front page.
+        assert_eq!(
+            message(input("Ukraine", "uk", "")),
+            "The address /uk is the uk edition's; choose another address for the section."
+        );
+        assert!(
+            input("Europe", "eu", "")
+                .parse(&Editions::parse("en,uk").unwrap())
+                .is_ok()
+        );
         assert_eq!(
             message(input("War", "", "first")),
             "The menu position must be a whole number."

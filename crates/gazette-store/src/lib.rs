@@ -25,6 +25,7 @@ pub mod pages;
 mod roles;
 mod sql;
 pub mod telegram;
+mod translations;
 #[cfg(feature = "testing")]
 pub mod testing;
 
@@ -37,8 +38,9 @@ pub mod prelude {
     pub use crate::pages::PageStore;
     pub use crate::roles::{
         ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore,
-        PeopleStore, ReadStore, SignInStore, Store, TaxonomyStore, TranslationStore,
+        PeopleStore, ReadStore, SignInStore, Store, TaxonomyStore,
     };
+    pub use crate::translations::TranslationStore;
     pub use crate::telegram::TelegramStore;
 }
 
@@ -73,8 +75,9 @@ pub use newsroom::{
 pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
 pub use roles::{
     ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore,
-    ReadStore, SignInStore, Store, TaxonomyStore, TranslationStore,
+    ReadStore, SignInStore, Store, TaxonomyStore,
 };
+pub use translations::TranslationStore;
 pub use pages::PageStore;
 pub use sql::SqlStore;
 pub use telegram::TelegramStore;

@@ -425,4 +425,43 @@ mod tests {
         assert_eq!(group_digits(-12345, Grouping::Space), "-12\u{a0}345");
         assert_eq!(group_digits(999, Grouping::Dot), "999");
     }
+
+    #[test]
+    fn a_folder_adds_a_language_and_rewords_messages() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("ru")).unwrap();
+        std::fs::write(
+            dir.path().join("ru/common.ftl"),
+            "language-name = Русский\nviews = { $count ->\n [one] { $count } просмотр\n [few] { $count } просмотра\n*[many] { $count } просмотров\n}\n",
+        )
+        .unwrap();
+        std::fs::create_dir_all(dir.path().join("en")).unwrap();
+        std::fs::write(
+            dir.path().join("en/editions.ftl"),
+            "edition-switcher-label = Also in\n",
+        )
+        .unwrap();
+        let locales = Locales::with_dir(dir.path()).unwrap();
+        let ru = Language::parse("ru").unwrap();
+        assert_eq!(locales.language_name(ru), "Русский");
+        assert_eq!(locales.count(ru, "views", 3), "3 просмотра");
+        assert_eq!(locales.count(ru, "views", 12_345), "12\u{a0}345 просмотров");
+        // A message the new language lacks comes in English.
+        assert_eq!(locales.date(ru, chrono::DateTime::UNIX_EPOCH), "1 Jan, 1970");
+        assert_eq!(
+            locales.word(Language::EN, "edition-switcher-label"),
+            "Also in"
+        );
+        // The rest of the embedded files stay.
+        assert_eq!(locales.language_name(Language::UK), "Українська");
+    }
+
+    #[test]
+    fn a_broken_file_is_refused_naming_it() {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("uk")).unwrap();
+        std::fs::write(dir.path().join("uk/extra.ftl"), "oops = { $x\n").unwrap();
+        let err = Locales::with_dir(dir.path()).err().unwrap().to_string();
+        assert!(err.starts_with("locales/uk/extra.ftl"), "{err}");
+    }
 }

@@ -462,8 +462,8 @@ async fn ukrainian_search_results_are_counted_in_ukrainian() {
     let app = TestApp::init().await;
     for headline in [
         "Київ отримав нові тролейбуси",
-        "У Києві відкрили бомбосховище",
-        "Київське метро подовжить роботу",
+        "Нічний Київ: як працює місто під час тривог",
+        "Київ і Львів обміняються досвідом",
     ] {
         let mut article = app.article(headline);
         article.language = Language::UK;
@@ -472,9 +472,6 @@ async fn ukrainian_search_results_are_counted_in_ukrainian() {
     let found = app.get("/uk/search?q=%D0%BA%D0%B8%D1%97%D0%B2").await;
     assert_eq!(found.status, 200);
     let count = found.text(".result-count");
-    assert!(
-        count.ends_with("за запитом «київ»") && count.contains("результат"),
-        "{count}"
-    );
+    assert_eq!(count, "3 результати за запитом «київ»");
     app.finish().await;
 }

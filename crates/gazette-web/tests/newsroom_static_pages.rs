@@ -105,6 +105,9 @@ async fn every_save_is_a_revision_and_an_earlier_one_can_be_restored() {
     let editor = editor(&app).await;
     let id = create(&app, &editor, "en", "Contacts", "contacts").await;
     publish(&app, &editor, id).await;
+    // Cached copies of the page and of pages showing the footer are dropped by a save.
+    assert_eq!(footer(&app, "/").await, ["Contacts"]);
+    assert!(app.get("/pages/contacts").await.body.contains("Contacts"));
     let path = format!("/newsroom/pages/{id}");
     let fields = [
         ("title", "Contact the newsroom"),
@@ -116,6 +119,7 @@ async fn every_save_is_a_revision_and_an_earlier_one_can_be_restored() {
     let page = app.get("/pages/contacts").await;
     assert!(page.body.contains("Contact the newsroom"));
     assert!(page.body.contains("+380 44 000 0000"));
+    assert_eq!(footer(&app, "/").await, ["Contact the newsroom"]);
 
     // A preview shows the rendered text and saves nothing.
     let preview = [
@@ -211,6 +215,33 @@ async fn a_ukrainian_translation_is_published_into_the_ukrainian_edition_only() 
         sitemap.body
     );
     assert!(sitemap.body.contains("/pages/about</loc>"));
+
+    // The Content API lists both, each with its language and edition address.
+    let api = app.get("/api/v1/pages").await;
+    let listed: serde_json::Value = serde_json::from_str(&api.body).unwrap();
+    let items: Vec<(String, String)> = listed["items"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|p| {
+            (
+                p["language"].as_str().unwrap().to_owned(),
+                p["url"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect();
+    assert!(
+        items
+            .iter()
+            .any(|(l, u)| l == "uk" && u.ends_with("/uk/pages/pro-nas")),
+        "{items:?}"
+    );
+    assert!(
+        items
+            .iter()
+            .any(|(l, u)| l == "en" && u.ends_with("/pages/about")),
+        "{items:?}"
+    );
 
     // A second Ukrainian translation is refused with a reason.
     let again = app
@@ -326,7 +357,7 @@ async fn contributors_are_refused_and_bad_input_is_explained() {
     ])
     .await;
     assert_eq!(nowhere.status, 422);
-    assert!(nowhere.body.contains("Choose one of the site's editions."));
+    assert!(nowhere.body.contains("Choose one of the site"));
     // The same address in the other edition is fine.
     create(&app, &editor, "uk", "Про нас", "about").await;
 

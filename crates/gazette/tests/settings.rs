@@ -347,3 +347,37 @@ fn an_unknown_key_is_refused_with_its_name() {
         stderr(&output)
     );
 }
+
+#[test]
+fn editions_that_are_not_language_codes_stop_the_server_naming_the_key() {
+    let dir = tempfile::tempdir().unwrap();
+    let data = dir.path().join("data");
+    let data = data.to_str().unwrap();
+    for (given, expected) in [
+        ("en,English", "editions: unknown language \"English\""),
+        ("en,uk,en", "editions: the edition en is named twice"),
+        (",", "editions: no editions"),
+    ] {
+        let output = gazette(
+            dir.path(),
+            &["serve", "--bind", "127.0.0.1:0", "--data-dir", data],
+            &[("GAZETTE_EDITIONS", given)],
+        );
+        assert!(!output.status.success(), "{given:?}");
+        let message = stderr(&output);
+        assert!(message.contains(expected), "{given:?}: {message}");
+        assert!(
+            message.contains("(from environment variable GAZETTE_EDITIONS)"),
+            "{message}"
+        );
+        assert!(!Path::new(data).join("gazette.db").exists());
+    }
+    let output = gazette(dir.path(), &["config"], &[("GAZETTE_EDITIONS", "en,uk,crh")]);
+    assert_eq!(
+        setting(&output, "editions"),
+        (
+            "\"en,uk,crh\"".to_owned(),
+            "environment variable GAZETTE_EDITIONS".to_owned()
+        )
+    );
+}

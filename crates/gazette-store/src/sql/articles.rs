@@ -186,6 +186,7 @@ pub(super) async fn apply_update(
         }
         _ => current_slug,
     };
+    super::translations::check_group_language(c, id, article.language).await?;
     // A published article shows readers when it was last changed.
     let updated_at = if current_status == ArticleStatus::Published.as_str() {
         Some(article.updated_at.unwrap_or(now))

@@ -197,6 +197,25 @@ pub async fn a_translation_is_out_of_date_once_the_original_changes_after_it(
         .unwrap();
     assert!(!store.translations(original.id).await.unwrap()[0].stale);
     assert!(store.translation_summaries(&[]).await.unwrap().is_empty());
+
+    // A save cannot move the translation into the original's language.
+    let mut english = draft(&n, "Dam report, again");
+    english.language = Language::EN;
+    assert!(matches!(
+        store
+            .newsroom_save_article(
+                uk.id,
+                save(english),
+                &actor(&anna),
+                now() + Duration::minutes(5),
+            )
+            .await,
+        Err(StoreError::Conflict(_))
+    ));
+    assert_eq!(
+        store.article(uk.id).await.unwrap().unwrap().language,
+        Language::UK
+    );
 }
 
 pub async fn existing_articles_are_linked_and_unlinked(store: Arc<dyn Store>) {

@@ -17,7 +17,7 @@ use serde::{Deserialize, Serialize};
 use utoipa::{IntoParams, ToSchema};
 
 use super::error::{ApiError, ApiResult, ErrorBody};
-use crate::presenters::{SiteContext, article_url};
+use crate::presenters::SiteContext;
 use crate::site::media::ImageView;
 use crate::state::SiteState;
 
@@ -119,7 +119,11 @@ pub async fn oembed(
         return Err(ApiError::not_found());
     }
     let site = SiteContext::load(&state, state.config.editions.default_language(), None).await?;
-    let link = site.absolute(&article_url(&article.section.slug, &article.slug));
+    let link = site.absolute(&site.every.article_url(
+        article.language,
+        article.section.slug.as_str(),
+        article.slug.as_str(),
+    ));
     let byline = article
         .authors
         .iter()
@@ -192,9 +196,16 @@ pub fn article_path(base_url: &str, address: &str) -> Option<(String, String)> {
     if !matches!(given.scheme(), "http" | "https") || !same_host || !same_port {
         return None;
     }
-    let mut parts = given.path_segments()?.filter(|p| !p.is_empty());
-    let (section, slug) = (parts.next()?, parts.next()?);
-    if parts.next().is_some() || gazette_core::RESERVED_SECTION_SLUGS.contains(&section) {
+    let parts: Vec<&str> = given.path_segments()?.filter(|p| !p.is_empty()).collect();
+    // `/section/slug` in the default edition, `/uk/section/slug` in another.
+    let (section, slug) = match parts.as_slice() {
+        [section, slug] => (*section, *slug),
+        [edition, section, slug] if gazette_core::Language::parse(edition).is_ok() => {
+            (*section, *slug)
+        }
+        _ => return None,
+    };
+    if gazette_core::RESERVED_SECTION_SLUGS.contains(&section) {
         return None;
     }
     let decode = |s: &str| {

@@ -28,7 +28,7 @@ fn reads_parameter(path: &str, name: &str) -> bool {
             "fields",
         ];
         API.contains(&name)
-    } else if path == "/search" {
+    } else if path == "/search" || is_edition_search(path) {
         SEARCH.contains(&name)
     } else if path == "/" {
         // A WordPress post or page asked for by number: answered with a redirect after an
@@ -37,6 +37,15 @@ fn reads_parameter(path: &str, name: &str) -> bool {
     } else {
         name == "page"
     }
+}
+
+/// Another edition's search page: `/uk/search`, `/crh/search`.
+fn is_edition_search(path: &str) -> bool {
+    path.strip_suffix("/search")
+        .and_then(|p| p.strip_prefix('/'))
+        .is_some_and(|code| {
+            (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase())
+        })
 }
 
 /// A page is cached under its path and the parameters it reads, in the order they came.

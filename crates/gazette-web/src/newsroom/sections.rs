@@ -75,14 +75,14 @@ pub(super) async fn sections_page(
 }
 
 /// The form's fields, checked by gazette-core's section rules.
-fn section_from(form: &FormData) -> AppResult<NewSection> {
+fn section_from(form: &FormData, editions: &gazette_core::Editions) -> AppResult<NewSection> {
     let fields = SectionInput {
         name: form.text("name"),
         slug: form.text("slug"),
         position: form.text("position"),
         description: form.text("description"),
     }
-    .parse()?;
+    .parse(editions)?;
     Ok(NewSection {
         slug: fields.slug,
         name: fields.name,
@@ -93,7 +93,7 @@ fn section_from(form: &FormData) -> AppResult<NewSection> {
 
 pub async fn create(State(state): State<NewsroomState>, post: PostForm) -> AppResult<Response> {
     require(&post.user, Permission::ManageSections, "manage sections")?;
-    let section = section_from(&post.form)?;
+    let section = section_from(&post.form, &state.config.editions)?;
     // The store names the new section's id in the entry.
     let entry = audit_entry(
         &post.user.actor(),
@@ -114,7 +114,7 @@ pub async fn update(
 ) -> AppResult<Response> {
     require(&post.user, Permission::ManageSections, "manage sections")?;
     let id = id_of(&id)?;
-    let section = section_from(&post.form)?;
+    let section = section_from(&post.form, &state.config.editions)?;
     let entry = audit_entry(
         &post.user.actor(),
         "edit",

@@ -146,7 +146,7 @@ pub async fn create(
     let id = article_id(&id)?;
     let written = translate(&state, &user, id, form.get("language").unwrap_or("")).await?;
     Ok(see_other(&format!(
-        "/newsroom/articles/{}?notice=translated",
+        "/newsroom/articles/{}",
         written.value.id
     )))
 }
@@ -274,7 +274,6 @@ fn name_forms(
 /// The words the name forms share.
 fn form_words(ui: Language) -> minijinja::Value {
     minijinja::context! {
-        title => locales().word(ui, "tr-names-title"),
         save => locales().word(ui, "tr-names-save"),
         remove => locales().word(ui, "tr-names-remove"),
         unset => locales().word(ui, "tr-names-unset"),

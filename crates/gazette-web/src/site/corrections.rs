@@ -73,12 +73,13 @@ pub async fn page(
         })
         .collect();
     let locales = crate::locale::locales();
-    let meta = site.meta(
+    let mut meta = site.meta(
         &locales.word(language, "corrections-title"),
         &locales.word(language, "corrections-description"),
         &site.links.path("/corrections"),
         false,
     );
+    meta.alternates = super::edition::alternates(&state, |l| Some(l.path("/corrections"))).await?;
     // Not cached: a correction to any article changes this page.
     render(
         &state,

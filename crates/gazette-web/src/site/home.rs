@@ -74,6 +74,7 @@ pub async fn home(State(state): State<SiteState>, edition: Edition) -> AppResult
         site.description.clone()
     };
     let mut meta = site.meta("", &description, &links.home(), false);
+    meta.alternates = super::edition::alternates(&state, |l| Some(l.home())).await?;
     if !site.tagline.is_empty() {
         meta.title = format!("{} | {}", site.name, site.tagline);
     }

@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # The browser test: a fresh data folder with the demo paper and three newsroom accounts, the real
 # binary serving it, and headless Chromium driving it: newsroom.mjs (write, review, publish),
-# live.mjs (a live blog and the breaking banner reaching an open page) and xss.mjs (script
+# live.mjs (a live blog and the breaking banner reaching an open page), editions.mjs (both
+# editions through the switcher, screenshotted and checked at two widths) and xss.mjs (script
 # injection through every stored field, on every page that shows one).
 set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
@@ -31,6 +32,7 @@ export GAZETTE_URL="http://127.0.0.1:$port" GAZETTE_PASSWORD="$password"
 status=0
 [ -n "${ONLY_XSS:-}" ] || node newsroom.mjs || status=1
 [ -n "${ONLY_XSS:-}" ] || node live.mjs || status=1
+[ -n "${ONLY_XSS:-}" ] || node editions.mjs || status=1
 # After the newsroom test: it fills the site's settings and names with payloads.
 node xss.mjs || status=1
 exit "$status"

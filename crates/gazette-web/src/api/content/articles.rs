@@ -33,10 +33,15 @@ const MAX_SEARCH_OFFSET: u32 = 10_000;
 /// Articles published in one second that pages may step over (see [`Cursor::After`]).
 const MAX_TIES: u32 = 1_000;
 
-pub(super) fn site(state: &SiteState) -> Site {
-    Site {
+/// The addresses answers carry: absolute, each article's in its own language's edition.
+pub(super) async fn site(state: &SiteState) -> gazette_store::StoreResult<Site> {
+    let chrome =
+        crate::presenters::SiteContext::load(state, state.config.editions.default_language(), None)
+            .await?;
+    Ok(Site {
         base_url: state.config.base_url.clone(),
-    }
+        every: chrome.every.clone(),
+    })
 }
 
 /// The article list's query.
@@ -135,7 +140,7 @@ pub async fn list(
         filter.author_id = Some(author.id);
         keys.add(author_key(author.id));
     }
-    let site = site(&state);
+    let site = site(&state).await?;
     let text = search_text(&p.q);
     if !text.is_empty() {
         if filter.tag_id.is_some() {
@@ -394,7 +399,7 @@ pub async fn search(
     if text.is_empty() {
         return Err(ApiError::bad_request("Say what to search for: q=words."));
     }
-    let site = site(&state);
+    let site = site(&state).await?;
     let filter = ArticleFilter::default();
     let (found, next, total) = search_page(
         &state,
@@ -548,7 +553,7 @@ async fn detail(
     corrections: Vec<gazette_core::newsroom::Correction>,
     featured: Option<gazette_store::Media>,
 ) -> ApiResult<Response> {
-    let site = site(state);
+    let site = site(state).await?;
     let mut view = ArticleDetail::new(article, &site);
     view.featured_image = featured.as_ref().and_then(|m| Image::new(m, &site));
     view.corrections = corrections

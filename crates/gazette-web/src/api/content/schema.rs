@@ -7,17 +7,33 @@ use serde::Serialize;
 use utoipa::ToSchema;
 
 use crate::api::error::ErrorBody;
-use crate::presenters::{article_url, author_url, section_url, tag_url};
+use crate::presenters::{author_url, section_url, tag_url};
 
 /// The site's address, to make every link absolute.
 #[derive(Debug, Clone)]
 pub struct Site {
     pub base_url: String,
+    /// Every edition's links: an article's address is in its language's edition.
+    pub every: std::sync::Arc<crate::site::edition::AllLinks>,
 }
 
 impl Site {
     pub fn absolute(&self, path: &str) -> String {
         format!("{}{path}", self.base_url)
+    }
+
+    /// An article's absolute address, in its own language's edition.
+    pub fn article(
+        &self,
+        language: gazette_core::Language,
+        section: &gazette_core::Slug,
+        slug: &gazette_core::Slug,
+    ) -> String {
+        self.absolute(
+            &self
+                .every
+                .article_url(language, section.as_str(), slug.as_str()),
+        )
     }
 }
 
@@ -136,7 +152,7 @@ impl ArticleItem {
         Self {
             id: a.id,
             slug: want("slug").then(|| a.slug.to_string()),
-            url: want("url").then(|| site.absolute(&article_url(&a.section.slug, &a.slug))),
+            url: want("url").then(|| site.article(a.language, &a.section.slug, &a.slug)),
             headline: want("headline").then(|| a.headline.clone()),
             standfirst: want("standfirst").then(|| a.standfirst.clone()),
             section: want("section").then(|| SectionLink::of_ref(&a.section, site)),
@@ -282,7 +298,7 @@ impl ArticleDetail {
         Self {
             id: a.id,
             slug: a.slug.to_string(),
-            url: site.absolute(&article_url(&a.section.slug, &a.slug)),
+            url: site.article(a.language, &a.section.slug, &a.slug),
             language: a.language.code().to_owned(),
             headline: a.headline.clone(),
             standfirst: a.standfirst.clone(),

@@ -58,7 +58,7 @@ pub async fn sections(
     State(state): State<SiteState>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let site = site(&state);
+    let site = site(&state).await?;
     let list = SectionList {
         items: state
             .store
@@ -100,7 +100,7 @@ pub async fn tags(
     State(state): State<SiteState>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let site = site(&state);
+    let site = site(&state).await?;
     // The store's counts include drafts, which the public must not learn of: no counts here.
     let list = TagList {
         items: state
@@ -142,7 +142,7 @@ pub async fn authors(
     State(state): State<SiteState>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let site = site(&state);
+    let site = site(&state).await?;
     let list = AuthorList {
         items: state
             .store
@@ -185,7 +185,7 @@ pub async fn pages(
     State(state): State<SiteState>,
     headers: HeaderMap,
 ) -> ApiResult<Response> {
-    let site = site(&state);
+    let site = site(&state).await?;
     let list = PageList {
         items: state
             .store
@@ -239,7 +239,7 @@ pub async fn page(
         .page(state.config.editions.default_language(), &slug)
         .await?
         .ok_or_else(ApiError::not_found)?;
-    let site = site(&state);
+    let site = site(&state).await?;
     let view = PageDetail {
         url: site.absolute(&format!("/pages/{}", page.slug)),
         slug: page.slug.to_string(),
