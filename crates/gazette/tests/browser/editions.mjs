@@ -78,7 +78,7 @@ await step("the switcher opens the Ukrainian edition, in Ukrainian", async () =>
   const links = await page.locator("main a[href^='/']").evaluateAll((as) => as.map((a) => a.getAttribute("href")));
   const leaving = links.filter((h) => !h.startsWith("/uk") && !h.startsWith("/media/"));
   assert.deepEqual(leaving, [], "every link on the Ukrainian front page stays in the edition");
-  ukrainianStory = await page.locator("main .card a[href^='/uk/']").first().getAttribute("href");
+  ukrainianStory = await page.locator("main .card__title a[href^='/uk/']").first().getAttribute("href");
 });
 
 await step("a Ukrainian story looks right and links to its English original", async () => {
