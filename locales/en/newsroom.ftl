@@ -551,3 +551,41 @@ nr-breaking-notice-set = The banner is showing on every page of the site.
 nr-breaking-notice-clear = The banner is cleared from every page of the site.
 nr-diff-body = Body
 nr-diff-slug = Address (slug)
+nr-keys-notice-revoked = Key revoked. Requests that send it are refused from now on.
+nr-tokens-notice-revoked = Token revoked: programs using it are refused from now on.
+nr-delivered = Delivered
+nr-failed = Failed
+nr-wh-waiting = Waiting
+nr-wh-notice-created = Endpoint added. Give its secret to the receiver so it can check each delivery's signature.
+nr-wh-notice-saved = Endpoint saved.
+nr-wh-notice-deleted = Endpoint deleted, with its delivery log.
+nr-wh-notice-secret = New secret made. Deliveries are signed with it from now on: update the receiver.
+nr-wh-notice-redelivered = Delivery queued: it is sent within a few seconds.
+nr-tg-waiting = Waiting to retry
+nr-tg-notice-added = Channel added. Articles published from now on are posted there.
+nr-tg-notice-saved = Channel saved.
+nr-tg-notice-removed = Channel removed: nothing more is posted, edited or deleted there. Messages already posted stay.
+nr-tg-notice-retried = Delivery queued again: it is tried within a few seconds.
+
+## The editor's refusals
+
+nr-form-no-section = Choose a section.
+nr-form-unknown-section = That section does not exist.
+nr-form-no-byline = Choose at least one byline.
+nr-form-unknown-byline = A chosen byline does not exist.
+nr-form-too-many-tags = An article can have at most { $max } tags.
+nr-form-tag-too-long = A tag can be at most { $max } characters.
+nr-form-empty-headline = The headline cannot be empty.
+nr-form-headline-too-long = The headline can be at most { $max } characters.
+nr-form-damaged-revision = The form's revision number is damaged; reload the editor.
+
+## The editor's script
+
+nr-js-save-first = Save your changes first (Ctrl+S), then publish.
+nr-js-publish-confirm = Publish this article now?
+nr-js-autosaved = Autosaved
+nr-js-not-autosaved = Not autosaved:
+nr-js-offline = Not autosaved: offline?
+nr-js-uploading = Uploading
+nr-js-image-added = Image added. Write its alt text between the brackets before publishing.
+nr-js-upload-failed = The upload failed; try the media library page.

@@ -188,3 +188,14 @@ error-busy-title = Busy
 error-internal-title = Something went wrong
 error-internal-message = Something went wrong on our side. The problem has been logged; please try again.
 error-sign-in-title = Sign in
+
+## Search refusals (a 400 page): $value is what the reader sent
+
+search-bad-section = There is no section “{ $value }”.
+search-bad-author = There is no author “{ $value }”.
+search-bad-language = “{ $value }” is not a language of this site. Choose one from the Language list.
+search-bad-start-date = “{ $value }” is not a start date. Dates are written like 2025-03-31.
+search-bad-end-date = “{ $value }” is not an end date. Dates are written like 2025-03-31.
+search-dates-swapped = The start date is after the end date. Swap them and search again.
+search-bad-sort = “{ $value }” is not a way to sort results. Choose relevance or newest.
+search-too-deep = Search results can be paged through up to page { $page }. Add words or filters to narrow the search.

@@ -103,7 +103,7 @@ live-updates = { $count ->
        *[many] { $count } оновлень
     }
 live-kyiv-time = Час київський.
-live-following = Нові оновлення з’являтимуться тут одразу після публікації.
+live-following = Свіжі оновлення з’являтимуться тут одразу після публікації.
 # $date — дата як елемент <time>.
 live-ended = Трансляцію завершено { $date }.
 live-empty = Оновлень поки немає.
@@ -168,10 +168,10 @@ search-date-order = Поки будується пошуковий індекс,
 search-nothing = За запитом «{ $query }» нічого не знайдено.
 search-nothing-filtered = За запитом «{ $query }» із цими фільтрами нічого не знайдено.
 # $link — search-unfiltered-link із посиланням на той самий пошук без фільтрів.
-search-unfiltered = Натомість { $link }.
-search-unfiltered-link = шукайте в усіх розділах, мовах і датах, серед усіх авторів
+search-unfiltered = { $link }: за всіма розділами, авторами, мовами й датами.
+search-unfiltered-link = Шукайте без фільтрів
 search-tip-words = Спробуйте менше слів або загальніші: у статті мають бути всі слова запиту.
-search-tip-spelling = Перевірте, як написано імена й назви; Kyiv і Kiev, Zelenskyy і Zelensky знаходяться однаково.
+search-tip-spelling = Перевірте написання імен і назв. Варіанти на кшталт Kyiv і Kiev чи Zelenskyy і Zelensky знаходяться однаково.
 search-tip-browse = Або перегляньте розділи в меню вгорі.
 search-empty-title = Що ви шукаєте?
 search-empty-text = Введіть у поле пошуку слово, назву місця чи ім’я, і ми знайдемо статті українською та англійською.
@@ -181,7 +181,7 @@ search-empty-text = Введіть у поле пошуку слово, назв
 error-label = Помилка
 error-front = Перейти на головну сторінку
 error-search = Або пошукайте серед наших статей
-error-bad-request-title = Цей запит не вдався
+error-bad-request-title = Не вдалося виконати запит
 error-forbidden-title = Доступ заборонено
 error-conflict-title = Хтось уже вніс зміни
 error-not-found-title = Сторінку не знайдено
@@ -196,3 +196,14 @@ error-busy-title = Сервер перевантажено
 error-internal-title = Щось пішло не так
 error-internal-message = На нашому боці сталася помилка. Ми її зафіксували, спробуйте ще раз.
 error-sign-in-title = Увійдіть
+
+## Відмови пошуку (сторінка 400): $value — те, що надіслав читач
+
+search-bad-section = Розділу «{ $value }» немає.
+search-bad-author = Автора «{ $value }» немає.
+search-bad-language = «{ $value }» — не мова цього сайту. Виберіть мову зі списку «Мова».
+search-bad-start-date = «{ $value }» — не дата початку. Дату пишуть так: 2025-03-31.
+search-bad-end-date = «{ $value }» — не дата кінця. Дату пишуть так: 2025-03-31.
+search-dates-swapped = Дата початку пізніша за дату кінця. Поміняйте їх місцями й пошукайте ще раз.
+search-bad-sort = «{ $value }» — не спосіб упорядкувати результати. Виберіть relevance або newest.
+search-too-deep = Результати пошуку можна гортати лише до сторінки { $page }. Додайте слова або фільтри, щоб звузити пошук.

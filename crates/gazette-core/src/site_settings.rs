@@ -1,8 +1,6 @@
-//! The site's settings an admin edits (name, tagline, description, default language, social
-//! links): each one's key in the store, its label on the page and its longest value, and the
-//! rules the whole form must keep before anything is written.
-
-use crate::Language;
+//! The site's settings an admin edits (name, tagline, description, social links): each one's key
+//! in the store, its label on the page and its longest value, and the rules the whole form must
+//! keep before anything is written. (The languages are the editions, from configuration.)
 
 /// One setting the settings page edits.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -20,11 +18,10 @@ const fn field(key: &'static str, label: &'static str, max: usize) -> SettingFie
 }
 
 /// Every setting the page edits, in the page's order.
-pub const SETTING_FIELDS: [SettingField; 9] = [
+pub const SETTING_FIELDS: [SettingField; 8] = [
     field("site.name", "Site name", 100),
     field("site.tagline", "Tagline", 200),
     field("site.description", "Description (for search engines)", 400),
-    field("site.default_language", "Default language (en or uk)", 2),
     field("site.social.facebook", "Facebook page address", 300),
     field("site.social.x", "X profile address", 300),
     field("site.social.telegram", "Telegram channel address", 300),
@@ -42,8 +39,6 @@ pub enum SettingsError {
     TooLong { label: &'static str, max: usize },
     #[error("The site needs a name.")]
     NoName,
-    #[error("Default language: use en or uk.")]
-    UnknownLanguage,
     /// A plain `http://` link or a bare name would send readers somewhere unsafe or nowhere.
     #[error("{label}: use a full address starting with https://.")]
     NotHttps { label: &'static str },
@@ -59,10 +54,6 @@ pub fn check_setting(field: &SettingField, value: &str) -> Result<(), SettingsEr
     }
     if field.key == "site.name" && value.is_empty() {
         return Err(SettingsError::NoName);
-    }
-    if field.key == "site.default_language" && !value.is_empty() && Language::parse(value).is_err()
-    {
-        return Err(SettingsError::UnknownLanguage);
     }
     if field.key.starts_with(SOCIAL_PREFIX) && !value.is_empty() && !value.starts_with("https://") {
         return Err(SettingsError::NotHttps { label: field.label });
@@ -104,16 +95,14 @@ mod tests {
     fn a_good_form_gives_every_setting_in_order() {
         let values = parse_settings(form(&[
             ("site.name", "Kyiv Daily"),
-            ("site.default_language", "uk"),
             ("site.social.telegram", "https://t.me/kyivdaily"),
         ]))
         .unwrap();
         assert_eq!(values.len(), SETTING_FIELDS.len());
         assert_eq!(values[0], ("site.name", "Kyiv Daily".to_owned()));
         assert_eq!(values[1], ("site.tagline", String::new()));
-        assert_eq!(values[3], ("site.default_language", "uk".to_owned()));
         assert_eq!(
-            values[6],
+            values[5],
             ("site.social.telegram", "https://t.me/kyivdaily".to_owned())
         );
     }
@@ -128,23 +117,11 @@ mod tests {
             "Site name: at most 100 characters."
         );
         assert_eq!(
-            message(&[("site.name", "Kyiv Daily"), ("site.default_language", "de")]),
-            "Default language: use en or uk."
-        );
-        assert_eq!(
             message(&[
                 ("site.name", "Kyiv Daily"),
                 ("site.social.x", "http://x.com/kd")
             ]),
             "X profile address: use a full address starting with https://."
-        );
-        // The length is checked first: a three-letter language is too long, not unknown.
-        assert_eq!(
-            message(&[
-                ("site.name", "Kyiv Daily"),
-                ("site.default_language", "eng")
-            ]),
-            "Default language (en or uk): at most 2 characters."
         );
     }
 
@@ -153,8 +130,6 @@ mod tests {
         for field in &SETTING_FIELDS {
             let value = if field.key.starts_with(SOCIAL_PREFIX) {
                 format!("https://{}", "a".repeat(field.max - 8))
-            } else if field.key == "site.default_language" {
-                "en".to_owned()
             } else {
                 "ї".repeat(field.max)
             };

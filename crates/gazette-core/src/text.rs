@@ -191,7 +191,6 @@ pub fn kyiv_clock(at: DateTime<Utc>) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use chrono::TimeZone;
 
     #[test]
     fn url_parts_keep_only_unreserved_characters() {

@@ -52,6 +52,9 @@ pub struct ArchiveColumn {
     /// and restored blank (no password, no second factor) from one without.
     pub secret: bool,
     pub check: Check,
+    /// The format version that added the column to its table: rows of an older archive lack it,
+    /// and restore with it blank (null). Version 3 added `articles.translation_of`.
+    pub since: u32,
 }
 
 /// One archived table: the file `data/{name}.jsonl`.
@@ -113,6 +116,15 @@ const fn col(name: &'static str, kind: ColumnKind) -> ArchiveColumn {
         kind,
         secret: false,
         check: Check::None,
+        since: 1,
+    }
+}
+
+/// `column` as added to its table by format version `version`.
+const fn added(version: u32, column: ArchiveColumn) -> ArchiveColumn {
+    ArchiveColumn {
+        since: version,
+        ..column
     }
 }
 
@@ -122,6 +134,7 @@ const fn checked(name: &'static str, kind: ColumnKind, check: Check) -> ArchiveC
         kind,
         secret: false,
         check,
+        since: 1,
     }
 }
 
@@ -131,6 +144,7 @@ const fn secret(name: &'static str, kind: ColumnKind) -> ArchiveColumn {
         kind,
         secret: true,
         check: Check::None,
+        since: 1,
     }
 }
 
@@ -329,7 +343,7 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             col("takedown_at", OptInt),
             col("featured_media_id", OptInt),
             col("pinned_at", OptInt),
-            col("translation_of", OptInt),
+            added(3, col("translation_of", OptInt)),
         ],
     ),
     ArchiveTable {
@@ -480,18 +494,19 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
         ..with_id(
             "pages",
             "pages",
+            // Version 3 keyed pages by id, per language; see [`upgrade_row`] for older rows.
             &[
-                col("id", Int),
-                checked("language", Text, Language),
+                added(3, col("id", Int)),
+                added(3, checked("language", Text, Language)),
                 checked("slug", Text, Slug),
                 col("title", Text),
                 col("body_markdown", Text),
                 col("body_html", Text),
-                col("status", Text),
-                col("footer_position", OptInt),
-                col("translation_of", OptInt),
-                col("created_at", Int),
-                col("modified_at", Int),
+                added(3, col("status", Text)),
+                added(3, col("footer_position", OptInt)),
+                added(3, col("translation_of", OptInt)),
+                added(3, col("created_at", Int)),
+                added(3, col("modified_at", Int)),
             ],
         )
     },
@@ -554,6 +569,36 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
     ),
 ];
 
+/// Fills in what a row of an older archive lacks beyond blanks, as the migration that made the
+/// columns did: a static page of a version 1 or 2 archive (its rows in slug order) becomes an
+/// English, published page numbered `number` (its line, from 1), at that place in the footer,
+/// dated `now` (seconds). Other rows are left as they are.
+pub fn upgrade_row(
+    table: &ArchiveTable,
+    row: &mut ArchiveRow,
+    version: u32,
+    number: u64,
+    now: i64,
+) {
+    if table.name != "pages" || version >= 3 {
+        return;
+    }
+    let number = i64::try_from(number).unwrap_or(i64::MAX);
+    let values = [
+        ("id", Cell::Int(number)),
+        ("language", Cell::Text("en".into())),
+        ("status", Cell::Text("published".into())),
+        ("footer_position", Cell::Int(number)),
+        ("created_at", Cell::Int(now)),
+        ("modified_at", Cell::Int(now)),
+    ];
+    for (name, value) in values {
+        if let Some(cell) = table.column_index(name).and_then(|i| row.get_mut(i)) {
+            *cell = value;
+        }
+    }
+}
+
 /// Where a restore's rows come from, table by table in [`ARCHIVE_TABLES`] order.
 #[async_trait::async_trait]
 pub trait RestoreSource: Send {
@@ -596,6 +641,22 @@ mod tests {
                 assert_eq!(table.key, ["id"], "{}", table.name);
             }
         }
+    }
+
+    #[test]
+    fn a_page_of_an_older_archive_becomes_an_english_published_page() {
+        let pages = ARCHIVE_TABLES.iter().find(|t| t.name == "pages").unwrap();
+        let mut row: ArchiveRow = pages.columns.iter().map(|c| blank(c.kind)).collect();
+        upgrade_row(pages, &mut row, 2, 4, 1_700_000_000);
+        let cell = |name: &str| row[pages.column_index(name).unwrap()].clone();
+        assert_eq!(cell("id"), Cell::Int(4));
+        assert_eq!(cell("language"), Cell::Text("en".into()));
+        assert_eq!(cell("status"), Cell::Text("published".into()));
+        assert_eq!(cell("footer_position"), Cell::Int(4));
+        assert_eq!(cell("translation_of"), Cell::Null);
+        let mut current: ArchiveRow = pages.columns.iter().map(|c| blank(c.kind)).collect();
+        upgrade_row(pages, &mut current, 3, 4, 1_700_000_000);
+        assert_eq!(current[0], Cell::Int(0), "a version 3 row is as written");
     }
 
     #[test]

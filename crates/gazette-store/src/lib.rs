@@ -54,7 +54,7 @@ use gazette_core::{Article, ArticleSummary, Slug};
 pub use api_tokens::{ApiScope, ApiToken, ApiTokenStore, NewApiToken};
 pub use archive::{
     ARCHIVE_BATCH_ROWS, ARCHIVE_TABLES, ARCHIVE_VERSION, ArchiveColumn, ArchiveRow, ArchiveTable,
-    Cell, Check, ColumnKind, ExportSink, RestoreSource, RestoreSummary, blank,
+    Cell, Check, ColumnKind, ExportSink, RestoreSource, RestoreSummary, blank, upgrade_row,
 };
 pub use cluster::{CHANGES_CHANNEL, ChangeListener, ChangeSignal, Lease};
 pub use discovery::{

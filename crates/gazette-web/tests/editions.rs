@@ -238,3 +238,37 @@ async fn a_missing_page_in_the_ukrainian_edition_is_answered_in_ukrainian() {
     assert_eq!(page.status, StatusCode::NOT_FOUND);
     assert_eq!(page.attrs("html", "lang"), ["uk"]);
 }
+
+#[tokio::test]
+async fn publishing_a_translation_refreshes_the_cached_original() {
+    let app = TestApp::init().await;
+    let english = app.publish_headline("Grain corridor reopens").await;
+    let mut new = app.article("Зерновий коридор знову працює");
+    new.language = Language::UK;
+    new.status = gazette_core::ArticleStatus::Draft;
+    new.published_at = None;
+    let draft = app.publish(new).await;
+    app.store
+        .link_translation(draft.id, english.id, &editor(), common::now())
+        .await
+        .unwrap();
+    app.settle().await;
+    // Cached without alternates while the translation is a draft.
+    let before = app.get("/war/grain-corridor-reopens").await;
+    assert!(alternates(&before).is_empty());
+    assert!(alternates(&app.get("/war/grain-corridor-reopens").await).is_empty());
+
+    app.store
+        .set_article_status(
+            draft.id,
+            gazette_core::ArticleStatus::Published,
+            Some(days_ago(1)),
+            common::now(),
+        )
+        .await
+        .unwrap();
+    app.settle().await;
+    let after = app.get("/war/grain-corridor-reopens").await;
+    let languages: Vec<String> = alternates(&after).into_iter().map(|(l, _)| l).collect();
+    assert_eq!(languages, ["en", "uk", "x-default"]);
+}

@@ -275,6 +275,17 @@ async fn the_footer_is_reordered_and_an_unpublished_page_is_gone() {
     assert_eq!(moved.header("location"), "/newsroom/pages?notice=moved");
     assert_eq!(footer(&app, "/").await, ["About us", "Donate", "Contacts"]);
 
+    // The first page cannot go higher: the editor says so and nothing moves.
+    let first_up = format!("/newsroom/pages/{}/footer", ids[0]);
+    let refused = app.post_as(&editor, &first_up, &[("move", "up")]).await;
+    assert_eq!(refused.status, 400);
+    assert!(
+        refused.body.contains("cannot move that way"),
+        "{}",
+        refused.body
+    );
+    assert_eq!(footer(&app, "/").await, ["About us", "Donate", "Contacts"]);
+
     let status = format!("/newsroom/pages/{}/status", ids[0]);
     page_in(
         &app.post_as(&editor, &status, &[("status", "unpublished")])
@@ -324,6 +335,15 @@ async fn contributors_are_refused_and_bad_input_is_explained() {
     .await;
     assert_eq!(untitled.status, 422);
     assert!(untitled.body.contains("A page needs a title."));
+    let long_title = "T".repeat(201);
+    let fields = [
+        ("language", "en"),
+        ("title", long_title.as_str()),
+        ("intent", "save"),
+    ];
+    let long = app.post_as(&editor, "/newsroom/pages", &fields).await;
+    assert_eq!(long.status, 422);
+    assert!(long.body.contains("at most 200 characters"));
     let bad_slug = post(vec![
         ("language", "en"),
         ("title", "Ads"),

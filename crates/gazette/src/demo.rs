@@ -1,5 +1,7 @@
 //! The demo newspaper: sections, authors, pages and articles written for Gazette (in `demo/`),
-//! loaded into an empty database so that a first run looks like a real site at once.
+//! loaded into an empty database so that a first run looks like a real site at once. Its
+//! Ukrainian edition (`demo/uk/`, loaded by [`uk`]) translates the sections, tags, pages and a
+//! selection of the articles.
 //!
 //! Publication times are relative to the moment of loading, so the demo always has fresh news and
 //! a meaningful "Top articles" for the last seven days.

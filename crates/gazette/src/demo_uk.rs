@@ -25,17 +25,15 @@ pub const MIN_ARTICLES: usize = 20;
 
 #[derive(Deserialize)]
 pub struct SiteFile {
-    #[allow(dead_code)]
     pub site: SiteInfo,
     pub section: Vec<SectionEntry>,
     pub tag: Vec<TagEntry>,
     pub page: Vec<PageEntry>,
 }
 
-/// The edition's tagline and description. Not stored: the site reads no tagline or description
-/// per language yet (a setting such as `site.tagline.uk` would hold it).
+/// The edition's tagline and description, stored as `site.tagline.uk` and `site.description.uk`
+/// (the Ukrainian edition's wording of the site settings).
 #[derive(Deserialize)]
-#[allow(dead_code)]
 pub struct SiteInfo {
     pub tagline: String,
     pub description: String,
@@ -165,6 +163,12 @@ pub async fn load(
 ) -> anyhow::Result<(usize, Vec<ViewIncrement>)> {
     let edition = parse()?;
     let actor = demo_actor();
+    store
+        .set_setting("site.tagline.uk", &edition.site.site.tagline)
+        .await?;
+    store
+        .set_setting("site.description.uk", &edition.site.site.description)
+        .await?;
     for s in &edition.site.section {
         let id = english_id(known.sections, &s.original, "section")?;
         store

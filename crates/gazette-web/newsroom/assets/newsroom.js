@@ -83,10 +83,10 @@
       if (!publish) return;
       event.preventDefault();
       if (dirty) {
-        if (status) status.textContent = "Save your changes first (Ctrl+S), then publish.";
+        if (status) status.textContent = form.dataset.msgSaveFirst || "Save your changes first (Ctrl+S), then publish.";
         return;
       }
-      if (window.confirm("Publish this article now?")) {
+      if (window.confirm(form.dataset.msgPublishConfirm || "Publish this article now?")) {
         submitting = true;
         publish.form.requestSubmit(publish);
       }
@@ -125,12 +125,12 @@
         if (result.ok) {
           form.querySelector("input[name=base_revision]").value = result.data.revision;
           dirty = false;
-          if (status) status.textContent = "Autosaved " + result.data.saved_at;
+          if (status) status.textContent = (form.dataset.msgAutosaved || "Autosaved") + " " + result.data.saved_at;
         } else if (status) {
-          status.textContent = "Not autosaved: " + result.data.error;
+          status.textContent = (form.dataset.msgNotAutosaved || "Not autosaved:") + " " + result.data.error;
         }
       })
-      .catch(function () { if (status) status.textContent = "Not autosaved: offline?"; });
+      .catch(function () { if (status) status.textContent = form.dataset.msgOffline || "Not autosaved: offline?"; });
   }
 })();
 
@@ -171,7 +171,7 @@
     var data = new FormData();
     data.append("csrf", csrf.value);
     data.append("file", files[0]);
-    say("Uploading " + files[0].name + "…");
+    say((editor.dataset.msgUploading || "Uploading") + " " + files[0].name + "…");
     fetch("/newsroom/media", { method: "POST", body: data, credentials: "same-origin", headers: { Accept: "application/json", "X-CSRF-Token": csrf.value } })
       .then(function (response) { return response.json(); })
       .then(function (answer) {
@@ -180,9 +180,9 @@
         var snippet = "\n\n" + answer.markdown + "\n\n";
         body.value = text.slice(0, at) + snippet + text.slice(at);
         body.dispatchEvent(new Event("input", { bubbles: true }));
-        say("Image added. Write its alt text between the brackets before publishing.");
+        say(editor.dataset.msgImageAdded || "Image added. Write its alt text between the brackets before publishing.");
       })
-      .catch(function () { say("The upload failed; try the media library page."); });
+      .catch(function () { say(editor.dataset.msgUploadFailed || "The upload failed; try the media library page."); });
   });
 })();
 

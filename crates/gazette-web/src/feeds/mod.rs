@@ -119,7 +119,10 @@ pub async fn list_feed(
                 ..Default::default()
             };
             let name = links.tag_name(t.slug.as_str(), &t.name);
-            let description = format!("News and analysis tagged {name}.");
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("tag", name.as_str());
+            let description =
+                crate::locale::locales().text(language, "list-tag-description", Some(&args));
             (name, description, links.tag_url(t.slug.as_str()), filter)
         }
         "authors" => {
@@ -132,7 +135,10 @@ pub async fn list_feed(
                 language: Some(language),
                 ..Default::default()
             };
-            let description = format!("Articles by {}.", a.name);
+            let mut args = fluent_bundle::FluentArgs::new();
+            args.set("name", a.name.as_str());
+            let description =
+                crate::locale::locales().text(language, "list-author-description", Some(&args));
             let url = links.author_url(a.slug.as_str());
             (a.name, description, url, filter)
         }

@@ -27,9 +27,9 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-fn notice(code: Option<&str>) -> Option<&'static str> {
+fn notice(language: gazette_core::Language, code: Option<&str>) -> Option<String> {
     match code? {
-        "revoked" => Some("Key revoked. Requests that send it are refused from now on."),
+        "revoked" => Some(crate::locale::locales().word(language, "nr-keys-notice-revoked")),
         _ => None,
     }
 }
@@ -40,7 +40,8 @@ pub async fn list(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     require(&user, PERMISSION, WHAT)?;
-    page(&state, &user, notice(query.notice.as_deref()), None).await
+    let notice = notice(user.language(), query.notice.as_deref());
+    page(&state, &user, notice.as_deref(), None).await
 }
 
 async fn page(
@@ -53,7 +54,7 @@ async fn page(
     render(
         "api_keys.html",
         minijinja::context! {
-            ..layout(Some(user), "Content API keys"),
+            ..layout(Some(user), &crate::locale::locales().word(user.language(), "nr-keys-title")),
             ..minijinja::context! {
                 keys => keys.iter().map(view).collect::<Vec<_>>(),
                 notice,

@@ -24,7 +24,7 @@ pub struct NoticeQuery {
 #[derive(Default)]
 struct Extra {
     secret: Option<(String, String)>,
-    notice: Option<&'static str>,
+    notice: Option<String>,
     error: Option<String>,
 }
 
@@ -64,7 +64,7 @@ async fn page(
     let mut response = render(
         "api_tokens.html",
         minijinja::context! {
-            ..layout(Some(user), "API tokens"),
+            ..layout(Some(user), &crate::locale::locales().word(user.language(), "nr-account-api-tokens")),
             ..minijinja::context! {
                 tokens => list.iter().map(|t| row(t, now)).collect::<Vec<_>>(),
                 all_people => admin,
@@ -88,7 +88,9 @@ pub async fn list(
     Query(query): Query<NoticeQuery>,
 ) -> AppResult<Response> {
     let notice = match query.notice.as_deref() {
-        Some("revoked") => Some("Token revoked: programs using it are refused from now on."),
+        Some("revoked") => {
+            Some(crate::locale::locales().word(user.language(), "nr-tokens-notice-revoked"))
+        }
         _ => None,
     };
     page(

@@ -24,7 +24,7 @@ use super::pages::{
     FormData, action_label, audit_entry, changed_at, correction_label, input_time, layout, locales,
     page_number, render, see_other, show_time, status_label,
 };
-use crate::error::{AppError, AppResult, Format, JsonError, Place};
+use crate::error::{AppError, AppResult, Format, JsonError};
 use crate::state::NewsroomState;
 
 /// Articles per page in the newsroom list.
@@ -88,6 +88,8 @@ pub async fn list(
     let authors = state.store.authors().await?;
     let ids: Vec<i64> = page.items.iter().map(|a| a.summary.id).collect();
     let marks = super::translations::list_marks(&state, &ids).await?;
+    let language = user.language();
+    let time = |t| super::pages::show_time_in(language, t);
     let rows: Vec<_> = page
         .items
         .iter()
@@ -100,8 +102,8 @@ pub async fn list(
                 status => a.status.as_str(),
                 status_label => status_label(user.language(), a.status),
                 language => a.language.code(),
-                modified => show_time(a.modified_at),
-                published => a.summary.published_at.map(show_time),
+                modified => time(a.modified_at),
+                published => a.summary.published_at.map(time),
                 translations => super::translations::row_marks(&marks, a.summary.id),
             }
         })
@@ -228,6 +230,8 @@ async fn render_editor(
     let now = state.now();
     let mut context = minijinja::context! {};
     if let (Some(a), Some(w)) = (page.article, page.workflow) {
+        let language = user.language();
+        let time = |t| super::pages::show_time_in(language, t);
         let me = person(user);
         let stored = stored(a, w);
         let own = stored.is_own(&me);
@@ -254,11 +258,11 @@ async fn render_editor(
                 status => a.status.as_str(),
                 status_label => status_label(user.language(), a.status),
                 public_url => (a.status == ArticleStatus::Published).then_some(public_url),
-                published => a.published_at.map(show_time),
-                updated => a.updated_at.map(show_time),
-                embargo => w.embargo_until.map(show_time),
-                takedown => w.takedown_at.map(show_time),
-                pinned => w.pinned_at.map(show_time),
+                published => a.published_at.map(time),
+                updated => a.updated_at.map(time),
+                embargo => w.embargo_until.map(time),
+                takedown => w.takedown_at.map(time),
+                pinned => w.pinned_at.map(time),
             },
             can_edit => can(ArticleAction::Edit),
             can_correct => can(ArticleAction::Correct) && a.status == ArticleStatus::Published,
@@ -272,8 +276,8 @@ async fn render_editor(
             publish_at => input_time(if a.status == ArticleStatus::Scheduled { a.published_at } else { None }),
             embargo_until => input_time(w.embargo_until),
             takedown_at => input_time(w.takedown_at),
-            others => others.iter().map(|o| minijinja::context! { name => o.name.clone(), seen => show_time(o.seen_at) }).collect::<Vec<_>>(),
-            corrections => corrections.iter().map(|c| minijinja::context! { kind => correction_label(user.language(), c.kind), text => c.text.clone(), at => show_time(c.created_at) }).collect::<Vec<_>>(),
+            others => others.iter().map(|o| minijinja::context! { name => o.name.clone(), seen => time(o.seen_at) }).collect::<Vec<_>>(),
+            corrections => corrections.iter().map(|c| minijinja::context! { kind => correction_label(user.language(), c.kind), text => c.text.clone(), at => time(c.created_at) }).collect::<Vec<_>>(),
             autosave => workflow::may_autosave(a.status) && can(ArticleAction::Edit),
             media_picker,
             translations => super::translations::panel(state, user, a).await?,
@@ -379,7 +383,7 @@ pub async fn create(State(state): State<NewsroomState>, post: PostForm) -> AppRe
                 &user,
                 EditorPage {
                     input,
-                    error: Some(e.message(Place::Newsroom)),
+                    error: Some(super::pages::form_refusal(user.language(), &e)),
                     ..Default::default()
                 },
                 status,
@@ -529,7 +533,7 @@ pub async fn save(
                 workflow: Some(&workflow),
                 preview_html: Some(markdown::render(&input.body)),
                 input,
-                error: Some(e.message(Place::Newsroom)),
+                error: Some(super::pages::form_refusal(user.language(), &e)),
                 ..Default::default()
             };
             render_editor(&state, &user, page, status).await

@@ -83,7 +83,7 @@ pub async fn list(
     render(
         "audit.html",
         minijinja::context! {
-            ..layout(Some(&user), "Audit log"),
+            ..layout(Some(&user), &crate::locale::locales().word(user.language(), "nr-nav-audit")),
             ..minijinja::context! {
                 rows,
                 users => users.iter().map(|u| minijinja::context! { id => u.id.to_string(), name => u.name.clone() }).collect::<Vec<_>>(),

@@ -33,7 +33,7 @@ pub use submission::Submission;
 use super::access::{Acts, article_id, authorised, person, readable, stored};
 use super::auth::{CurrentUser, PostForm};
 use super::pages::{
-    args, audit_entry, changed_at, layout, locales, page_number, render, see_other, show_time,
+    args, audit_entry, changed_at, layout, locales, page_number, render, see_other, show_time_in,
 };
 use crate::error::{AppError, AppResult, Format, Place};
 use crate::state::NewsroomState;
@@ -146,8 +146,8 @@ fn entry_item(
         headline => entry.headline.clone(),
         body_html => entry.body_html.clone(),
         authors => entry.authors.iter().map(|a| a.name.clone()).collect::<Vec<_>>().join(", "),
-        time => show_time(entry.posted_at.unwrap_or(entry.created_at)),
-        edited => entry.edited_at.map(show_time),
+        time => show_time_in(language, entry.posted_at.unwrap_or(entry.created_at)),
+        edited => entry.edited_at.map(|t| show_time_in(language, t)),
         pinned => entry.pinned,
         key_event => entry.key_event,
         url => public.then(|| crate::site::live::entry_url(article, entry.id)),
@@ -160,11 +160,11 @@ fn entry_item(
     }
 }
 
-fn blog_view(blog: &LiveBlog) -> minijinja::Value {
+fn blog_view(blog: &LiveBlog, language: gazette_core::Language) -> minijinja::Value {
     minijinja::context! {
         live => blog.coverage == Coverage::Live,
-        started => show_time(blog.started_at),
-        ended => blog.ended_at.map(show_time),
+        started => show_time_in(language, blog.started_at),
+        ended => blog.ended_at.map(|t| show_time_in(language, t)),
     }
 }
 
@@ -230,7 +230,7 @@ async fn render_screen(
                     status_label => super::pages::status_label(user.language(), article.status),
                     public_url,
                 },
-                blog => blog.as_ref().map(blog_view),
+                blog => blog.as_ref().map(|b| blog_view(b, user.language())),
                 can_cover => workflow::authorise(&stored, &me, ArticleAction::Publish).is_ok(),
                 can_stop => me.role >= Role::Editor,
                 can_post => blog.as_ref().is_some_and(|b| b.coverage == Coverage::Live),

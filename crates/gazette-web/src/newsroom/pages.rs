@@ -207,6 +207,39 @@ pub fn correction_label(
     }
 }
 
+/// What a refused editor form says, in `language`: the article rules' refusals (written in
+/// English by gazette-core, which the Admin API returns as they are) reworded by the newsroom's
+/// messages; anything else as it is.
+pub fn form_refusal(language: Language, error: &crate::error::AppError) -> String {
+    use gazette_core::submission::{MAX_TAG_LEN, MAX_TAGS, SubmissionError as S};
+    let message = error.message(crate::error::Place::Newsroom);
+    let l = locales();
+    let max = |n: usize| args(&[("max", n.to_string())]);
+    let is = |e: S| message == e.to_string();
+    if is(S::NoSection) {
+        l.word(language, "nr-form-no-section")
+    } else if is(S::UnknownSection) {
+        l.word(language, "nr-form-unknown-section")
+    } else if is(S::NoByline) {
+        l.word(language, "nr-form-no-byline")
+    } else if is(S::UnknownByline) || is(S::DamagedByline) {
+        l.word(language, "nr-form-unknown-byline")
+    } else if is(S::TooManyTags) {
+        l.text(language, "nr-form-too-many-tags", Some(&max(MAX_TAGS)))
+    } else if is(S::TagTooLong) {
+        l.text(language, "nr-form-tag-too-long", Some(&max(MAX_TAG_LEN)))
+    } else if is(S::EmptyHeadline) {
+        l.word(language, "nr-form-empty-headline")
+    } else if is(S::HeadlineTooLong) {
+        let most = max(gazette_core::article::MAX_HEADLINE_LEN);
+        l.text(language, "nr-form-headline-too-long", Some(&most))
+    } else if is(S::DamagedRevision) {
+        l.word(language, "nr-form-damaged-revision")
+    } else {
+        message
+    }
+}
+
 /// A 303 to another newsroom page, with an optional notice shown there.
 pub fn see_other(path: &str) -> Response {
     // `Redirect::to` panics on what a header cannot hold (a CR, LF or NUL); no address built from
@@ -239,6 +272,16 @@ pub fn error_page(title: &str, status: StatusCode, message: &str) -> Option<Stri
 /// How a time is shown in the newsroom: always UTC, always with the zone, so nobody guesses.
 pub fn show_time(t: DateTime<Utc>) -> String {
     t.format("%-d %b %Y, %H:%M UTC").to_string()
+}
+
+/// [`show_time`] in `language`: the date as that language writes it ("2 грудня 2026, 10:00
+/// UTC"); English keeps the newsroom's compact form.
+pub fn show_time_in(language: Language, t: DateTime<Utc>) -> String {
+    if language == Language::EN {
+        show_time(t)
+    } else {
+        format!("{}, {} UTC", locales().date(language, t), t.format("%H:%M"))
+    }
 }
 
 /// The value a `datetime-local` input shows.

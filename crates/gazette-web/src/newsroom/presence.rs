@@ -35,13 +35,21 @@ pub async fn presence(
     let message = if others.is_empty() {
         String::new()
     } else {
+        // The same words as the editor page prints (editor.html), in the person's language.
+        let (l, language) = (crate::locale::locales(), post.user.language());
+        let opened: Vec<String> = others
+            .iter()
+            .map(|o| {
+                let who =
+                    super::pages::args(&[("name", o.name.clone()), ("seen", show_time(o.seen_at))]);
+                l.text(language, "nr-editor-opened", Some(&who))
+            })
+            .collect();
         format!(
-            "Also editing: {}. If you both save, the second save is refused rather than overwriting the first.",
-            others
-                .iter()
-                .map(|o| format!("{} (opened {})", o.name, show_time(o.seen_at)))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "{} {}. {}",
+            l.word(language, "nr-editor-also-editing"),
+            opened.join(", "),
+            l.word(language, "nr-editor-both-save")
         )
     };
     Ok(Json(serde_json::json!({

@@ -1,4 +1,4 @@
-//! Site settings, for admins: name, tagline, description, default language, social links.
+//! Site settings, for admins: name, tagline, description, social links.
 
 use axum::extract::{Query, State};
 use axum::response::Response;

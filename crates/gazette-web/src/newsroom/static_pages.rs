@@ -10,7 +10,7 @@ use axum::response::Response;
 use gazette_core::newsroom::Role;
 use gazette_core::{Language, Slug, markdown};
 use gazette_store::StoreError;
-use gazette_store::pages::{FooterMove, ManagedPage, PageInput, PageStatus};
+use gazette_store::pages::{FooterMove, MAX_PAGE_TITLE_CHARS, ManagedPage, PageInput, PageStatus};
 use serde::{Deserialize, Serialize};
 
 use super::auth::{CurrentUser, PostForm};
@@ -86,6 +86,10 @@ impl PageForm {
     fn input(&mut self, language: Language) -> Option<PageInput> {
         if self.title.trim().is_empty() {
             self.title_error = Some(locales().word(language, "pg-error-title"));
+        } else if self.title.trim().chars().count() > MAX_PAGE_TITLE_CHARS {
+            let max = [("max", MAX_PAGE_TITLE_CHARS.to_string())];
+            let message = locales().text(language, "pg-error-title-long", Some(&args(&max)));
+            self.title_error = Some(message);
         }
         let slug = if self.slug.is_empty() {
             Slug::from_title(&self.title)
@@ -630,7 +634,11 @@ pub async fn footer(
         .store
         .move_page(page.id, to, Some(&entry), state.now())
         .await;
-    let result = outcome(lang, written)?;
+    // The store refuses a move past either end of the footer, or of a page not in it.
+    let result = match written {
+        Err(StoreError::Invalid(_)) => Err(locales().word(lang, "pg-error-move-edge")),
+        other => outcome(lang, other)?,
+    };
     // From the list, back to the list: reordering is done there, one click per place.
     if post.form.text("back") == "list" {
         return match result {

@@ -29,24 +29,23 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-fn notice(code: Option<&str>) -> Option<&'static str> {
+fn notice(language: gazette_core::Language, code: Option<&str>) -> Option<String> {
+    let l = crate::locale::locales();
     match code? {
-        "added" => Some("Channel added. Articles published from now on are posted there."),
-        "saved" => Some("Channel saved."),
-        "removed" => Some(
-            "Channel removed: nothing more is posted, edited or deleted there. Messages already \
-             posted stay.",
-        ),
-        "retried" => Some("Delivery queued again: it is tried within a few seconds."),
+        "added" => Some(l.word(language, "nr-tg-notice-added")),
+        "saved" => Some(l.word(language, "nr-tg-notice-saved")),
+        "removed" => Some(l.word(language, "nr-tg-notice-removed")),
+        "retried" => Some(l.word(language, "nr-tg-notice-retried")),
         _ => None,
     }
 }
 
-fn status_label(status: DeliveryStatus) -> &'static str {
+fn status_label(language: gazette_core::Language, status: DeliveryStatus) -> String {
+    let l = crate::locale::locales();
     match status {
-        DeliveryStatus::Pending => "Waiting to retry",
-        DeliveryStatus::Delivered => "Delivered",
-        DeliveryStatus::Failed => "Failed",
+        DeliveryStatus::Pending => l.word(language, "nr-tg-waiting"),
+        DeliveryStatus::Delivered => l.word(language, "nr-delivered"),
+        DeliveryStatus::Failed => l.word(language, "nr-failed"),
     }
 }
 
@@ -58,7 +57,7 @@ pub async fn page(
     require(&user, PERMISSION, WHAT)?;
     let sections = state.store.sections().await?;
     let section_name = |id: Option<i64>| match id {
-        None => "Every section".to_owned(),
+        None => crate::locale::locales().word(user.language(), "nr-tg-every-section"),
         Some(id) => sections
             .iter()
             .find(|s| s.id == id)
@@ -70,7 +69,7 @@ pub async fn page(
     render(
         "telegram.html",
         minijinja::context! {
-            ..layout(Some(&user), "Telegram and pings"),
+            ..layout(Some(&user), &crate::locale::locales().word(user.language(), "nr-tg-title")),
             ..minijinja::context! {
                 configured => distribution.telegram_configured,
                 websub_hub => distribution.websub_hub.clone(),
@@ -96,7 +95,7 @@ pub async fn page(
                     event => d.event_kind.clone(),
                     headline => d.headline.clone(),
                     status => d.status.as_str(),
-                    status_label => status_label(d.status),
+                    status_label => status_label(user.language(), d.status),
                     attempts => d.attempts,
                     code => d.last_status_code,
                     error => d.last_error.clone(),
@@ -104,7 +103,7 @@ pub async fn page(
                     next => (d.status == DeliveryStatus::Pending).then(|| show_time(d.next_attempt_at)),
                     failed => d.status == DeliveryStatus::Failed,
                 }).collect::<Vec<_>>(),
-                notice => notice(query.notice.as_deref()),
+                notice => notice(user.language(), query.notice.as_deref()),
             }
         },
     )

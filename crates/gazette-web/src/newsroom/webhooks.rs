@@ -31,27 +31,24 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
-fn notice(code: Option<&str>) -> Option<&'static str> {
+fn notice(language: gazette_core::Language, code: Option<&str>) -> Option<String> {
+    let l = crate::locale::locales();
     match code? {
-        "created" => Some(
-            "Endpoint added. Give its secret to the receiver so it can check each delivery's \
-             signature.",
-        ),
-        "saved" => Some("Endpoint saved."),
-        "deleted" => Some("Endpoint deleted, with its delivery log."),
-        "secret" => {
-            Some("New secret made. Deliveries are signed with it from now on: update the receiver.")
-        }
-        "redelivered" => Some("Delivery queued: it is sent within a few seconds."),
+        "created" => Some(l.word(language, "nr-wh-notice-created")),
+        "saved" => Some(l.word(language, "nr-wh-notice-saved")),
+        "deleted" => Some(l.word(language, "nr-wh-notice-deleted")),
+        "secret" => Some(l.word(language, "nr-wh-notice-secret")),
+        "redelivered" => Some(l.word(language, "nr-wh-notice-redelivered")),
         _ => None,
     }
 }
 
-fn status_label(status: DeliveryStatus) -> &'static str {
+fn status_label(language: gazette_core::Language, status: DeliveryStatus) -> String {
+    let l = crate::locale::locales();
     match status {
-        DeliveryStatus::Pending => "Waiting",
-        DeliveryStatus::Delivered => "Delivered",
-        DeliveryStatus::Failed => "Failed",
+        DeliveryStatus::Pending => l.word(language, "nr-wh-waiting"),
+        DeliveryStatus::Delivered => l.word(language, "nr-delivered"),
+        DeliveryStatus::Failed => l.word(language, "nr-failed"),
     }
 }
 
@@ -90,12 +87,12 @@ pub async fn list(
     render(
         "webhooks.html",
         minijinja::context! {
-            ..layout(Some(&user), "Webhooks"),
+            ..layout(Some(&user), &crate::locale::locales().word(user.language(), "nr-nav-webhooks")),
             ..minijinja::context! {
                 endpoints => endpoints.iter().map(endpoint_view).collect::<Vec<_>>(),
                 choices => event_choices(&[EventKind::ArticlePublished]),
                 max_description => MAX_DESCRIPTION_CHARS,
-                notice => notice(query.notice.as_deref()),
+                notice => notice(user.language(), query.notice.as_deref()),
             }
         },
     )
@@ -117,7 +114,8 @@ pub async fn show(
         .store
         .webhook_deliveries(endpoint.id, LOG_LENGTH)
         .await?;
-    let title = format!("Webhook: {}", endpoint.url);
+    let webhook = crate::locale::locales().word(user.language(), "nr-wh-title");
+    let title = format!("{webhook}: {}", endpoint.url);
     render(
         "webhook.html",
         minijinja::context! {
@@ -133,7 +131,7 @@ pub async fn show(
                         event_id => d.event_id,
                         subject => l.subject.clone(),
                         status => d.status.as_str(),
-                        status_label => status_label(d.status),
+                        status_label => status_label(user.language(), d.status),
                         code => d.last_status_code,
                         error => d.last_error.clone(),
                         when => show_time(d.last_attempt_at.unwrap_or(d.created_at)),
@@ -143,7 +141,7 @@ pub async fn show(
                             .then(|| show_time(d.next_attempt_at)),
                     }
                 }).collect::<Vec<_>>(),
-                notice => notice(query.notice.as_deref()),
+                notice => notice(user.language(), query.notice.as_deref()),
             }
         },
     )

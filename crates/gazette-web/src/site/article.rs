@@ -93,10 +93,10 @@ pub(crate) async fn render_article(
         return Ok(Redirect::permanent(&path).into_response());
     }
     let (top, top_articles) = top_articles(state, &links);
-    let keys = keys_for(
-        &[related, &top],
-        &[article_key(a.id), section_key(a.section.id)],
-    );
+    let translations = super::edition::translations(state, &site, a).await?;
+    let mut own_keys = vec![article_key(a.id), section_key(a.section.id)];
+    own_keys.extend(translations.group.iter().map(|id| article_key(*id)));
+    let keys = keys_for(&[related, &top], &own_keys);
     let related = Card::list(related, &links);
     let beacon = minijinja::context! { script => BEACON_SCRIPT, pixel_url => format!("/views/{}.gif", a.id) };
 
@@ -149,7 +149,7 @@ pub(crate) async fn render_article(
         meta.next_url = live.view.older_url.as_ref().map(|u| site.absolute(u));
     }
     meta.og_type = "article";
-    meta.alternates = super::edition::translation_alternates(state, &site, a).await?;
+    meta.alternates = translations.alternates;
     meta.oembed = Some(site.absolute(&format!(
         "/api/oembed?url={}",
         percent_encoding::utf8_percent_encode(

@@ -73,10 +73,11 @@ pub async fn page(
         })
         .collect();
     let locales = crate::locale::locales();
+    let path = site.links.path("/corrections");
     let mut meta = site.meta(
         &locales.word(language, "corrections-title"),
         &locales.word(language, "corrections-description"),
-        &site.links.path("/corrections"),
+        &path,
         false,
     );
     meta.alternates = super::edition::alternates(&state, |l| Some(l.path("/corrections"))).await?;
@@ -87,8 +88,8 @@ pub async fn page(
         minijinja::context! {
             site, meta, items, jsonld => Vec::<String>::new(),
             page => number, total_pages,
-            prev_url => (number > 1).then(|| format!("/corrections?page={}", number - 1)),
-            next_url => (number < total_pages).then(|| format!("/corrections?page={}", number + 1)),
+            prev_url => (number > 1).then(|| format!("{path}?page={}", number - 1)),
+            next_url => (number < total_pages).then(|| format!("{path}?page={}", number + 1)),
         },
         SurrogateKeys::new(),
     )

@@ -219,20 +219,39 @@ pub async fn alternates(
         .collect())
 }
 
-/// An article's `hreflang` alternates: itself and its translations readers can see, each in its
-/// own edition. Empty when it has none (a page alone needs no alternates). The first is the
-/// `x-default`: the default edition's version, else the original.
-pub async fn translation_alternates(
+/// An article's translations as its page shows them.
+pub struct Translations {
+    /// `hreflang` alternates: itself and its translations readers can see, each in its own
+    /// edition. Empty when it has none (a page alone needs no alternates). The first is the
+    /// `x-default`: the default edition's version, else the original.
+    pub alternates: Vec<crate::presenters::Alternate>,
+    /// Every other article of its group, drafts included: the page names them among its surrogate
+    /// keys, so publishing, editing or taking down a translation refreshes its alternates.
+    pub group: Vec<i64>,
+}
+
+pub async fn translations(
     state: &crate::state::SiteState,
     site: &crate::presenters::SiteContext,
     article: &gazette_core::Article,
-) -> gazette_store::StoreResult<Vec<crate::presenters::Alternate>> {
+) -> gazette_store::StoreResult<Translations> {
+    let group = state.store.translations(article.id).await?;
+    let ids = group.iter().map(|t| t.id).collect();
+    Ok(Translations {
+        alternates: translation_alternates(state, site, article, group),
+        group: ids,
+    })
+}
+
+fn translation_alternates(
+    state: &crate::state::SiteState,
+    site: &crate::presenters::SiteContext,
+    article: &gazette_core::Article,
+    group: Vec<gazette_core::translation::TranslationLink>,
+) -> Vec<crate::presenters::Alternate> {
     let now = state.now();
     let editions = &state.config.editions;
-    let visible: Vec<_> = state
-        .store
-        .translations(article.id)
-        .await?
+    let visible: Vec<_> = group
         .into_iter()
         .filter(|t| {
             gazette_core::article::reader_view(t.status, t.published_at, now)
@@ -244,7 +263,7 @@ pub async fn translation_alternates(
         })
         .collect();
     if visible.is_empty() {
-        return Ok(Vec::new());
+        return Vec::new();
     }
     let is_original = article.translation_of.is_none();
     let mut found: Vec<(Language, bool, String)> = vec![(
@@ -268,8 +287,8 @@ pub async fn translation_alternates(
             editions.all().iter().position(|l| l == language),
         )
     });
-    Ok(found
+    found
         .into_iter()
         .map(|(language, _, path)| crate::presenters::Alternate::new(language, site.absolute(&path)))
-        .collect())
+        .collect()
 }

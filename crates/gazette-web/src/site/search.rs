@@ -85,27 +85,22 @@ fn bad_request(message: String) -> AppError {
     AppError::BadRequest(message)
 }
 
-fn quoted(raw: &str) -> String {
-    format!(
-        "\u{201c}{}\u{201d}",
-        raw.chars().take(40).collect::<String>()
-    )
+/// What the reader sent, for a refusal to quote: its first 40 characters as `$value`.
+fn sent(raw: &str) -> fluent_bundle::FluentArgs<'static> {
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("value", raw.chars().take(40).collect::<String>());
+    args
 }
 
 fn non_empty(value: &Option<String>) -> Option<&str> {
     value.as_deref().map(str::trim).filter(|v| !v.is_empty())
 }
 
-fn parse_date(raw: &str, field: &str) -> AppResult<NaiveDate> {
+/// A date as the form's date fields send it (`2025-03-31`).
+fn parse_date(raw: &str) -> Option<NaiveDate> {
     NaiveDate::parse_from_str(raw, "%Y-%m-%d")
         .ok()
         .filter(|d| (1900..=9999).contains(&chrono::Datelike::year(d)))
-        .ok_or_else(|| {
-            bad_request(format!(
-                "{} is not a {field} date. Dates are written like 2025-03-31.",
-                quoted(raw)
-            ))
-        })
 }
 
 fn start_of(day: NaiveDate) -> DateTime<Utc> {
@@ -119,6 +114,8 @@ pub async fn search(
 ) -> AppResult<Response> {
     let page = params.page.number()?;
     let site = SiteContext::load(&state, edition.language(), None).await?;
+    let locales = crate::locale::locales();
+    let language = site.language;
     let links = site.links.clone();
     let text: String = params
         .q
@@ -141,41 +138,44 @@ pub async fn search(
         let section = sections
             .iter()
             .find(|s| s.slug.as_str() == slug)
-            .ok_or_else(|| bad_request(format!("There is no section {}.", quoted(slug))))?;
+            .ok_or_else(|| {
+                bad_request(locales.text(language, "search-bad-section", Some(&sent(slug))))
+            })?;
         query.section_id = Some(section.id);
         filters.section = section.slug.to_string();
     }
     if let Some(slug) = non_empty(&params.author) {
-        let author = state
-            .store
-            .author_by_slug(slug)
-            .await?
-            .ok_or_else(|| bad_request(format!("There is no author {}.", quoted(slug))))?;
+        let author = state.store.author_by_slug(slug).await?.ok_or_else(|| {
+            bad_request(locales.text(language, "search-bad-author", Some(&sent(slug))))
+        })?;
         query.author_id = Some(author.id);
         filters.author = author.slug.to_string();
     }
     // An edition searches its own language unless the reader picks another.
     query.language = Some(edition.language());
     if let Some(code) = non_empty(&params.lang) {
-        let language = Language::parse(code).map_err(|_| {
-            bad_request(format!(
-                "{} is not a language of this site. Choose English (en) or Ukrainian (uk).",
-                quoted(code)
-            ))
+        let chosen = Language::parse(code).map_err(|_| {
+            bad_request(locales.text(language, "search-bad-language", Some(&sent(code))))
         })?;
-        query.language = Some(language);
-        filters.lang = language.code().to_owned();
+        query.language = Some(chosen);
+        filters.lang = chosen.code().to_owned();
     }
     let from = non_empty(&params.from)
-        .map(|d| parse_date(d, "start"))
+        .map(|d| {
+            parse_date(d).ok_or_else(|| {
+                bad_request(locales.text(language, "search-bad-start-date", Some(&sent(d))))
+            })
+        })
         .transpose()?;
     let to = non_empty(&params.to)
-        .map(|d| parse_date(d, "end"))
+        .map(|d| {
+            parse_date(d).ok_or_else(|| {
+                bad_request(locales.text(language, "search-bad-end-date", Some(&sent(d))))
+            })
+        })
         .transpose()?;
     if from.zip(to).is_some_and(|(from, to)| from > to) {
-        return Err(bad_request(
-            "The start date is after the end date. Swap them and search again.".into(),
-        ));
+        return Err(bad_request(locales.word(language, "search-dates-swapped")));
     }
     if let Some(from) = from {
         query.from = Some(start_of(from));
@@ -193,9 +193,10 @@ pub async fn search(
             SearchOrder::Newest
         }
         Some(other) => {
-            return Err(bad_request(format!(
-                "{} is not a way to sort results. Choose relevance or newest.",
-                quoted(other)
+            return Err(bad_request(locales.text(
+                language,
+                "search-bad-sort",
+                Some(&sent(other)),
             )));
         }
     };
@@ -208,9 +209,12 @@ pub async fn search(
     let per_page = state.config.per_page as usize;
     let offset = (page as usize - 1).saturating_mul(per_page);
     if offset >= MAX_RESULTS {
-        return Err(bad_request(format!(
-            "Search results can be paged through up to page {}. Add words or filters to narrow the search.",
-            MAX_RESULTS / per_page.max(1)
+        let mut args = fluent_bundle::FluentArgs::new();
+        args.set("page", MAX_RESULTS / per_page.max(1));
+        return Err(bad_request(locales.text(
+            language,
+            "search-too-deep",
+            Some(&args),
         )));
     }
     query.offset = offset;
@@ -246,8 +250,6 @@ pub async fn search(
     }
     let search_path = links.path("/search");
     let pagination = Pagination::new(&search_path, &extra_query, page, total_pages);
-    let locales = crate::locale::locales();
-    let language = site.language;
     let title = if text.is_empty() {
         locales.word(language, "search-title")
     } else {

@@ -76,6 +76,27 @@ async fn a_person_who_chose_ukrainian_works_in_ukrainian_while_a_colleague_keeps
         .await;
     assert_eq!(saved.text(".notice"), "Збережено.");
 
+    // What the form refuses is said in her language too, and her text is kept.
+    let war = app.war.to_string();
+    let byline = olena.user.author_id.unwrap().to_string();
+    let refused = app
+        .post_as(
+            &olena,
+            "/newsroom/articles",
+            &[
+                ("headline", "  "),
+                ("body", "Текст, який не має зникнути."),
+                ("section", war.as_str()),
+                ("language", "uk"),
+                ("author", byline.as_str()),
+                ("intent", "save"),
+            ],
+        )
+        .await;
+    assert_eq!(refused.status, 400, "{}", refused.body);
+    assert_eq!(refused.text(".error"), "Заголовок не може бути порожнім.");
+    assert_eq!(refused.text("#body"), "Текст, який не має зникнути.");
+
     // Her colleague, signed in at the same time, still works in English.
     let list = app.get_as(&taras, "/newsroom?status=draft").await;
     assert_eq!(list.text("h1"), "Articles");

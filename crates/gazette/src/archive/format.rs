@@ -102,8 +102,14 @@ pub fn encode_row(table: &ArchiveTable, row: &ArchiveRow, secrets: bool, out: &m
     out.extend_from_slice(b"}\n");
 }
 
-/// One line of a table file back into a full row: secret columns the archive lacks are blank.
-pub fn decode_row(table: &ArchiveTable, line: &[u8], secrets: bool) -> Result<ArchiveRow, String> {
+/// One line of a table file of an archive of format `version` back into a full row: secret
+/// columns the archive lacks are blank, and so are columns a later version added.
+pub fn decode_row(
+    table: &ArchiveTable,
+    line: &[u8],
+    secrets: bool,
+    version: u32,
+) -> Result<ArchiveRow, String> {
     let object: serde_json::Map<String, Value> =
         serde_json::from_slice(line).map_err(|e| format!("not a JSON object: {e}"))?;
     if let Some(unknown) = object.keys().find(|k| {
@@ -121,9 +127,12 @@ pub fn decode_row(table: &ArchiveTable, line: &[u8], secrets: bool) -> Result<Ar
             if !archived(table, i, secrets) {
                 return Ok(blank(column.kind));
             }
-            let value = object
-                .get(column.name)
-                .ok_or_else(|| format!("no `{}`", column.name))?;
+            let Some(value) = object.get(column.name) else {
+                if column.since > version {
+                    return Ok(blank(column.kind));
+                }
+                return Err(format!("no `{}`", column.name));
+            };
             let cell = cell(column.kind, value)
                 .ok_or_else(|| format!("`{}` is not {}", column.name, described(column.kind)))?;
             check(column.check, &cell).map_err(|e| format!("`{}`: {e}", column.name))?;
@@ -177,6 +186,7 @@ fn check(rule: Check, cell: &Cell) -> Result<(), String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use gazette_store::ARCHIVE_VERSION as V;
 
     fn table(name: &str) -> &'static ArchiveTable {
         ARCHIVE_TABLES.iter().find(|t| t.name == name).unwrap()
@@ -199,18 +209,18 @@ mod tests {
         let mut line = Vec::new();
         encode_row(people, &row, true, &mut line);
         assert_eq!(line.iter().filter(|b| **b == b'\n').count(), 1, "one line");
-        assert_eq!(decode_row(people, &line, true).unwrap(), row);
+        assert_eq!(decode_row(people, &line, true, V).unwrap(), row);
 
         // Without secrets the hash is not written, and reads back blank.
         let mut line = Vec::new();
         encode_row(people, &row, false, &mut line);
         let text = String::from_utf8(line.clone()).unwrap();
         assert!(!text.contains("password_hash"), "{text}");
-        let back = decode_row(people, &line, false).unwrap();
+        let back = decode_row(people, &line, false, V).unwrap();
         let hash = people.column_index("password_hash").unwrap();
         assert_eq!(back[hash], Cell::Text(String::new()));
         assert!(
-            decode_row(people, &line, true)
+            decode_row(people, &line, true, V)
                 .unwrap_err()
                 .contains("password_hash")
         );
@@ -219,7 +229,7 @@ mod tests {
     #[test]
     fn a_bad_row_is_refused_with_what_is_wrong() {
         let tags = table("tags");
-        let refused = |line: &str| decode_row(tags, line.as_bytes(), false).unwrap_err();
+        let refused = |line: &str| decode_row(tags, line.as_bytes(), false, V).unwrap_err();
         assert!(refused(r#"{"id":1,"slug":"war"}"#).contains("no `name`"));
         assert!(refused(r#"{"id":"1","slug":"war","name":"War"}"#).contains("`id` is not"));
         assert!(refused(r#"{"id":1,"slug":"war","name":"War","x":1}"#).contains("unknown field"));
@@ -229,16 +239,30 @@ mod tests {
         let media_files = table("media_files");
         let line = r#"{"media_id":1,"width":320,"height":200,"format":"webp","key":"../../etc/passwd","bytes":10}"#;
         assert!(
-            decode_row(media_files, line.as_bytes(), false)
+            decode_row(media_files, line.as_bytes(), false, V)
                 .unwrap_err()
                 .contains("not a media file name")
         );
         let sections = table("sections");
         let line = r#"{"id":1,"slug":"war","name":"War","description":"","position":99999999999}"#;
         assert!(
-            decode_row(sections, line.as_bytes(), false)
+            decode_row(sections, line.as_bytes(), false, V)
                 .unwrap_err()
                 .contains("`position`")
+        );
+    }
+
+    #[test]
+    fn a_column_a_later_version_added_is_blank_in_an_older_archive_and_required_after() {
+        let articles = table("articles");
+        let line = r#"{"id":1,"language":"en","slug":"war","headline":"War","standfirst":"","section_id":1,"status":"draft","published_at":null,"updated_at":null,"created_at":0,"modified_at":0,"view_total":0,"seo_title":null,"seo_description":null,"owner_user_id":null,"embargo_until":null,"takedown_at":null,"featured_media_id":null,"pinned_at":null}"#;
+        let row = decode_row(articles, line.as_bytes(), false, 2).unwrap();
+        let column = articles.column_index("translation_of").unwrap();
+        assert_eq!(row[column], Cell::Null);
+        assert!(
+            decode_row(articles, line.as_bytes(), false, 3)
+                .unwrap_err()
+                .contains("no `translation_of`")
         );
     }
 }

@@ -158,7 +158,8 @@ fn read_archive(path: &Path, sender: &Sender) -> Result<(), String> {
                     expected.file
                 ));
             }
-            read_table(entry, expected, manifest.secrets, sender, &mut media_named)?;
+            let format = (manifest.secrets, manifest.version);
+            read_table(entry, expected, format, sender, &mut media_named)?;
             next_table = tables.next();
         } else if let Some(key) = name.strip_prefix(&format!("{MEDIA_DIR}/")) {
             if !media_named.contains(key) {
@@ -238,7 +239,7 @@ fn read_manifest(entry: impl Read) -> Result<Manifest, String> {
 fn read_table(
     entry: impl Read,
     expected: &TableEntry,
-    secrets: bool,
+    (secrets, version): (bool, u32),
     sender: &Sender,
     media_named: &mut HashSet<String>,
 ) -> Result<(), String> {
@@ -270,7 +271,11 @@ fn read_table(
             return Err(format!("{}: the line is cut short or too long", place()));
         }
         hash.update(&line);
-        let row = decode_row(table, &line, secrets).map_err(|e| format!("{}: {e}", place()))?;
+        let mut row =
+            decode_row(table, &line, secrets, version).map_err(|e| format!("{}: {e}", place()))?;
+        // Pages of a version 1 or 2 archive: English, published, numbered in slug order.
+        let now = chrono::Utc::now().timestamp();
+        gazette_store::upgrade_row(table, &mut row, version, rows, now);
         if let Some(Cell::Text(key)) = key_column.and_then(|i| row.get(i)) {
             media_named.insert(key.clone());
         }
