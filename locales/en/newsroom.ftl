@@ -589,3 +589,27 @@ nr-js-offline = Not autosaved: offline?
 nr-js-uploading = Uploading
 nr-js-image-added = Image added. Write its alt text between the brackets before publishing.
 nr-js-upload-failed = The upload failed; try the media library page.
+
+## Token scopes, webhook events, site settings
+
+nr-scope-read-drafts = Read drafts and unpublished articles
+nr-scope-write-drafts = Create, edit and submit articles
+nr-scope-publish = Schedule, publish, unpublish and correct
+nr-scope-media = Upload images
+nr-scope-live = Post live-blog entries
+nr-scope-admin = Administration
+nr-event-article-published = Article published
+nr-event-article-updated = Published article updated
+nr-event-article-unpublished = Article unpublished
+nr-event-correction-added = Correction added
+nr-event-live-entry-posted = Live entry posted
+nr-event-breaking-set = Breaking news set
+nr-event-breaking-cleared = Breaking news cleared
+nr-setting-site-name = Site name
+nr-setting-tagline = Tagline
+nr-setting-description = Description (for search engines)
+nr-setting-facebook = Facebook page address
+nr-setting-x = X profile address
+nr-setting-telegram = Telegram channel address
+nr-setting-youtube = YouTube channel address
+nr-setting-instagram = Instagram profile address

@@ -54,6 +54,8 @@ pub enum SubmissionError {
     UnknownSection,
     #[error("{0}.")]
     Language(#[from] crate::language::UnknownLanguage),
+    #[error("This site has no {0} edition: choose one of its languages.")]
+    NotAnEdition(crate::Language),
     #[error("The address (slug): {0}.")]
     Slug(#[from] crate::SlugError),
     #[error("A byline in the form is damaged.")]
@@ -199,6 +201,7 @@ impl ArticleInput {
         &self,
         section_ids: &[i64],
         known_author_ids: &[i64],
+        editions: &crate::Editions,
     ) -> Result<Submission, SubmissionError> {
         let section_id: i64 = self
             .section_id
@@ -209,9 +212,12 @@ impl ArticleInput {
             return Err(SubmissionError::UnknownSection);
         }
         let language = match self.language.trim() {
-            "" => Language::default(),
+            "" => editions.default_language(),
             code => Language::parse(code)?,
         };
+        if !editions.contains(language) {
+            return Err(SubmissionError::NotAnEdition(language));
+        }
         let slug = match self.slug.trim() {
             "" => None,
             raw => Some(Slug::parse(raw)?),
@@ -311,7 +317,7 @@ mod tests {
     }
 
     fn parse(input: &ArticleInput) -> Result<Submission, SubmissionError> {
-        input.parse(&[1, 2], &[7, 8])
+        input.parse(&[1, 2], &[7, 8], &crate::Editions::default())
     }
 
     #[test]
@@ -381,11 +387,17 @@ mod tests {
                 .starts_with("The address (slug):")
         );
         let mut language = input();
-        language.language = "xx".into();
+        language.language = "English".into();
         assert!(matches!(
             parse(&language),
             Err(SubmissionError::Language(_))
         ));
+        // A language, but not one of the site's editions: its article would have no edition.
+        language.language = "de".into();
+        assert_eq!(
+            parse(&language).unwrap_err().to_string(),
+            "This site has no de edition: choose one of its languages."
+        );
     }
 
     #[test]

@@ -341,3 +341,65 @@ pub async fn importers_put_english_published_pages_last_in_the_footer(store: Arc
     );
     assert_eq!(store.page_revisions(stored.id).await.unwrap().len(), 2);
 }
+
+/// A page write interrupted before its change-log entry leaves nothing behind: no new text, no
+/// revision, no audit entry, no translation.
+async fn an_interrupted_page_write_leaves_nothing_behind(backend: Backend) {
+    use gazette_store::testing::Fault;
+    let db = TestDatabase::new(backend).await.expect("test database");
+    let store = db.store.clone();
+    let page = create(&store, Language::EN, "about", "About us").await;
+    let audit_count = || async {
+        let filter = AuditFilter::default();
+        let entries = store.audit_log(&filter, PageRequest::new(1, 50));
+        entries.await.unwrap().total
+    };
+    let audited = audit_count().await;
+
+    db.fail_next_write(Fault::BeforeChangeLog);
+    let edit = input("about", "Who we are", "New text.");
+    let failed = store
+        .update_page(page.id, edit, Some(&entry("edit")), at(2, 9))
+        .await;
+    assert!(failed.is_err());
+    let stored = store.page_by_id(page.id).await.unwrap().unwrap();
+    assert_eq!(stored.title, "About us");
+    assert_eq!(store.page_revisions(page.id).await.unwrap().len(), 1);
+    assert_eq!(audit_count().await, audited);
+
+    db.fail_next_write(Fault::BeforeChangeLog);
+    let failed = store
+        .translate_page(page.id, Language::UK, Some(&entry("translate")), at(2, 9))
+        .await;
+    assert!(failed.is_err());
+    assert_eq!(store.pages().await.unwrap().len(), 1);
+    assert_eq!(audit_count().await, audited);
+
+    // Nothing was left in the way: the same writes go through now.
+    let saved = store
+        .translate_page(page.id, Language::UK, Some(&entry("translate")), at(2, 9))
+        .await
+        .unwrap();
+    assert_eq!(saved.seq, store.latest_change_seq().await.unwrap());
+    db.finish().await;
+}
+
+mod with_faults_on_sqlite {
+    #[tokio::test]
+    async fn an_interrupted_page_write_leaves_nothing_behind() {
+        super::an_interrupted_page_write_leaves_nothing_behind(gazette_store::Backend::Sqlite)
+            .await;
+    }
+}
+
+mod with_faults_on_postgres {
+    #[tokio::test]
+    #[cfg_attr(
+        not(gazette_postgres_tests),
+        ignore = "set GAZETTE_TEST_POSTGRES_URL to run it"
+    )]
+    async fn an_interrupted_page_write_leaves_nothing_behind() {
+        super::an_interrupted_page_write_leaves_nothing_behind(gazette_store::Backend::Postgres)
+            .await;
+    }
+}

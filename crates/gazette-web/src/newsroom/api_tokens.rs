@@ -10,10 +10,23 @@ use gazette_core::newsroom::Role;
 use gazette_store::{ApiScope, ApiToken};
 
 use super::auth::{CurrentUser, PostForm};
-use super::pages::{layout, render, see_other, show_time};
+use super::pages::{layout, locales, render, see_other, show_time};
 use crate::api::admin::tokens::{self, DEFAULT_DAYS, MAX_DAYS, MintError, TokenRequest};
 use crate::error::{AppError, AppResult};
 use crate::state::NewsroomState;
+
+/// What the token form says a scope allows, in `language`.
+fn scope_label(language: gazette_core::Language, scope: ApiScope) -> String {
+    let l = locales();
+    match scope {
+        ApiScope::ReadDrafts => l.word(language, "nr-scope-read-drafts"),
+        ApiScope::WriteDrafts => l.word(language, "nr-scope-write-drafts"),
+        ApiScope::Publish => l.word(language, "nr-scope-publish"),
+        ApiScope::Media => l.word(language, "nr-scope-media"),
+        ApiScope::Live => l.word(language, "nr-scope-live"),
+        ApiScope::Admin => l.word(language, "nr-scope-admin"),
+    }
+}
 
 #[derive(Debug, serde::Deserialize)]
 pub struct NoticeQuery {
@@ -58,7 +71,7 @@ async fn page(
     let scopes: Vec<_> = ApiScope::ALL
         .into_iter()
         .filter(|s| admin || *s != ApiScope::Admin)
-        .map(|s| minijinja::context! { value => s.as_str(), label => s.label() })
+        .map(|s| minijinja::context! { value => s.as_str(), label => scope_label(user.language(), s) })
         .collect();
     let (made_name, secret) = extra.secret.unzip();
     let mut response = render(

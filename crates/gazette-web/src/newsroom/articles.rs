@@ -200,7 +200,7 @@ pub async fn to_article(
 ) -> AppResult<(NewArticle, Vec<String>)> {
     let sections: Vec<i64> = state.store.sections().await?.iter().map(|s| s.id).collect();
     let authors: Vec<i64> = state.store.authors().await?.iter().map(|a| a.id).collect();
-    let submission = input.parse(&sections, &authors)?;
+    let submission = input.parse(&sections, &authors, &state.config.editions)?;
     let tag_names = submission.tag_names.clone();
     Ok((
         submission.into_article(Vec::new(), status, published_at),

@@ -17,6 +17,22 @@ pub struct NoticeQuery {
     notice: Option<String>,
 }
 
+/// What the settings page calls a setting, in `language`; `None` for one it has no words for.
+fn setting_label(language: gazette_core::Language, key: &str) -> Option<String> {
+    let l = crate::locale::locales();
+    Some(match key {
+        "site.name" => l.word(language, "nr-setting-site-name"),
+        "site.tagline" => l.word(language, "nr-setting-tagline"),
+        "site.description" => l.word(language, "nr-setting-description"),
+        "site.social.facebook" => l.word(language, "nr-setting-facebook"),
+        "site.social.x" => l.word(language, "nr-setting-x"),
+        "site.social.telegram" => l.word(language, "nr-setting-telegram"),
+        "site.social.youtube" => l.word(language, "nr-setting-youtube"),
+        "site.social.instagram" => l.word(language, "nr-setting-instagram"),
+        _ => return None,
+    })
+}
+
 pub async fn page(
     State(state): State<NewsroomState>,
     user: CurrentUser,
@@ -26,6 +42,7 @@ pub async fn page(
     let mut fields = Vec::new();
     for SettingField { key, label, max } in SETTING_FIELDS {
         let value = state.store.setting(key).await?.unwrap_or_default();
+        let label = setting_label(user.language(), key).unwrap_or_else(|| label.to_owned());
         fields.push(minijinja::context! { key, label, max, value });
     }
     render(

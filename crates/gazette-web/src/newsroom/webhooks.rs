@@ -52,24 +52,38 @@ fn status_label(language: gazette_core::Language, status: DeliveryStatus) -> Str
     }
 }
 
-fn event_choices(chosen: &[EventKind]) -> Vec<minijinja::Value> {
+/// What the endpoint form calls an event, in `language`.
+fn event_label(language: gazette_core::Language, kind: EventKind) -> String {
+    let l = crate::locale::locales();
+    match kind {
+        EventKind::ArticlePublished => l.word(language, "nr-event-article-published"),
+        EventKind::ArticleUpdated => l.word(language, "nr-event-article-updated"),
+        EventKind::ArticleUnpublished => l.word(language, "nr-event-article-unpublished"),
+        EventKind::CorrectionAdded => l.word(language, "nr-event-correction-added"),
+        EventKind::LiveEntryPosted => l.word(language, "nr-event-live-entry-posted"),
+        EventKind::BreakingSet => l.word(language, "nr-event-breaking-set"),
+        EventKind::BreakingCleared => l.word(language, "nr-event-breaking-cleared"),
+    }
+}
+
+fn event_choices(chosen: &[EventKind], language: gazette_core::Language) -> Vec<minijinja::Value> {
     EventKind::ALL
         .iter()
         .map(|k| {
             minijinja::context! {
-                name => k.as_str(), label => k.label(), checked => chosen.contains(k),
+                name => k.as_str(), label => event_label(language, *k), checked => chosen.contains(k),
             }
         })
         .collect()
 }
 
-fn endpoint_view(e: &WebhookEndpoint) -> minijinja::Value {
+fn endpoint_view(e: &WebhookEndpoint, language: gazette_core::Language) -> minijinja::Value {
     minijinja::context! {
         id => e.id,
         url => e.url.clone(),
         description => e.description.clone(),
         events => e.events.iter().map(|k| k.as_str()).collect::<Vec<_>>(),
-        choices => event_choices(&e.events),
+        choices => event_choices(&e.events, language),
         active => e.active,
         disabled_reason => e.disabled_reason.clone(),
         secret => e.secret.clone(),
@@ -89,8 +103,8 @@ pub async fn list(
         minijinja::context! {
             ..layout(Some(&user), &crate::locale::locales().word(user.language(), "nr-nav-webhooks")),
             ..minijinja::context! {
-                endpoints => endpoints.iter().map(endpoint_view).collect::<Vec<_>>(),
-                choices => event_choices(&[EventKind::ArticlePublished]),
+                endpoints => endpoints.iter().map(|e| endpoint_view(e, user.language())).collect::<Vec<_>>(),
+                choices => event_choices(&[EventKind::ArticlePublished], user.language()),
                 max_description => MAX_DESCRIPTION_CHARS,
                 notice => notice(user.language(), query.notice.as_deref()),
             }
@@ -121,7 +135,7 @@ pub async fn show(
         minijinja::context! {
             ..layout(Some(&user), &title),
             ..minijinja::context! {
-                endpoint => endpoint_view(&endpoint),
+                endpoint => endpoint_view(&endpoint, user.language()),
                 max_description => MAX_DESCRIPTION_CHARS,
                 deliveries => log.iter().map(|l| {
                     let d = &l.delivery;
