@@ -272,3 +272,27 @@ async fn publishing_a_translation_refreshes_the_cached_original() {
     let languages: Vec<String> = alternates(&after).into_iter().map(|(l, _)| l).collect();
     assert_eq!(languages, ["en", "uk", "x-default"]);
 }
+
+#[tokio::test]
+async fn each_edition_searches_its_own_language() {
+    let app = TestApp::init().await;
+    story_in_two_languages(&app).await;
+    // "Kharkiv" is in both headlines: each edition finds its own article.
+    let uk = app.get("/uk/search?q=%D0%A5%D0%B0%D1%80%D0%BA%D0%BE%D0%B2%D0%BE%D0%BC").await;
+    assert_eq!(uk.status, StatusCode::OK);
+    assert!(
+        uk.attrs("main a", "href")
+            .contains(&"/uk/viina/ppo-vtrymala-nebo-nad-kharkovom".to_owned()),
+        "{:?}",
+        uk.attrs("main a", "href")
+    );
+    let en = app.get("/search?q=Kharkiv").await;
+    assert!(
+        en.attrs("main a", "href")
+            .contains(&"/war/air-defence-holds-over-kharkiv".to_owned())
+    );
+    assert!(!en.body.contains("ppo-vtrymala"));
+    // The same words in the Ukrainian edition do not bring up the English story.
+    let uk_latin = app.get("/uk/search?q=Kharkiv").await;
+    assert!(!uk_latin.body.contains("air-defence-holds"));
+}
