@@ -624,7 +624,7 @@ async fn bad_input_gets_a_clear_json_error_and_never_a_500() {
         (
             "/api/v1/articles?language=fr",
             StatusCode::BAD_REQUEST,
-            "en or uk",
+            "one of en, uk",
         ),
         (
             "/api/v1/articles?section=sport",

@@ -102,7 +102,7 @@ pub async fn list(
     let fields = params::fields(&p.fields)?;
     let cursor = Cursor::decode(&p.cursor)?;
     let mut filter = ArticleFilter {
-        language: params::language(&p.language)?,
+        language: params::language(&p.language, &state.config.editions)?,
         published_from: params::time(&p.published_since, "published_since")?,
         published_to: params::time(&p.published_until, "published_until")?,
         ..Default::default()

@@ -65,12 +65,24 @@ pub fn limit(raw: &Option<String>) -> ApiResult<u32> {
     }
 }
 
-pub fn language(raw: &Option<String>) -> ApiResult<Option<Language>> {
+/// One of the site's editions, by its code.
+pub fn language(
+    raw: &Option<String>,
+    editions: &gazette_core::Editions,
+) -> ApiResult<Option<Language>> {
     given(raw)
         .map(|code| {
-            Language::parse(code).map_err(|_| {
-                ApiError::bad_request(format!("language must be en or uk, not {}.", quoted(code)))
-            })
+            Language::parse(code)
+                .ok()
+                .filter(|l| editions.contains(*l))
+                .ok_or_else(|| {
+                    let codes: Vec<&str> = editions.all().iter().map(|l| l.code()).collect();
+                    ApiError::bad_request(format!(
+                        "language must be one of {}, not {}.",
+                        codes.join(", "),
+                        quoted(code)
+                    ))
+                })
         })
         .transpose()
 }
