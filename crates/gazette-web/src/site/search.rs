@@ -154,9 +154,12 @@ pub async fn search(
     // An edition searches its own language unless the reader picks another.
     query.language = Some(edition.language());
     if let Some(code) = non_empty(&params.lang) {
-        let chosen = Language::parse(code).map_err(|_| {
-            bad_request(locales.text(language, "search-bad-language", Some(&sent(code))))
-        })?;
+        let chosen = Language::parse(code)
+            .ok()
+            .filter(|l| state.config.editions.contains(*l))
+            .ok_or_else(|| {
+                bad_request(locales.text(language, "search-bad-language", Some(&sent(code))))
+            })?;
         query.language = Some(chosen);
         filters.lang = chosen.code().to_owned();
     }

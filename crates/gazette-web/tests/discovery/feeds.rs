@@ -221,11 +221,11 @@ async fn pages_announce_their_feeds_in_the_head() {
     newsroom_with_articles(&app).await;
     let home = app.get("/").await;
     assert_eq!(
-        home.attrs("link[rel=alternate]", "href"),
+        home.attrs("link[rel=alternate][type]", "href"),
         ["/feeds/rss.xml", "/feeds/atom.xml", "/feeds/feed.json"]
     );
     assert_eq!(
-        home.attrs("link[rel=alternate]", "type"),
+        home.attrs("link[rel=alternate][type]", "type"),
         [
             "application/rss+xml",
             "application/atom+xml",
@@ -235,24 +235,24 @@ async fn pages_announce_their_feeds_in_the_head() {
     let section = app.get("/war").await;
     assert!(
         section
-            .attrs("link[rel=alternate]", "href")
+            .attrs("link[rel=alternate][type]", "href")
             .contains(&"/feeds/sections/war/atom.xml".to_owned())
     );
     let tag = app.get("/tags/kharkiv").await;
     assert!(
-        tag.attrs("link[rel=alternate]", "href")
+        tag.attrs("link[rel=alternate][type]", "href")
             .contains(&"/feeds/tags/kharkiv/rss.xml".to_owned())
     );
     let author = app.get("/authors/staff").await;
     assert!(
         author
-            .attrs("link[rel=alternate]", "href")
+            .attrs("link[rel=alternate][type]", "href")
             .contains(&"/feeds/authors/staff/feed.json".to_owned())
     );
     let article = app.get("/war/air-defence-holds-over-kharkiv").await;
     assert!(
         article
-            .attrs("link[rel=alternate]", "href")
+            .attrs("link[rel=alternate][type]", "href")
             .contains(&"/feeds/sections/war/rss.xml".to_owned())
     );
     app.finish().await;

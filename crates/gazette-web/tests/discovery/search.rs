@@ -35,7 +35,8 @@ async fn search_finds_ukrainian_words_with_either_apostrophe_and_names_in_any_sp
     app.publish(uk).await;
     app.publish_headline("Kyiv metro runs all night").await;
 
-    let page = app.get("/search?q=%D0%BF%27%D1%8F%D1%82%D1%8C").await; // п'ять
+    // Each edition searches its own language: the Ukrainian story in the Ukrainian edition.
+    let page = app.get("/uk/search?q=%D0%BF%27%D1%8F%D1%82%D1%8C").await; // п'ять
     assert_eq!(
         page.texts(".search-result h2"),
         ["П’ять шкіл відновили навчання"]
@@ -265,7 +266,7 @@ async fn bad_search_input_gets_a_clear_400_page() {
     for (path, says) in [
         ("/search?q=x&lang=fr", "not a language"),
         ("/search?q=x&from=2025-13-01", "not a start date"),
-        ("/search?q=x&to=yesterday", "not a end date"),
+        ("/search?q=x&to=yesterday", "not an end date"),
         (
             "/search?q=x&from=2025-03-10&to=2025-03-01",
             "after the end date",
