@@ -35,9 +35,7 @@ pub enum SectionError {
     Slug(#[from] SlugError),
     #[error("{}", reserved_message(.0))]
     Reserved(#[from] ReservedSectionSlug),
-    #[error(
-        "The address /{0} is the {0} edition's; choose another address for the section."
-    )]
+    #[error("The address /{0} is the {0} edition's; choose another address for the section.")]
     EditionAddress(String),
     #[error("The menu position must be a whole number.")]
     BadPosition,
@@ -101,8 +99,8 @@ pub fn check_tag_name(name: &str) -> Result<(), SectionError> {
 #[cfg(test)]
 mod tests {
     #![allow(clippy::unwrap_used)]
-    use crate::Editions;
     use super::*;
+    use crate::Editions;
 
     fn input(name: &str, slug: &str, position: &str) -> SectionInput {
         SectionInput {
@@ -115,12 +113,16 @@ mod tests {
 
     #[test]
     fn a_section_without_an_address_takes_one_from_its_name() {
-        let fields = input("War in Ukraine", "", "").parse(&Editions::default()).unwrap();
+        let fields = input("War in Ukraine", "", "")
+            .parse(&Editions::default())
+            .unwrap();
         assert_eq!(fields.slug.as_str(), "war-in-ukraine");
         assert_eq!(fields.position, 0);
         assert_eq!(fields.name, "War in Ukraine");
         assert_eq!(fields.description, "Reports from the front");
-        let fields = input("War", "front", "-3").parse(&Editions::default()).unwrap();
+        let fields = input("War", "front", "-3")
+            .parse(&Editions::default())
+            .unwrap();
         assert_eq!((fields.slug.as_str(), fields.position), ("front", -3));
     }
 

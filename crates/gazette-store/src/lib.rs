@@ -25,9 +25,9 @@ pub mod pages;
 mod roles;
 mod sql;
 pub mod telegram;
-mod translations;
 #[cfg(feature = "testing")]
 pub mod testing;
+mod translations;
 
 /// The role traits, for callers that use their methods on an `Arc<dyn Store>`.
 pub mod prelude {
@@ -40,8 +40,8 @@ pub mod prelude {
         ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore,
         PeopleStore, ReadStore, SignInStore, Store, TaxonomyStore,
     };
-    pub use crate::translations::TranslationStore;
     pub use crate::telegram::TelegramStore;
+    pub use crate::translations::TranslationStore;
 }
 
 use std::path::Path;
@@ -73,14 +73,14 @@ pub use newsroom::{
     SavedArticle, StatusChange, UserChange,
 };
 pub use newsroom::{LoginChallenge, NewLoginChallenge, TwoFactorState};
+pub use pages::PageStore;
 pub use roles::{
     ArchiveStore, ArticleStore, ChangeStore, ImportStore, JournalStore, MediaStore, PeopleStore,
     ReadStore, SignInStore, Store, TaxonomyStore,
 };
-pub use translations::TranslationStore;
-pub use pages::PageStore;
 pub use sql::SqlStore;
 pub use telegram::TelegramStore;
+pub use translations::TranslationStore;
 
 pub type StoreResult<T> = Result<T, StoreError>;
 

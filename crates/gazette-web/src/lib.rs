@@ -23,6 +23,7 @@ pub mod error;
 pub mod error_pages;
 pub mod feeds;
 pub mod input;
+pub mod links;
 pub mod locale;
 pub mod newsroom;
 pub mod outage;

@@ -447,7 +447,10 @@ mod tests {
         assert_eq!(locales.count(ru, "views", 3), "3 просмотра");
         assert_eq!(locales.count(ru, "views", 12_345), "12\u{a0}345 просмотров");
         // A message the new language lacks comes in English.
-        assert_eq!(locales.date(ru, chrono::DateTime::UNIX_EPOCH), "1 Jan, 1970");
+        assert_eq!(
+            locales.date(ru, chrono::DateTime::UNIX_EPOCH),
+            "1 Jan, 1970"
+        );
         assert_eq!(
             locales.word(Language::EN, "edition-switcher-label"),
             "Also in"

@@ -8,8 +8,8 @@ use gazette_core::{Article, ArticleSummary, Author, Language, Slug};
 use serde::Serialize;
 
 use crate::feeds::options::{FeedLink, feed_links};
+use crate::links::EditionLinks;
 use crate::locale::locales;
-use crate::site::edition::EditionLinks;
 
 /// Characters kept of a headline in "Top articles" before it is shortened with "...".
 pub const SHORT_HEADLINE_CHARS: usize = 60;
@@ -76,12 +76,12 @@ pub struct SiteContext {
     pub search_url: String,
     /// Every link in the edition's language: its addresses and section and tag names.
     #[serde(skip)]
-    pub links: std::sync::Arc<crate::site::edition::EditionLinks>,
+    pub links: std::sync::Arc<crate::links::EditionLinks>,
     /// Every edition's front page, for the edition switcher on pages without translations.
     pub editions: Vec<Alternate>,
     /// Every edition's links, this one's included.
     #[serde(skip)]
-    pub every: std::sync::Arc<crate::site::edition::AllLinks>,
+    pub every: std::sync::Arc<crate::links::AllLinks>,
 }
 
 pub const DEFAULT_SITE_NAME: &str = "Gazette";
@@ -273,10 +273,7 @@ impl Card {
     }
 
     pub fn list(items: &[ArticleSummary], links: &EditionLinks) -> Vec<Self> {
-        items
-            .iter()
-            .map(|a| Self::from_summary(a, links))
-            .collect()
+        items.iter().map(|a| Self::from_summary(a, links)).collect()
     }
 }
 

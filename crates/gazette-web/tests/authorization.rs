@@ -194,7 +194,10 @@ impl Newsroom {
                 };
                 let status = gazette_store::pages::PageStatus::Published;
                 let language = gazette_core::Language::EN;
-                let written = self.app.store.create_page(language, input, status, None, now());
+                let written = self
+                    .app
+                    .store
+                    .create_page(language, input, status, None, now());
                 written.await.unwrap().value.id
             }
             _ => 0,

@@ -22,9 +22,7 @@ fn editor() -> Actor {
 /// An English story and its Ukrainian translation, both published; the War section is "Війна"
 /// (`viina`) in Ukrainian.
 async fn story_in_two_languages(app: &TestApp) -> (Article, Article) {
-    let english = app
-        .publish_headline("Air defence holds over Kharkiv")
-        .await;
+    let english = app.publish_headline("Air defence holds over Kharkiv").await;
     let mut new = app.article("ППО втримала небо над Харковом");
     new.language = Language::UK;
     new.slug = Some(slug("ppo-vtrymala-nebo-nad-kharkovom"));
@@ -85,7 +83,7 @@ async fn translations_name_each_other_with_hreflang_and_an_x_default() {
     assert_eq!(ukrainian.attrs("html", "lang"), ["uk"]);
     assert_eq!(
         ukrainian.attrs("link[rel=canonical]", "href"),
-        [ukrainian_url.clone()]
+        std::slice::from_ref(&ukrainian_url)
     );
     // The switcher links to the translation in its language.
     assert_eq!(english.attrs(".editions a", "href"), [ukrainian_url]);
@@ -103,7 +101,10 @@ async fn an_article_without_translation_announces_none_and_is_offered_in_no_othe
     assert_eq!(page.status, StatusCode::OK);
     assert!(alternates(&page).is_empty());
     // The switcher offers the other edition's front page, never a translation that is not there.
-    assert_eq!(page.attrs(".editions a", "href"), [format!("{BASE_URL}/uk")]);
+    assert_eq!(
+        page.attrs(".editions a", "href"),
+        [format!("{BASE_URL}/uk")]
+    );
 }
 
 #[tokio::test]
@@ -168,7 +169,10 @@ async fn an_article_asked_for_in_the_wrong_edition_is_sent_to_its_own() {
     );
     let wrong = app.get("/uk/war/air-defence-holds-over-kharkiv").await;
     assert_eq!(wrong.status, StatusCode::PERMANENT_REDIRECT);
-    assert_eq!(wrong.header("location"), "/war/air-defence-holds-over-kharkiv");
+    assert_eq!(
+        wrong.header("location"),
+        "/war/air-defence-holds-over-kharkiv"
+    );
 }
 
 #[tokio::test]
@@ -178,7 +182,11 @@ async fn feeds_and_news_sitemaps_are_per_edition() {
 
     let feed = app.get("/uk/feeds/rss.xml").await;
     assert_eq!(feed.status, StatusCode::OK);
-    assert!(feed.body.contains("<language>uk</language>"), "{}", feed.body);
+    assert!(
+        feed.body.contains("<language>uk</language>"),
+        "{}",
+        feed.body
+    );
     assert!(feed.body.contains("ППО втримала небо"));
     assert!(!feed.body.contains("Air defence holds"));
     let english_feed = app.get("/feeds/rss.xml").await;
@@ -188,10 +196,9 @@ async fn feeds_and_news_sitemaps_are_per_edition() {
     let news = app.get("/uk/sitemaps/news.xml").await;
     assert_eq!(news.status, StatusCode::OK);
     assert!(news.body.contains("<news:language>uk</news:language>"));
-    assert!(
-        news.body
-            .contains(&format!("{BASE_URL}/uk/viina/ppo-vtrymala-nebo-nad-kharkovom"))
-    );
+    assert!(news.body.contains(&format!(
+        "{BASE_URL}/uk/viina/ppo-vtrymala-nebo-nad-kharkovom"
+    )));
     assert!(!news.body.contains("air-defence-holds"));
     let english_news = app.get("/sitemaps/news.xml").await;
     assert!(english_news.body.contains("air-defence-holds"));
@@ -199,7 +206,11 @@ async fn feeds_and_news_sitemaps_are_per_edition() {
 
     let pages = app.get("/sitemaps/pages.xml").await;
     assert!(pages.body.contains(&format!("<loc>{BASE_URL}/uk</loc>")));
-    assert!(pages.body.contains(&format!("<loc>{BASE_URL}/uk/viina</loc>")));
+    assert!(
+        pages
+            .body
+            .contains(&format!("<loc>{BASE_URL}/uk/viina</loc>"))
+    );
 }
 
 #[tokio::test]
@@ -278,7 +289,9 @@ async fn each_edition_searches_its_own_language() {
     let app = TestApp::init().await;
     story_in_two_languages(&app).await;
     // "Kharkiv" is in both headlines: each edition finds its own article.
-    let uk = app.get("/uk/search?q=%D0%A5%D0%B0%D1%80%D0%BA%D0%BE%D0%B2%D0%BE%D0%BC").await;
+    let uk = app
+        .get("/uk/search?q=%D0%A5%D0%B0%D1%80%D0%BA%D0%BE%D0%B2%D0%BE%D0%BC")
+        .await;
     assert_eq!(uk.status, StatusCode::OK);
     assert!(
         uk.attrs("main a", "href")

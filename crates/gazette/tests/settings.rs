@@ -372,7 +372,11 @@ fn editions_that_are_not_language_codes_stop_the_server_naming_the_key() {
         );
         assert!(!Path::new(data).join("gazette.db").exists());
     }
-    let output = gazette(dir.path(), &["config"], &[("GAZETTE_EDITIONS", "en,uk,crh")]);
+    let output = gazette(
+        dir.path(),
+        &["config"],
+        &[("GAZETTE_EDITIONS", "en,uk,crh")],
+    );
     assert_eq!(
         setting(&output, "editions"),
         (

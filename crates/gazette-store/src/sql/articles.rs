@@ -186,7 +186,7 @@ pub(super) async fn apply_update(
         }
         _ => current_slug,
     };
-    super::translations::check_group_language(c, id, article.language).await?;
+    check_group_language(c, id, article.language).await?;
     // A published article shows readers when it was last changed.
     let updated_at = if current_status == ArticleStatus::Published.as_str() {
         Some(article.updated_at.unwrap_or(now))
@@ -634,4 +634,30 @@ impl ArticleStore for SqlStore {
         tx.commit().await?;
         Ok(changed)
     }
+}
+
+/// Refuses `language` for article `id` when another article of its translation group has it:
+/// a save that changes an article's language keeps one article per language in its story.
+pub(super) async fn check_group_language(
+    c: &mut impl AsConn,
+    id: i64,
+    language: gazette_core::Language,
+) -> StoreResult<()> {
+    let clash: Option<(i64,)> = query(
+        "SELECT o.id FROM articles a JOIN articles o \
+         ON (o.id = COALESCE(a.translation_of, a.id) OR o.translation_of = COALESCE(a.translation_of, a.id)) \
+         WHERE a.id = $1 AND o.id <> a.id AND o.language = $2",
+    )
+    .bind(id)
+    .bind(language.code())
+    .fetch_optional(c)
+    .await?;
+    match clash {
+        Some(_) => Err(language_taken(language)),
+        None => Ok(()),
+    }
+}
+
+pub(super) fn language_taken(language: gazette_core::Language) -> StoreError {
+    StoreError::Conflict(format!("this story's {} version", language.code()))
 }

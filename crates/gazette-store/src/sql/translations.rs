@@ -15,7 +15,7 @@ use gazette_core::translation::{
 };
 use gazette_core::{Article, ArticleStatus, Language, NewArticle, Slug};
 
-use super::articles::{insert_article, validated};
+use super::articles::{insert_article, language_taken, validated};
 use super::db::{AsConn, Tx, query};
 use super::journal::{audit_in, write_revision};
 use super::whole_article::load_article;
@@ -112,32 +112,6 @@ async fn group_languages(c: &mut impl AsConn, root: i64, except: i64) -> StoreRe
             .column(c)
             .await?,
     )
-}
-
-/// Refuses `language` for article `id` when another article of its translation group has it:
-/// a save that changes an article's language keeps one article per language in its story.
-pub(super) async fn check_group_language(
-    c: &mut impl AsConn,
-    id: i64,
-    language: Language,
-) -> StoreResult<()> {
-    let clash: Option<(i64,)> = query(
-        "SELECT o.id FROM articles a JOIN articles o \
-         ON (o.id = COALESCE(a.translation_of, a.id) OR o.translation_of = COALESCE(a.translation_of, a.id)) \
-         WHERE a.id = $1 AND o.id <> a.id AND o.language = $2",
-    )
-    .bind(id)
-    .bind(language.code())
-    .fetch_optional(c)
-    .await?;
-    match clash {
-        Some(_) => Err(language_taken(language)),
-        None => Ok(()),
-    }
-}
-
-fn language_taken(language: Language) -> StoreError {
-    StoreError::Conflict(format!("this story's {} version", language.code()))
 }
 
 /// A free address for a translation: the original's with the language's code, numbered when

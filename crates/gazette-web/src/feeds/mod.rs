@@ -225,8 +225,8 @@ async fn build_feed(
         // to any other through the hub would wait for news that never comes.
         hub_url: (feed_path == site.links.path("/feeds")
             || feed_path.starts_with(&site.links.path("/feeds/sections/")))
-            .then(|| state.config.distribution.websub_hub.clone())
-            .flatten(),
+        .then(|| state.config.distribution.websub_hub.clone())
+        .flatten(),
     })
 }
 

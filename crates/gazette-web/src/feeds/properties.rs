@@ -232,7 +232,7 @@ proptest! {
         let body = news_sitemap_xml(
             &site_name,
             BASE,
-            &crate::site::edition::EditionLinks::default(),
+            &crate::links::EditionLinks::default(),
             &links,
         );
         let titles = xml_values(&body, "news:title")?;

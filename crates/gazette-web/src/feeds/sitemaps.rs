@@ -144,7 +144,10 @@ pub async fn sitemap_articles(
     let base = &state.config.base_url;
     let alternates = article_alternates(&state, &site, &links).await?;
     let mut xml = XmlWriter::new(256 + links.len() * 160);
-    xml.start("urlset", &[("xmlns", SITEMAP_NS), ("xmlns:xhtml", XHTML_NS)]);
+    xml.start(
+        "urlset",
+        &[("xmlns", SITEMAP_NS), ("xmlns:xhtml", XHTML_NS)],
+    );
     for link in &links {
         let path = site
             .every
@@ -191,9 +194,9 @@ async fn article_alternates(
         .await?;
     let address = |id: i64| -> Option<(gazette_core::Language, String)> {
         if let Some(link) = in_file.get(&id) {
-            let path = site
-                .every
-                .article_url(link.language, link.section.as_str(), link.slug.as_str());
+            let path =
+                site.every
+                    .article_url(link.language, link.section.as_str(), link.slug.as_str());
             return Some((link.language, site.absolute(&path)));
         }
         outside.iter().find(|s| s.id == id).map(|s| {
@@ -296,7 +299,7 @@ async fn live_blog_links(
 pub(super) fn news_sitemap_xml(
     site_name: &str,
     base_url: &str,
-    edition: &crate::site::edition::EditionLinks,
+    edition: &crate::links::EditionLinks,
     links: &[PublishedLink],
 ) -> String {
     let mut xml = XmlWriter::new(512 + links.len() * 400);

@@ -154,8 +154,8 @@ pub const ROUTES: &[RouteRule] = &[
     rule!(POST "/tags/{id}", Access::Permission(Permission::ManageTags), Session, sections::rename_tag),
     rule!(POST "/tags/{id}/delete", Access::Permission(Permission::ManageTags), Session, sections::delete_tag),
     // A section's or tag's name in another edition; `intent=remove` forgets it.
-    rule!(POST "/sections/{id}/names", Access::Permission(Permission::ManageSections), Session, super::translations::save_section_name),
-    rule!(POST "/tags/{id}/names", Access::Permission(Permission::ManageTags), Session, super::translations::save_tag_name),
+    rule!(POST "/sections/{id}/names", Access::Permission(Permission::ManageSections), Session, super::sections::save_section_name),
+    rule!(POST "/tags/{id}/names", Access::Permission(Permission::ManageTags), Session, super::sections::save_tag_name),
     rule!(GET "/api-keys", Access::Permission(super::api_keys::PERMISSION), super::api_keys::list),
     rule!(POST "/api-keys", Access::Permission(super::api_keys::PERMISSION), Session, super::api_keys::create),
     rule!(POST "/api-keys/{id}/revoke", Access::Permission(super::api_keys::PERMISSION), Session, super::api_keys::revoke),

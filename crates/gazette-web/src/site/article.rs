@@ -54,7 +54,9 @@ pub async fn article(
     // An article lives in its own language's edition, under its section's slug there: the
     // wrong edition, a moved section or a wrong link gets its one canonical address.
     let links = site.every.of(article.language);
-    if links.language != edition.language() || links.local_section_slug(article.section.slug.as_str()) != section {
+    if links.language != edition.language()
+        || links.local_section_slug(article.section.slug.as_str()) != section
+    {
         let url = links.article_url(article.section.slug.as_str(), article.slug.as_str());
         return Ok(Redirect::permanent(&url).into_response());
     }

@@ -109,7 +109,9 @@ impl SiteContext {
             search_url: links.path("/search"),
             editions: every
                 .every()
-                .map(|l| Alternate::new(l.language, format!("{}{}", state.config.base_url, l.home())))
+                .map(|l| {
+                    Alternate::new(l.language, format!("{}{}", state.config.base_url, l.home()))
+                })
                 .collect(),
             links,
             every,
@@ -125,10 +127,10 @@ impl SiteContext {
     ) -> Self {
         if state.outage.is_known() {
             // Do not wait for a database known to be down: the chrome last loaded, if any.
-            return state.chrome.get(language).map_or_else(
-                || Self::bare(state, language),
-                |(_, site)| (*site).clone(),
-            );
+            return state
+                .chrome
+                .get(language)
+                .map_or_else(|| Self::bare(state, language), |(_, site)| (*site).clone());
         }
         match Self::load(state, language, current_section).await {
             Ok(site) => site,
@@ -137,7 +139,7 @@ impl SiteContext {
     }
 
     fn bare(state: &SiteState, language: Language) -> Self {
-        let links = crate::site::edition::EditionLinks::new(
+        let links = crate::links::EditionLinks::new(
             &state.config.editions,
             language,
             Vec::new(),
@@ -187,7 +189,7 @@ async fn localized_setting(
 }
 
 /// Every edition's links, with the names sections and tags have in each language.
-async fn all_links(state: &SiteState) -> StoreResult<crate::site::edition::AllLinks> {
+async fn all_links(state: &SiteState) -> StoreResult<crate::links::AllLinks> {
     use crate::site::edition::{EditionLinks, LocalName};
     let store = &state.store;
     let sections = store.sections().await?;
@@ -243,5 +245,5 @@ async fn all_links(state: &SiteState) -> StoreResult<crate::site::edition::AllLi
             tag_names,
         )));
     }
-    Ok(crate::site::edition::AllLinks::new(editions))
+    Ok(crate::links::AllLinks::new(editions))
 }

@@ -8,7 +8,6 @@ use gazette_core::{ArticleSummary, Language};
 use gazette_node::TopArticlesSink;
 use gazette_node::top_articles::TOP_COUNT;
 
-
 #[derive(Default)]
 pub struct TopArticles {
     current: RwLock<Arc<Current>>,

@@ -14,7 +14,7 @@ use crate::presenters::{author_url, section_url, tag_url};
 pub struct Site {
     pub base_url: String,
     /// Every edition's links: an article's address is in its language's edition.
-    pub every: std::sync::Arc<crate::site::edition::AllLinks>,
+    pub every: std::sync::Arc<crate::links::AllLinks>,
 }
 
 impl Site {
