@@ -75,36 +75,17 @@ pub fn install(locales: Locales) {
 impl Locales {
     /// The files built into the binary.
     pub fn embedded() -> Result<Self, LocaleError> {
-        let mut files = Vec::new();
-        for language_dir in EMBEDDED.dirs() {
-            let code = language_dir.path().to_string_lossy().into_owned();
-            for file in language_dir.files() {
-                let name = file
-                    .path()
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                if name.ends_with(".ftl") {
-                    files.push((
-                        code.clone(),
-                        name,
-                        String::from_utf8_lossy(file.contents()).into_owned(),
-                    ));
-                }
-            }
-        }
-        Self::build(files)
+        Self::build(embedded_files())
     }
 
     /// The embedded files, then those of `dir` (laid out as `dir/<code>/*.ftl`): a file of the
     /// same name replaces the embedded one, so a site can reword a message or add a language.
     pub fn with_dir(dir: &Path) -> Result<Self, LocaleError> {
-        let mut locales = Self::embedded()?;
         let io = |source| LocaleError::Io {
             path: dir.display().to_string(),
             source,
         };
-        let mut files = locales.into_files();
+        let mut files = embedded_files();
         for language_dir in std::fs::read_dir(dir).map_err(io)? {
             let language_dir = language_dir.map_err(io)?;
             if !language_dir.path().is_dir() {
@@ -125,32 +106,7 @@ impl Locales {
                 files.push((code.clone(), name, text));
             }
         }
-        locales = Self::build(files)?;
-        Ok(locales)
-    }
-
-    fn into_files(self) -> Vec<(String, String, String)> {
-        // Rebuilt from the embedded directory: bundles do not hand their sources back.
-        let mut files = Vec::new();
-        for language_dir in EMBEDDED.dirs() {
-            let code = language_dir.path().to_string_lossy().into_owned();
-            for file in language_dir.files() {
-                let name = file
-                    .path()
-                    .file_name()
-                    .map(|n| n.to_string_lossy().into_owned())
-                    .unwrap_or_default();
-                if name.ends_with(".ftl") {
-                    files.push((
-                        code.clone(),
-                        name,
-                        String::from_utf8_lossy(file.contents()).into_owned(),
-                    ));
-                }
-            }
-        }
-        drop(self);
-        files
+        Self::build(files)
     }
 
     /// Bundles from `(language code, file name, text)`, files in name order within a language.
@@ -289,6 +245,29 @@ impl Bundle {
         }
         Some(text.into_owned())
     }
+}
+
+/// `(language code, file name, text)` of every `.ftl` file built into the binary.
+fn embedded_files() -> Vec<(String, String, String)> {
+    let mut files = Vec::new();
+    for language_dir in EMBEDDED.dirs() {
+        let code = language_dir.path().to_string_lossy().into_owned();
+        for file in language_dir.files() {
+            let name = file
+                .path()
+                .file_name()
+                .map(|n| n.to_string_lossy().into_owned())
+                .unwrap_or_default();
+            if name.ends_with(".ftl") {
+                files.push((
+                    code.clone(),
+                    name,
+                    String::from_utf8_lossy(file.contents()).into_owned(),
+                ));
+            }
+        }
+    }
+    files
 }
 
 fn message_ids(resource: &FluentResource) -> Vec<String> {

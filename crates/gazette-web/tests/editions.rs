@@ -47,6 +47,22 @@ async fn story_in_two_languages(app: &TestApp) -> (Article, Article) {
     (english, ukrainian)
 }
 
+/// An English story with a Ukrainian translation still in draft; the draft.
+async fn draft_translation(app: &TestApp) -> Article {
+    let english = app.publish_headline("Grain corridor reopens").await;
+    let mut new = app.article("Зерновий коридор знову працює");
+    new.language = Language::UK;
+    new.status = gazette_core::ArticleStatus::Draft;
+    new.published_at = None;
+    let draft = app.publish(new).await;
+    app.store
+        .link_translation(draft.id, english.id, &editor(), common::now())
+        .await
+        .unwrap();
+    app.settle().await;
+    draft
+}
+
 /// `hreflang` → absolute address, as the page's head lists them.
 fn alternates(page: &common::TestResponse) -> Vec<(String, String)> {
     let html = page.html();
@@ -110,17 +126,7 @@ async fn an_article_without_translation_announces_none_and_is_offered_in_no_othe
 #[tokio::test]
 async fn a_draft_translation_is_not_announced() {
     let app = TestApp::init().await;
-    let english = app.publish_headline("Grain corridor reopens").await;
-    let mut new = app.article("Зерновий коридор знову працює");
-    new.language = Language::UK;
-    new.status = gazette_core::ArticleStatus::Draft;
-    new.published_at = None;
-    let draft = app.publish(new).await;
-    app.store
-        .link_translation(draft.id, english.id, &editor(), common::now())
-        .await
-        .unwrap();
-    app.settle().await;
+    draft_translation(&app).await;
     let page = app.get("/war/grain-corridor-reopens").await;
     assert!(alternates(&page).is_empty(), "{:?}", alternates(&page));
 }
@@ -253,17 +259,7 @@ async fn a_missing_page_in_the_ukrainian_edition_is_answered_in_ukrainian() {
 #[tokio::test]
 async fn publishing_a_translation_refreshes_the_cached_original() {
     let app = TestApp::init().await;
-    let english = app.publish_headline("Grain corridor reopens").await;
-    let mut new = app.article("Зерновий коридор знову працює");
-    new.language = Language::UK;
-    new.status = gazette_core::ArticleStatus::Draft;
-    new.published_at = None;
-    let draft = app.publish(new).await;
-    app.store
-        .link_translation(draft.id, english.id, &editor(), common::now())
-        .await
-        .unwrap();
-    app.settle().await;
+    let draft = draft_translation(&app).await;
     // Cached without alternates while the translation is a draft.
     let before = app.get("/war/grain-corridor-reopens").await;
     assert!(alternates(&before).is_empty());

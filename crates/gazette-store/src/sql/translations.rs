@@ -533,28 +533,8 @@ impl TranslationStore for SqlStore {
         language: Language,
         actor: &Actor,
     ) -> StoreResult<i64> {
-        let mut tx = self.db.write().await?;
-        let deleted = query("DELETE FROM section_names WHERE section_id = $1 AND language = $2")
-            .bind(section_id)
-            .bind(language.code())
-            .execute(&mut tx)
-            .await?;
-        if deleted == 0 {
-            return Err(StoreError::NotFound);
-        }
-        let now = Utc::now();
-        let detail = format!("{} name removed", language.code());
-        audit_in(
-            &mut tx,
-            &entry(actor, "edit", "section", section_id, detail),
-            now,
-        )
-        .await?;
-        let seq = tx
-            .record_change("section", Some(section_id), "updated", now)
-            .await?;
-        tx.commit().await?;
-        Ok(seq)
+        self.remove_name(NameKind::Section, section_id, language, actor)
+            .await
     }
 
     async fn tag_names(&self, language: Language) -> StoreResult<Vec<TagName>> {
@@ -619,21 +599,53 @@ impl TranslationStore for SqlStore {
         language: Language,
         actor: &Actor,
     ) -> StoreResult<i64> {
+        self.remove_name(NameKind::Tag, tag_id, language, actor)
+            .await
+    }
+}
+
+/// What has names per language: a section or a tag.
+#[derive(Clone, Copy)]
+enum NameKind {
+    Section,
+    Tag,
+}
+
+impl NameKind {
+    /// The names table, its key column and the audit log's and change log's word for the thing.
+    fn table(self) -> (&'static str, &'static str, &'static str) {
+        match self {
+            NameKind::Section => ("section_names", "section_id", "section"),
+            NameKind::Tag => ("tag_names", "tag_id", "tag"),
+        }
+    }
+}
+
+impl SqlStore {
+    /// Forgets a section's or tag's name in `language`, with its audit entry and change-log row.
+    async fn remove_name(
+        &self,
+        kind: NameKind,
+        id: i64,
+        language: Language,
+        actor: &Actor,
+    ) -> StoreResult<i64> {
+        let (table, key, thing) = kind.table();
         let mut tx = self.db.write().await?;
-        let deleted = query("DELETE FROM tag_names WHERE tag_id = $1 AND language = $2")
-            .bind(tag_id)
-            .bind(language.code())
-            .execute(&mut tx)
-            .await?;
+        let deleted = query(&format!(
+            "DELETE FROM {table} WHERE {key} = $1 AND language = $2"
+        ))
+        .bind(id)
+        .bind(language.code())
+        .execute(&mut tx)
+        .await?;
         if deleted == 0 {
             return Err(StoreError::NotFound);
         }
         let now = Utc::now();
         let detail = format!("{} name removed", language.code());
-        audit_in(&mut tx, &entry(actor, "edit", "tag", tag_id, detail), now).await?;
-        let seq = tx
-            .record_change("tag", Some(tag_id), "updated", now)
-            .await?;
+        audit_in(&mut tx, &entry(actor, "edit", thing, id, detail), now).await?;
+        let seq = tx.record_change(thing, Some(id), "updated", now).await?;
         tx.commit().await?;
         Ok(seq)
     }
