@@ -274,6 +274,7 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
             secret("totp_secret", OptText),
             secret("totp_pending", OptText),
             secret("totp_last_step", OptInt),
+            added(3, checked("ui_language", Text, Language)),
         ],
     ),
     ArchiveTable {
@@ -572,7 +573,8 @@ pub const ARCHIVE_TABLES: &[ArchiveTable] = &[
 /// Fills in what a row of an older archive lacks beyond blanks, as the migration that made the
 /// columns did: a static page of a version 1 or 2 archive (its rows in slug order) becomes an
 /// English, published page numbered `number` (its line, from 1), at that place in the footer,
-/// dated `now` (seconds). Other rows are left as they are.
+/// dated `now` (seconds); a person reads the newsroom in English, as everyone did. Other rows are
+/// left as they are.
 pub fn upgrade_row(
     table: &ArchiveTable,
     row: &mut ArchiveRow,
@@ -580,7 +582,20 @@ pub fn upgrade_row(
     number: u64,
     now: i64,
 ) {
-    if table.name != "pages" || version >= 3 {
+    if version >= 3 {
+        return;
+    }
+    if table.table == "users" {
+        // Before version 3 everyone read the newsroom in English.
+        if let Some(cell) = table
+            .column_index("ui_language")
+            .and_then(|i| row.get_mut(i))
+        {
+            *cell = Cell::Text("en".into());
+        }
+        return;
+    }
+    if table.name != "pages" {
         return;
     }
     let number = i64::try_from(number).unwrap_or(i64::MAX);
@@ -657,6 +672,23 @@ mod tests {
         let mut current: ArchiveRow = pages.columns.iter().map(|c| blank(c.kind)).collect();
         upgrade_row(pages, &mut current, 3, 4, 1_700_000_000);
         assert_eq!(current[0], Cell::Int(0), "a version 3 row is as written");
+    }
+
+    #[test]
+    fn a_person_of_an_older_archive_reads_the_newsroom_in_english() {
+        let users = ARCHIVE_TABLES.iter().find(|t| t.table == "users").unwrap();
+        let at = users.column_index("ui_language").unwrap();
+        let mut row: ArchiveRow = users.columns.iter().map(|c| blank(c.kind)).collect();
+        upgrade_row(users, &mut row, 2, 1, 1_700_000_000);
+        assert_eq!(row[at], Cell::Text("en".into()));
+        let mut current: ArchiveRow = users.columns.iter().map(|c| blank(c.kind)).collect();
+        current[at] = Cell::Text("uk".into());
+        upgrade_row(users, &mut current, 3, 1, 1_700_000_000);
+        assert_eq!(
+            current[at],
+            Cell::Text("uk".into()),
+            "a version 3 row is as written"
+        );
     }
 
     #[test]

@@ -181,12 +181,7 @@ const DERIVED: [(&str, &str); 5] = [
 
 /// Columns left out of the archive on purpose, each with its reason. A restore writes the rest of
 /// the row, so these take their defaults.
-const LEFT_OUT_COLUMNS: [(&str, &str); 1] = [
-    // The language a person reads the newsroom in (migration 0022): a preference of the running
-    // newsroom, like a session, and an archive without it (every one made before) must still
-    // restore. A restored site starts everyone in English; each picks their language again.
-    ("users", "ui_language"),
-];
+const LEFT_OUT_COLUMNS: [(&str, &str); 0] = [];
 
 /// A column added by a migration must be added to the archive (or these lists): otherwise a site
 /// moved with `gazette export`/`restore` would silently lose it.
