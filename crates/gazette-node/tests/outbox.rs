@@ -618,6 +618,55 @@ async fn two_nodes_racing_make_and_deliver_each_event_once(backend: Backend) {
     db.finish().await;
 }
 
+/// A translation's payload links to it in its own edition, under its section's address there.
+async fn a_translation_is_announced_at_its_edition_s_address(backend: Backend) {
+    let db = TestDatabase::new(backend).await.unwrap();
+    let store = db.store.clone();
+    let clock = TestClock::new();
+    let newsroom = newsroom(store.as_ref()).await;
+    let job = job(&store, &clock);
+    job.run_once().await.unwrap();
+    let actor = Actor {
+        user_id: None,
+        name: "Desk".into(),
+        address: "127.0.0.1".into(),
+    };
+    let section = gazette_core::Slug::parse("viina").unwrap();
+    store
+        .set_section_name(
+            newsroom.section,
+            Language::UK,
+            "Війна",
+            &section,
+            "",
+            &actor,
+        )
+        .await
+        .unwrap();
+    let mut new = article(&newsroom, "Греблю відремонтовано", ArticleStatus::Draft);
+    new.language = Language::UK;
+    new.slug = Some(gazette_core::Slug::parse("hreblia-vidremontovana").unwrap());
+    let draft = store.create_article(new, start()).await.unwrap();
+    store
+        .set_article_status(draft.id, ArticleStatus::Published, Some(start()), start())
+        .await
+        .unwrap();
+    job.run_once().await.unwrap();
+
+    let events = store.recent_events(10).await.unwrap();
+    let published = events
+        .iter()
+        .find(|e| e.kind == EventKind::ArticlePublished)
+        .unwrap();
+    let article = published.data.article.as_ref().unwrap();
+    assert_eq!(
+        article.url,
+        "https://news.example.com/uk/viina/hreblia-vidremontovana"
+    );
+    assert_eq!(article.language, "uk");
+    db.finish().await;
+}
+
 macro_rules! on_sqlite_and_postgres {
     ($($name:ident),* $(,)?) => {
         mod on_sqlite {
@@ -641,4 +690,5 @@ on_sqlite_and_postgres!(
     a_delivery_still_failing_after_24_hours_is_given_up,
     a_410_switches_the_endpoint_off_and_a_private_address_is_refused,
     two_nodes_racing_make_and_deliver_each_event_once,
+    a_translation_is_announced_at_its_edition_s_address,
 );

@@ -467,6 +467,7 @@ fn outbox_job(
     );
     let outbox = OutboxSettings {
         base_url: base_url.to_owned(),
+        editions: state.config.editions.clone(),
         attempt_timeout: Duration::from_secs(settings.webhooks.timeout_seconds),
         telegram: distribution.telegram,
         pings: distribution.pings,

@@ -30,6 +30,9 @@ const ENTRIES_PER_BATCH: u32 = 500;
 pub struct Deriver<'a> {
     store: &'a dyn Store,
     base_url: &'a str,
+    editions: &'a gazette_core::Editions,
+    /// Each other edition's section addresses by section id, read once a batch.
+    section_slugs: HashMap<gazette_core::Language, HashMap<i64, String>>,
     /// Articles read in this batch (one article often has several changes in a row).
     articles: HashMap<i64, Option<(EventArticle, ArticleStatus)>>,
     /// Corrections and entries announced in this batch, not stored yet.
@@ -37,10 +40,16 @@ pub struct Deriver<'a> {
 }
 
 impl<'a> Deriver<'a> {
-    pub fn new(store: &'a dyn Store, base_url: &'a str) -> Self {
+    pub fn new(
+        store: &'a dyn Store,
+        base_url: &'a str,
+        editions: &'a gazette_core::Editions,
+    ) -> Self {
         Self {
             store,
             base_url: base_url.trim_end_matches('/'),
+            editions,
+            section_slugs: HashMap::new(),
             articles: HashMap::new(),
             announced: HashSet::new(),
         }
@@ -218,12 +227,15 @@ impl<'a> Deriver<'a> {
         Ok(shown)
     }
 
-    async fn describe(&self, article: &Article) -> StoreResult<EventArticle> {
+    async fn describe(&mut self, article: &Article) -> StoreResult<EventArticle> {
         let featured = self.store.featured_media(&[article.id]).await?;
         let image = featured.get(&article.id);
         Ok(EventArticle {
             id: article.id,
-            url: self.absolute(&format!("/{}/{}", article.section.slug, article.slug)),
+            url: {
+                let path = self.article_path(article).await?;
+                self.absolute(&path)
+            },
             headline: article.headline.clone(),
             standfirst: article.standfirst.clone(),
             section: EventSection {
@@ -243,6 +255,31 @@ impl<'a> Deriver<'a> {
                 .map(|path| self.absolute(&path)),
             image_alt: image.map(|m| m.alt.clone()).filter(|alt| !alt.is_empty()),
         })
+    }
+
+    /// The article's address in its language's edition: `/war/slug`, or `/uk/viina/slug` with
+    /// the section's Ukrainian address.
+    async fn article_path(&mut self, article: &Article) -> StoreResult<String> {
+        let edition = self.editions.edition_of(article.language);
+        if edition == self.editions.default_language() {
+            return Ok(format!("/{}/{}", article.section.slug, article.slug));
+        }
+        if !self.section_slugs.contains_key(&edition) {
+            let names = self
+                .store
+                .section_names(edition)
+                .await?
+                .into_iter()
+                .map(|n| (n.section_id, n.slug.to_string()))
+                .collect();
+            self.section_slugs.insert(edition, names);
+        }
+        let section = self
+            .section_slugs
+            .get(&edition)
+            .and_then(|names| names.get(&article.section.id))
+            .map_or(article.section.slug.as_str(), String::as_str);
+        Ok(format!("/{edition}/{section}/{}", article.slug))
     }
 
     /// A site path made absolute with the base URL; full addresses are kept as they are.

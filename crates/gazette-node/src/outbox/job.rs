@@ -96,7 +96,7 @@ impl OutboxJob {
         let Some(to) = changes.last().map(|c| c.seq) else {
             return Ok(0);
         };
-        let events = Deriver::new(store, &self.settings.base_url)
+        let events = Deriver::new(store, &self.settings.base_url, &self.settings.editions)
             .derive(from, &changes)
             .await?;
         let audience = Audience::load(store, &self.settings).await?;

@@ -9,6 +9,9 @@ pub struct OutboxSettings {
     /// The site's public address (`https://news.example.com`), which makes links in payloads
     /// absolute; empty leaves them as paths.
     pub base_url: String,
+    /// The site's editions: an article's address in payloads is in its language's edition
+    /// (`/uk/viina/…` for a Ukrainian one).
+    pub editions: gazette_core::Editions,
     /// How long one delivery attempt may take before it counts as failed.
     pub attempt_timeout: Duration,
     /// The wait after the first failure; it doubles after each further one…
@@ -30,6 +33,7 @@ impl Default for OutboxSettings {
     fn default() -> Self {
         Self {
             base_url: String::new(),
+            editions: gazette_core::Editions::default(),
             attempt_timeout: Duration::from_secs(10),
             first_retry: Duration::from_secs(30),
             max_retry: Duration::from_secs(3600),
