@@ -1,9 +1,10 @@
-//! Site settings, for admins: name, tagline, description, social links.
+//! Site settings, for admins: name, tagline, description, social links; and the name, tagline and
+//! description in each other edition (`site.tagline.uk`: empty means the default edition's).
 
 use axum::extract::{Query, State};
 use axum::response::Response;
 use gazette_core::newsroom::Permission;
-use gazette_core::site_settings::{SETTING_FIELDS, SettingField, parse_settings};
+use gazette_core::site_settings::{SETTING_FIELDS, SettingField, check_setting, parse_settings};
 use serde::Deserialize;
 
 use super::audit::require;
@@ -45,6 +46,13 @@ pub async fn page(
         let label = setting_label(user.language(), key).unwrap_or_else(|| label.to_owned());
         fields.push(minijinja::context! { key, label, max, value });
     }
+    for (key, field, language) in edition_fields(&state) {
+        let value = state.store.setting(&key).await?.unwrap_or_default();
+        let label =
+            setting_label(user.language(), field.key).unwrap_or_else(|| field.label.to_owned());
+        let label = edition_label(user.language(), &label, language);
+        fields.push(minijinja::context! { key, label, max => field.max, value });
+    }
     render(
         "settings.html",
         minijinja::context! {
@@ -62,11 +70,25 @@ pub async fn save(State(state): State<NewsroomState>, post: PostForm) -> AppResu
     let PostForm { user, form } = post;
     require(&user, Permission::ManageSettings, "change site settings")?;
     // Everything is checked before anything is written.
-    let values = parse_settings(|key| form.text(key))?;
+    let mut values: Vec<(String, String)> = parse_settings(|key| form.text(key))?
+        .into_iter()
+        .map(|(key, value)| (key.to_owned(), value))
+        .collect();
+    for (key, field, language) in edition_fields(&state) {
+        let value = form.text(&key);
+        // Empty: the edition shows the default edition's wording.
+        if !value.is_empty()
+            && let Err(refused) = check_setting(field, &value)
+        {
+            let message = edition_label(user.language(), &refused.to_string(), language);
+            return Err(crate::error::AppError::BadRequest(message));
+        }
+        values.push((key, value));
+    }
     let mut changed_values = Vec::new();
     for (key, value) in values {
-        if state.store.setting(key).await?.unwrap_or_default() != value {
-            changed_values.push((key.to_owned(), value));
+        if state.store.setting(&key).await?.unwrap_or_default() != value {
+            changed_values.push((key, value));
         }
     }
     let changed_keys: Vec<&str> = changed_values.iter().map(|(k, _)| k.as_str()).collect();
@@ -83,4 +105,31 @@ pub async fn save(State(state): State<NewsroomState>, post: PostForm) -> AppResu
         .await?;
     changed_at(&state, seq);
     Ok(see_other("/newsroom/settings?notice=saved"))
+}
+
+/// The settings each other edition words in its own language: `(key, the setting, edition)`.
+fn edition_fields(
+    state: &NewsroomState,
+) -> Vec<(String, &'static SettingField, gazette_core::Language)> {
+    let worded = ["site.name", "site.tagline", "site.description"];
+    let mut out = Vec::new();
+    for &language in state.config.editions.prefixed() {
+        for field in SETTING_FIELDS.iter().filter(|f| worded.contains(&f.key)) {
+            out.push((format!("{}.{language}", field.key), field, language));
+        }
+    }
+    out
+}
+
+/// "Tagline (Українська)": a setting's label, or a refusal, for one edition.
+fn edition_label(
+    ui: gazette_core::Language,
+    label: &str,
+    edition: gazette_core::Language,
+) -> String {
+    let l = crate::locale::locales();
+    let mut args = fluent_bundle::FluentArgs::new();
+    args.set("label", label.trim_end_matches('.').to_owned());
+    args.set("language", l.language_name(edition));
+    l.text(ui, "edition-setting", Some(&args))
 }

@@ -27,6 +27,66 @@ async fn refused_settings_name_the_field_and_change_nothing() {
 }
 
 #[tokio::test]
+async fn each_edition_has_its_own_tagline_or_the_default_one() {
+    let app = TestApp::init().await;
+    let admin = app.signed_in("admin@news.test", Role::Admin).await;
+    let page = app.get_as(&admin, "/newsroom/settings").await;
+    assert!(
+        page.count("input[name='site.tagline.uk']") == 1,
+        "{}",
+        page.body
+    );
+    let response = app
+        .post_as(
+            &admin,
+            "/newsroom/settings",
+            &[
+                ("site.name", "The Test Dispatch"),
+                ("site.tagline", "News from the front"),
+                ("site.tagline.uk", "Новини з фронту"),
+            ],
+        )
+        .await;
+    assert_eq!(response.status, 303, "{}", response.body);
+    app.settle().await;
+    assert_eq!(app.get("/uk").await.text(".tagline"), "Новини з фронту");
+    assert_eq!(app.get("/").await.text(".tagline"), "News from the front");
+
+    // Too long for the edition: refused, naming the edition, and nothing written.
+    let long = "ї".repeat(201);
+    let response = app
+        .post_as(
+            &admin,
+            "/newsroom/settings",
+            &[("site.name", "Renamed"), ("site.tagline.uk", &long)],
+        )
+        .await;
+    assert_eq!(response.status, 400);
+    assert!(
+        response.text(".error-message").contains("Українська"),
+        "{}",
+        response.text(".error-message")
+    );
+    assert_eq!(
+        app.store.setting("site.name").await.unwrap().as_deref(),
+        Some("The Test Dispatch")
+    );
+    // Emptied: the Ukrainian edition shows the default tagline again.
+    app.post_as(
+        &admin,
+        "/newsroom/settings",
+        &[
+            ("site.name", "The Test Dispatch"),
+            ("site.tagline", "News from the front"),
+        ],
+    )
+    .await;
+    app.settle().await;
+    assert_eq!(app.get("/uk").await.text(".tagline"), "News from the front");
+    app.finish().await;
+}
+
+#[tokio::test]
 async fn a_refused_change_to_a_person_makes_no_byline() {
     let app = TestApp::init().await;
     let admin = app.signed_in("admin@news.test", Role::Admin).await;
