@@ -200,6 +200,7 @@ mod tests {
             .iter()
             .map(|c| match c.kind {
                 ColumnKind::Text if c.name == "role" => Cell::Text("editor".into()),
+                ColumnKind::Text if c.name == "ui_language" => Cell::Text("uk".into()),
                 ColumnKind::Text => Cell::Text(format!("{} \"quoted\" ✓\n", c.name)),
                 ColumnKind::OptText => Cell::Null,
                 ColumnKind::Bool => Cell::Bool(true),
