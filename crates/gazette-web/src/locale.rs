@@ -410,7 +410,11 @@ pub fn template_text(
             args.set(name.to_owned(), value.to_string());
         }
     }
-    Ok(minijinja::Value::from(locales().text(language, id, Some(&args))))
+    Ok(minijinja::Value::from(locales().text(
+        language,
+        id,
+        Some(&args),
+    )))
 }
 
 fn template_language(state: &minijinja::State<'_, '_>) -> Language {
