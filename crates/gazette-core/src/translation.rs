@@ -51,6 +51,8 @@ pub struct SectionName {
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct TagName {
     pub tag_id: i64,
+    /// The tag's own address, which the edition's `slug` stands for.
+    pub tag_slug: Slug,
     pub language: Language,
     pub name: String,
     pub slug: Slug,

@@ -113,6 +113,8 @@ impl BannerView {
 #[derive(Default)]
 pub struct ChromeCache {
     loaded: std::sync::RwLock<Vec<(Language, i64, std::sync::Arc<SiteContext>)>>,
+    /// Every edition's links, shared by the editions' chromes, with the position they reflect.
+    links: std::sync::RwLock<Option<(i64, std::sync::Arc<crate::links::AllLinks>)>>,
 }
 
 impl ChromeCache {
@@ -124,6 +126,22 @@ impl ChromeCache {
                 .find(|(l, _, _)| *l == language)
                 .map(|(_, seq, site)| (*seq, site.clone()))
         })
+    }
+
+    /// The editions' links, if loaded at change-log position `seq`.
+    pub fn links_at(&self, seq: i64) -> Option<std::sync::Arc<crate::links::AllLinks>> {
+        self.links.read().ok().and_then(|links| {
+            links
+                .as_ref()
+                .filter(|(at, _)| *at == seq)
+                .map(|(_, links)| links.clone())
+        })
+    }
+
+    pub fn set_links(&self, seq: i64, links: std::sync::Arc<crate::links::AllLinks>) {
+        if let Ok(mut slot) = self.links.write() {
+            *slot = Some((seq, links));
+        }
     }
 
     pub fn set(&self, language: Language, seq: i64, site: std::sync::Arc<SiteContext>) {

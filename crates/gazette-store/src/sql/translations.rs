@@ -185,6 +185,9 @@ impl TryFrom<SectionNameRow> for SectionName {
 #[derive(sqlx::FromRow)]
 struct TagNameRow {
     tag_id: i64,
+    /// Not in an INSERT's RETURNING: set from the tag read before it.
+    #[sqlx(default)]
+    tag_slug: String,
     language: String,
     name: String,
     slug: String,
@@ -195,6 +198,7 @@ impl TryFrom<TagNameRow> for TagName {
     fn try_from(r: TagNameRow) -> StoreResult<Self> {
         Ok(Self {
             tag_id: r.tag_id,
+            tag_slug: stored_slug(r.tag_slug)?,
             language: language_of(&r.language)?,
             name: r.name,
             slug: stored_slug(r.slug)?,
@@ -539,8 +543,9 @@ impl TranslationStore for SqlStore {
 
     async fn tag_names(&self, language: Language) -> StoreResult<Vec<TagName>> {
         let rows: Vec<TagNameRow> = query(
-            "SELECT tag_id, language, name, slug FROM tag_names WHERE language = $1 \
-             ORDER BY LOWER(name), tag_id",
+            "SELECT n.tag_id, t.slug AS tag_slug, n.language, n.name, n.slug \
+             FROM tag_names n JOIN tags t ON t.id = n.tag_id WHERE n.language = $1 \
+             ORDER BY LOWER(n.name), n.tag_id",
         )
         .bind(language.code())
         .fetch_all(&mut self.db.conn().await?)
@@ -559,18 +564,20 @@ impl TranslationStore for SqlStore {
         let name = checked_name(name, "tag")?;
         let taken = || format!("a tag with the address {slug}");
         let mut tx = self.db.write().await?;
-        let others: Vec<i64> = query("SELECT id FROM tags WHERE slug = $1 OR id = $2")
-            .bind(slug.as_str())
-            .bind(tag_id)
-            .column(&mut tx)
-            .await?;
-        if !others.contains(&tag_id) {
+        let others: Vec<(i64, String)> =
+            query("SELECT id, slug FROM tags WHERE slug = $1 OR id = $2")
+                .bind(slug.as_str())
+                .bind(tag_id)
+                .fetch_all(&mut tx)
+                .await?;
+        let Some((_, own_slug)) = others.iter().find(|(id, _)| *id == tag_id) else {
             return Err(StoreError::NotFound);
-        }
-        if others.iter().any(|id| *id != tag_id) {
+        };
+        let own_slug = own_slug.clone();
+        if others.iter().any(|(id, _)| *id != tag_id) {
             return Err(StoreError::Conflict(taken()));
         }
-        let row: TagNameRow = query(
+        let mut row: TagNameRow = query(
             "INSERT INTO tag_names (tag_id, language, name, slug) VALUES ($1, $2, $3, $4) \
              ON CONFLICT (tag_id, language) DO UPDATE SET name = excluded.name, slug = excluded.slug \
              RETURNING tag_id, language, name, slug",
@@ -582,6 +589,7 @@ impl TranslationStore for SqlStore {
         .fetch_one(&mut tx)
         .await
         .map_err(|e| conflict_if_taken(e, taken))?;
+        row.tag_slug = own_slug;
         let saved = TagName::try_from(row)?;
         let now = Utc::now();
         let detail = format!("{} name: {name}", language.code());

@@ -30,7 +30,7 @@ impl SiteContext {
         let base = match state.chrome.get(language) {
             Some((at, site)) if at == seq => site,
             _ => {
-                let site = std::sync::Arc::new(Self::load_from_store(state, language).await?);
+                let site = std::sync::Arc::new(Self::load_from_store(state, language, seq).await?);
                 state.chrome.set(language, seq, site.clone());
                 site
             }
@@ -47,9 +47,9 @@ impl SiteContext {
         Ok(site)
     }
 
-    async fn load_from_store(state: &SiteState, language: Language) -> StoreResult<Self> {
+    async fn load_from_store(state: &SiteState, language: Language, seq: i64) -> StoreResult<Self> {
         let store = &state.store;
-        let every = std::sync::Arc::new(all_links(state).await?);
+        let every = all_links(state, seq).await?;
         let links = std::sync::Arc::new(every.of(language).clone());
         let name = localized_setting(state, "site.name", language)
             .await?
@@ -188,12 +188,18 @@ async fn localized_setting(
     state.store.setting(key).await
 }
 
-/// Every edition's links, with the names sections and tags have in each language.
-async fn all_links(state: &SiteState) -> StoreResult<crate::links::AllLinks> {
-    use crate::site::edition::{EditionLinks, LocalName};
+/// Every edition's links, with the names sections and tags have in each language: read once per
+/// change for all editions (each edition's chrome shares them).
+async fn all_links(
+    state: &SiteState,
+    seq: i64,
+) -> StoreResult<std::sync::Arc<crate::links::AllLinks>> {
+    use crate::links::{AllLinks, EditionLinks, LocalName};
+    if let Some(links) = state.chrome.links_at(seq) {
+        return Ok(links);
+    }
     let store = &state.store;
     let sections = store.sections().await?;
-    let mut tag_slugs: Option<std::collections::HashMap<i64, String>> = None;
     let mut editions = Vec::new();
     for &language in state.config.editions.all() {
         let section_names = store
@@ -212,30 +218,19 @@ async fn all_links(state: &SiteState) -> StoreResult<crate::links::AllLinks> {
                 ))
             })
             .collect();
-        let tag_names = store.tag_names(language).await?;
-        if !tag_names.is_empty() && tag_slugs.is_none() {
-            // Only when some tag has a name in another language: tags can be many.
-            tag_slugs = Some(
-                store
-                    .tags_with_counts()
-                    .await?
-                    .into_iter()
-                    .map(|(t, _)| (t.id, t.slug.to_string()))
-                    .collect(),
-            );
-        }
-        let tag_names = tag_names
+        let tag_names = store
+            .tag_names(language)
+            .await?
             .into_iter()
-            .filter_map(|n| {
-                let own = tag_slugs.as_ref()?.get(&n.tag_id)?;
-                Some((
-                    own.clone(),
+            .map(|n| {
+                (
+                    n.tag_slug.to_string(),
                     LocalName {
                         name: n.name,
                         slug: n.slug.to_string(),
                         description: String::new(),
                     },
-                ))
+                )
             })
             .collect();
         editions.push(std::sync::Arc::new(EditionLinks::new(
@@ -245,5 +240,7 @@ async fn all_links(state: &SiteState) -> StoreResult<crate::links::AllLinks> {
             tag_names,
         )));
     }
-    Ok(crate::links::AllLinks::new(editions))
+    let links = std::sync::Arc::new(AllLinks::new(editions));
+    state.chrome.set_links(seq, links.clone());
+    Ok(links)
 }
