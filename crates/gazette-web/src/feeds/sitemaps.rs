@@ -216,14 +216,7 @@ async fn article_alternates(
         if versions.len() < 2 {
             continue;
         }
-        let default = editions.default_language();
-        versions.sort_by_key(|(language, original, _)| {
-            (
-                *language != default,
-                !*original,
-                editions.all().iter().position(|l| l == language),
-            )
-        });
+        crate::site::edition::sort_versions(editions, &mut versions);
         let mut listed: Vec<(String, String)> = versions
             .iter()
             .map(|(l, _, url)| (l.code().to_owned(), url.clone()))

@@ -120,19 +120,25 @@ fn translation_alternates(
             .article_url(t.language, t.section_slug.as_str(), t.slug.as_str());
         found.push((t.language, t.is_original, path));
     }
-    let default = editions.default_language();
-    // The default edition's version first, then the original, then in the editions' order.
-    found.sort_by_key(|(language, original, _)| {
-        (
-            *language != default,
-            !*original,
-            editions.all().iter().position(|l| l == language),
-        )
-    });
+    sort_versions(editions, &mut found);
     found
         .into_iter()
         .map(|(language, _, path)| {
             crate::presenters::Alternate::new(language, site.absolute(&path))
         })
         .collect()
+}
+
+/// A story's versions (language, whether it is the original, address) in the order `hreflang`
+/// lists them: the default edition's version first (the `x-default`), else the original, then the
+/// others in the editions' order. Pages and sitemaps both list them so.
+pub fn sort_versions<T>(editions: &Editions, versions: &mut [(Language, bool, T)]) {
+    let default = editions.default_language();
+    versions.sort_by_key(|(language, original, _)| {
+        (
+            *language != default,
+            !*original,
+            editions.all().iter().position(|l| l == language),
+        )
+    });
 }
